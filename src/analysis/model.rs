@@ -1,0 +1,212 @@
+//! The analysis tables. These structs are the contract between `analysis` and `render`:
+//! each is written as a CSV (`trends.csv`, `derived.csv`, `comparisons.csv`) and shown on the page.
+
+use serde::Serialize;
+
+use super::reference::Reference;
+use crate::extract::{Fact, Scope};
+
+/// Everything computed from one set of facts.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Analysis {
+    /// Facts after collapsing identical repeats, sorted by county, metric, year, scope.
+    pub facts: Vec<Fact>,
+    /// Same county, indicator, year and scope with different values: all sources kept.
+    pub conflicts: Vec<Conflict>,
+    /// Year-over-year changes per county × indicator × scope.
+    pub trends: Vec<TrendRow>,
+    /// Rates computed from their parts, with Wilson intervals.
+    pub derived: Vec<DerivedRow>,
+    /// Cross-county comparison per indicator, scope and year.
+    pub comparisons: Vec<ComparisonRow>,
+    /// Least-squares trend over three or more years.
+    pub slopes: Vec<SlopeRow>,
+    /// Consistency checks with their evidence.
+    pub checks: Vec<Check>,
+    /// Published reference values (never mixed into county values).
+    pub references: Vec<Reference>,
+}
+
+/// One source of a conflicting value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConflictSource {
+    /// The value this source states.
+    pub value: f64,
+    /// Input file.
+    pub doc: String,
+    /// Evidence substring.
+    pub evidence: String,
+}
+
+/// Different values for the same county, indicator, year and scope.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Conflict {
+    /// Division code.
+    pub region_code: String,
+    /// County name.
+    pub county: String,
+    /// Indicator id.
+    pub metric: String,
+    /// Year the values refer to.
+    pub year: i32,
+    /// Scope shared by the values.
+    pub scope: Scope,
+    /// Every source, in document order.
+    pub sources: Vec<ConflictSource>,
+}
+
+/// A value compared with the previous value of the same county, indicator and scope.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrendRow {
+    /// Division code.
+    pub region_code: String,
+    /// County name.
+    pub county: String,
+    /// Indicator id.
+    pub metric: String,
+    /// Scope (changes are only computed within one scope).
+    pub scope: Scope,
+    /// Year of this value.
+    pub year: i32,
+    /// This value, in `unit`.
+    pub value: f64,
+    /// Unit.
+    pub unit: String,
+    /// Year of the previous value, if any.
+    pub prev_year: Option<i32>,
+    /// Previous value.
+    pub prev_value: Option<f64>,
+    /// `value - prev_value`.
+    pub change: Option<f64>,
+    /// Percentage change over the whole gap, 0–100 scale (+36.6 for 632 → 863).
+    pub pct_change: Option<f64>,
+    /// Compound annual rate in percent when the gap is longer than one year.
+    pub annual_rate: Option<f64>,
+    /// Evidence of this value.
+    pub evidence: String,
+    /// Source file of this value.
+    pub doc: String,
+}
+
+/// A rate computed from its parts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DerivedRow {
+    /// Division code.
+    pub region_code: String,
+    /// County name.
+    pub county: String,
+    /// Derived indicator id (e.g. `reconsideration.correction_rate.derived`).
+    pub metric: String,
+    /// Year.
+    pub year: i32,
+    /// Numerator indicator id.
+    pub numerator_metric: String,
+    /// Numerator value.
+    pub numerator: f64,
+    /// Denominator indicator id.
+    pub denominator_metric: String,
+    /// Denominator value.
+    pub denominator: f64,
+    /// Rate in percent.
+    pub value: f64,
+    /// Lower bound of the 95% Wilson interval, percent.
+    pub ci_low: f64,
+    /// Upper bound of the 95% Wilson interval, percent.
+    pub ci_high: f64,
+    /// How it was computed, including any fallback (e.g. "denominator: accepted, not concluded").
+    pub note: String,
+    /// Evidence of numerator and denominator.
+    pub evidence: String,
+}
+
+/// One county's value in a cross-county comparison.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ComparisonRow {
+    /// Indicator id.
+    pub metric: String,
+    /// Scope.
+    pub scope: Scope,
+    /// Year compared; for "latest" comparisons each county's latest year.
+    pub year: i32,
+    /// Division code.
+    pub region_code: String,
+    /// County name.
+    pub county: String,
+    /// Value.
+    pub value: f64,
+    /// Unit.
+    pub unit: String,
+    /// 1 = highest.
+    pub rank: usize,
+    /// Number of counties compared.
+    pub n: usize,
+    /// Median across counties.
+    pub median: f64,
+    /// Percentile of this county (0–100).
+    pub percentile: f64,
+    /// z-score; `None` with fewer than 3 counties or zero spread.
+    pub z_score: Option<f64>,
+    /// Set when the counties' years differ ("years differ: 2020–2024").
+    pub note: String,
+}
+
+/// Least-squares slope over three or more years.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SlopeRow {
+    /// Division code.
+    pub region_code: String,
+    /// County name.
+    pub county: String,
+    /// Indicator id.
+    pub metric: String,
+    /// Scope.
+    pub scope: Scope,
+    /// Number of years.
+    pub n_years: usize,
+    /// First year.
+    pub first_year: i32,
+    /// Last year.
+    pub last_year: i32,
+    /// Slope per year, in the indicator's unit.
+    pub slope: f64,
+    /// Lower bound of the Student-t 95% interval.
+    pub ci_low: f64,
+    /// Upper bound of the Student-t 95% interval.
+    pub ci_high: f64,
+}
+
+/// How serious a check's finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Consistent, worth saying how (e.g. consistent by truncation).
+    Info,
+    /// Suspicious: a reader should look at the evidence.
+    Warning,
+    /// Impossible (rate above 100%, part larger than whole, negative count).
+    Error,
+}
+
+/// One consistency check's finding.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Check {
+    /// Check id (`rate_vs_parts`, `part_exceeds_whole`, `rate_above_100`, `negative_value`,
+    /// `yoy_jump`, `conflict`).
+    pub kind: String,
+    /// Severity.
+    pub severity: Severity,
+    /// Division code.
+    pub region_code: String,
+    /// County name.
+    pub county: String,
+    /// Source file.
+    pub doc: String,
+    /// Indicator id.
+    pub metric: String,
+    /// Year.
+    pub year: i32,
+    /// One sentence saying what was found, with the numbers.
+    pub message: String,
+    /// The evidence substrings involved.
+    pub evidence: String,
+}

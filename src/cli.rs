@@ -1,0 +1,175 @@
+//! The command line (clap derive). This contract is relied on by users' scripts:
+//! `fazhi [run] [INPUT ...] [-o DIR]`, `extract`, `report`, `eval`, `indicators`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::render::csv::CsvEncoding;
+use crate::render::Lang;
+
+/// Turn county rule-of-law government reports (法治政府建设年度报告) into figures, trends,
+/// charts and spreadsheets, each figure with the sentence it came from.
+///
+/// With no subcommand, `fazhi` runs `fazhi run` on `data/reports` into `output/`.
+///
+/// Exit status: 0 all inputs read; 1 some inputs failed (outputs still written, see
+/// manifest.json); 2 fatal error (bad flag, unreadable indicators file, unwritable output).
+#[derive(Debug, Parser)]
+#[command(
+    name = "fazhi",
+    version,
+    about,
+    long_about,
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    /// The subcommand; `run` when omitted.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Arguments of `run` when no subcommand is given.
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The whole job: extract, analyse, write page, charts, CSV, XLSX and manifest.
+    ///
+    /// Example: fazhi run data/reports -o output
+    Run(RunArgs),
+    /// Only the facts table, as CSV to a file or stdout.
+    ///
+    /// Example: fazhi extract data/reports -o facts.csv
+    Extract(ExtractArgs),
+    /// Render every output from an existing (possibly hand-corrected) facts CSV.
+    ///
+    /// Example: fazhi report --facts output/facts.csv -o output
+    Report(ReportArgs),
+    /// Score extraction against a gold facts CSV; last line `precision P recall R f1 F traps T`.
+    ///
+    /// Example: fazhi eval --gold tests/gold/facts.csv data/reports
+    Eval(EvalArgs),
+    /// List the indicator dictionary.
+    ///
+    /// Example: fazhi indicators --indicators my_indicators.toml
+    Indicators(DictArgs),
+}
+
+/// Where the indicator dictionary comes from.
+#[derive(Debug, Clone, Args, Default)]
+pub struct DictArgs {
+    /// Indicator dictionary (TOML) replacing the bundled data/indicators.toml.
+    #[arg(long, value_name = "FILE")]
+    pub indicators: Option<PathBuf>,
+}
+
+/// Options shared by commands that read reports.
+#[derive(Debug, Clone, Args, Default)]
+pub struct InputArgs {
+    /// Report files or folders (searched recursively, in sorted order). Default: data/reports.
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Largest input file read, in bytes; larger files are listed as errors. Default: 64 MiB.
+    #[arg(long, value_name = "BYTES")]
+    pub max_size: Option<u64>,
+    /// Do not show a progress bar.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// Options shared by commands that write the rendered outputs.
+#[derive(Debug, Clone, Args, Default)]
+pub struct RenderArgs {
+    /// Output folder. Default: output.
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Label language of the page, charts and briefing.
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
+    /// Encoding of CSV outputs (UTF-8 with BOM, or GB18030).
+    #[arg(long, value_enum, default_value_t = CsvEncoding::Utf8)]
+    pub csv_encoding: CsvEncoding,
+    /// Published reference values (indicator,year,value,scope,source). Default:
+    /// data/reference.csv when it exists.
+    #[arg(long, value_name = "FILE")]
+    pub reference: Option<PathBuf>,
+}
+
+/// `fazhi run`.
+#[derive(Debug, Clone, Args, Default)]
+pub struct RunArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub render: RenderArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub dict: DictArgs,
+}
+
+/// `fazhi extract`.
+#[derive(Debug, Clone, Args)]
+pub struct ExtractArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub input: InputArgs,
+    /// Write the CSV here instead of stdout (`-` is stdout).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Encoding of the CSV.
+    #[arg(long, value_enum, default_value_t = CsvEncoding::Utf8)]
+    pub csv_encoding: CsvEncoding,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub dict: DictArgs,
+}
+
+/// `fazhi report`.
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    /// The facts CSV to render (UTF-8 with or without BOM, or GB18030).
+    #[arg(long, value_name = "FILE", required = true)]
+    pub facts: PathBuf,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub render: RenderArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub dict: DictArgs,
+}
+
+/// `fazhi eval`.
+#[derive(Debug, Clone, Args)]
+pub struct EvalArgs {
+    /// Gold facts CSV (doc,metric,year,scope,value,qualifier,label,evidence,note).
+    #[arg(long, value_name = "FILE", required = true)]
+    pub gold: PathBuf,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub dict: DictArgs,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_cli() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn bare_invocation_is_run() {
+        let cli = Cli::try_parse_from(["fazhi", "-o", "x"]).expect("parses");
+        assert!(cli.command.is_none());
+        assert_eq!(cli.run.render.output, Some(PathBuf::from("x")));
+    }
+}

@@ -1,0 +1,91 @@
+//! `fazhi run`: the whole job, from report files to every output.
+
+use anyhow::Context;
+
+use super::pipeline::{extract_batch, Batch};
+use super::Outcome;
+use crate::analysis::analyse;
+use crate::cli::RunArgs;
+use crate::config::{dict_from_args, InputConfig, RenderConfig};
+use crate::dict::IndicatorDict;
+use crate::extract::Fact;
+use crate::ingest::{InputRecord, InputStatus};
+use crate::render::chart::render_charts;
+use crate::render::csv::{facts_csv, rows_csv};
+use crate::render::html::{render_page, PageContext};
+use crate::render::manifest::{manifest_json, Manifest, Summary};
+use crate::render::write::OutputDir;
+
+/// Runs extraction, analysis and rendering into the output folder.
+pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
+    let dict = dict_from_args(&args.dict)?;
+    let input = InputConfig::from_args(&args.input);
+    let render = RenderConfig::from_args(&args.render)?;
+    let mut out = OutputDir::create(&render.output)?;
+    let batch = extract_batch(&input, &dict);
+    render_all(&batch.facts, &batch, &dict, &render, &mut out)?;
+    Ok(if batch.has_errors() {
+        Outcome::InputsFailed
+    } else {
+        Outcome::Clean
+    })
+}
+
+/// Analyses `facts` and writes every output; `batch` supplies the inputs' records and warnings.
+pub fn render_all(
+    facts: &[Fact],
+    batch: &Batch,
+    dict: &IndicatorDict,
+    cfg: &RenderConfig,
+    out: &mut OutputDir,
+) -> anyhow::Result<()> {
+    let analysis = analyse(facts, dict, &cfg.references).context("analysis")?;
+    out.write("facts.csv", &facts_csv(&analysis.facts, &cfg.csv)?)?;
+    out.write("trends.csv", &rows_csv(&analysis.trends, &cfg.csv)?)?;
+    out.write("derived.csv", &rows_csv(&analysis.derived, &cfg.csv)?)?;
+    out.write(
+        "comparisons.csv",
+        &rows_csv(&analysis.comparisons, &cfg.csv)?,
+    )?;
+    let charts = render_charts(&analysis, dict, cfg.lang).context("charts")?;
+    for chart in &charts {
+        out.write(&format!("charts/{}.svg", chart.name), chart.svg.as_bytes())?;
+        out.write(&format!("charts/{}.csv", chart.name), &chart.data_csv)?;
+    }
+    let page = render_page(&PageContext {
+        analysis: &analysis,
+        dict,
+        inputs: &batch.records,
+        charts: &charts,
+        lang: cfg.lang,
+    });
+    out.write("index.html", &page)?;
+    let manifest = Manifest {
+        tool: format!("fazhi {}", env!("CARGO_PKG_VERSION")),
+        inputs: batch.records.clone(),
+        summary: summarise(&batch.records, analysis.facts.len()),
+        checks: analysis.checks.clone(),
+        conflicts: analysis.conflicts.clone(),
+        warnings: batch.warnings.clone(),
+        outputs: {
+            let mut o = out.written().to_vec();
+            o.push("manifest.json".to_string());
+            o
+        },
+    };
+    out.write("manifest.json", &manifest_json(&manifest)?)?;
+    Ok(())
+}
+
+/// Counts inputs by status.
+pub fn summarise(records: &[InputRecord], facts: usize) -> Summary {
+    let count = |s: InputStatus| records.iter().filter(|r| r.status == s).count();
+    Summary {
+        inputs: records.len(),
+        ok: count(InputStatus::Ok),
+        no_indicators: count(InputStatus::NoIndicators),
+        skipped: count(InputStatus::Skipped),
+        errors: count(InputStatus::Error),
+        facts,
+    }
+}

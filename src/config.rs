@@ -1,0 +1,96 @@
+//! Validated, typed settings built from the command line before any work starts: paths
+//! resolved, dictionary loaded and checked, output folder created.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use crate::analysis::{load_references, Reference};
+use crate::cli::{DictArgs, InputArgs, RenderArgs};
+use crate::dict::{load_dict, IndicatorDict};
+use crate::ingest::{IngestOptions, DEFAULT_MAX_BYTES};
+use crate::render::csv::{CsvEncoding, CsvOptions};
+use crate::render::Lang;
+
+/// Default input folder.
+pub const DEFAULT_INPUT: &str = "data/reports";
+/// Default output folder.
+pub const DEFAULT_OUTPUT: &str = "output";
+/// Default reference values file, used when it exists.
+pub const DEFAULT_REFERENCE: &str = "data/reference.csv";
+
+/// Settings for reading reports.
+#[derive(Debug, Clone)]
+pub struct InputConfig {
+    /// Files or folders to read.
+    pub inputs: Vec<PathBuf>,
+    /// Reading limits.
+    pub ingest: IngestOptions,
+    /// Show no progress bar.
+    pub quiet: bool,
+}
+
+/// Settings for writing outputs.
+#[derive(Debug, Clone)]
+pub struct RenderConfig {
+    /// Output folder.
+    pub output: PathBuf,
+    /// Label language.
+    pub lang: Lang,
+    /// CSV options.
+    pub csv: CsvOptions,
+    /// Published reference values.
+    pub references: Vec<Reference>,
+}
+
+impl InputConfig {
+    /// Builds the input settings; the default folder is used when no input is given.
+    pub fn from_args(args: &InputArgs) -> Self {
+        let inputs = if args.inputs.is_empty() {
+            vec![PathBuf::from(DEFAULT_INPUT)]
+        } else {
+            args.inputs.clone()
+        };
+        InputConfig {
+            inputs,
+            ingest: IngestOptions {
+                max_bytes: args.max_size.unwrap_or(DEFAULT_MAX_BYTES),
+            },
+            quiet: args.quiet,
+        }
+    }
+}
+
+impl RenderConfig {
+    /// Builds the render settings, loading reference values.
+    pub fn from_args(args: &RenderArgs) -> anyhow::Result<Self> {
+        let references = match &args.reference {
+            Some(p) => load_references(p)?,
+            None if Path::new(DEFAULT_REFERENCE).exists() => {
+                load_references(Path::new(DEFAULT_REFERENCE))?
+            }
+            None => Vec::new(),
+        };
+        Ok(RenderConfig {
+            output: args
+                .output
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(DEFAULT_OUTPUT)),
+            lang: args.lang,
+            csv: CsvOptions {
+                encoding: args.csv_encoding,
+            },
+            references,
+        })
+    }
+}
+
+/// Loads the dictionary named by `--indicators`, or the bundled one.
+pub fn dict_from_args(args: &DictArgs) -> anyhow::Result<IndicatorDict> {
+    load_dict(args.indicators.as_deref()).context("--indicators")
+}
+
+/// CSV options from an encoding flag.
+pub fn csv_options(encoding: CsvEncoding) -> CsvOptions {
+    CsvOptions { encoding }
+}

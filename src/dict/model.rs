@@ -1,0 +1,70 @@
+//! Serde model of `data/indicators.toml`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::extract::Scope;
+
+/// Whether an indicator counts things or states a rate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A count of cases, people, sessions... in `unit`.
+    Count,
+    /// A percentage, 0–100.
+    Rate,
+}
+
+/// One indicator: its identity and the language that announces it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Indicator {
+    /// Stable id, `area.measure` (e.g. `reconsideration.received`).
+    pub id: String,
+    /// Chinese name, used in Chinese labels.
+    pub zh_name: String,
+    /// English name, used with `--lang en`.
+    pub en_name: String,
+    /// Canonical unit (件, 人, %, ...).
+    pub unit: String,
+    /// Count or rate.
+    pub kind: Kind,
+    /// Default scope of a value of this indicator.
+    pub scope: Scope,
+    /// Units accepted after the number in text. *Default:* `[unit]`.
+    #[serde(default)]
+    pub units: Vec<String>,
+    /// Phrases that announce the indicator in the clause before the number.
+    #[serde(default)]
+    pub phrases: Vec<String>,
+    /// Words of which at least one must appear in the sentence (the context that selects it).
+    /// *Default:* none required.
+    #[serde(default)]
+    pub context: Vec<String>,
+    /// Words that, in the same clause, mean the number is something else.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+}
+
+/// The whole dictionary, in file order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorDict {
+    /// Indicators in file order.
+    #[serde(rename = "indicator")]
+    pub indicators: Vec<Indicator>,
+}
+
+impl IndicatorDict {
+    /// Looks an indicator up by id.
+    pub fn get(&self, id: &str) -> Option<&Indicator> {
+        self.indicators.iter().find(|i| i.id == id)
+    }
+
+    /// The indicator's display name in the given language (`zh` or `en`); the id if unknown.
+    pub fn name<'a>(&'a self, id: &'a str, english: bool) -> &'a str {
+        match self.get(id) {
+            Some(i) if english => &i.en_name,
+            Some(i) => &i.zh_name,
+            None => id,
+        }
+    }
+}

@@ -1,0 +1,186 @@
+//! The facts table: one row per indicator value found in a report.
+//!
+//! Column names and order are a public contract (users' scripts read `facts.csv`):
+//! `doc, region_code, province, prefecture, county, report_year, metric, year, scope, value,
+//! unit, qualifier, evidence, offset`.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// What period a value covers. Values of different scopes are never compared with each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// A flow over one calendar year (cases received in 2023).
+    Annual,
+    /// A level at the end of the year (certified staff at year end).
+    Stock,
+    /// A total over several years (累计, 以来 spanning years).
+    Cumulative,
+}
+
+/// How the report states the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Qualifier {
+    /// The number as printed.
+    Exact,
+    /// 余/多/以上: at least this much.
+    MoreThan,
+    /// 近/约/左右: approximately.
+    Nearly,
+    /// Stated in words, not digits (全部出庭应诉 → 100%).
+    Derived,
+}
+
+/// One indicator value found in one document, with its provenance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Fact {
+    /// Input file name.
+    pub doc: String,
+    /// 6-digit county-level division code; empty when unresolved.
+    pub region_code: String,
+    /// Province name (省/自治区/直辖市).
+    pub province: String,
+    /// Prefecture name (市/州/盟); empty for directly administered units.
+    pub prefecture: String,
+    /// County-level unit name (县/区/县级市/旗).
+    pub county: String,
+    /// The year the report is about; `None` when it could not be determined.
+    pub report_year: Option<i32>,
+    /// Indicator id from the dictionary, e.g. `reconsideration.received`.
+    pub metric: String,
+    /// The year the value refers to (usually the report year).
+    pub year: i32,
+    /// Annual flow, year-end stock or cumulative total.
+    pub scope: Scope,
+    /// The value as stated, in `unit` (percentages as 0–100).
+    #[serde(serialize_with = "serialize_value")]
+    pub value: f64,
+    /// Unit as printed in the dictionary (件, 人, %, ...).
+    pub unit: String,
+    /// exact / more_than / nearly / derived.
+    pub qualifier: Qualifier,
+    /// The exact source substring the value was read from.
+    pub evidence: String,
+    /// Character offset of `evidence` in the decoded document text.
+    pub offset: usize,
+}
+
+/// Column names of the facts table, in order.
+pub const FACT_COLUMNS: [&str; 14] = [
+    "doc",
+    "region_code",
+    "province",
+    "prefecture",
+    "county",
+    "report_year",
+    "metric",
+    "year",
+    "scope",
+    "value",
+    "unit",
+    "qualifier",
+    "evidence",
+    "offset",
+];
+
+/// Formats a value without a spurious `.0` and without float noise (`2000`, `99.5`, `34.44`).
+pub fn format_value(value: f64) -> String {
+    if value.is_finite() && value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{}", value as i64)
+    } else {
+        let s = format!("{:.6}", value);
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+fn serialize_value<S: serde::Serializer>(value: &f64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&format_value(*value))
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Scope::Annual => "annual",
+            Scope::Stock => "stock",
+            Scope::Cumulative => "cumulative",
+        })
+    }
+}
+
+impl FromStr for Scope {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "annual" => Ok(Scope::Annual),
+            "stock" => Ok(Scope::Stock),
+            "cumulative" => Ok(Scope::Cumulative),
+            other => Err(format!(
+                "unknown scope '{other}' (expected annual, stock or cumulative)"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for Qualifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Qualifier::Exact => "exact",
+            Qualifier::MoreThan => "more_than",
+            Qualifier::Nearly => "nearly",
+            Qualifier::Derived => "derived",
+        })
+    }
+}
+
+impl FromStr for Qualifier {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "exact" => Ok(Qualifier::Exact),
+            "more_than" => Ok(Qualifier::MoreThan),
+            "nearly" => Ok(Qualifier::Nearly),
+            "derived" => Ok(Qualifier::Derived),
+            other => Err(format!(
+                "unknown qualifier '{other}' (expected exact, more_than, nearly or derived)"
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_print_like_the_report() {
+        for (v, s) in [
+            (2000.0, "2000"),
+            (99.5, "99.5"),
+            (34.44, "34.44"),
+            (0.0, "0"),
+            (-3.0, "-3"),
+        ] {
+            assert_eq!(format_value(v), s);
+        }
+    }
+
+    #[test]
+    fn scope_and_qualifier_round_trip() {
+        for s in [Scope::Annual, Scope::Stock, Scope::Cumulative] {
+            assert_eq!(s.to_string().parse::<Scope>(), Ok(s));
+        }
+        for q in [
+            Qualifier::Exact,
+            Qualifier::MoreThan,
+            Qualifier::Nearly,
+            Qualifier::Derived,
+        ] {
+            assert_eq!(q.to_string().parse::<Qualifier>(), Ok(q));
+        }
+        assert!("yearly".parse::<Scope>().is_err());
+    }
+}

@@ -1,0 +1,178 @@
+//! Scoring extraction against hand-labelled gold facts (`tests/gold/facts.csv` format):
+//! a gold `fact` row is found when an extracted fact of the same document has the same
+//! metric, year and value. `unscored` rows neither reward nor penalise; a trap row
+//! (`not_this_metric`, `target_not_fact`) matched by an extracted fact counts as a trap hit.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use anyhow::Context;
+use serde::Deserialize;
+
+use super::Fact;
+
+/// One labelled row of a gold facts file.
+#[derive(Debug, Clone, Deserialize)]
+pub struct GoldRow {
+    /// Document file name.
+    pub doc: String,
+    /// Indicator id.
+    pub metric: String,
+    /// Year the value refers to.
+    pub year: i32,
+    /// Scope.
+    pub scope: String,
+    /// Value.
+    pub value: f64,
+    /// Qualifier.
+    pub qualifier: String,
+    /// `fact`, `unscored`, `not_this_metric` or `target_not_fact`.
+    pub label: String,
+    /// Evidence substring.
+    pub evidence: String,
+    /// Labeller's note.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Reads a gold facts CSV; errors name the file and line.
+///
+/// Hand-labelled files sometimes carry an evidence list with unquoted commas (the bundled gold
+/// has one such row); a row with more than nine fields keeps the extra fields in `evidence`,
+/// since `note` is always last.
+pub fn read_gold(path: &Path) -> anyhow::Result<Vec<GoldRow>> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .with_context(|| format!("{}: cannot read gold file", path.display()))?;
+    let headers = rdr.headers()?.clone();
+    let mut rows = Vec::new();
+    for record in rdr.records() {
+        let record = record.with_context(|| format!("{}: unreadable row", path.display()))?;
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let record = if record.len() > headers.len() && headers.len() >= 2 {
+            let n = record.len();
+            let keep = headers.len() - 2;
+            let mut fixed: csv::StringRecord = record.iter().take(keep).collect();
+            let evidence: Vec<&str> = record.iter().skip(keep).take(n - keep - 1).collect();
+            fixed.push_field(&evidence.join(","));
+            fixed.push_field(&record[n - 1]);
+            fixed
+        } else {
+            record
+        };
+        let row: GoldRow = record
+            .deserialize(Some(&headers))
+            .with_context(|| format!("{}: line {line}", path.display()))?;
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+/// The result of scoring.
+#[derive(Debug, Clone, Default)]
+pub struct Score {
+    /// Gold facts found.
+    pub true_positives: usize,
+    /// Gold facts in scored documents.
+    pub gold_facts: usize,
+    /// Extracted facts counted for precision (not matching an unscored row).
+    pub extracted: usize,
+    /// Extracted facts matching a trap row.
+    pub traps: usize,
+    /// Gold facts not found: (doc, description).
+    pub misses: Vec<(String, String)>,
+    /// Extracted facts matching no gold row: (doc, description).
+    pub false_positives: Vec<(String, String)>,
+    /// Trap rows hit: (doc, description).
+    pub trap_hits: Vec<(String, String)>,
+}
+
+impl Score {
+    /// Share of counted extracted facts that are gold facts (1 when nothing was extracted).
+    pub fn precision(&self) -> f64 {
+        if self.extracted == 0 {
+            1.0
+        } else {
+            self.true_positives as f64 / self.extracted as f64
+        }
+    }
+    /// Share of gold facts found (1 when there are none).
+    pub fn recall(&self) -> f64 {
+        if self.gold_facts == 0 {
+            1.0
+        } else {
+            self.true_positives as f64 / self.gold_facts as f64
+        }
+    }
+    /// Harmonic mean of precision and recall.
+    pub fn f1(&self) -> f64 {
+        let (p, r) = (self.precision(), self.recall());
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
+    }
+    /// The summary line printed last by `fazhi eval`.
+    pub fn summary_line(&self) -> String {
+        format!(
+            "precision {:.4} recall {:.4} f1 {:.4} traps {}",
+            self.precision(),
+            self.recall(),
+            self.f1(),
+            self.traps
+        )
+    }
+}
+
+fn same(fact: &Fact, gold: &GoldRow) -> bool {
+    fact.doc == gold.doc
+        && fact.metric == gold.metric
+        && fact.year == gold.year
+        && (fact.value - gold.value).abs() < 1e-6 * gold.value.abs().max(1.0)
+}
+
+/// Scores `facts` against `gold` over the documents that were read (`docs`); gold rows of
+/// other documents are ignored, so a document read but yielding nothing counts its misses.
+pub fn score(facts: &[Fact], gold: &[GoldRow], docs: &[&str]) -> Score {
+    let docs: BTreeSet<&str> = docs.iter().copied().collect();
+    let gold: Vec<&GoldRow> = gold
+        .iter()
+        .filter(|g| docs.contains(g.doc.as_str()))
+        .collect();
+    let mut s = Score::default();
+    for g in gold.iter().filter(|g| g.label == "fact") {
+        s.gold_facts += 1;
+        if facts.iter().any(|f| same(f, g)) {
+            s.true_positives += 1;
+        } else {
+            s.misses.push((
+                g.doc.clone(),
+                format!("{} {} {} «{}»", g.metric, g.year, g.value, g.evidence),
+            ));
+        }
+    }
+    for f in facts {
+        let matches: Vec<&&GoldRow> = gold.iter().filter(|g| same(f, g)).collect();
+        let describe = || format!("{} {} {} «{}»", f.metric, f.year, f.value, f.evidence);
+        if matches
+            .iter()
+            .any(|g| g.label == "not_this_metric" || g.label == "target_not_fact")
+        {
+            s.traps += 1;
+            s.extracted += 1;
+            s.trap_hits.push((f.doc.clone(), describe()));
+        } else if matches.iter().any(|g| g.label == "fact") {
+            s.extracted += 1;
+        } else if matches.iter().any(|g| g.label == "unscored") {
+            // Ambiguous in the gold: neither rewarded nor penalised.
+        } else {
+            s.extracted += 1;
+            s.false_positives.push((f.doc.clone(), describe()));
+        }
+    }
+    // Duplicate extractions of one gold fact must not inflate precision above the truth.
+    s.true_positives = s.true_positives.min(s.extracted);
+    s
+}

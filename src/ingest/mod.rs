@@ -1,0 +1,248 @@
+//! Stage 1: files → decoded documents.
+//!
+//! Finds the inputs (files or folders, recursive, sorted), reads each one, decodes it to
+//! text and records how. Nothing here interprets the report: that is `extract`'s job.
+//! Invariant: every input path given by the user ends up in exactly one [`InputRecord`].
+
+pub mod discover;
+pub mod facts_csv;
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+pub use discover::{discover, Candidate};
+
+/// Default limit on one input's size in bytes. *Default:* 64 MiB.
+pub const DEFAULT_MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A decoded input document.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The file name (the `doc` column of the facts table).
+    pub name: String,
+    /// The path as found.
+    pub path: PathBuf,
+    /// Size in bytes.
+    pub size: u64,
+    /// Lower-case hex SHA-256 of the raw bytes.
+    pub sha256: String,
+    /// The encoding the text was decoded from (`UTF-8`, `GBK`, `UTF-16LE`, ...).
+    pub encoding: String,
+    /// How the encoding was chosen (`bom`, `meta`, `utf8`, `detected`).
+    pub encoding_source: String,
+    /// Byte offsets of malformed sequences replaced during decoding.
+    pub malformed_offsets: Vec<usize>,
+    /// The decoded text (for HTML and DOCX: the article text).
+    pub text: String,
+}
+
+/// Errors reading one input; each names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// The file could not be read.
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file is larger than the configured limit.
+    #[error(
+        "{path}: {size} bytes is over the size limit of {limit} bytes (raise it with --max-size)"
+    )]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// The file is empty.
+    #[error("{path}: the file is empty")]
+    Empty {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The file does not hold text.
+    #[error("{path}: {reason}")]
+    NotText {
+        /// The file.
+        path: PathBuf,
+        /// Why it is not text.
+        reason: String,
+    },
+}
+
+/// Reading limits. *Default:* [`DEFAULT_MAX_BYTES`].
+#[derive(Debug, Clone, Copy)]
+pub struct IngestOptions {
+    /// Files larger than this are refused with a clear message.
+    pub max_bytes: u64,
+}
+
+impl Default for IngestOptions {
+    fn default() -> Self {
+        IngestOptions {
+            max_bytes: DEFAULT_MAX_BYTES,
+        }
+    }
+}
+
+/// Status of one input in the run's manifest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InputStatus {
+    /// Read and at least one indicator value found.
+    Ok,
+    /// Read, but no indicator value found.
+    NoIndicators,
+    /// Not a supported kind of file, or a byte-identical duplicate; listed with the reason.
+    Skipped,
+    /// Could not be read or decoded; listed with the error.
+    Error,
+}
+
+/// One input's line in the manifest.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputRecord {
+    /// The path as given or found.
+    pub path: String,
+    /// Size in bytes, when known.
+    pub size: Option<u64>,
+    /// SHA-256 of the bytes, when read.
+    pub sha256: Option<String>,
+    /// Encoding decoded from.
+    pub encoding: Option<String>,
+    /// How the encoding was chosen.
+    pub encoding_source: Option<String>,
+    /// Number of malformed byte sequences replaced.
+    pub malformed_bytes: usize,
+    /// Status.
+    pub status: InputStatus,
+    /// The error or skip reason in one sentence.
+    pub message: Option<String>,
+    /// Facts extracted.
+    pub facts: usize,
+    /// Resolved county.
+    pub county: Option<String>,
+    /// Resolved division code.
+    pub region_code: Option<String>,
+    /// Report year.
+    pub report_year: Option<i32>,
+}
+
+impl InputRecord {
+    /// A record for an input that was never read.
+    pub fn unread(path: &Path, status: InputStatus, message: String) -> Self {
+        InputRecord {
+            path: path.display().to_string(),
+            size: None,
+            sha256: None,
+            encoding: None,
+            encoding_source: None,
+            malformed_bytes: 0,
+            status,
+            message: Some(message),
+            facts: 0,
+            county: None,
+            region_code: None,
+            report_year: None,
+        }
+    }
+
+    /// A record for a document that was read; status is filled in after extraction.
+    pub fn read(doc: &Document) -> Self {
+        InputRecord {
+            path: doc.path.display().to_string(),
+            size: Some(doc.size),
+            sha256: Some(doc.sha256.clone()),
+            encoding: Some(doc.encoding.clone()),
+            encoding_source: Some(doc.encoding_source.clone()),
+            malformed_bytes: doc.malformed_offsets.len(),
+            status: InputStatus::NoIndicators,
+            message: None,
+            facts: 0,
+            county: None,
+            region_code: None,
+            report_year: None,
+        }
+    }
+}
+
+/// Reads and decodes one file.
+pub fn load_document(path: &Path, opts: &IngestOptions) -> Result<Document, IngestError> {
+    let meta = std::fs::metadata(path).map_err(|source| IngestError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if meta.len() > opts.max_bytes {
+        return Err(IngestError::TooLarge {
+            path: path.to_path_buf(),
+            size: meta.len(),
+            limit: opts.max_bytes,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(|source| IngestError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if bytes.is_empty() {
+        return Err(IngestError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    let sha256 = hex(&Sha256::digest(&bytes));
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let text = String::from_utf8(body.to_vec()).map_err(|e| IngestError::NotText {
+        path: path.to_path_buf(),
+        reason: format!("not valid UTF-8 at byte {}", e.utf8_error().valid_up_to()),
+    })?;
+    Ok(Document {
+        name: file_name(path),
+        path: path.to_path_buf(),
+        size: bytes.len() as u64,
+        sha256,
+        encoding: "UTF-8".to_string(),
+        encoding_source: if body.len() < bytes.len() {
+            "bom"
+        } else {
+            "utf8"
+        }
+        .to_string(),
+        malformed_offsets: Vec::new(),
+        text,
+    })
+}
+
+/// Builds a document from text already in memory (tests, benches, the corpus generator).
+pub fn document_from_text(name: &str, text: &str) -> Document {
+    Document {
+        name: name.to_string(),
+        path: PathBuf::from(name),
+        size: text.len() as u64,
+        sha256: hex(&Sha256::digest(text.as_bytes())),
+        encoding: "UTF-8".to_string(),
+        encoding_source: "memory".to_string(),
+        malformed_offsets: Vec::new(),
+        text: text.to_string(),
+    }
+}
+
+/// The file name as text (lossy for non-UTF-8 names, which are reported elsewhere).
+pub fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}

@@ -1,0 +1,49 @@
+//! Escaping untrusted report text for HTML and neutralising it for spreadsheet cells.
+
+/// Escapes text for HTML element content and quoted attribute values.
+pub fn html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Neutralises a text cell that a spreadsheet would read as a formula: a leading
+/// `= + - @`, tab or CR gets a `'` prefix (OWASP CSV injection guidance). Numbers are never
+/// passed through here, so a negative change stays numeric.
+pub fn spreadsheet_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}").into(),
+        _ => text.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_html_is_inert() {
+        assert_eq!(html("<script>\" onerror="), "&lt;script&gt;&quot; onerror=");
+    }
+
+    #[test]
+    fn formula_cells_are_neutralised() {
+        for (input, want) in [
+            ("=1+1", "'=1+1"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("纠错3件", "纠错3件"),
+        ] {
+            assert_eq!(spreadsheet_cell(input), want);
+        }
+    }
+}

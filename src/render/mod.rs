@@ -1,0 +1,39 @@
+//! Stage 4: analysis → files. Each format is a pure function returning bytes; `write` puts
+//! bytes into files atomically. Report text is untrusted: HTML escapes it, CSV/XLSX neutralise
+//! formula-like cells.
+
+pub mod chart;
+pub mod csv;
+pub mod escape;
+pub mod findings;
+pub mod html;
+pub mod manifest;
+pub mod write;
+
+use clap::ValueEnum;
+use serde::Serialize;
+
+/// Language of labels on the page, charts and briefing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum, Serialize)]
+pub enum Lang {
+    /// Chinese (the default).
+    #[default]
+    Zh,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// Picks the label for this language.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+
+    /// True for English.
+    pub fn is_en(self) -> bool {
+        self == Lang::En
+    }
+}

@@ -1,0 +1,148 @@
+//! End-to-end tests of the command line on the bundled reports.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn fazhi() -> Command {
+    Command::cargo_bin("fazhi").expect("binary built")
+}
+
+#[test]
+fn run_writes_page_facts_charts_and_manifest() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    fazhi()
+        .args(["run", "data/reports", "-o"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    for f in [
+        "index.html",
+        "facts.csv",
+        "manifest.json",
+        "trends.csv",
+        "derived.csv",
+        "comparisons.csv",
+    ] {
+        assert!(dir.path().join(f).is_file(), "{f} missing");
+    }
+    let facts = std::fs::read_to_string(dir.path().join("facts.csv")).expect("facts.csv");
+    let header = facts
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(
+        header,
+        "doc,region_code,province,prefecture,county,report_year,metric,year,scope,value,unit,qualifier,evidence,offset"
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("manifest.json")).expect("manifest"))
+            .expect("json");
+    let inputs = manifest["inputs"].as_array().expect("inputs array");
+    assert_eq!(inputs.len(), 5);
+    let charts = std::fs::read_dir(dir.path().join("charts")).expect("charts folder");
+    assert!(charts
+        .filter_map(Result::ok)
+        .any(|e| e.path().extension().is_some_and(|x| x == "svg")));
+}
+
+#[test]
+fn same_input_gives_byte_identical_output() {
+    let a = tempfile::tempdir().expect("tempdir");
+    let b = tempfile::tempdir().expect("tempdir");
+    for d in [&a, &b] {
+        fazhi()
+            .args(["run", "data/reports", "-q", "-o"])
+            .arg(d.path())
+            .assert()
+            .success();
+    }
+    for f in ["index.html", "facts.csv", "manifest.json", "trends.csv"] {
+        assert_eq!(
+            std::fs::read(a.path().join(f)).expect("a"),
+            std::fs::read(b.path().join(f)).expect("b"),
+            "{f} differs between runs"
+        );
+    }
+}
+
+#[test]
+fn eval_prints_the_score_line_last() {
+    let out = fazhi()
+        .args(["eval", "--gold", "tests/gold/facts.csv", "data/reports"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).expect("utf-8");
+    let last = stdout.lines().last().expect("some output");
+    assert!(
+        predicate::str::is_match(r"^precision [0-9.]+ recall [0-9.]+ f1 [0-9.]+ traps [0-9]+$")
+            .expect("regex")
+            .eval(last),
+        "{last}"
+    );
+}
+
+#[test]
+fn extract_writes_csv_to_stdout() {
+    fazhi()
+        .args(["extract", "data/reports"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("doc,region_code,province"));
+}
+
+#[test]
+fn indicators_lists_the_dictionary() {
+    fazhi()
+        .arg("indicators")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("reconsideration.correction_rate"));
+}
+
+#[test]
+fn every_subcommand_has_help_with_an_example() {
+    for sub in ["run", "extract", "report", "eval", "indicators"] {
+        fazhi()
+            .args([sub, "--help"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Example"));
+    }
+}
+
+#[test]
+fn bad_flag_is_a_one_line_error_with_status_2() {
+    fazhi()
+        .arg("--no-such-flag")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--no-such-flag"));
+}
+
+#[test]
+fn output_path_that_is_a_file_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("taken");
+    std::fs::write(&file, "x").expect("write");
+    fazhi()
+        .args(["run", "data/reports", "-o"])
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is a file"));
+}
+
+#[test]
+fn missing_input_is_listed_and_status_is_1() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    fazhi()
+        .args(["run", "data/reports", "no/such/path", "-o"])
+        .arg(dir.path())
+        .assert()
+        .code(1);
+    let manifest = std::fs::read_to_string(dir.path().join("manifest.json")).expect("manifest");
+    assert!(manifest.contains("no/such/path"));
+}
