@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::data::{year_span, Grid, SeriesKey};
 use super::{
-    chart_csv, file_stem, fit, frame, render, scope_label, source_line, text, text_width,
+    category_labels, chart_csv, file_stem, fit, frame, render, scope_label, source_line, text, text_width,
     unit_label, value_label, Chart, ChartError, ChartKind, Ctx, Plot, BAR, GRID, REFERENCE,
 };
 use crate::analysis::Reference;
@@ -197,42 +197,35 @@ impl Plot for BarPlot {
             .iter()
             .map(|b| fit(&b.0, 12.0, 250.0))
             .collect();
+        let rows = n as f64;
         let mut chart = ChartBuilder::on(&area)
             .margin_left((12.0 * k) as u32)
             .margin_right((24.0 * k) as u32)
             .x_label_area_size((30.0 * k) as u32)
             .y_label_area_size(((label_w + 14.0) * k) as u32)
-            .build_cartesian_2d(min..x_max, (0..n).into_segmented())?;
+            .build_cartesian_2d(min..x_max, 0.0..rows)?;
         chart
             .configure_mesh()
             .disable_y_mesh()
             .light_line_style(WHITE)
             .bold_line_style(GRID.stroke_width(k.round() as u32))
-            .y_labels(n + 1)
-            .y_label_formatter(&|v| match v {
-                // Segment 0 is at the bottom: the highest value (index 0) is drawn on top.
-                SegmentValue::CenterOf(i) if *i < n => {
-                    labels.get(n - 1 - i).cloned().unwrap_or_default()
-                }
-                _ => String::new(),
-            })
+            .y_labels(0)
             .x_label_formatter(&|v| format_value((*v * 1000.0).round() / 1000.0))
             .x_desc(self.unit.clone())
             .label_style(text(12.0, k))
             .axis_desc_style(text(12.0, k))
             .draw()?;
+        // Row i (0 = highest value) is drawn from the top down.
+        let centre = |i: usize| rows - i as f64 - 0.5;
+        category_labels(root, &chart, labels.iter().enumerate().map(|(i, l)| ((min, centre(i)), l)), k)?;
         chart.draw_series(self.bars.iter().enumerate().map(|(i, b)| {
-            let seg = n - 1 - i;
-            let mut r = Rectangle::new(
-                [(0.0, SegmentValue::Exact(seg)), (b.1, SegmentValue::Exact(seg + 1))],
+            Rectangle::new(
+                [(0.0, centre(i) - 0.32), (b.1, centre(i) + 0.32)],
                 BAR.filled(),
-            );
-            r.set_margin((6.0 * k) as u32, (6.0 * k) as u32, 0, 0);
-            r
+            )
         }))?;
         chart.draw_series(self.bars.iter().enumerate().map(|(i, b)| {
-            let seg = n - 1 - i;
-            EmptyElement::at((b.1.max(0.0), SegmentValue::CenterOf(seg)))
+            EmptyElement::at((b.1.max(0.0), centre(i)))
                 + Text::new(
                     b.2.clone(),
                     ((5.0 * k) as i32, 0),
@@ -241,14 +234,11 @@ impl Plot for BarPlot {
         }))?;
         for (label, value) in &self.references {
             chart.draw_series(std::iter::once(PathElement::new(
-                vec![
-                    (*value, SegmentValue::Exact(0)),
-                    (*value, SegmentValue::Exact(n)),
-                ],
+                vec![(*value, 0.0), (*value, rows)],
                 REFERENCE.stroke_width((2.0 * k) as u32),
             )))?;
             chart.draw_series(std::iter::once(
-                EmptyElement::at((*value, SegmentValue::Exact(n)))
+                EmptyElement::at((*value, rows))
                     + Text::new(
                         label.clone(),
                         ((4.0 * k) as i32, (2.0 * k) as i32),

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::data::year_span;
 use super::{
-    chart_csv, file_stem, fit, frame, render, source_line, text, text_width, Chart, ChartError,
+    category_labels, chart_csv, file_stem, fit, frame, render, source_line, text, text_width, Chart, ChartError,
     ChartKind, Ctx, Lang, Plot, BAR, GRID, REFERENCE,
 };
 use crate::analysis::{Analysis, DerivedRow, Reference};
@@ -213,24 +213,19 @@ impl Plot for RatePlot {
         let labels: Vec<String> = self.rows.iter().map(|r| fit(&r.0, 12.0, 190.0)).collect();
         // Rates are drawn on their whole 0-100 range: a zoomed axis would exaggerate gaps.
         // The extra room on the right holds the value labels.
+        let rows = n as f64;
         let mut chart = ChartBuilder::on(&area)
             .margin_left((12.0 * k) as u32)
             .margin_right((24.0 * k) as u32)
             .x_label_area_size((30.0 * k) as u32)
             .y_label_area_size(((label_w + 14.0) * k) as u32)
-            .build_cartesian_2d(0.0..160.0_f64, (0..n).into_segmented())?;
+            .build_cartesian_2d(0.0..160.0_f64, 0.0..rows)?;
         chart
             .configure_mesh()
             .disable_y_mesh()
             .light_line_style(WHITE)
             .bold_line_style(GRID.stroke_width(k.round() as u32))
-            .y_labels(n + 1)
-            .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) if *i < n => {
-                    labels.get(n - 1 - i).cloned().unwrap_or_default()
-                }
-                _ => String::new(),
-            })
+            .y_labels(0)
             .x_labels(17)
             .x_label_formatter(&|v| {
                 if *v <= 100.0 + 1e-9 {
@@ -243,26 +238,28 @@ impl Plot for RatePlot {
             .label_style(text(12.0, k))
             .axis_desc_style(text(12.0, k))
             .draw()?;
+        let centre = |i: usize| rows - i as f64 - 0.5;
+        category_labels(root, &chart, labels.iter().enumerate().map(|(i, l)| ((0.0, centre(i)), l)), k)?;
         let whisker = BAR.stroke_width((2.0 * k) as u32);
         let cap = (6.0 * k) as i32;
         for (i, (_, value, low, high, label)) in self.rows.iter().enumerate() {
-            let y = SegmentValue::CenterOf(n - 1 - i);
+            let y = centre(i);
             chart.draw_series(std::iter::once(PathElement::new(
-                vec![(*low, y.clone()), (*high, y.clone())],
+                vec![(*low, y), (*high, y)],
                 whisker,
             )))?;
             for end in [*low, *high] {
                 chart.draw_series(std::iter::once(
-                    EmptyElement::at((end, y.clone()))
+                    EmptyElement::at((end, y))
                         + PathElement::new(vec![(0, -cap), (0, cap)], whisker),
                 ))?;
             }
             chart.draw_series(std::iter::once(
-                EmptyElement::at((*value, y.clone()))
+                EmptyElement::at((*value, y))
                     + Circle::new((0, 0), (5.0 * k) as i32, BAR.filled()),
             ))?;
             chart.draw_series(std::iter::once(
-                EmptyElement::at((100.0, y.clone()))
+                EmptyElement::at((100.0, y))
                     + Text::new(
                         label.clone(),
                         ((8.0 * k) as i32, 0),
@@ -272,14 +269,11 @@ impl Plot for RatePlot {
         }
         for (label, value) in &self.references {
             chart.draw_series(std::iter::once(PathElement::new(
-                vec![
-                    (*value, SegmentValue::Exact(0)),
-                    (*value, SegmentValue::Exact(n)),
-                ],
+                vec![(*value, 0.0), (*value, rows)],
                 REFERENCE.stroke_width((2.0 * k) as u32),
             )))?;
             chart.draw_series(std::iter::once(
-                EmptyElement::at((*value, SegmentValue::Exact(n)))
+                EmptyElement::at((*value, rows))
                     + Text::new(
                         label.clone(),
                         ((4.0 * k) as i32, (2.0 * k) as i32),

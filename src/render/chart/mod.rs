@@ -15,7 +15,9 @@ mod profile;
 mod trend;
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::Serialize;
 
 use super::csv::{rows_csv, CsvOptions};
@@ -338,6 +340,26 @@ pub(crate) fn frame<'a, DB: DrawingBackend>(
     }
     let footer_px = (h as i32 - bottom).max(0) as u32;
     Ok(root.margin(px(52.0) as u32, footer_px + px(4.0) as u32, 0, 0))
+}
+
+/// Draws category labels left of a chart's plotting area, right-aligned and vertically centred
+/// on the given data coordinates. Labels go on `root` (whose origin is the backend's), placed
+/// through the chart's own coordinate mapping, so rows and their labels cannot drift apart.
+pub(crate) fn category_labels<'s, DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    labels: impl Iterator<Item = ((f64, f64), &'s String)>,
+    k: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    for (at, label) in labels {
+        let (x, y) = chart.backend_coord(&at);
+        root.draw(&Text::new(
+            label.clone(),
+            (x - (8.0 * k) as i32, y),
+            text(12.0, k).pos(Pos::new(HPos::Right, VPos::Center)),
+        ))?;
+    }
+    Ok(())
 }
 
 /// Bar fill.

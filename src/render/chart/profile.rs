@@ -175,13 +175,14 @@ impl Plot for ProfilePlot {
         let area = area.margin(0, 0, (12.0 * k) as u32, (12.0 * k) as u32);
         let cells = area.split_evenly((self.rows(), COLUMNS));
         for (panel, cell) in self.panels.iter().zip(cells.iter()) {
-            draw_panel(panel, cell, k)?;
+            draw_panel(root, panel, cell, k)?;
         }
         Ok(())
     }
 }
 
 fn draw_panel<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
     panel: &Panel,
     cell: &DrawingArea<DB, Shift>,
     k: f64,
@@ -202,37 +203,37 @@ fn draw_panel<DB: DrawingBackend>(
     let max = panel.bars.iter().map(|b| b.1).fold(0.0_f64, f64::max);
     let min = panel.bars.iter().map(|b| b.1).fold(0.0_f64, f64::min);
     let y_max = if max > 0.0 { max * 1.3 } else { 1.0 };
-    let years: Vec<i32> = panel.bars.iter().map(|b| b.0).collect();
+    let cols = n as f64;
     let mut chart = ChartBuilder::on(&body)
         .x_label_area_size((16.0 * k) as u32)
-        .build_cartesian_2d((0..n).into_segmented(), min..y_max)?;
+        .build_cartesian_2d(0.0..cols, min..y_max)?;
     chart
         .configure_mesh()
         .disable_mesh()
         .disable_y_axis()
-        .x_labels(n + 1)
-        .x_label_formatter(&|v| match v {
-            SegmentValue::CenterOf(i) => years.get(*i).map(|y| y.to_string()).unwrap_or_default(),
-            _ => String::new(),
-        })
-        .label_style(text(10.0, k))
+        .x_labels(0)
         .draw()?;
+    // A lone bar is drawn narrower, so it does not read as a filled panel.
+    let half = if n == 1 { 0.2 } else { 0.32 };
     chart.draw_series(panel.bars.iter().enumerate().map(|(i, b)| {
-        let mut r = Rectangle::new(
-            [(SegmentValue::Exact(i), 0.0), (SegmentValue::Exact(i + 1), b.1)],
-            BAR.filled(),
-        );
-        let m = (if n == 1 { 40.0 } else { 8.0 } * k) as u32;
-        r.set_margin(0, 0, m, m);
-        r
+        let x = i as f64 + 0.5;
+        Rectangle::new([(x - half, 0.0), (x + half, b.1)], BAR.filled())
     }))?;
     chart.draw_series(panel.bars.iter().enumerate().map(|(i, b)| {
-        EmptyElement::at((SegmentValue::CenterOf(i), b.1.max(0.0)))
+        EmptyElement::at((i as f64 + 0.5, b.1.max(0.0)))
             + Text::new(
                 b.2.clone(),
                 (0, -(3.0 * k) as i32),
                 text(10.0, k).pos(Pos::new(HPos::Center, VPos::Bottom)),
             )
     }))?;
+    for (i, b) in panel.bars.iter().enumerate() {
+        let (x, y) = chart.backend_coord(&(i as f64 + 0.5, min));
+        root.draw(&Text::new(
+            b.0.to_string(),
+            (x, y + (4.0 * k) as i32),
+            text(10.0, k).pos(Pos::new(HPos::Center, VPos::Top)),
+        ))?;
+    }
     Ok(())
 }
