@@ -65,7 +65,10 @@ fn gold_page_has_every_section_chart_and_source() {
         "method",
         "sources",
     ] {
-        assert!(page.contains(&format!("<section id=\"{id}\">")), "section {id} missing");
+        assert!(
+            page.contains(&format!("<section id=\"{id}\">")),
+            "section {id} missing"
+        );
     }
     // The key finding from the issue, with its numbers.
     assert!(page.contains("632"), "632 missing");
@@ -73,9 +76,18 @@ fn gold_page_has_every_section_chart_and_source() {
     assert!(page.contains("+36.6%"), "+36.6% missing");
     // Every chart is inlined, and each kind is present.
     for c in &charts {
-        assert!(page.contains(&format!("charts/{}.csv", c.name)), "{} not on page", c.name);
+        assert!(
+            page.contains(&format!("charts/{}.csv", c.name)),
+            "{} not on page",
+            c.name
+        );
     }
-    for kind in [ChartKind::Bar, ChartKind::Trend, ChartKind::Rate, ChartKind::Profile] {
+    for kind in [
+        ChartKind::Bar,
+        ChartKind::Trend,
+        ChartKind::Rate,
+        ChartKind::Profile,
+    ] {
         assert!(charts.iter().any(|c| c.kind == kind), "no {kind:?} chart");
     }
     assert_eq!(page.matches("<svg ").count(), charts.len());
@@ -89,8 +101,16 @@ fn gold_page_has_every_section_chart_and_source() {
             continue;
         }
         let ev = fazhi::render::escape::html(&f.evidence);
-        assert!(page.contains(&format!("<q>{ev}</q>")), "no footnote for {}", f.evidence);
-        assert!(page.contains(&format!(": {ev}\"")), "no hover title for {}", f.evidence);
+        assert!(
+            page.contains(&format!("<q>{ev}</q>")),
+            "no footnote for {}",
+            f.evidence
+        );
+        assert!(
+            page.contains(&format!(": {ev}\"")),
+            "no hover title for {}",
+            f.evidence
+        );
     }
     // Coverage matrix says both found and not reported.
     assert!(page.contains("class=\"found\"") && page.contains("未报告"));
@@ -132,7 +152,11 @@ fn charts_csv_hold_exactly_the_drawn_rows() {
     assert_eq!(csv.lines().count(), 3, "{csv}");
     // PNGs are real PNGs at twice the SVG size.
     for c in &charts {
-        assert!(c.png.starts_with(b"\x89PNG\r\n\x1a\n"), "{} is not a PNG", c.name);
+        assert!(
+            c.png.starts_with(b"\x89PNG\r\n\x1a\n"),
+            "{} is not a PNG",
+            c.name
+        );
         let w = u32::from_be_bytes(c.png[16..20].try_into().expect("4 bytes"));
         let svg_w: u32 = c.svg["<svg width=\"".len()..]
             .split('"')
@@ -159,7 +183,12 @@ fn english_page_and_charts_are_english() {
     let (charts, page) = render(&analysis, &d, Lang::En);
     keep("page-en", &charts, &page);
     assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
-    for label in ["Key findings", "Coverage matrix", "not reported", "Methodology"] {
+    for label in [
+        "Key findings",
+        "Coverage matrix",
+        "not reported",
+        "Methodology",
+    ] {
         assert!(page.contains(label), "{label} missing");
     }
     for zh in ["主要发现", "覆盖矩阵", "未报告", "方法说明", "来源:"] {
@@ -206,9 +235,15 @@ fn hostile_report_text_is_inert_in_page_and_svg() {
     for el in doc.select(&all) {
         let name = el.value().name();
         scripts += usize::from(name == "script");
-        assert!(!matches!(name, "img" | "iframe" | "object" | "embed"), "<{name}> came through");
+        assert!(
+            !matches!(name, "img" | "iframe" | "object" | "embed"),
+            "<{name}> came through"
+        );
         for (attr, value) in el.value().attrs() {
-            assert!(!attr.starts_with("on"), "<{name} {attr}=\"{value}\"> came through");
+            assert!(
+                !attr.starts_with("on"),
+                "<{name} {attr}=\"{value}\"> came through"
+            );
         }
     }
     assert_eq!(scripts, 1, "extra script element");
@@ -227,7 +262,11 @@ fn hostile_report_text_is_inert_in_page_and_svg() {
         .iter()
         .find(|c| c.kind == ChartKind::Bar)
         .expect("bar chart");
-    assert!(bar.svg.contains("&lt;/svg&gt;&lt;script&gt;"), "{}", bar.svg);
+    assert!(
+        bar.svg.contains("&lt;/svg&gt;&lt;script&gt;"),
+        "{}",
+        bar.svg
+    );
     // File names never carry the county name.
     assert!(charts.iter().any(|c| c.name == "county_999999"));
     // The chart CSV neutralises a formula-like cell and keeps the text otherwise.

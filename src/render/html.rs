@@ -69,10 +69,7 @@ pub fn render_page(ctx: &PageContext<'_>) -> Vec<u8> {
         &[
             ("lang", l.pick("zh-CN", "en")),
             ("csp", &content_security_policy()),
-            (
-                "generator",
-                &format!("fazhi {}", env!("CARGO_PKG_VERSION")),
-            ),
+            ("generator", &format!("fazhi {}", env!("CARGO_PKG_VERSION"))),
             ("title", title),
             ("style", STYLE),
             ("body", &page.out),
@@ -95,8 +92,7 @@ pub fn content_security_policy() -> String {
 
 /// Standard base64 with padding (RFC 4648 §4), as CSP hash sources require.
 fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let b = [
@@ -119,14 +115,19 @@ fn base64(bytes: &[u8]) -> String {
 /// Fills `{{name}}` slots in one pass, so text inserted for one slot is never scanned for
 /// another (a report quoting `{{script}}` stays text). Unknown slots are left as they are.
 fn fill(template: &str, slots: &[(&str, &str)]) -> String {
-    let mut out = String::with_capacity(template.len() + slots.iter().map(|s| s.1.len()).sum::<usize>());
+    let mut out =
+        String::with_capacity(template.len() + slots.iter().map(|s| s.1.len()).sum::<usize>());
     let mut rest = template;
     while let Some(start) = rest.find("{{") {
         out.push_str(&rest[..start]);
         let after = &rest[start + 2..];
         match after.find("}}").map(|end| (&after[..end], end)) {
             Some((name, end)) if slots.iter().any(|s| s.0 == name) => {
-                let value = slots.iter().find(|s| s.0 == name).map(|s| s.1).unwrap_or("");
+                let value = slots
+                    .iter()
+                    .find(|s| s.0 == name)
+                    .map(|s| s.1)
+                    .unwrap_or("");
                 out.push_str(value);
                 rest = &after[end + 2..];
             }
@@ -254,8 +255,14 @@ impl<'a> Page<'a, '_> {
             ("findings", l.pick("主要发现", "Key findings")),
             ("indicators", l.pick("分指标比较", "Indicators compared")),
             ("counties", l.pick("县区概况", "County profiles")),
-            ("rates", l.pick("计算比率及区间", "Derived rates with intervals")),
-            ("quality", l.pick("数据质量与冲突", "Data quality and conflicts")),
+            (
+                "rates",
+                l.pick("计算比率及区间", "Derived rates with intervals"),
+            ),
+            (
+                "quality",
+                l.pick("数据质量与冲突", "Data quality and conflicts"),
+            ),
             ("coverage", l.pick("覆盖矩阵", "Coverage matrix")),
             ("method", l.pick("方法说明", "Methodology")),
             ("sources", l.pick("来源", "Sources")),
@@ -331,10 +338,16 @@ impl<'a> Page<'a, '_> {
             .into_iter()
             .map(|(c, f)| (c.clone(), f))
             .collect();
-        let unit = latest.first().map(|(_, f)| f.unit.clone()).unwrap_or_default();
+        let unit = latest
+            .first()
+            .map(|(_, f)| f.unit.clone())
+            .unwrap_or_default();
         self.push(&format!(
             "<article id=\"ind-{}\"><h3>{} <span class=\"meta\">{} · {}</span></h3>",
-            html(&super::chart::file_stem(&[&key.metric, &key.scope.to_string()])),
+            html(&super::chart::file_stem(&[
+                &key.metric,
+                &key.scope.to_string()
+            ])),
             self.name(&key.metric),
             scope_label(key.scope, l),
             html(unit_label(&unit, l)),
@@ -348,7 +361,10 @@ impl<'a> Page<'a, '_> {
         if years.len() > 1 {
             self.push(&format!(
                 "<p class=\"note\">{} {}</p>",
-                l.pick("注意: 各县区最新数据年份不同", "Note: the counties' latest years differ:"),
+                l.pick(
+                    "注意: 各县区最新数据年份不同",
+                    "Note: the counties' latest years differ:"
+                ),
                 html(&year_span(years.iter().copied()))
             ));
         }
@@ -402,7 +418,11 @@ impl<'a> Page<'a, '_> {
                     format!(
                         "{} {}",
                         html(&c.county),
-                        years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", ")
+                        years
+                            .iter()
+                            .map(|y| y.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     )
                 })
                 .collect();
@@ -619,7 +639,7 @@ impl<'a> Page<'a, '_> {
                 l.pick("发现", "Finding"),
             ));
             let mut checks: Vec<_> = a.checks.iter().collect();
-            checks.sort_by(|x, y| y.severity.cmp(&x.severity));
+            checks.sort_by_key(|c| std::cmp::Reverse(c.severity));
             for c in checks {
                 let (class, label, rank) = match c.severity {
                     Severity::Error => ("sev-error", l.pick("错误", "error"), 3),
@@ -638,7 +658,10 @@ impl<'a> Page<'a, '_> {
             }
             self.push("</tbody></table></div>");
         }
-        self.push(&format!("<h3>{}</h3>", l.pick("来源冲突", "Conflicting sources")));
+        self.push(&format!(
+            "<h3>{}</h3>",
+            l.pick("来源冲突", "Conflicting sources")
+        ));
         if a.conflicts.is_empty() {
             self.push(&format!(
                 "<p>{}</p>",
@@ -724,7 +747,13 @@ impl<'a> Page<'a, '_> {
             out.push_str(&format!("<th>{}</th>", html(&c.county)));
         }
         out.push_str("</tr></thead><tbody>");
-        let mut metrics: Vec<&str> = self.ctx.dict.indicators.iter().map(|i| i.id.as_str()).collect();
+        let mut metrics: Vec<&str> = self
+            .ctx
+            .dict
+            .indicators
+            .iter()
+            .map(|i| i.id.as_str())
+            .collect();
         for key in self.grid.series.keys() {
             if !metrics.contains(&key.metric.as_str()) {
                 metrics.push(&key.metric);
@@ -739,7 +768,11 @@ impl<'a> Page<'a, '_> {
                 match found.get(&(metric, c)) {
                     Some(years) => out.push_str(&format!(
                         "<td class=\"found\">✓ {}</td>",
-                        years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", ")
+                        years
+                            .iter()
+                            .map(|y| y.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     )),
                     None => out.push_str(&format!(
                         "<td class=\"miss\">{}</td>",

@@ -9,8 +9,9 @@ use serde::Serialize;
 
 use super::data::{year_span, Grid, SeriesKey};
 use super::{
-    category_labels, chart_csv, file_stem, fit, frame, render, scope_label, source_line, text, text_width,
-    unit_label, value_label, Chart, ChartError, ChartKind, Ctx, Plot, BAR, GRID, REFERENCE,
+    category_labels, chart_csv, file_stem, fit, frame, render, scope_label, source_line, text,
+    text_width, unit_label, value_label, Chart, ChartError, ChartKind, Ctx, Plot, BAR, GRID,
+    REFERENCE,
 };
 use crate::analysis::Reference;
 use crate::extract::{format_value, Fact};
@@ -71,7 +72,11 @@ pub(crate) fn chart(
             unit_label(unit, l),
             scope_label(key.scope, l),
             span,
-            if years_differ { " (各县区年份不同)" } else { "" }
+            if years_differ {
+                " (各县区年份不同)"
+            } else {
+                ""
+            }
         ),
         super::Lang::En => format!(
             "Unit: {} | {} | data years: {}{}",
@@ -103,8 +108,18 @@ pub(crate) fn chart(
     }
     for r in &refs {
         footer.push(match l {
-            super::Lang::Zh => format!("参考线: {} 年 {} ({})", r.year, format_value(r.value), r.source),
-            super::Lang::En => format!("Reference: {} {} ({})", r.year, format_value(r.value), r.source),
+            super::Lang::Zh => format!(
+                "参考线: {} 年 {} ({})",
+                r.year,
+                format_value(r.value),
+                r.source
+            ),
+            super::Lang::En => format!(
+                "Reference: {} {} ({})",
+                r.year,
+                format_value(r.value),
+                r.source
+            ),
         });
     }
     footer.push(source_line(shown.iter().map(|(_, f)| f.doc.as_str()), l));
@@ -192,11 +207,7 @@ impl Plot for BarPlot {
             .map(|b| text_width(&b.0, 12.0))
             .fold(40.0_f64, f64::max)
             .min(260.0);
-        let labels: Vec<String> = self
-            .bars
-            .iter()
-            .map(|b| fit(&b.0, 12.0, 250.0))
-            .collect();
+        let labels: Vec<String> = self.bars.iter().map(|b| fit(&b.0, 12.0, 250.0)).collect();
         let rows = n as f64;
         let mut chart = ChartBuilder::on(&area)
             .margin_left((12.0 * k) as u32)
@@ -217,7 +228,15 @@ impl Plot for BarPlot {
             .draw()?;
         // Row i (0 = highest value) is drawn from the top down.
         let centre = |i: usize| rows - i as f64 - 0.5;
-        category_labels(root, &chart, labels.iter().enumerate().map(|(i, l)| ((min, centre(i)), l)), k)?;
+        category_labels(
+            root,
+            &chart,
+            labels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| ((min, centre(i)), l)),
+            k,
+        )?;
         chart.draw_series(self.bars.iter().enumerate().map(|(i, b)| {
             Rectangle::new(
                 [(0.0, centre(i) - 0.32), (b.1, centre(i) + 0.32)],

@@ -87,11 +87,7 @@ impl<'a> Grid<'a> {
             }
         }
         for (key, county, year) in conflicted {
-            if let Some(years) = grid
-                .series
-                .get_mut(&key)
-                .and_then(|c| c.get_mut(&county))
-            {
+            if let Some(years) = grid.series.get_mut(&key).and_then(|c| c.get_mut(&county)) {
                 years.remove(&year);
             }
             grid.conflicted
@@ -117,11 +113,7 @@ impl<'a> Grid<'a> {
             .flatten()
             .filter_map(|(county, years)| years.values().next_back().map(|f| (county, *f)))
             .collect();
-        out.sort_by(|a, b| {
-            b.1.value
-                .total_cmp(&a.1.value)
-                .then_with(|| a.0.cmp(b.0))
-        });
+        out.sort_by(|a, b| b.1.value.total_cmp(&a.1.value).then_with(|| a.0.cmp(b.0)));
         out
     }
 
@@ -226,7 +218,10 @@ mod tests {
             .collect();
         // c is left out entirely (its only year conflicts); d falls back to 2021 but 2022 is
         // listed as conflicted, so the page can say why the latest year is missing.
-        assert_eq!(got, vec![("b", 2023, 9.0), ("a", 2023, 7.0), ("d", 2021, 3.0)]);
+        assert_eq!(
+            got,
+            vec![("b", 2023, 9.0), ("a", 2023, 7.0), ("d", 2021, 3.0)]
+        );
         let conflicted = &grid.conflicted[&key];
         assert_eq!(conflicted.len(), 2);
         assert!(conflicted.values().any(|y| y.contains(&2022)));

@@ -11,8 +11,8 @@ use serde::Serialize;
 
 use super::data::year_span;
 use super::{
-    category_labels, chart_csv, file_stem, fit, frame, render, source_line, text, text_width, Chart, ChartError,
-    ChartKind, Ctx, Lang, Plot, BAR, GRID, REFERENCE,
+    category_labels, chart_csv, file_stem, fit, frame, render, source_line, text, text_width,
+    Chart, ChartError, ChartKind, Ctx, Lang, Plot, BAR, GRID, REFERENCE,
 };
 use crate::analysis::{Analysis, DerivedRow, Reference};
 use crate::extract::format_value;
@@ -63,9 +63,9 @@ pub(crate) fn charts(ctx: &Ctx<'_>, analysis: &Analysis) -> Result<Vec<Chart>, C
     let mut out = Vec::new();
     for (metric, mut rows) in by_metric {
         rows.sort_by(|a, b| {
-            b.value
-                .total_cmp(&a.value)
-                .then_with(|| (&a.region_code, &a.county, a.year).cmp(&(&b.region_code, &b.county, b.year)))
+            b.value.total_cmp(&a.value).then_with(|| {
+                (&a.region_code, &a.county, a.year).cmp(&(&b.region_code, &b.county, b.year))
+            })
         });
         let total = rows.len();
         rows.truncate(MAX_ROWS);
@@ -109,8 +109,18 @@ fn chart(
     }
     for r in &refs {
         footer.push(match l {
-            Lang::Zh => format!("参考线: {} 年 {}% ({})", r.year, format_value(r.value), r.source),
-            Lang::En => format!("Reference: {} {}% ({})", r.year, format_value(r.value), r.source),
+            Lang::Zh => format!(
+                "参考线: {} 年 {}% ({})",
+                r.year,
+                format_value(r.value),
+                r.source
+            ),
+            Lang::En => format!(
+                "Reference: {} {}% ({})",
+                r.year,
+                format_value(r.value),
+                r.source
+            ),
         });
     }
     // Derived rows carry evidence, not file names: the reports are those stating the parts.
@@ -239,7 +249,15 @@ impl Plot for RatePlot {
             .axis_desc_style(text(12.0, k))
             .draw()?;
         let centre = |i: usize| rows - i as f64 - 0.5;
-        category_labels(root, &chart, labels.iter().enumerate().map(|(i, l)| ((0.0, centre(i)), l)), k)?;
+        category_labels(
+            root,
+            &chart,
+            labels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| ((0.0, centre(i)), l)),
+            k,
+        )?;
         let whisker = BAR.stroke_width((2.0 * k) as u32);
         let cap = (6.0 * k) as i32;
         for (i, (_, value, low, high, label)) in self.rows.iter().enumerate() {
@@ -255,8 +273,7 @@ impl Plot for RatePlot {
                 ))?;
             }
             chart.draw_series(std::iter::once(
-                EmptyElement::at((*value, y))
-                    + Circle::new((0, 0), (5.0 * k) as i32, BAR.filled()),
+                EmptyElement::at((*value, y)) + Circle::new((0, 0), (5.0 * k) as i32, BAR.filled()),
             ))?;
             chart.draw_series(std::iter::once(
                 EmptyElement::at((100.0, y))

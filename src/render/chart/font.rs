@@ -35,6 +35,11 @@ pub fn ensure_registered() -> Result<(), ChartError> {
     }
 }
 
+/// The bundled face, for the PNG backend's own text layout.
+pub fn face() -> Result<ab_glyph::FontRef<'static>, ChartError> {
+    ab_glyph::FontRef::try_from_slice(WQY_MICRO_HEI).map_err(|_| ChartError::Font)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,10 +12,11 @@ pub mod data;
 mod derived;
 mod font;
 mod profile;
+mod raster;
 mod trend;
 
-use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
+use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::Serialize;
@@ -193,12 +194,7 @@ pub(crate) fn source_line<'a, I: IntoIterator<Item = &'a str>>(docs: I, lang: La
     let list = if docs.len() <= 3 {
         docs.join(", ")
     } else {
-        format!(
-            "{}, {} +{}",
-            docs[0],
-            docs[1],
-            docs.len().saturating_sub(2)
-        )
+        format!("{}, {} +{}", docs[0], docs[1], docs.len().saturating_sub(2))
     };
     match lang {
         Lang::Zh => format!("来源: {list}; 由 fazhi 从报告原文提取"),
@@ -249,7 +245,7 @@ pub(crate) fn render<P: Plot>(plot: &P) -> Result<(String, Vec<u8>), ChartError>
     let (pw, ph) = (w * 2, h * 2);
     let mut rgb = vec![0u8; pw as usize * ph as usize * 3];
     {
-        let root = BitMapBackend::with_buffer(&mut rgb, (pw, ph)).into_drawing_area();
+        let root = raster::GlyphBackend::new(&mut rgb, (pw, ph), font::face()?).into_drawing_area();
         plot.draw(&root, 2.0).map_err(|e| draw_err(&e))?;
         root.present().map_err(|e| draw_err(&e))?;
     }
@@ -313,7 +309,7 @@ pub(crate) fn fit(s: &str, size: f64, max_px: f64) -> String {
 
 /// Title, subtitle (units and years) and source line around a chart body; returns the area
 /// left for the body.
-pub(crate) fn frame<'a, DB: DrawingBackend>(
+pub(crate) fn frame<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     k: f64,
     title: &str,
@@ -323,7 +319,11 @@ pub(crate) fn frame<'a, DB: DrawingBackend>(
     root.fill(&WHITE)?;
     let px = |v: f64| (v * k).round() as i32;
     let (_, h) = root.dim_in_pixel();
-    root.draw(&Text::new(title.to_string(), (px(12.0), px(8.0)), text(17.0, k)))?;
+    root.draw(&Text::new(
+        title.to_string(),
+        (px(12.0), px(8.0)),
+        text(17.0, k),
+    ))?;
     root.draw(&Text::new(
         subtitle.to_string(),
         (px(12.0), px(32.0)),
@@ -388,7 +388,10 @@ mod tests {
     #[test]
     fn file_stems_are_ascii_and_safe() {
         for (parts, want) in [
-            (vec!["bar", "reconsideration.received", "annual"], "bar_reconsideration.received_annual"),
+            (
+                vec!["bar", "reconsideration.received", "annual"],
+                "bar_reconsideration.received_annual",
+            ),
             (vec!["county", "371525"], "county_371525"),
             (vec!["x", "a/b\\c:d*e?\"<>|冠县"], "x_a_b_c_d_e_______"),
             (vec![".hidden"], "_.hidden"),
@@ -415,7 +418,10 @@ mod tests {
     fn long_labels_are_cut_to_fit() {
         assert_eq!(fit("short", 10.0, 100.0), "short");
         let cut = fit("行政执法资格考试参考人数", 10.0, 60.0);
-        assert!(cut.ends_with("...") && text_width(&cut, 10.0) <= 60.0, "{cut}");
+        assert!(
+            cut.ends_with("...") && text_width(&cut, 10.0) <= 60.0,
+            "{cut}"
+        );
     }
 
     #[test]

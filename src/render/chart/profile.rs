@@ -92,7 +92,9 @@ pub(crate) fn chart(
         ),
     };
     let footer = vec![source_line(
-        series.iter().flat_map(|(_, v)| v.iter().map(|f| f.doc.as_str())),
+        series
+            .iter()
+            .flat_map(|(_, v)| v.iter().map(|f| f.doc.as_str())),
         l,
     )];
     let panels = series
@@ -108,7 +110,10 @@ pub(crate) fn chart(
             Panel {
                 title: format!("{name}{scope}"),
                 unit: unit_label(unit, l).to_string(),
-                bars: facts.iter().map(|f| (f.year, f.value, value_label(f))).collect(),
+                bars: facts
+                    .iter()
+                    .map(|f| (f.year, f.value, value_label(f)))
+                    .collect(),
             }
         })
         .collect();
@@ -198,7 +203,12 @@ fn draw_panel<DB: DrawingBackend>(
         ((4.0 * k) as i32, (18.0 * k) as i32),
         text(10.0, k).color(&RGBColor(110, 110, 110)),
     ))?;
-    let body = cell.margin((34.0 * k) as u32, (4.0 * k) as u32, (4.0 * k) as u32, (8.0 * k) as u32);
+    let body = cell.margin(
+        (34.0 * k) as u32,
+        (4.0 * k) as u32,
+        (4.0 * k) as u32,
+        (8.0 * k) as u32,
+    );
     let n = panel.bars.len().max(1);
     let max = panel.bars.iter().map(|b| b.1).fold(0.0_f64, f64::max);
     let min = panel.bars.iter().map(|b| b.1).fold(0.0_f64, f64::min);

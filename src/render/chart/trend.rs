@@ -28,14 +28,17 @@ struct Row<'a> {
     evidence: String,
 }
 
+/// (year, value, value label).
+type TrendPoint = (i32, f64, String);
+
 struct TrendPlot {
     name: String,
     title: String,
     subtitle: String,
     footer: Vec<String>,
     unit: String,
-    /// County label → (year, value, value label) in year order.
-    lines: Vec<(String, Vec<(i32, f64, String)>)>,
+    /// One line per county, points in year order.
+    lines: Vec<(String, Vec<TrendPoint>)>,
 }
 
 /// The trend chart of one series, if some county has two or more years.
@@ -91,11 +94,16 @@ pub(crate) fn chart(
     if total > multi.len() {
         footer.push(match l {
             Lang::Zh => format!("显示 {} 个县区, 共 {total} 个有两年以上数据", multi.len()),
-            Lang::En => format!("{} of {total} counties with two or more years shown", multi.len()),
+            Lang::En => format!(
+                "{} of {total} counties with two or more years shown",
+                multi.len()
+            ),
         });
     }
     footer.push(source_line(
-        multi.iter().flat_map(|(_, v)| v.iter().map(|f| f.doc.as_str())),
+        multi
+            .iter()
+            .flat_map(|(_, v)| v.iter().map(|f| f.doc.as_str())),
         l,
     ));
     let plot = TrendPlot {
@@ -109,7 +117,9 @@ pub(crate) fn chart(
             .map(|(c, v)| {
                 (
                     c.county.clone(),
-                    v.iter().map(|f| (f.year, f.value, value_label(f))).collect(),
+                    v.iter()
+                        .map(|f| (f.year, f.value, value_label(f)))
+                        .collect(),
                 )
             })
             .collect(),
