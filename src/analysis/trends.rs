@@ -118,7 +118,7 @@ fn jump(prev: &Fact, cur: &Fact, rate: bool) -> Option<String> {
         return Some(format!("{}: {span}: a change from or to zero", cur.metric));
     }
     let factor = (cur.value / prev.value).powf(1.0 / f64::from(gap));
-    (factor > YOY_JUMP_FACTOR || factor < 1.0 / YOY_JUMP_FACTOR).then(|| {
+    (!(1.0 / YOY_JUMP_FACTOR..=YOY_JUMP_FACTOR).contains(&factor)).then(|| {
         format!(
             "{}: {span}: ×{:.2} a year, beyond the ×{YOY_JUMP_FACTOR} (or ÷{YOY_JUMP_FACTOR}) \
              threshold; check the counting basis in the evidence",
