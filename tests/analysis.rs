@@ -594,3 +594,14 @@ fn tables_are_sorted_deterministic_and_free_of_float_noise() {
     // Derived rows sorted by county code: 100001 before 371525.
     assert_eq!(first.derived[0].region_code, "100001");
 }
+
+#[test]
+fn values_that_are_not_numbers_are_flagged_not_computed() {
+    let a = run(&[
+        fact("a.txt", "100001", 2022, "legal_aid.cases", 2022, 10.0),
+        fact("b.txt", "100001", 2023, "legal_aid.cases", 2023, f64::NAN),
+    ]);
+    assert_eq!(a.facts.len(), 2);
+    assert!(a.checks.iter().any(|c| c.kind == "not_a_number"));
+    assert!(a.trends.iter().all(|t| t.value.is_finite()));
+}

@@ -111,11 +111,23 @@ pub(super) fn conflict_checks(conflicts: &[Conflict]) -> Vec<Check> {
         .collect()
 }
 
-/// Checks on single values: rates above 100% and negative values (both impossible for the
-/// indicators fazhi knows).
+/// Checks on single values: rates above 100%, negative values (both impossible for the
+/// indicators fazhi knows) and values that are not finite numbers.
 pub(super) fn value_checks(facts: &[Fact], dict: &IndicatorDict) -> Vec<Check> {
     let mut out = Vec::new();
     for f in facts {
+        if !f.value.is_finite() {
+            out.push(fact_check(
+                f,
+                "not_a_number",
+                Severity::Error,
+                format!(
+                    "{} {} is not a finite number: {}",
+                    f.metric, f.year, f.value
+                ),
+            ));
+            continue;
+        }
         let value = format_value(f.value);
         if is_rate(&f.metric, &f.unit, dict) && f.value > 100.0 {
             out.push(fact_check(

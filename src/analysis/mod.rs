@@ -48,10 +48,12 @@ pub fn analyse(
         .map(|i| sorted[i].clone())
         .collect();
     let counts = dataset::distinct_value_counts(&facts)?;
+    // Non-finite values (a CSV cell reading "NaN") stay in the facts table and get a check,
+    // but never enter a computation.
     let clear: Vec<Fact> = facts
         .iter()
         .zip(&counts)
-        .filter(|(_, n)| **n <= 1)
+        .filter(|(f, n)| **n <= 1 && f.value.is_finite())
         .map(|(f, _)| f.clone())
         .collect();
     let contested: Vec<&Fact> = facts

@@ -225,7 +225,7 @@ pub enum Severity {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Check {
     /// Check id (`rate_vs_parts`, `part_exceeds_whole`, `rate_above_100`, `negative_value`,
-    /// `yoy_jump`, `conflict`).
+    /// `yoy_jump`, `conflict`, `not_a_number`).
     pub kind: String,
     /// Severity.
     pub severity: Severity,

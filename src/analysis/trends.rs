@@ -126,3 +126,54 @@ fn jump(prev: &Fact, cur: &Fact, rate: bool) -> Option<String> {
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::{Qualifier, Scope};
+
+    fn at(year: i32, value: f64) -> Fact {
+        Fact {
+            doc: format!("{year}.txt"),
+            region_code: "100001".into(),
+            province: String::new(),
+            prefecture: String::new(),
+            county: String::new(),
+            report_year: Some(year),
+            metric: "m".into(),
+            year,
+            scope: Scope::Annual,
+            value,
+            unit: "件".into(),
+            qualifier: Qualifier::Exact,
+            evidence: String::new(),
+            offset: 0,
+        }
+    }
+
+    #[test]
+    fn jump_thresholds() {
+        for (prev, cur, rate, flagged) in [
+            // ×2 exactly is not beyond the threshold; ×2.01 is.
+            ((2022, 100.0), (2023, 200.0), false, false),
+            ((2022, 100.0), (2023, 201.0), false, true),
+            ((2022, 100.0), (2023, 49.0), false, true),
+            // ×3 over two years is ×1.73 a year: not a jump.
+            ((2021, 100.0), (2023, 300.0), false, false),
+            // ×3 but both counts below YOY_JUMP_MIN_COUNT.
+            ((2022, 3.0), (2023, 9.0), false, false),
+            ((2022, 0.0), (2023, 40.0), false, true),
+            // Rates: 20 points is the limit; 21 points is beyond.
+            ((2022, 70.0), (2023, 90.0), true, false),
+            ((2022, 70.0), (2023, 91.0), true, true),
+            ((2021, 60.0), (2023, 90.0), true, false),
+        ] {
+            let got = jump(&at(prev.0, prev.1), &at(cur.0, cur.1), rate);
+            assert_eq!(
+                got.is_some(),
+                flagged,
+                "{prev:?} → {cur:?} rate={rate}: {got:?}"
+            );
+        }
+    }
+}
