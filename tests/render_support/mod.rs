@@ -120,6 +120,7 @@ pub fn gold_analysis(dict: &IndicatorDict) -> Analysis {
             annual_rate: None,
             evidence: "增长到2023年的863人".into(),
             doc: "000_fb63a9ae8bf308c5.txt".into(),
+            note: String::new(),
         }],
         derived: vec![
             DerivedRow {
@@ -134,6 +135,7 @@ pub fn gold_analysis(dict: &IndicatorDict) -> Analysis {
                 value: 73.0 / 91.0 * 100.0,
                 ci_low: lo * 100.0,
                 ci_high: hi * 100.0,
+                reference: None,
                 note: "accepted / received".into(),
                 evidence: "受理73件; 收到91件".into(),
             },
@@ -149,6 +151,7 @@ pub fn gold_analysis(dict: &IndicatorDict) -> Analysis {
                 value: 2370.0 / 2397.0 * 100.0,
                 ci_low: lo2 * 100.0,
                 ci_high: hi2 * 100.0,
+                reference: None,
                 note: "successful / disputes".into(),
                 evidence: "调解2397件, 成功2370件".into(),
             },
@@ -164,11 +167,14 @@ pub fn gold_analysis(dict: &IndicatorDict) -> Analysis {
                 value: 3.0 / 73.0 * 100.0,
                 ci_low: lo3 * 100.0,
                 ci_high: hi3 * 100.0,
+                reference: Some(12.83),
                 note: "denominator: accepted, not concluded".into(),
                 evidence: "纠错3件".into(),
             },
         ],
         comparisons: vec![ComparisonRow {
+            basis: "latest".into(),
+            reference: None,
             metric: "legal_aid.cases".into(),
             scope: Scope::Annual,
             year: 2023,
