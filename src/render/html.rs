@@ -390,11 +390,12 @@ impl<'a> Page<'a, '_> {
                         && t.region_code == county.region_code
                         && t.year == f.year
                 })
-                .and_then(|t| Some((t.prev_year?, t.prev_value?, t.pct_change)));
+                .and_then(|t| Some((t.prev_year?, t.prev_value?, t.pct_change, &t.note)));
             let change = match change {
-                Some((py, pv, pct)) => format!(
-                    "<td class=\"num\" data-v=\"{}\">{} {py}: {}{}</td>",
+                Some((py, pv, pct, note)) => format!(
+                    "<td class=\"num\" data-v=\"{}\" title=\"{}\">{} {py}: {}{}</td>",
                     pct.map(|p| format!("{p:.3}")).unwrap_or_default(),
+                    html(note),
                     l.pick("自", "from"),
                     format_value(pv),
                     pct.map(|p| format!(" ({p:+.1}%)")).unwrap_or_default()
@@ -539,8 +540,8 @@ impl<'a> Page<'a, '_> {
         }
         let metrics: BTreeSet<&str> = a.derived.iter().map(|d| d.metric.as_str()).collect();
         for metric in metrics {
-            let base = metric.strip_suffix(".derived").unwrap_or(metric);
-            self.push(&format!("<h3>{}</h3>", self.name(base)));
+            let name = super::chart::derived_name(self.ctx.dict, metric, l);
+            self.push(&format!("<h3>{}</h3>", html(&name)));
             for chart in self.charts_of(ChartKind::Rate, metric) {
                 self.figure(chart);
             }

@@ -15,6 +15,7 @@ use super::{
     Chart, ChartError, ChartKind, Ctx, Lang, Plot, BAR, GRID, REFERENCE,
 };
 use crate::analysis::{Analysis, DerivedRow, Reference};
+use crate::dict::IndicatorDict;
 use crate::extract::format_value;
 use crate::render::escape::spreadsheet_cell;
 
@@ -54,6 +55,26 @@ pub fn reference_id(metric: &str) -> &str {
     metric.strip_suffix(".derived").unwrap_or(metric)
 }
 
+/// The display name of a derived indicator: the base indicator's name
+/// (`reconsideration.correction_rate.derived` → 行政复议纠错率), or "<name> growth" for
+/// `<indicator>.growth`; the id itself when the dictionary does not know the base.
+pub fn derived_name(dict: &IndicatorDict, metric: &str, lang: Lang) -> String {
+    if let Some(base) = metric.strip_suffix(".growth") {
+        if let Some(i) = dict.get(base) {
+            return match lang {
+                Lang::Zh => format!("{}增长率", i.zh_name),
+                Lang::En => format!("{} growth", i.en_name),
+            };
+        }
+    }
+    let base = reference_id(metric);
+    match dict.get(base) {
+        Some(i) if lang.is_en() => i.en_name.clone(),
+        Some(i) => i.zh_name.clone(),
+        None => base.to_string(),
+    }
+}
+
 /// One chart per derived indicator, in id order.
 pub(crate) fn charts(ctx: &Ctx<'_>, analysis: &Analysis) -> Result<Vec<Chart>, ChartError> {
     let mut by_metric: BTreeMap<&str, Vec<&DerivedRow>> = BTreeMap::new();
@@ -85,11 +106,7 @@ fn chart(
     let l = ctx.lang;
     let base = reference_id(metric);
     let name = file_stem(&["rate", metric]);
-    let indicator = match ctx.dict.get(base) {
-        Some(i) if l.is_en() => i.en_name.clone(),
-        Some(i) => i.zh_name.clone(),
-        None => base.to_string(),
-    };
+    let indicator = derived_name(ctx.dict, metric, l);
     let title = match l {
         Lang::Zh => format!("{indicator} (由分子分母计算, 95% 区间)"),
         Lang::En => format!("{indicator} (computed from its parts, 95% interval)"),
@@ -221,15 +238,29 @@ impl Plot for RatePlot {
             .fold(40.0_f64, f64::max)
             .min(200.0);
         let labels: Vec<String> = self.rows.iter().map(|r| fit(&r.0, 12.0, 190.0)).collect();
-        // Rates are drawn on their whole 0-100 range: a zoomed axis would exaggerate gaps.
-        // The extra room on the right holds the value labels.
+        // Proportions are drawn on their whole 0-100 range (a zoomed axis would exaggerate
+        // gaps); a growth rate may go below 0 or above 100, and the axis then widens. The room
+        // right of the axis end holds the value labels.
+        let lo = self.rows.iter().map(|r| r.2).fold(0.0_f64, f64::min);
+        let hi = self.rows.iter().map(|r| r.3).fold(100.0_f64, f64::max);
+        let axis_end = if hi > 100.0 {
+            (hi / 50.0).ceil() * 50.0
+        } else {
+            100.0
+        };
+        let axis_start = if lo < 0.0 {
+            (lo / 50.0).floor() * 50.0
+        } else {
+            0.0
+        };
+        let x_max = axis_end + 0.6 * (axis_end - axis_start);
         let rows = n as f64;
         let mut chart = ChartBuilder::on(&area)
             .margin_left((12.0 * k) as u32)
             .margin_right((24.0 * k) as u32)
             .x_label_area_size((30.0 * k) as u32)
             .y_label_area_size(((label_w + 14.0) * k) as u32)
-            .build_cartesian_2d(0.0..160.0_f64, 0.0..rows)?;
+            .build_cartesian_2d(axis_start..x_max, 0.0..rows)?;
         chart
             .configure_mesh()
             .disable_y_mesh()
@@ -238,7 +269,7 @@ impl Plot for RatePlot {
             .y_labels(0)
             .x_labels(17)
             .x_label_formatter(&|v| {
-                if *v <= 100.0 + 1e-9 {
+                if *v <= axis_end + 1e-9 {
                     format_value(*v)
                 } else {
                     String::new()
@@ -276,7 +307,7 @@ impl Plot for RatePlot {
                 EmptyElement::at((*value, y)) + Circle::new((0, 0), (5.0 * k) as i32, BAR.filled()),
             ))?;
             chart.draw_series(std::iter::once(
-                EmptyElement::at((100.0, y))
+                EmptyElement::at((axis_end, y))
                     + Text::new(
                         label.clone(),
                         ((8.0 * k) as i32, 0),
