@@ -131,6 +131,19 @@ fn trends(analysis: &Analysis, dict: &IndicatorDict, lang: Lang, out: &mut Vec<F
 
 fn derived(analysis: &Analysis, dict: &IndicatorDict, lang: Lang, out: &mut Vec<Finding>) {
     for d in &analysis.derived {
+        // A growth already stated as a year-over-year change is not repeated.
+        if let Some(base) = d.metric.strip_suffix(".growth") {
+            let stated = analysis.trends.iter().any(|t| {
+                t.metric == base
+                    && t.county == d.county
+                    && t.region_code == d.region_code
+                    && t.year == d.year
+                    && t.prev_value.is_some()
+            });
+            if stated {
+                continue;
+            }
+        }
         let name = super::chart::derived_name(dict, &d.metric, lang);
         let reference = match (d.reference, lang) {
             (Some(r), Lang::Zh) => format!("；全国同年为{}%", format_value(r)),
@@ -139,14 +152,14 @@ fn derived(analysis: &Analysis, dict: &IndicatorDict, lang: Lang, out: &mut Vec<
             }
             (None, _) => String::new(),
         };
-        let (num, den) = (format_value(d.numerator), format_value(d.denominator));
+        let parts = super::chart::parts_label(d).replace("->", "→");
         let sentence = match lang {
             Lang::Zh => format!(
-                "{}{}年{name}为{:.1}%（{num}/{den}，95%区间{:.1}%–{:.1}%）{reference}。",
+                "{}{}年{name}为{:.1}%（{parts}，95%区间{:.1}%–{:.1}%）{reference}。",
                 d.county, d.year, d.value, d.ci_low, d.ci_high
             ),
             Lang::En => format!(
-                "{}: {name} was {:.1}% in {} ({num}/{den}, 95% interval {:.1}%-{:.1}%){reference}.",
+                "{}: {name} was {:.1}% in {} ({parts}, 95% interval {:.1}%-{:.1}%){reference}.",
                 d.county, d.value, d.year, d.ci_low, d.ci_high
             ),
         };

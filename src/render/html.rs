@@ -546,12 +546,13 @@ impl<'a> Page<'a, '_> {
                 self.figure(chart);
             }
             self.push(&format!(
-                "<div class=\"scroll\"><table class=\"sortable\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+                "<div class=\"scroll\"><table class=\"sortable\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
                 l.pick("县区", "County"),
                 l.pick("年份", "Year"),
                 l.pick("比率", "Rate"),
                 l.pick("95% 区间", "95% interval"),
                 l.pick("分子 / 分母", "Numerator / denominator"),
+                l.pick("全国参考值", "National reference"),
                 l.pick("说明", "Note"),
             ));
             for d in a.derived.iter().filter(|d| d.metric == metric) {
@@ -567,7 +568,7 @@ impl<'a> Page<'a, '_> {
                     }
                 }
                 self.out.push_str(&format!(
-                    "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\" data-v=\"{:.4}\" title=\"{}\">{:.1}%{links}</td><td class=\"num\">{:.1}% - {:.1}%</td><td class=\"num\">{} / {}</td><td>{}</td></tr>",
+                    "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\" data-v=\"{:.4}\" title=\"{}\">{:.1}%{links}</td><td class=\"num\">{:.1}% - {:.1}%</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
                     html(&d.county),
                     d.year,
                     d.value,
@@ -575,8 +576,8 @@ impl<'a> Page<'a, '_> {
                     d.value,
                     d.ci_low,
                     d.ci_high,
-                    format_value(d.numerator),
-                    format_value(d.denominator),
+                    html(&super::chart::parts_label(d)),
+                    d.reference.map(|r| format!("{}%", format_value(r))).unwrap_or_default(),
                     html(&d.note),
                 ));
             }

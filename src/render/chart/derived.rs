@@ -68,10 +68,24 @@ pub fn derived_name(dict: &IndicatorDict, metric: &str, lang: Lang) -> String {
         }
     }
     let base = reference_id(metric);
-    match dict.get(base) {
-        Some(i) if lang.is_en() => i.en_name.clone(),
-        Some(i) => i.zh_name.clone(),
-        None => base.to_string(),
+    match (dict.get(base), base) {
+        (Some(i), _) if lang.is_en() => i.en_name.clone(),
+        (Some(i), _) => i.zh_name.clone(),
+        // Rates the analysis derives that no report states, so the dictionary has no entry.
+        (None, "reconsideration.acceptance_rate") => lang
+            .pick("行政复议受理率", "Reconsideration acceptance rate")
+            .to_string(),
+        (None, _) => base.to_string(),
+    }
+}
+
+/// How a derived row's parts read: `3/73` for a rate, `632→863` for a growth.
+pub fn parts_label(row: &DerivedRow) -> String {
+    let (num, den) = (format_value(row.numerator), format_value(row.denominator));
+    if row.metric.ends_with(".growth") {
+        format!("{den}->{num}")
+    } else {
+        format!("{num}/{den}")
     }
 }
 
@@ -164,10 +178,9 @@ fn chart(
                     r.ci_low,
                     r.ci_high,
                     format!(
-                        "{}% ({}/{}) [{}-{}]",
+                        "{}% ({}) [{}-{}]",
                         format_pct(r.value),
-                        format_value(r.numerator),
-                        format_value(r.denominator),
+                        parts_label(r),
                         format_pct(r.ci_low),
                         format_pct(r.ci_high)
                     ),

@@ -26,7 +26,7 @@ use super::Lang;
 use crate::analysis::Analysis;
 use crate::dict::IndicatorDict;
 use data::Grid;
-pub use derived::{derived_name, format_pct};
+pub use derived::{derived_name, format_pct, parts_label};
 pub use font::FAMILY;
 
 /// What a chart shows; the page uses it to put each chart in its section.
