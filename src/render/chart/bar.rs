@@ -9,9 +9,9 @@ use serde::Serialize;
 
 use super::data::{year_span, Grid, SeriesKey};
 use super::{
-    category_labels, chart_csv, file_stem, fit, frame, render, scope_label, source_line, text,
-    text_width, unit_label, value_label, Chart, ChartError, ChartKind, Ctx, Plot, BAR, GRID,
-    REFERENCE,
+    category_labels, chart_csv, file_stem, fit, frame, render, scope_label, short_source,
+    source_line, text, text_width, unit_label, value_label, Chart, ChartError, ChartKind, Ctx,
+    Plot, BAR, GRID, REFERENCE,
 };
 use crate::analysis::Reference;
 use crate::extract::{format_value, Fact};
@@ -112,13 +112,13 @@ pub(crate) fn chart(
                 "参考线: {} 年 {} ({})",
                 r.year,
                 format_value(r.value),
-                r.source
+                short_source(&r.source)
             ),
             super::Lang::En => format!(
                 "Reference: {} {} ({})",
                 r.year,
                 format_value(r.value),
-                r.source
+                short_source(&r.source)
             ),
         });
     }

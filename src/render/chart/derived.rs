@@ -11,8 +11,8 @@ use serde::Serialize;
 
 use super::data::year_span;
 use super::{
-    category_labels, chart_csv, file_stem, fit, frame, render, source_line, text, text_width,
-    Chart, ChartError, ChartKind, Ctx, Lang, Plot, BAR, GRID, REFERENCE,
+    category_labels, chart_csv, file_stem, fit, frame, render, short_source, source_line, text,
+    text_width, Chart, ChartError, ChartKind, Ctx, Lang, Plot, BAR, GRID, REFERENCE,
 };
 use crate::analysis::{Analysis, DerivedRow, Reference};
 use crate::dict::IndicatorDict;
@@ -144,13 +144,13 @@ fn chart(
                 "参考线: {} 年 {}% ({})",
                 r.year,
                 format_value(r.value),
-                r.source
+                short_source(&r.source)
             ),
             Lang::En => format!(
                 "Reference: {} {}% ({})",
                 r.year,
                 format_value(r.value),
-                r.source
+                short_source(&r.source)
             ),
         });
     }

@@ -308,8 +308,38 @@ pub(crate) fn fit(s: &str, size: f64, max_px: f64) -> String {
     out
 }
 
+/// Replaces full-width punctuation with ASCII: the PNG rasteriser places （）：， badly, and
+/// report-derived text (reference sources) can contain them.
+pub(crate) fn ascii_punct(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '（' => out.push('('),
+            '）' => out.push(')'),
+            '，' | '、' => out.push_str(", "),
+            '：' => out.push_str(": "),
+            '；' => out.push_str("; "),
+            '。' => out.push_str(". "),
+            '“' | '”' => out.push('"'),
+            other => out.push(other),
+        }
+    }
+    out.trim_end().to_string()
+}
+
+/// A reference's publisher as a chart can show it: the part before the first colon
+/// (`司法部《2023年法治政府建设年度报告》(2024-03-29)`), at most about 60 characters.
+pub(crate) fn short_source(source: &str) -> String {
+    let head = source
+        .split([':', '：', ';', '；'])
+        .next()
+        .unwrap_or(source)
+        .trim();
+    fit(&ascii_punct(head), 11.0, 480.0)
+}
+
 /// Title, subtitle (units and years) and source line around a chart body; returns the area
-/// left for the body.
+/// left for the body. Full-width punctuation is replaced (see [`ascii_punct`]).
 pub(crate) fn frame<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     k: f64,
@@ -334,7 +364,7 @@ pub(crate) fn frame<DB: DrawingBackend>(
     let bottom = h as i32 - px(8.0) - line_h * footer.len() as i32;
     for (i, line) in footer.iter().enumerate() {
         root.draw(&Text::new(
-            line.clone(),
+            ascii_punct(line),
             (px(12.0), bottom + line_h * i as i32 + px(2.0)),
             text(11.0, k).color(&RGBColor(90, 90, 90)),
         ))?;
@@ -422,6 +452,18 @@ mod tests {
         assert!(
             cut.ends_with("...") && text_width(&cut, 10.0) <= 60.0,
             "{cut}"
+        );
+    }
+
+    #[test]
+    fn chart_text_avoids_full_width_punctuation() {
+        assert_eq!(
+            ascii_punct("纠错率（%）：12.83，全国"),
+            "纠错率(%): 12.83, 全国"
+        );
+        assert_eq!(
+            short_source("司法部《报告》（2024-03-29）: 纠错率达12.83%; https://www.moj.gov.cn/"),
+            "司法部《报告》(2024-03-29)"
         );
     }
 
