@@ -22,7 +22,9 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
     let input = InputConfig::from_args(&args.input);
     let render = RenderConfig::from_args(&args.render)?;
     let mut out = OutputDir::create(&render.output)?;
+    let mut clock = PhaseClock::from_env();
     let batch = extract_batch(&input, &dict);
+    clock.lap("extract");
     render_all(&batch.facts, &batch, &dict, &render, &mut out)?;
     Ok(if batch.has_errors() {
         Outcome::InputsFailed
@@ -39,7 +41,9 @@ pub fn render_all(
     cfg: &RenderConfig,
     out: &mut OutputDir,
 ) -> anyhow::Result<()> {
+    let mut clock = PhaseClock::from_env();
     let analysis = analyse(facts, dict, &cfg.references).context("analysis")?;
+    clock.lap("analyse");
     out.write("facts.csv", &facts_csv(&analysis.facts, &cfg.csv)?)?;
     out.write("trends.csv", &rows_csv(&analysis.trends, &cfg.csv)?)?;
     out.write("derived.csv", &rows_csv(&analysis.derived, &cfg.csv)?)?;
@@ -49,12 +53,15 @@ pub fn render_all(
     )?;
     out.write("slopes.csv", &rows_csv(&analysis.slopes, &cfg.csv)?)?;
     out.write("checks.csv", &rows_csv(&analysis.checks, &cfg.csv)?)?;
+    clock.lap("tables");
     let charts = render_charts(&analysis, dict, cfg.lang, &cfg.csv).context("charts")?;
+    clock.lap("charts");
     for chart in &charts {
         out.write(&format!("charts/{}.svg", chart.name), chart.svg.as_bytes())?;
         out.write(&format!("charts/{}.png", chart.name), &chart.png)?;
         out.write(&format!("charts/{}.csv", chart.name), &chart.data_csv)?;
     }
+    clock.lap("write charts");
     let page = render_page(&PageContext {
         analysis: &analysis,
         dict,
@@ -62,6 +69,7 @@ pub fn render_all(
         charts: &charts,
         lang: cfg.lang,
     });
+    clock.lap("page");
     out.write("index.html", &page)?;
     let manifest = Manifest {
         tool: format!("fazhi {}", env!("CARGO_PKG_VERSION")),
@@ -77,7 +85,28 @@ pub fn render_all(
         },
     };
     out.write("manifest.json", &manifest_json(&manifest)?)?;
+    clock.lap("manifest");
     Ok(())
+}
+
+/// Wall time per phase on stderr when `FAZHI_TIMINGS` is set: the cheapest profiler there is,
+/// and the one the benchmarks in BENCHMARKS.md were broken down with.
+struct PhaseClock(Option<std::time::Instant>);
+
+impl PhaseClock {
+    fn from_env() -> Self {
+        PhaseClock(std::env::var_os("FAZHI_TIMINGS").map(|_| std::time::Instant::now()))
+    }
+
+    fn lap(&mut self, phase: &str) {
+        if let Some(start) = self.0 {
+            eprintln!(
+                "timing: {phase:<20} {:>8.3} s",
+                start.elapsed().as_secs_f64()
+            );
+            self.0 = Some(std::time::Instant::now());
+        }
+    }
 }
 
 /// Counts inputs by status.
