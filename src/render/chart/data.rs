@@ -264,7 +264,8 @@ mod tests {
     fn profiles_are_bounded_to_the_best_covered_counties() {
         // (counties, values per county i) -> expected profiled positions.
         let many = MAX_PROFILES + 5;
-        let cases: [(usize, fn(usize) -> usize, Vec<usize>); 3] = [
+        type Case = (usize, fn(usize) -> usize, Vec<usize>);
+        let cases: [Case; 3] = [
             // Few counties: all of them, whatever their coverage.
             (3, |_| 1, vec![0, 1, 2]),
             // Equal coverage: the first MAX_PROFILES in county order.
