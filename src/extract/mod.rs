@@ -70,9 +70,10 @@ pub fn extract_document(doc: &Document, dict: &IndicatorDict) -> Extraction {
     };
     if ex.meta.report_year.is_none() {
         warnings.push(format!(
-            "{}: report year taken from the title guess {report_year}",
+            "{}: report year {report_year} guessed from the title",
             doc.name
         ));
+        ex.meta.report_year = Some(report_year);
     }
     let found = find_values(&norm, dict, report_year);
     let text = Evidence::new(&doc.text, &norm);
@@ -180,6 +181,9 @@ fn find_values<'d>(norm: &Normalized, dict: &'d IndicatorDict, report_year: i32)
         while t < tokens.len() && tokens[t].start < s.start {
             t += 1;
         }
+        // A period stated at the head of a sentence (截至2022年底, / 2023年,) covers its clauses.
+        let (_, lead_end) = section::clause_around(chars, s, s.start);
+        let lead_year = year::explicit_year(&chars[s.start..lead_end], report_year);
         let mut prev_quantity_end = s.start;
         while t < tokens.len() && tokens[t].end <= s.end {
             let tok = &tokens[t];
@@ -202,7 +206,13 @@ fn find_values<'d>(norm: &Normalized, dict: &'d IndicatorDict, report_year: i32)
             };
             let ind = matcher.indicator(m.indicator);
             let before_clause = &chars[cs..tok.start];
-            let mut year = year::value_year(&chars[narrow..tok.start], report_year);
+            if is_change(&chars[narrow..tok.start]) {
+                continue;
+            }
+            let lead = if lead_end <= cs { lead_year } else { None };
+            let mut year = year::explicit_year(&chars[narrow..tok.start], report_year)
+                .or(lead)
+                .unwrap_or(report_year);
             let cumulative =
                 year::is_cumulative(&chars[s.start..tok.start], before_clause, report_year);
             let target = s.plan
@@ -235,6 +245,26 @@ fn find_values<'d>(norm: &Normalized, dict: &'d IndicatorDict, report_year: i32)
         out.extend(stated_values(chars, s, &matcher, report_year));
     }
     out
+}
+
+/// Words right before a number that make it a change, not a level (同比增长12%, 减少5件).
+const CHANGE_WORDS: &[&str] = &[
+    "增加", "减少", "增长", "下降", "上升", "提高", "提升", "降低", "增幅", "降幅",
+];
+
+/// Whether the words just before a number (`narrow`) state a change rather than a level.
+/// 增加至863人 and 提高到95% are levels; 同比 anywhere makes a change.
+fn is_change(narrow: &[char]) -> bool {
+    let trimmed: &[char] = match narrow.last() {
+        Some('了') | Some('达') | Some('为') => &narrow[..narrow.len() - 1],
+        _ => narrow,
+    };
+    let ends_with = |w: &str| {
+        let w: Vec<char> = w.chars().collect();
+        trimmed.ends_with(&w)
+    };
+    CHANGE_WORDS.iter().any(|w| ends_with(w))
+        || contains_any(narrow, &as_words(&["同比", "比上年", "较上年"]))
 }
 
 /// Scope of a value: the indicator's own unless the text makes it a multi-year total.
@@ -277,4 +307,166 @@ fn stated_values<'d>(
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dict::load_dict;
+
+    fn doc(text: &str) -> Document {
+        crate::ingest::document_from_text("t.txt", text)
+    }
+
+    type Row = (&'static str, i32, f64, Qualifier);
+
+    fn rows(facts: &[Fact]) -> Vec<(String, i32, f64, Qualifier)> {
+        facts
+            .iter()
+            .map(|f| (f.metric.clone(), f.year, f.value, f.qualifier))
+            .collect()
+    }
+
+    fn want(rows: &[Row]) -> Vec<(String, i32, f64, Qualifier)> {
+        rows.iter()
+            .map(|(m, y, v, q)| (m.to_string(), *y, *v, *q))
+            .collect()
+    }
+
+    /// Phrasings the bundled reports do not use: the rules must read the language, not the seeds.
+    #[test]
+    fn attribution_generalises_to_other_phrasings() {
+        use Qualifier::*;
+        let dict = load_dict(None).expect("bundled dictionary");
+        let title = "某县2023年法治政府建设年度报告\n一、主要举措和成效\n";
+        let table: &[(&str, &[Row], &[Row])] = &[
+            (
+                "全年新收行政复议申请52件,依法受理45件,审结40件,综合纠错率12.5%。",
+                &[
+                    ("reconsideration.received", 2023, 52.0, Exact),
+                    ("reconsideration.accepted", 2023, 45.0, Exact),
+                    ("reconsideration.concluded", 2023, 40.0, Exact),
+                    ("reconsideration.correction_rate", 2023, 12.5, Exact),
+                ],
+                &[],
+            ),
+            ("县政务服务中心受理政府信息公开申请30件。", &[], &[]),
+            (
+                "全年办结行政复议案件二十八件。",
+                &[("reconsideration.concluded", 2023, 28.0, Exact)],
+                &[],
+            ),
+            (
+                "收到行政复议申请１２件，受理１０件。",
+                &[
+                    ("reconsideration.received", 2023, 12.0, Exact),
+                    ("reconsideration.accepted", 2023, 10.0, Exact),
+                ],
+                &[],
+            ),
+            (
+                "截至2022年底,全县共有持证执法人员1,523人。",
+                &[("enforcement.certified_staff", 2022, 1523.0, Exact)],
+                &[],
+            ),
+            (
+                "各级调解组织调处各类矛盾纠纷1.2万余起,调解成功率达98.7%。",
+                &[
+                    ("mediation.disputes", 2023, 12_000.0, MoreThan),
+                    ("mediation.success_rate", 2023, 98.7, Exact),
+                ],
+                &[],
+            ),
+            (
+                "全县建立人民调解委员会186个,人民调解员约900名,其中行业性专业性人民调解委员会12个。",
+                &[
+                    ("mediation.committees", 2023, 186.0, Exact),
+                    ("mediation.mediators", 2023, 900.0, Nearly),
+                ],
+                &[],
+            ),
+            (
+                "开展普法宣传活动两百余场次,受众约3万人次。",
+                &[
+                    ("publicity.events", 2023, 200.0, MoreThan),
+                    ("publicity.audience", 2023, 30_000.0, Nearly),
+                ],
+                &[],
+            ),
+            (
+                "2020年以来累计接收社区矫正对象320名。",
+                &[("community_correction.received", 2023, 320.0, Exact)],
+                &[],
+            ),
+            (
+                "全年办理公证3,200件,其中保全证据公证80件。",
+                &[("notary.cases", 2023, 3200.0, Exact)],
+                &[],
+            ),
+            (
+                "行政机关负责人均出庭应诉。",
+                &[("litigation.head_appearance_rate", 2023, 100.0, Derived)],
+                &[],
+            ),
+            (
+                "确保行政机关负责人出庭应诉率达到100%。",
+                &[],
+                &[("litigation.head_appearance_rate", 2023, 100.0, Exact)],
+            ),
+            (
+                "受理 73 件行政复议申请中,不予受理6件。",
+                &[
+                    ("reconsideration.accepted", 2023, 73.0, Exact),
+                    ("reconsideration.rejected", 2023, 6.0, Exact),
+                ],
+                &[],
+            ),
+            ("受理行政复议申请同比增长12%,受理数增加5件。", &[], &[]),
+            (
+                "三、2024年工作打算\n力争全年调解矛盾纠纷3000件,行政复议纠错率达到15%。",
+                &[],
+                &[
+                    ("mediation.disputes", 2024, 3000.0, Exact),
+                    ("reconsideration.correction_rate", 2024, 15.0, Exact),
+                ],
+            ),
+            (
+                "当前位置:首页 > 法治政府\n访问量:12345人次 扫一扫\n落实《提升行政执法质量三年行动计划(2023-2025年)》。",
+                &[],
+                &[],
+            ),
+        ];
+        for (body, facts, targets) in table {
+            let ex = extract_document(&doc(&format!("{title}{body}")), &dict);
+            assert_eq!(rows(&ex.facts), want(facts), "facts of {body}");
+            assert_eq!(rows(&ex.targets), want(targets), "targets of {body}");
+        }
+    }
+
+    #[test]
+    fn evidence_is_the_exact_original_substring() {
+        let dict = load_dict(None).expect("bundled dictionary");
+        let text =
+            "某县2023年法治政府建设年度报告\n\u{3000}全年共收到行政复议申请 １５ 件，受理 12 件。";
+        let ex = extract_document(&doc(text), &dict);
+        assert_eq!(ex.facts.len(), 2);
+        for f in &ex.facts {
+            let at: String = text
+                .chars()
+                .skip(f.offset)
+                .take(f.evidence.chars().count())
+                .collect();
+            assert_eq!(at, f.evidence);
+            assert!(f.evidence.contains('件'), "{}", f.evidence);
+        }
+        assert_eq!(ex.facts[0].evidence, "全年共收到行政复议申请 １５ 件");
+    }
+
+    #[test]
+    fn no_report_year_means_no_facts_and_a_warning() {
+        let dict = load_dict(None).expect("bundled dictionary");
+        let ex = extract_document(&doc("收到行政复议申请15件。"), &dict);
+        assert!(ex.facts.is_empty());
+        assert!(ex.warnings.iter().any(|w| w.contains("report year")));
+    }
 }

@@ -43,10 +43,28 @@ pub fn years_in(chars: &[char]) -> Vec<(i32, usize)> {
     out
 }
 
-/// Year mentions in `chars`, in order.
+/// Whether index `at` lies inside a book title 《…》 (a plan's title: 规划(2024—2028年)).
+fn in_book_title(chars: &[char], at: usize) -> bool {
+    let open = chars[..at].iter().rposition(|c| *c == '《');
+    let close = chars[..at].iter().rposition(|c| *c == '》');
+    match (open, close) {
+        (Some(o), Some(c)) => o > c,
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
+/// Year mentions in `chars`, in order. Years in book titles and the ends of year ranges
+/// (2021-2025年) describe documents, not values, and are skipped.
 pub fn mentions(chars: &[char]) -> Vec<YearMention> {
     let mut out = Vec::new();
     for (y, at) in years_in(chars) {
+        let range_end = at >= 2
+            && matches!(chars[at - 1], '-' | '—' | '–' | '~' | '至')
+            && chars[at - 2].is_ascii_digit();
+        if range_end || in_book_title(chars, at) {
+            continue;
+        }
         let after = at + 5;
         if starts_with(chars, after, "以来") || starts_with(chars, after, "至今") {
             out.push(YearMention::Since(y));
@@ -65,18 +83,23 @@ pub fn mentions(chars: &[char]) -> Vec<YearMention> {
     out
 }
 
-/// The year a value belongs to, from the words just before it (`narrow`): the last explicit
-/// year there, else the report year.
-pub fn value_year(narrow: &[char], report_year: i32) -> i32 {
-    let mut year = report_year;
-    for m in mentions(narrow) {
+/// The last year `chars` states for a value (`YYYY年`, 去年), if any.
+pub fn explicit_year(chars: &[char], report_year: i32) -> Option<i32> {
+    let mut year = None;
+    for m in mentions(chars) {
         match m {
-            YearMention::Explicit(y) => year = y,
-            YearMention::LastYear => year = report_year - 1,
+            YearMention::Explicit(y) => year = Some(y),
+            YearMention::LastYear => year = Some(report_year - 1),
             YearMention::Since(_) | YearMention::Before(_) => {}
         }
     }
     year
+}
+
+/// The year a value belongs to, from the words just before it (`narrow`): the last explicit
+/// year there, else the report year.
+pub fn value_year(narrow: &[char], report_year: i32) -> i32 {
+    explicit_year(narrow, report_year).unwrap_or(report_year)
 }
 
 /// Whether the text before a value makes it a total over several years: `YYYY年以来` with a
@@ -130,6 +153,9 @@ mod tests {
             ("含去年结转", 2022, 2021),
             ("截至目前,", 2022, 2022),
             ("受理", 2020, 2020),
+            ("出台了《规划(2024—2028年)》等", 2024, 2024),
+            ("规划(2024—2028年)等", 2024, 2024),
+            ("截至2023年底,全县共有持证执法人员", 2024, 2023),
         ];
         for (text, ry, want) in table {
             assert_eq!(value_year(&c(text), ry), want, "{text}");
