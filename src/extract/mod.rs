@@ -5,6 +5,7 @@
 //! Invariants: `evidence == text.chars().skip(offset).take(evidence.chars().count())`;
 //! values under next-year plan headings are never facts; nothing here names a county.
 
+pub mod divisions;
 pub mod fact;
 pub mod matcher;
 pub mod metadata;
