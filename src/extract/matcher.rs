@@ -178,21 +178,22 @@ impl<'d> Matcher<'d> {
         self.compiled[index].indicator
     }
 
-    fn admissible(c: &Compiled<'_>, clause: &[char], sentence_prefix: &[char]) -> bool {
+    /// Context found, no exclude hit. The clause is given in parts (before and after the
+    /// number): an exclude word never spans a number, so no joined copy is needed.
+    fn admissible(c: &Compiled<'_>, clause: [&[char]; 2], sentence_prefix: &[char]) -> bool {
         (c.context.is_empty() || contains_any(sentence_prefix, &c.context))
-            && !contains_any(clause, &c.exclude)
+            && !clause.iter().any(|part| contains_any(part, &c.exclude))
             && !contains_any(sentence_prefix, &c.exclude_sentence)
     }
 
     /// The best indicator for a number with `unit` in window `w`, if any.
     pub fn best(&self, unit: &str, w: &Window<'_>) -> Option<Match> {
-        let clause: Vec<char> = w.before.iter().chain(w.after).copied().collect();
         let mut best: Option<Match> = None;
         for (i, c) in self.compiled.iter().enumerate() {
             if !c.indicator.units.iter().any(|u| u == unit) {
                 continue;
             }
-            if !Self::admissible(c, &clause, w.sentence_prefix) {
+            if !Self::admissible(c, [w.before, w.after], w.sentence_prefix) {
                 continue;
             }
             for p in &c.phrases {
@@ -248,7 +249,8 @@ impl<'d> Matcher<'d> {
                 };
                 let end = at + phrase.len();
                 let (cs, ce) = clause_of(at);
-                if Self::admissible(c, &sentence[cs..ce.max(end)], &sentence[..ce.max(end)]) {
+                let clause = &sentence[cs..ce.max(end)];
+                if Self::admissible(c, [clause, &[]], &sentence[..ce.max(end)]) {
                     out.push(StatedMatch {
                         indicator: i,
                         value: *value,

@@ -207,7 +207,13 @@ fn find_values<'d>(norm: &Normalized, dict: &'d IndicatorDict, report_year: i32)
             };
             let ind = matcher.indicator(m.indicator);
             let before_clause = &chars[cs..tok.start];
-            if is_change(&chars[narrow..tok.start]) {
+            // 其中,城关镇…: the 其中 ends the previous clause but governs this one.
+            let lead_qizhong = cs >= 3
+                && chars[cs - 3..cs - 1] == ['其', '中']
+                && matches!(chars[cs - 1], ',' | ':');
+            if is_change(&chars[narrow..tok.start])
+                || is_named_share(before_clause, m.before_start, lead_qizhong)
+            {
                 continue;
             }
             let lead = if lead_end <= cs { lead_year } else { None };
@@ -266,6 +272,43 @@ fn is_change(narrow: &[char]) -> bool {
     };
     CHANGE_WORDS.iter().any(|w| ends_with(w))
         || contains_any(narrow, &as_words(&["同比", "比上年", "较上年"]))
+}
+
+/// Words naming a body or a place: after 其中, they make the number one body's share
+/// (其中城关镇调解纠纷300件, 其中县法院委派调解220件), not a breakdown by kind or period
+/// (其中依法受理112件, 其中1-12月接收83人).
+const SHARE_MARKERS: &[&str] = &[
+    "镇",
+    "乡",
+    "街道",
+    "社区",
+    "村",
+    "局",
+    "中心",
+    "所",
+    "委员会",
+    "法院",
+    "检察院",
+    "办公室",
+    "公司",
+    "企业",
+    "部门",
+    "单位",
+];
+
+/// Whether the number's clause says 其中 + a body or place before the indicator's phrase.
+/// `lead_qizhong`: the clause follows a bare 其中, (the body then opens the clause).
+fn is_named_share(before_clause: &[char], phrase_start: Option<usize>, lead_qizhong: bool) -> bool {
+    let from = if lead_qizhong {
+        0
+    } else {
+        match before_clause.windows(2).position(|w| w == ['其', '中']) {
+            Some(at) => at + 2,
+            None => return false,
+        }
+    };
+    let end = phrase_start.unwrap_or(before_clause.len()).max(from);
+    contains_any(&before_clause[from..end], &as_words(SHARE_MARKERS))
 }
 
 /// Scope of a value: the indicator's own unless the text makes it a multi-year total.
@@ -423,6 +466,11 @@ mod tests {
                 &[],
             ),
             ("受理行政复议申请同比增长12%,受理数增加5件。", &[], &[]),
+            (
+                "全县调解矛盾纠纷900件,其中城关镇调解矛盾纠纷300件;全县调解矛盾纠纷900件,其中,县法院委派调解矛盾纠纷220件。",
+                &[("mediation.disputes", 2023, 900.0, Exact)],
+                &[],
+            ),
             (
                 "三、2024年工作打算\n力争全年调解矛盾纠纷3000件,行政复议纠错率达到15%。",
                 &[],
