@@ -57,6 +57,7 @@ const CHROME_MARKERS: &[&str] = &[
     "文号",
     "来源:",
     "字体",
+    "字号",
     "设为首页",
     "加入收藏",
     "无障碍",
@@ -154,6 +155,24 @@ fn is_bare_plan_heading(line: &[char], report_year: Option<i32>) -> bool {
         && is_plan_heading(line, report_year)
 }
 
+/// Words that open a paragraph about next year's work (下一步,我县将…).
+const PLAN_OPENERS: &[&str] = &["下一步", "下步", "今后", "明年", "来年", "新的一年"];
+
+/// Whether a paragraph opens as a plan: a plan opener, or a year after the report year
+/// (`2025年,我县将…` in a 2024 report).
+fn opens_a_plan(line: &[char], report_year: Option<i32>) -> bool {
+    if PLAN_OPENERS
+        .iter()
+        .any(|w| line.starts_with(&w.chars().collect::<Vec<char>>()))
+    {
+        return true;
+    }
+    match (report_year, mentions(&line[..line.len().min(6)]).first()) {
+        (Some(ry), Some(YearMention::Explicit(y))) => *y > ry,
+        _ => false,
+    }
+}
+
 /// Splits normalised text into sentences, skipping chrome and marking plan sections.
 pub fn sentences(chars: &[char], report_year: Option<i32>) -> Vec<Sentence> {
     let mut out = Vec::new();
@@ -178,7 +197,7 @@ pub fn sentences(chars: &[char], report_year: Option<i32>) -> Vec<Sentence> {
                 2 => sub_plan = is_plan_heading(line, report_year),
                 _ => {}
             }
-            let plan = top_plan || sub_plan;
+            let plan = top_plan || sub_plan || opens_a_plan(line, report_year);
             let mut s = line_start;
             for (i, c) in line.iter().enumerate().map(|(k, c)| (line_start + k, *c)) {
                 if is_sentence_break(c) {
@@ -301,6 +320,16 @@ mod tests {
             .map(|s| s.plan)
             .collect();
         assert_eq!(plans, vec![false, false, true, true]);
+    }
+
+    #[test]
+    fn plan_paragraphs_without_headings() {
+        let text = chars("受理73件。\n下一步,我县将力争受理100件。\n2024年,全县将调解纠纷3000件。\n2023年,全县调解纠纷2000件。");
+        let plans: Vec<bool> = sentences(&text, Some(2023))
+            .iter()
+            .map(|s| s.plan)
+            .collect();
+        assert_eq!(plans, vec![false, true, true, false]);
     }
 
     #[test]
