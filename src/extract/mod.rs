@@ -537,6 +537,37 @@ mod tests {
         assert_eq!(ex.facts[0].evidence, "全年共收到行政复议申请 １５ 件");
     }
 
+    proptest::proptest! {
+        /// Whatever the text, extraction does not panic and every evidence is the exact
+        /// substring at its offset.
+        #[test]
+        fn evidence_invariant_holds_on_any_text(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "2023年", "受理", "行政复议", "申请", "12", "1,234", "3.5", "万", "余", "件",
+                    "人", "%", "，", ",", "。", "\n", " ", "　", "１２", "一、", "(一)", "下一步",
+                    "《", "》", "“", "”", "其中", "镇", "调解", "纠纷", "成功", "率", "近", "百分之",
+                    "九十", "两千", "第", "-", "—", "累计", "截至", "以来", "全部出庭应诉", "负责人",
+                    "确保", "达到", "扫一扫", "持证", "人员", "由", "的", "目前",
+                ]),
+                0..60,
+            )
+        ) {
+            let dict = load_dict(None).expect("bundled dictionary");
+            let text = format!("某县2023年法治政府建设报告\n{}", parts.concat());
+            let ex = extract_document(&doc(&text), &dict);
+            for f in ex.facts.iter().chain(&ex.targets) {
+                let at: String = text
+                    .chars()
+                    .skip(f.offset)
+                    .take(f.evidence.chars().count())
+                    .collect();
+                proptest::prop_assert_eq!(&at, &f.evidence);
+                proptest::prop_assert!(f.value.is_finite());
+            }
+        }
+    }
+
     #[test]
     fn no_report_year_means_no_facts_and_a_warning() {
         let dict = load_dict(None).expect("bundled dictionary");

@@ -509,17 +509,14 @@ pub fn scan(chars: &[char]) -> Vec<Token> {
                 break;
             }
         }
-        let Some((number, digits)) = number_at(chars, start)
-            .or_else(|| number_at(chars, i))
-            .filter(|(n, _)| n.value.is_finite())
+        let found = match number_at(chars, start) {
+            Some(n) => Some((n, start)),
+            None => number_at(chars, i).map(|n| (n, i)),
+        };
+        let Some(((number, digits), start)) = found.filter(|((n, _), _)| n.value.is_finite())
         else {
             i += 1;
             continue;
-        };
-        let start = if number_at(chars, start).is_some() {
-            start
-        } else {
-            i
         };
         let end = start + number.len;
         let mut end_digits = digits;
@@ -718,6 +715,18 @@ mod tests {
         #[test]
         fn parse_number_never_panics(s in "\\PC{0,20}") {
             let _ = parse_number(&s);
+        }
+
+        #[test]
+        fn scan_tokens_are_ordered_and_disjoint(s in "[0-9一二两十百千万亿零〇第余多近约件人%.,,、“”《》+·—-]{0,40}") {
+            let chars: Vec<char> = s.chars().collect();
+            let tokens = scan(&chars);
+            for t in &tokens {
+                prop_assert!(t.start <= t.digits && t.digits < t.end && t.end <= chars.len());
+            }
+            for w in tokens.windows(2) {
+                prop_assert!(w[0].end <= w[1].start);
+            }
         }
     }
 }
