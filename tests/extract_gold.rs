@@ -102,3 +102,18 @@ fn evidence_is_the_substring_at_its_offset() {
         assert!(f.report_year.is_some(), "{} {}", f.doc, f.metric);
     }
 }
+
+#[test]
+fn targets_on_the_bundled_reports_are_the_plans() {
+    let run = extract_all();
+    let listed: Vec<String> = run
+        .targets
+        .iter()
+        .map(|t| format!("{} {} {} {}", t.doc, t.metric, t.year, t.value))
+        .collect();
+    eprintln!("{listed:#?}");
+    assert_eq!(
+        listed,
+        vec!["002_8ddf348b2423e885.txt litigation.head_appearance_rate 2023 100".to_string()]
+    );
+}

@@ -4,6 +4,13 @@
 //! states, each with its evidence substring and character offset into the decoded text.
 //! Invariants: `evidence == text.chars().skip(offset).take(evidence.chars().count())`;
 //! values under next-year plan headings are never facts; nothing here names a county.
+//!
+//! The steps, one module each: [`normalize`] (full-width forms, stray spaces; offsets kept) →
+//! [`section`] (page chrome skipped, plan sections marked, sentences and clauses) → [`number`]
+//! (every number scanned once; years, dates, ordinals, slogans dropped) → [`matcher`] (each
+//! quantity attributed from its own clause and sentence with the compiled dictionary) →
+//! [`year`] (the year a value belongs to and its scope). Values in plans or stated as goals
+//! (确保…达到, 力争) go to [`Extraction::targets`], never to the facts.
 
 pub mod divisions;
 pub mod fact;
