@@ -1,6 +1,6 @@
 //! Stage 2: text → facts.
 //!
-//! Reads a decoded [`Document`](crate::ingest::Document) and returns every indicator value it
+//! Reads a decoded [`Document`] and returns every indicator value it
 //! states, each with its evidence substring and character offset into the decoded text.
 //! Invariants: `evidence == text.chars().skip(offset).take(evidence.chars().count())`;
 //! values under next-year plan headings are never facts; nothing here names a county.
