@@ -576,6 +576,33 @@ mod tests {
     }
 
     #[test]
+    fn a_new_indicator_needs_only_data() {
+        let toml = r##"
+[[indicator]]
+id = "arbitration.cases"
+zh_name = "劳动人事争议仲裁案件数"
+en_name = "Labour arbitration cases"
+unit = "件"
+kind = "count"
+scope = "annual"
+units = ["件", "起"]
+phrases = ["仲裁…案件", "#…仲裁案件"]
+exclude = ["调解"]
+"##;
+        let dict = crate::dict::parse_dict(toml, "extra.toml").expect("valid dictionary");
+        let ex = extract_document(
+            &doc(
+                "某县2023年法治政府建设报告\n全年受理劳动人事争议仲裁案件315件,调解仲裁案件20件。",
+            ),
+            &dict,
+        );
+        assert_eq!(
+            rows(&ex.facts),
+            want(&[("arbitration.cases", 2023, 315.0, Qualifier::Exact)])
+        );
+    }
+
+    #[test]
     fn no_report_year_means_no_facts_and_a_warning() {
         let dict = load_dict(None).expect("bundled dictionary");
         let ex = extract_document(&doc("收到行政复议申请15件。"), &dict);
