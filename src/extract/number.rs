@@ -492,6 +492,16 @@ pub fn scan(chars: &[char]) -> Vec<Token> {
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
+        // Fast path: most characters cannot start a number.
+        if !(c.is_ascii_digit() || starts_cn_numeral(c) || c == '百') {
+            i += 1;
+            continue;
+        }
+        // A lone 一 (一是, 进一步, 统一) is never a quantity here; see `lone_yi` below.
+        if c == '一' && !chars.get(i + 1).is_some_and(|n| is_cn_numeral(*n)) {
+            i += 1;
+            continue;
+        }
         let prev = if i > 0 { Some(chars[i - 1]) } else { None };
         let arabic_start = c.is_ascii_digit() && !prev.is_some_and(|p| p.is_ascii_digit());
         let cn_start = starts_cn_numeral(c) && !prev.is_some_and(is_cn_numeral);

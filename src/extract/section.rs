@@ -5,6 +5,8 @@
 //! chrome (breadcrumbs, share widgets, visit counters, site footers) is recognised line by line
 //! and skipped. Invariant: sentences never cross a line break and never include a chrome line.
 
+use std::sync::OnceLock;
+
 use super::year::{mentions, YearMention};
 
 /// Words that, in a heading, announce next year's plans.
@@ -99,12 +101,36 @@ pub fn is_clause_break(c: char) -> bool {
 
 fn contains(hay: &[char], needle: &str) -> bool {
     let n: Vec<char> = needle.chars().collect();
-    !n.is_empty() && hay.windows(n.len()).any(|w| w == n.as_slice())
+    contains_chars(hay, &n)
+}
+
+fn contains_chars(hay: &[char], needle: &[char]) -> bool {
+    !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// A word list as characters, built once per process.
+fn char_table(cell: &'static OnceLock<Vec<Vec<char>>>, words: &[&str]) -> &'static [Vec<char>] {
+    cell.get_or_init(|| words.iter().map(|w| w.chars().collect()).collect())
+}
+
+fn chrome_markers() -> &'static [Vec<char>] {
+    static CELL: OnceLock<Vec<Vec<char>>> = OnceLock::new();
+    char_table(&CELL, CHROME_MARKERS)
+}
+
+fn plan_heading_words() -> &'static [Vec<char>] {
+    static CELL: OnceLock<Vec<Vec<char>>> = OnceLock::new();
+    char_table(&CELL, PLAN_HEADING_WORDS)
+}
+
+fn plan_openers() -> &'static [Vec<char>] {
+    static CELL: OnceLock<Vec<Vec<char>>> = OnceLock::new();
+    char_table(&CELL, PLAN_OPENERS)
 }
 
 /// Whether a line is page chrome rather than report text.
 pub fn is_chrome(line: &[char]) -> bool {
-    line.len() <= CHROME_MAX_LINE && CHROME_MARKERS.iter().any(|m| contains(line, m))
+    line.len() <= CHROME_MAX_LINE && chrome_markers().iter().any(|m| contains_chars(line, m))
 }
 
 /// Heading level: 1 for 一、, 2 for (一), 0 for anything else.
@@ -131,7 +157,10 @@ pub fn is_plan_heading(heading: &[char], report_year: Option<i32>) -> bool {
         .take(60)
         .copied()
         .collect();
-    if PLAN_HEADING_WORDS.iter().any(|w| contains(&head, w)) {
+    if plan_heading_words()
+        .iter()
+        .any(|w| contains_chars(&head, w))
+    {
         return true;
     }
     match report_year {
@@ -161,10 +190,7 @@ const PLAN_OPENERS: &[&str] = &["下一步", "下步", "今后", "明年", "来�
 /// Whether a paragraph opens as a plan: a plan opener, or a year after the report year
 /// (`2025年,我县将…` in a 2024 report).
 fn opens_a_plan(line: &[char], report_year: Option<i32>) -> bool {
-    if PLAN_OPENERS
-        .iter()
-        .any(|w| line.starts_with(&w.chars().collect::<Vec<char>>()))
-    {
+    if plan_openers().iter().any(|w| line.starts_with(w)) {
         return true;
     }
     match (report_year, mentions(&line[..line.len().min(6)]).first()) {
