@@ -229,15 +229,17 @@ fn parse_row(
     dict: &IndicatorDict,
 ) -> Result<Fact, String> {
     let text = |name: &str| cols.text(rec, name);
+    // Text is kept exactly as written (a leading tab or CR is part of the round trip); only
+    // codes, numbers and enum names are trimmed.
     let required = |name: &str| {
-        let v = text(name).trim();
-        if v.is_empty() {
+        let v = text(name);
+        if v.trim().is_empty() {
             Err(format!("{name} is empty"))
         } else {
             Ok(v)
         }
     };
-    let metric = required("metric")?;
+    let metric = required("metric")?.trim();
     let indicator = dict.get(metric).ok_or_else(|| {
         format!("unknown indicator '{metric}' (list them with `fazhi indicators`)")
     })?;
@@ -259,7 +261,7 @@ fn parse_row(
             ))
         }
     };
-    let raw_value = required("value")?;
+    let raw_value = required("value")?.trim();
     let value = parse_number(raw_value, &unit)
         .ok_or_else(|| format!("value '{raw_value}' is not a number"))?;
     let year = parse_year(required("year")?)?;
@@ -288,8 +290,8 @@ fn parse_row(
     Ok(Fact {
         doc: required("doc")?.to_string(),
         region_code: region_code.to_string(),
-        province: text("province").trim().to_string(),
-        prefecture: text("prefecture").trim().to_string(),
+        province: text("province").to_string(),
+        prefecture: text("prefecture").to_string(),
         county: required("county")?.to_string(),
         report_year,
         metric: metric.to_string(),
