@@ -265,7 +265,7 @@ fn workbook(analysis: &Analysis, lang: Lang) -> Vec<u8> {
 #[test]
 fn workbook_reads_back_with_calamine() {
     let bytes = workbook(&analysis(), Lang::Zh);
-    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.clone())).expect("opens");
+    let wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.clone())).expect("opens");
     assert_eq!(
         wb.sheet_names(),
         [
