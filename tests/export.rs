@@ -124,6 +124,7 @@ fn analysis() -> Analysis {
             annual_rate: None,
             evidence: "-收到行政复议申请91件".into(),
             doc: "甲县2023.txt".into(),
+            note: String::new(),
         }],
         derived: vec![DerivedRow {
             region_code: "110101".into(),
@@ -137,10 +138,12 @@ fn analysis() -> Analysis {
             value: 80.22,
             ci_low: 70.89,
             ci_high: 87.11,
+            reference: None,
             note: String::new(),
             evidence: "受理73件; 收到行政复议申请91件".into(),
         }],
         comparisons: vec![ComparisonRow {
+            basis: "year".into(),
             metric: "reconsideration.received".into(),
             scope: Scope::Annual,
             year: 2023,
@@ -148,6 +151,7 @@ fn analysis() -> Analysis {
             county: "甲县".into(),
             value: 91.0,
             unit: "件".into(),
+            reference: None,
             rank: 1,
             n: 2,
             median: 65.5,

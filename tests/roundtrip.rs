@@ -65,14 +65,94 @@ fn sample_facts() -> Vec<Fact> {
     unresolved.report_year = None;
     unresolved.prefecture = String::new();
     vec![
-        fact("甲县", "330102", "reconsideration.received", 2023, Annual, 91.0, "件", Exact, "共收到行政复议申请91件"),
-        fact("甲县", "330102", "reconsideration.accepted", 2023, Annual, 73.0, "件", Exact, "受理73件"),
-        fact("甲县", "330102", "enforcement.certified_staff", 2023, Stock, 863.0, "人", Exact, "全县持证执法人员863人"),
-        fact("甲县", "330102", "enforcement.certified_staff", 2022, Stock, 632.0, "人", Exact, "由2022年的632人"),
-        fact("甲县", "330102", "litigation.head_appearance_rate", 2023, Annual, 98.87, "%", Exact, "负责人出庭应诉率98.87%"),
-        fact("乙县", "330103", "reconsideration.received", 2022, Annual, 40.0, "件", Nearly, "收到复议申请近40件"),
-        fact("乙县", "330103", "publicity.events", 2022, Cumulative, 2000.0, "场次", Exact, "累计开展普法活动2000场次"),
-        fact("=乙县", "330103", "mediation.disputes", 2022, Annual, 2397.0, "件", Exact, "-调处矛盾纠纷2397件,成功\"2370\"件"),
+        fact(
+            "甲县",
+            "330102",
+            "reconsideration.received",
+            2023,
+            Annual,
+            91.0,
+            "件",
+            Exact,
+            "共收到行政复议申请91件",
+        ),
+        fact(
+            "甲县",
+            "330102",
+            "reconsideration.accepted",
+            2023,
+            Annual,
+            73.0,
+            "件",
+            Exact,
+            "受理73件",
+        ),
+        fact(
+            "甲县",
+            "330102",
+            "enforcement.certified_staff",
+            2023,
+            Stock,
+            863.0,
+            "人",
+            Exact,
+            "全县持证执法人员863人",
+        ),
+        fact(
+            "甲县",
+            "330102",
+            "enforcement.certified_staff",
+            2022,
+            Stock,
+            632.0,
+            "人",
+            Exact,
+            "由2022年的632人",
+        ),
+        fact(
+            "甲县",
+            "330102",
+            "litigation.head_appearance_rate",
+            2023,
+            Annual,
+            98.87,
+            "%",
+            Exact,
+            "负责人出庭应诉率98.87%",
+        ),
+        fact(
+            "乙县",
+            "330103",
+            "reconsideration.received",
+            2022,
+            Annual,
+            40.0,
+            "件",
+            Nearly,
+            "收到复议申请近40件",
+        ),
+        fact(
+            "乙县",
+            "330103",
+            "publicity.events",
+            2022,
+            Cumulative,
+            2000.0,
+            "场次",
+            Exact,
+            "累计开展普法活动2000场次",
+        ),
+        fact(
+            "=乙县",
+            "330103",
+            "mediation.disputes",
+            2022,
+            Annual,
+            2397.0,
+            "件",
+            Exact,
+            "-调处矛盾纠纷2397件,成功\"2370\"件",
+        ),
         unresolved,
     ]
 }
@@ -89,7 +169,11 @@ fn written_facts_read_back_equal_in_both_encodings() {
     for encoding in [CsvEncoding::Utf8, CsvEncoding::Gb18030] {
         let bytes = facts_csv(&facts, &CsvOptions { encoding }).expect("csv");
         let back = parse_facts(&bytes, "facts.csv", &dict).expect("reads");
-        assert!(back.problems.is_empty(), "{encoding:?}: {:?}", back.problems);
+        assert!(
+            back.problems.is_empty(),
+            "{encoding:?}: {:?}",
+            back.problems
+        );
         assert_eq!(back.facts, facts, "{encoding:?}");
     }
 }
@@ -256,8 +340,12 @@ fn malformed_rows_are_reported_by_line_and_the_rest_renders() {
         "{stderr}"
     );
     let dict = load_dict(None).expect("dict");
-    let facts = parse_facts(&std::fs::read(out.join("facts.csv")).expect("facts"), "f", &dict)
-        .expect("reads");
+    let facts = parse_facts(
+        &std::fs::read(out.join("facts.csv")).expect("facts"),
+        "f",
+        &dict,
+    )
+    .expect("reads");
     assert_eq!(facts.facts.len(), sample_facts().len() - 2);
     let manifest = std::fs::read_to_string(out.join("manifest.json")).expect("manifest");
     assert!(manifest.contains("line 3"), "warnings in the manifest");
@@ -276,9 +364,11 @@ fn report_with_a_file_that_is_not_a_facts_csv_fails_naming_it() {
         .arg(work.path().join("out"))
         .assert()
         .code(2)
-        .stderr(predicates::str::contains("notes.csv").and(predicates::str::contains(
-            "missing column(s) doc, county, metric, year, value, evidence",
-        )));
+        .stderr(
+            predicates::str::contains("notes.csv").and(predicates::str::contains(
+                "missing column(s) doc, county, metric, year, value, evidence",
+            )),
+        );
 }
 
 #[test]
@@ -288,7 +378,14 @@ fn gb18030_output_and_english_briefing_from_the_cli() {
     write_facts(&path, &sample_facts(), CsvEncoding::Utf8);
     let out = work.path().join("out");
     fazhi()
-        .args(["report", "--csv-encoding", "gb18030", "--lang", "en", "--facts"])
+        .args([
+            "report",
+            "--csv-encoding",
+            "gb18030",
+            "--lang",
+            "en",
+            "--facts",
+        ])
         .arg(&path)
         .arg("-o")
         .arg(&out)
@@ -318,7 +415,13 @@ fn same_facts_give_byte_identical_exports() {
             .assert()
             .success();
     }
-    for f in ["fazhi.xlsx", "briefing.md", "facts.csv", "wide.csv", "checks.csv"] {
+    for f in [
+        "fazhi.xlsx",
+        "briefing.md",
+        "facts.csv",
+        "wide.csv",
+        "checks.csv",
+    ] {
         assert_eq!(
             std::fs::read(a.join(f)).expect("a"),
             std::fs::read(b.join(f)).expect("b"),

@@ -1,7 +1,33 @@
 //! Document metadata: which county a report is about, its division code, prefecture and
 //! province, the year it reports on, and its publish date and publisher where given.
+//!
+//! Part of stage 2 (text → facts): [`resolve`] reads the page header (title, labelled fields
+//! such as 发布日期 or 索引号), the footer and, as a last resort, the body. Nothing here names a
+//! county: places come from the official division tables ([`super::divisions`]).
+//!
+//! How a county is found, strongest evidence first:
+//! 1. a county name in the title (冠县司法局关于…, 威海市环翠区…, 中共XX县委 XX县人民政府…); a
+//!    title about a prefecture or province (长沙市2023年…) has no county;
+//! 2. the file name, when it reads like a title;
+//! 3. the publisher fields (发布机构, 发布单位, 来源 …);
+//! 4. the division code inside an index number (索引号 `11371525…`: a unified social credit
+//!    code whose characters 3–8 are the issuer's division) or a site id (网站标识码);
+//! 5. the county named most often in the body, preferring the kind of unit the report calls
+//!    itself (我县/全县 → a 县, 我区/全区 → a 区).
+//!
+//! A name is only taken where it starts a word (after punctuation, a province or prefecture
+//! name, 关于, 中共, a year …), so 和县 is not read out of 省委和县委. Repeated names (朝阳区,
+//! 鼓楼区) are settled by a matching division code, then the prefecture or province written
+//! right before the name, then the prefecture and province named most often; when that leaves
+//! a tie the county name is kept without a code rather than guessed.
+//!
+//! The report year comes from the title (a 2022年工作总结 is about 2022 whenever it was
+//! published), then the file name, then the opening of the body. It is never taken from the
+//! publish date.
 
 use serde::{Deserialize, Serialize};
+
+use super::divisions::{divisions, Divisions};
 
 /// Who and when a report is about.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,8 +48,947 @@ pub struct DocMeta {
     pub publisher: Option<String>,
 }
 
+/// Characters of the text's start searched for the title and header fields. Page headers
+/// are short; bounding the search keeps metadata cheap on very large inputs.
+const HEAD_CHARS: usize = 8000;
+/// Characters of the text's end searched for footer fields (来源, 网站标识码 …).
+const TAIL_CHARS: usize = 3000;
+/// A line this long (in characters) is body text, not a title or a header field.
+const FIELD_LINE_MAX: usize = 120;
+/// Longest plausible title, in characters.
+const TITLE_MAX: usize = 80;
+
+/// Labels of publish-date fields, most specific first.
+const DATE_LABELS: [&str; 10] = [
+    "发布日期",
+    "发布时间",
+    "公开日期",
+    "公开时间",
+    "时间",
+    "日期",
+    "发文日期",
+    "印发日期",
+    "成文日期",
+    "生成日期",
+];
+/// Labels of publisher fields, most specific first.
+const PUBLISHER_LABELS: [&str; 7] = [
+    "发布机构",
+    "发布单位",
+    "发文机关",
+    "发文单位",
+    "信息来源",
+    "文章来源",
+    "来源",
+];
+/// Labels whose value names a place but not the publisher (the site owner).
+const HOST_LABELS: [&str; 2] = ["主办单位", "主办"];
+/// Labels of index numbers that embed a division code.
+const INDEX_LABELS: [&str; 2] = ["索引号", "网站标识码"];
+/// Labels whose value is the document title.
+const TITLE_LABELS: [&str; 3] = ["名称", "标题", "题名"];
+
+/// Words that end a title naming a report or a summary.
+const REPORT_WORDS: [&str; 6] = ["报告", "总结", "報告", "總結", "情况", "述法"];
+/// Words that mark a rule-of-law report title.
+const LAW_WORDS: [&str; 4] = ["法治", "依法", "法制", "法治政府"];
+/// Marks of breadcrumbs and navigation, never part of a title.
+const NAV_MARKS: [&str; 6] = [">", "›", "»", "当前位置", "您的位置", "您现在的位置"];
+
+/// Characters after which a place name may start a word: 关于冠县, 中共冠县县委,
+/// 2023年冠县, 冠县和莘县.
+const WORD_START_AFTER: [char; 7] = ['于', '共', '年', '度', '和', '及', '与'];
+/// County names that are also ordinary words (城区 "urban area", 郊区 "suburbs" …): taken
+/// only right after their prefecture's name (大同市城区).
+const GENERIC_NAMES: [&str; 5] = ["城区", "矿区", "郊区", "东区", "西区"];
+
+/// How a report refers to its own unit (我县, 全区 …) → the suffix of that kind of unit.
+const SELF_REFERENCES: [(&str, &str); 4] = [("县", "县"), ("区", "区"), ("市", "市"), ("旗", "旗")];
+
 /// Resolves a document's metadata from its file name and decoded text.
 pub fn resolve(doc_name: &str, text: &str) -> DocMeta {
-    let _ = (doc_name, text);
-    DocMeta::default()
+    let d = divisions();
+    let head = head_of(text, HEAD_CHARS);
+    let tail = tail_of(text, TAIL_CHARS);
+    let head_lines: Vec<&str> = head.lines().collect();
+    let tail_lines: Vec<&str> = if tail.len() < text.len() - head.len() {
+        tail.lines().collect()
+    } else {
+        // The tail overlaps the head: read each line once.
+        Vec::new()
+    };
+    let field_lines: Vec<&str> = head_lines
+        .iter()
+        .chain(tail_lines.iter())
+        .copied()
+        .filter(|l| l.chars().count() <= FIELD_LINE_MAX)
+        .collect();
+
+    let title = find_title(&head_lines);
+    let stem = file_stem(doc_name);
+    let name_as_title = Some(stem).filter(|s| looks_like_title(s));
+
+    let report_year = title
+        .as_deref()
+        .and_then(year_in_title)
+        .or_else(|| name_as_title.and_then(year_in_title))
+        .or_else(|| year_in_opening(&head_lines, title.as_deref()));
+
+    let published = DATE_LABELS
+        .iter()
+        .flat_map(|label| field_values(&field_lines, label))
+        .find_map(|v| parse_date(&v));
+    let publisher = PUBLISHER_LABELS
+        .iter()
+        .flat_map(|label| field_values(&field_lines, label))
+        .find(|v| is_plausible_publisher(v));
+
+    let evidence = Evidence::gather(d, &field_lines, head, tail);
+    let place = resolve_place(d, title.as_deref(), name_as_title, &field_lines, &evidence);
+
+    let mut meta = DocMeta {
+        report_year,
+        published,
+        publisher,
+        ..DocMeta::default()
+    };
+    match place {
+        Place::County(i) => {
+            let county = &d.counties[i];
+            meta.region_code = county.code.clone();
+            meta.county = county.name.clone();
+            meta.prefecture = d.prefecture_of(i).name.clone();
+            meta.province = d.province_of(i).name.clone();
+        }
+        Place::Ambiguous(name) => meta.county = name,
+        Place::Prefecture(p) => {
+            meta.prefecture = d.prefectures[p].name.clone();
+            meta.province = d.provinces[d.prefectures[p].province].name.clone();
+        }
+        Place::Province(p) => meta.province = d.provinces[p].name.clone(),
+        Place::Unknown => {}
+    }
+    meta
+}
+
+/// What the report is about, as far as the text tells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Place {
+    /// A county-level unit (index into the county table).
+    County(usize),
+    /// A county name shared by several units that the text does not tell apart.
+    Ambiguous(String),
+    /// A prefecture-level report (index into the prefecture table).
+    Prefecture(usize),
+    /// A province-level report (index into the province table).
+    Province(usize),
+    /// Nothing found.
+    Unknown,
+}
+
+/// A county name taken as a name, with the prefecture or province written right before it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Hit {
+    name: String,
+    parent_prefecture: Option<usize>,
+    parent_province: Option<usize>,
+}
+
+/// Evidence for telling repeated names apart, gathered once per document.
+struct Evidence<'t> {
+    /// Division codes embedded in index numbers and site ids.
+    codes: Vec<String>,
+    /// The text searched for prefecture and province names.
+    head: &'t str,
+    tail: &'t str,
+}
+
+impl<'t> Evidence<'t> {
+    fn gather(d: &Divisions, field_lines: &[&str], head: &'t str, tail: &'t str) -> Self {
+        let mut codes = Vec::new();
+        for label in INDEX_LABELS {
+            for value in field_values(field_lines, label) {
+                for code in embedded_codes(&value) {
+                    if d.county_by_code(&code).is_some() && !codes.contains(&code) {
+                        codes.push(code);
+                    }
+                }
+            }
+        }
+        Evidence { codes, head, tail }
+    }
+
+    /// How often the text names `name` (head and tail).
+    fn count(&self, name: &str) -> usize {
+        if name.is_empty() {
+            return 0;
+        }
+        self.head.matches(name).count() + self.tail.matches(name).count()
+    }
+}
+
+/// The 6-digit division codes an index number may carry: characters 3–8 of a unified social
+/// credit code (18 characters), or the first six digits of a site id / region-first number.
+fn embedded_codes(value: &str) -> Vec<String> {
+    let id: String = value
+        .chars()
+        .map(normalize_digit)
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
+    let mut out = Vec::new();
+    if id.len() >= 8 && id.is_char_boundary(8) {
+        out.push(id[2..8].to_string());
+    }
+    if id.len() >= 6 {
+        out.push(id[..6].to_string());
+    }
+    out.retain(|c| c.bytes().all(|b| b.is_ascii_digit()));
+    out
+}
+
+fn resolve_place(
+    d: &Divisions,
+    title: Option<&str>,
+    name_as_title: Option<&str>,
+    field_lines: &[&str],
+    ev: &Evidence,
+) -> Place {
+    // 1. The title.
+    if let Some(title) = title {
+        if let Some(hit) = word_hits(d, title).into_iter().next() {
+            return pick(d, &hit, ev);
+        }
+        if let Some(place) = higher_level_subject(d, title) {
+            return place;
+        }
+    }
+    // 2. The file name, when it reads like a title.
+    if let Some(name) = name_as_title {
+        if let Some(hit) = word_hits(d, name).into_iter().next() {
+            return pick(d, &hit, ev);
+        }
+    }
+    // 3. Publisher and host fields.
+    for label in PUBLISHER_LABELS.iter().chain(HOST_LABELS.iter()) {
+        for value in field_values(field_lines, label) {
+            if let Some(hit) = word_hits(d, &value).into_iter().next() {
+                return pick(d, &hit, ev);
+            }
+        }
+    }
+    // 4. A division code in an index number.
+    if let Some(i) = ev.codes.iter().find_map(|c| d.county_by_code(c)) {
+        return Place::County(i);
+    }
+    // 5. The county the body names most often.
+    match most_named(d, ev) {
+        Some(hit) => pick(d, &hit, ev),
+        None => Place::Unknown,
+    }
+}
+
+/// Chooses among the units called `hit.name`.
+fn pick(d: &Divisions, hit: &Hit, ev: &Evidence) -> Place {
+    let candidates = d.counties_named(&hit.name);
+    match candidates {
+        [] => return Place::Unknown,
+        [only] => return Place::County(*only),
+        _ => {}
+    }
+    // Rank by (code match, parent written before the name, prefecture named, province named).
+    let score = |&i: &usize| {
+        let code_match = ev.codes.contains(&d.counties[i].code);
+        let parent = hit.parent_prefecture == Some(d.counties[i].prefecture)
+            || hit.parent_province == Some(d.counties[i].province);
+        let prefecture = d.prefecture_of(i);
+        let prefecture_count = ev.count(&prefecture.name)
+            + prefecture
+                .short_names
+                .iter()
+                .map(|s| ev.count(s))
+                .sum::<usize>();
+        let province = d.province_of(i);
+        let province_count = ev.count(&province.name)
+            + province
+                .short_names
+                .iter()
+                .map(|s| ev.count(s))
+                .sum::<usize>();
+        (code_match, parent, prefecture_count, province_count)
+    };
+    let scored: Vec<(usize, _)> = candidates.iter().map(|i| (*i, score(i))).collect();
+    let best = scored.iter().map(|(_, s)| *s).max();
+    let winners: Vec<usize> = scored
+        .iter()
+        .filter(|(_, s)| Some(*s) == best)
+        .map(|(i, _)| *i)
+        .collect();
+    match (winners.as_slice(), best) {
+        // Nothing in the text points anywhere: do not guess.
+        (_, Some((false, false, 0, 0))) => Place::Ambiguous(hit.name.clone()),
+        ([one], _) => Place::County(*one),
+        _ => Place::Ambiguous(hit.name.clone()),
+    }
+}
+
+/// County names in `text` that start a word, in order.
+fn word_hits(d: &Divisions, text: &str) -> Vec<Hit> {
+    d.county_mentions(text)
+        .into_iter()
+        .filter_map(|m| {
+            let before = &text[..m.start];
+            let parent_prefecture = d.prefectures.iter().position(|p| {
+                !p.name.is_empty()
+                    && (before.ends_with(p.name.as_str())
+                        || p.short_names.iter().any(|s| before.ends_with(s.as_str())))
+            });
+            let parent_province = d.provinces.iter().position(|p| {
+                before.ends_with(p.name.as_str())
+                    || p.short_names.iter().any(|s| before.ends_with(s.as_str()))
+            });
+            let generic = GENERIC_NAMES.contains(&m.name);
+            let starts_word = match before.chars().next_back() {
+                None => true,
+                Some(c) => !is_ideograph(c) || WORD_START_AFTER.contains(&c),
+            };
+            let taken = if generic {
+                parent_prefecture.is_some()
+            } else {
+                starts_word || parent_prefecture.is_some() || parent_province.is_some()
+            };
+            taken.then(|| Hit {
+                name: m.name.to_string(),
+                parent_prefecture,
+                parent_province,
+            })
+        })
+        .collect()
+}
+
+/// A title about a prefecture or province rather than a county (长沙市2023年…, 湖南省…).
+fn higher_level_subject(d: &Divisions, title: &str) -> Option<Place> {
+    let mut rest = title.trim_start();
+    for prefix in ["中共", "关于"] {
+        rest = rest.strip_prefix(prefix).unwrap_or(rest).trim_start();
+    }
+    let province = d.province_name_at(rest, 0);
+    if let Some(p) = province {
+        rest = &rest[d.provinces[p].name.len()..];
+    }
+    if let Some(p) = d.prefecture_name_at(rest, 0) {
+        if province.is_none_or(|pv| d.prefectures[p].province == pv) {
+            return Some(Place::Prefecture(p));
+        }
+    }
+    province.map(Place::Province)
+}
+
+/// The county the head and tail name most often, preferring the kind of unit the report
+/// calls itself (我县 → a 县). A tie names no county.
+fn most_named(d: &Divisions, ev: &Evidence) -> Option<Hit> {
+    let mut counts: Vec<(Hit, usize)> = Vec::new();
+    for text in [ev.head, ev.tail] {
+        for hit in word_hits(d, text) {
+            match counts.iter_mut().find(|(h, _)| h.name == hit.name) {
+                Some((h, n)) => {
+                    *n += 1;
+                    // Keep the first parent seen.
+                    if h.parent_prefecture.is_none() {
+                        h.parent_prefecture = hit.parent_prefecture;
+                    }
+                    if h.parent_province.is_none() {
+                        h.parent_province = hit.parent_province;
+                    }
+                }
+                None => counts.push((hit, 1)),
+            }
+        }
+    }
+    if let Some(suffix) = self_reference(ev.head) {
+        if counts.iter().any(|(h, _)| h.name.ends_with(suffix)) {
+            counts.retain(|(h, _)| h.name.ends_with(suffix));
+        }
+    }
+    let max = counts.iter().map(|(_, n)| *n).max()?;
+    let mut top = counts.into_iter().filter(|(_, n)| *n == max);
+    let first = top.next()?;
+    if top.next().is_some() {
+        return None;
+    }
+    Some(first.0)
+}
+
+/// The kind of unit a report calls itself most (我县/全县/本县 → 县 …), if any.
+fn self_reference(text: &str) -> Option<&'static str> {
+    let mut best: Option<(&'static str, usize)> = None;
+    for (unit, suffix) in SELF_REFERENCES {
+        let n: usize = ["我", "全", "本"]
+            .iter()
+            .map(|p| text.matches(&format!("{p}{unit}")).count())
+            .sum();
+        if n > 0 && best.is_none_or(|(_, m)| n > m) {
+            best = Some((suffix, n));
+        }
+    }
+    best.map(|(s, _)| s)
+}
+
+/// The report's title: the header line naming a report or summary, preferring one with a
+/// year and a rule-of-law word. Lines that are sentences or navigation are not titles; a
+/// title split over two lines is joined.
+fn find_title(lines: &[&str]) -> Option<String> {
+    let mut best: Option<(u8, String)> = None;
+    let mut consider = |candidate: String| {
+        if !looks_like_title(&candidate) {
+            return;
+        }
+        let score = title_score(&candidate);
+        if best.as_ref().is_none_or(|(s, _)| score > *s) {
+            best = Some((score, candidate));
+        }
+    };
+    for (i, raw) in lines.iter().enumerate() {
+        let line = clean_line(raw);
+        if line.chars().count() > FIELD_LINE_MAX {
+            // The body has started: titles come before it.
+            break;
+        }
+        let line = strip_label(line, &TITLE_LABELS).unwrap_or(line);
+        consider(line.to_string());
+        if let Some(next) = lines.get(i + 1).map(|l| clean_line(l)) {
+            if !REPORT_WORDS.iter().any(|w| line.contains(w))
+                && REPORT_WORDS.iter().any(|w| next.ends_with(w))
+                && !line.is_empty()
+            {
+                consider(format!("{line}{next}"));
+            }
+        }
+    }
+    best.map(|(_, t)| t)
+}
+
+/// Whether `s` reads like a report title: short, names a report or summary, not a sentence
+/// and not navigation.
+fn looks_like_title(s: &str) -> bool {
+    let n = s.chars().count();
+    (6..=TITLE_MAX).contains(&n)
+        && REPORT_WORDS.iter().any(|w| s.contains(w))
+        && !NAV_MARKS.iter().any(|m| s.contains(m))
+        && !s.ends_with([':', '：', '。', '，', ',', ';', '；'])
+        && !s.contains(['，', '。', '；'])
+}
+
+fn title_score(s: &str) -> u8 {
+    let year = u8::from(year_in_title(s).is_some());
+    let law = u8::from(LAW_WORDS.iter().any(|w| s.contains(w)));
+    2 * year + law
+}
+
+/// Trims whitespace and list bullets.
+fn clean_line(line: &str) -> &str {
+    line.trim()
+        .trim_start_matches(['•', '·', '●', '▪', '■', '◆', '-', '*'])
+        .trim()
+}
+
+/// The value after `label` when `line` starts with it (名称:XXX → XXX).
+fn strip_label<'a>(line: &'a str, labels: &[&str]) -> Option<&'a str> {
+    labels.iter().find_map(|label| {
+        let rest = line.strip_prefix(label)?.trim_start();
+        let rest = rest.strip_prefix([':', '：'])?.trim();
+        Some(rest).filter(|r| !r.is_empty())
+    })
+}
+
+/// The report year a title names: the first year written before 年 (2023年, 2023年度,
+/// 二〇二三年), skipping the end of a range (2021—2025年).
+pub fn year_in_title(title: &str) -> Option<i32> {
+    let chars: Vec<char> = title.chars().collect();
+    (0..chars.len().saturating_sub(4)).find_map(|i| {
+        if chars[i + 4] != '年' {
+            return None;
+        }
+        if let Some(&before) = i.checked_sub(1).and_then(|j| chars.get(j)) {
+            let digit_before = normalize_digit(before).is_ascii_digit()
+                || "〇零一二三四五六七八九".contains(before);
+            let range_end = "-—–~～至到".contains(before);
+            if digit_before || range_end {
+                return None;
+            }
+        }
+        year_value(&chars[i..i + 4])
+    })
+}
+
+/// A 4-character year in Arabic, full-width or Chinese digits (2023, ２０２３, 二〇二三).
+fn year_value(chars: &[char]) -> Option<i32> {
+    let mut year = 0i32;
+    for &c in chars {
+        let digit = match normalize_digit(c) {
+            d @ '0'..='9' => d as i32 - '0' as i32,
+            '〇' | '零' | 'О' => 0,
+            '一' => 1,
+            '二' => 2,
+            '三' => 3,
+            '四' => 4,
+            '五' => 5,
+            '六' => 6,
+            '七' => 7,
+            '八' => 8,
+            '九' => 9,
+            _ => return None,
+        };
+        year = year * 10 + digit;
+    }
+    (1949..=2100).contains(&year).then_some(year)
+}
+
+/// The year the body opens with (2023年,在县委… / 一、2023年度…): the first year before
+/// 年 after the title that is not part of a date (2024年3月).
+fn year_in_opening(lines: &[&str], title: Option<&str>) -> Option<i32> {
+    let start = title
+        .and_then(|t| lines.iter().position(|l| l.contains(t)))
+        .map_or(0, |i| i + 1);
+    lines[start.min(lines.len())..].iter().find_map(|line| {
+        let chars: Vec<char> = line.chars().collect();
+        (0..chars.len().saturating_sub(4)).find_map(|i| {
+            if chars[i + 4] != '年' {
+                return None;
+            }
+            if i > 0 && normalize_digit(chars[i - 1]).is_ascii_digit() {
+                return None;
+            }
+            let month_follows = chars.get(i + 5).is_some_and(|&c| {
+                normalize_digit(c).is_ascii_digit() || "一二三四五六七八九十".contains(c)
+            }) && chars[i + 5..].iter().take(4).any(|&c| c == '月');
+            if month_follows {
+                return None;
+            }
+            chars[i..i + 4]
+                .iter()
+                .all(|&c| normalize_digit(c).is_ascii_digit())
+                .then(|| year_value(&chars[i..i + 4]))
+                .flatten()
+        })
+    })
+}
+
+/// Every value given for `label` in `lines`: on the same line after the label (a colon or
+/// spaces between), or alone on the next non-empty line when the label stands alone.
+/// The label must start a word, so 时间 is not read out of 重要时间节点.
+fn field_values(lines: &[&str], label: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let mut search_from = 0;
+        while let Some(found) = line[search_from..].find(label) {
+            let start = search_from + found;
+            let end = start + label.len();
+            search_from = end;
+            let starts_word = line[..start]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !is_ideograph(c));
+            if !starts_word {
+                continue;
+            }
+            let after = &line[end..];
+            let trimmed = after.trim_start();
+            let value_text = if let Some(v) = trimmed.strip_prefix([':', '：']) {
+                v.trim_start()
+            } else if trimmed.len() < after.len() || trimmed.is_empty() {
+                // Separated by spaces, or nothing follows on this line.
+                trimmed
+            } else {
+                // A longer word that starts with the label (时间节点): not a field.
+                continue;
+            };
+            let value = if value_text.is_empty() {
+                // The label stands alone: the value is on the next non-empty line.
+                lines[i + 1..]
+                    .iter()
+                    .map(|l| clean_line(l))
+                    .find(|l| !l.is_empty())
+                    .unwrap_or("")
+            } else {
+                value_text
+            };
+            let token = value
+                .split(|c: char| c.is_whitespace() || c == '|')
+                .next()
+                .unwrap_or("");
+            if !token.is_empty() {
+                out.push(token.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// A publisher value is an organisation's name: short, not a date or a count.
+fn is_plausible_publisher(value: &str) -> bool {
+    let n = value.chars().count();
+    (2..=40).contains(&n) && value.chars().any(is_ideograph)
+}
+
+/// A date written as 2024-03-22, 2022/12/30 09:53:33, 2024.3.5 or 2024年3月22日 (full-width
+/// digits allowed), as `YYYY-MM-DD`; `None` when the value does not start with a valid date.
+pub fn parse_date(value: &str) -> Option<String> {
+    let chars: Vec<char> = value.trim().chars().map(normalize_digit).collect();
+    let mut pos = 0;
+    let year = take_number(&chars, &mut pos, 4)?;
+    take_separator(&chars, &mut pos, &['-', '/', '.', '年', '－', '／', '．'])?;
+    let month = take_number(&chars, &mut pos, 2)?;
+    take_separator(&chars, &mut pos, &['-', '/', '.', '月', '－', '／', '．'])?;
+    let day = take_number(&chars, &mut pos, 2)?;
+    if chars.get(pos).is_some_and(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let valid = (1949..=2100).contains(&year)
+        && (1..=12).contains(&month)
+        && (1..=days_in_month(year, month)).contains(&day);
+    valid.then(|| format!("{year:04}-{month:02}-{day:02}"))
+}
+
+fn take_separator(chars: &[char], pos: &mut usize, accepted: &[char]) -> Option<()> {
+    let c = chars.get(*pos)?;
+    if accepted.contains(c) {
+        *pos += 1;
+        Some(())
+    } else {
+        None
+    }
+}
+
+fn take_number(chars: &[char], pos: &mut usize, max_len: usize) -> Option<u32> {
+    let start = *pos;
+    while *pos < chars.len() && *pos - start < max_len && chars[*pos].is_ascii_digit() {
+        *pos += 1;
+    }
+    if *pos == start {
+        return None;
+    }
+    chars[start..*pos].iter().collect::<String>().parse().ok()
+}
+
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Full-width digits as ASCII; every other character unchanged.
+fn normalize_digit(c: char) -> char {
+    match c {
+        '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+        _ => c,
+    }
+}
+
+/// A CJK ideograph (the characters that make up words; punctuation and digits are not).
+fn is_ideograph(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}')
+}
+
+/// The file name without folders and extension.
+fn file_stem(doc_name: &str) -> &str {
+    let name = doc_name.rsplit(['/', '\\']).next().unwrap_or(doc_name);
+    name.rsplit_once('.').map_or(name, |(stem, _)| stem)
+}
+
+/// The first `n` characters of `text`.
+fn head_of(text: &str, n: usize) -> &str {
+    match text.char_indices().nth(n) {
+        Some((i, _)) => &text[..i],
+        None => text,
+    }
+}
+
+/// The last `n` characters of `text`.
+fn tail_of(text: &str, n: usize) -> &str {
+    match text.char_indices().rev().nth(n.saturating_sub(1)) {
+        Some((i, _)) if n > 0 => &text[i..],
+        _ => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (case, file name, text, county, region code, report year, published).
+    type Case = (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        Option<i32>,
+        Option<&'static str>,
+    );
+
+    #[test]
+    fn resolves_county_year_and_date() {
+        let cases: [Case; 16] = [
+            (
+                "two-character county in the title",
+                "a.txt",
+                "莘县司法局关于2022年法治政府建设情况的报告\n发布日期:2023-01-10\n正文。",
+                "莘县",
+                "371522",
+                Some(2022),
+                Some("2023-01-10"),
+            ),
+            (
+                "repeated name settled by the prefecture before it",
+                "a.txt",
+                "福州市鼓楼区2023年法治政府建设年度报告\n正文",
+                "鼓楼区",
+                "350102",
+                Some(2023),
+                None,
+            ),
+            (
+                "repeated name settled by the province named in the text",
+                "a.txt",
+                "朝阳区2021年法治政府建设情况报告\n来源:朝阳区人民政府\n在北京市委的领导下,朝阳区……\n",
+                "朝阳区",
+                "110105",
+                Some(2021),
+                None,
+            ),
+            (
+                "repeated name settled by the code in the index number",
+                "a.txt",
+                "索引号:11220104MB1234567X/2024-00012\n朝阳区2023年法治政府建设工作报告\n",
+                "朝阳区",
+                "220104",
+                Some(2023),
+                None,
+            ),
+            (
+                "repeated name the text does not settle: name kept, no code",
+                "a.txt",
+                "鼓楼区2023年法治政府建设工作报告\n正文",
+                "鼓楼区",
+                "",
+                Some(2023),
+                None,
+            ),
+            (
+                "the title year wins over the publish year",
+                "a.txt",
+                "XX网\n时间:2023/01/05 10:00:00\n长沙县2022年工作总结及2023年工作计划\n",
+                "长沙县",
+                "430121",
+                Some(2022),
+                Some("2023-01-05"),
+            ),
+            (
+                "关于 before the year",
+                "a.txt",
+                "关于2023年法治政府建设情况的报告\n发布机构:冠县人民政府\n",
+                "冠县",
+                "371525",
+                Some(2023),
+                None,
+            ),
+            (
+                "a county named only as 我县: the index number carries the code",
+                "a.txt",
+                "2023年度法治政府建设工作报告\n索引号\n\n11371525004442025C/2024-1\n我县坚持……\n",
+                "冠县",
+                "371525",
+                Some(2023),
+                None,
+            ),
+            (
+                "a county named only in the body, with the prefecture as a distractor",
+                "a.txt",
+                "2023年法治政府建设工作报告\n在长沙市委领导下,我县坚持依法行政。长沙县全年办理……长沙县司法局\n",
+                "长沙县",
+                "430121",
+                Some(2023),
+                None,
+            ),
+            (
+                "a prefecture's report has no county",
+                "a.txt",
+                "长沙市2023年法治政府建设情况报告\n长沙县、浏阳市、宁乡市……\n",
+                "",
+                "",
+                Some(2023),
+                None,
+            ),
+            (
+                "和县 is not read out of 省委和县委",
+                "a.txt",
+                "2023年法治政府建设工作报告\n在省委和县委的领导下,莘县坚持……\n",
+                "莘县",
+                "371522",
+                Some(2023),
+                None,
+            ),
+            (
+                "the file name when the text has no title",
+                "冠县2021年法治政府建设情况报告.txt",
+                "2021年,我县……\n",
+                "冠县",
+                "371525",
+                Some(2021),
+                None,
+            ),
+            (
+                "a year from the opening when the title has none",
+                "a.txt",
+                "莘县法治政府建设工作报告\n日期:2024年3月5日\n2023年,莘县坚持……\n",
+                "莘县",
+                "371522",
+                Some(2023),
+                Some("2024-03-05"),
+            ),
+            (
+                "full-width digits and a Chinese-numeral year",
+                "a.txt",
+                "莘县二〇二二年法治政府建设报告\n发布日期:２０２３－０１－１０\n",
+                "莘县",
+                "371522",
+                Some(2022),
+                Some("2023-01-10"),
+            ),
+            (
+                "a plan range is not the report year",
+                "a.txt",
+                "莘县落实法治政府建设实施纲要(2021—2025年)情况的报告\n2023年,莘县……\n",
+                "莘县",
+                "371522",
+                Some(2023),
+                None,
+            ),
+            (
+                "province, prefecture and county before the title words",
+                "a.txt",
+                "湖南省长沙市长沙县人民政府关于2020年度法治政府建设工作情况的报告\n",
+                "长沙县",
+                "430121",
+                Some(2020),
+                None,
+            ),
+        ];
+        let mut failures = Vec::new();
+        for (case, name, text, county, code, year, published) in cases {
+            let meta = resolve(name, text);
+            let got = (
+                meta.county.as_str(),
+                meta.region_code.as_str(),
+                meta.report_year,
+                meta.published.as_deref(),
+            );
+            if got != (county, code, year, published) {
+                failures.push(format!(
+                    "{case}: got {got:?}, want {:?}",
+                    (county, code, year, published)
+                ));
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn prefecture_report_keeps_prefecture_and_province() {
+        let meta = resolve("a.txt", "长沙市2023年法治政府建设情况报告\n");
+        assert_eq!(meta.prefecture, "长沙市");
+        assert_eq!(meta.province, "湖南省");
+        assert_eq!(meta.county, "");
+    }
+
+    #[test]
+    fn municipal_district_has_no_prefecture() {
+        let meta = resolve("a.txt", "北京市朝阳区2023年法治政府建设年度情况报告\n");
+        assert_eq!(
+            (
+                meta.county.as_str(),
+                meta.prefecture.as_str(),
+                meta.province.as_str()
+            ),
+            ("朝阳区", "", "北京市")
+        );
+    }
+
+    #[test]
+    fn publisher_from_labelled_fields() {
+        let cases = [
+            ("发布机构:莘县司法局\n", Some("莘县司法局")),
+            ("日期:2021-02-05   来源:  县司法局\n", Some("县司法局")),
+            ("发布机构\n\n冠县司法局\n", Some("冠县司法局")),
+            ("信息来源:本站 | 浏览次数:3\n", Some("本站")),
+            ("数据来源于统计\n", None),
+            ("来源:2023\n", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(resolve("a.txt", text).publisher.as_deref(), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn dates() {
+        let cases = [
+            ("2024-03-22", Some("2024-03-22")),
+            ("2022/12/30 09:53:33", Some("2022-12-30")),
+            ("2024.3.5", Some("2024-03-05")),
+            ("2024年3月22日", Some("2024-03-22")),
+            ("２０２４－０３－２２", Some("2024-03-22")),
+            ("2023-02-29", None),
+            ("2024-13-01", None),
+            ("2024", None),
+            ("11371525004442025C/2024-45324773", None),
+            ("", None),
+        ];
+        for (value, want) in cases {
+            assert_eq!(parse_date(value).as_deref(), want, "{value}");
+        }
+    }
+
+    #[test]
+    fn date_labels_start_a_word() {
+        let text = "正文\n围绕重要时间节点开展活动,2023-05-01\n有效性/截止日期:2030-01-01\n";
+        assert_eq!(resolve("a.txt", text).published, None);
+    }
+
+    #[test]
+    fn title_years() {
+        let cases = [
+            ("关于2023年法治政府建设情况的报告", Some(2023)),
+            ("环翠区司法2022年工作总结及2023年工作计划", Some(2022)),
+            ("XX县2022年度法治政府建设报告", Some(2022)),
+            ("二〇二一年度法治政府建设报告", Some(2021)),
+            ("法治政府建设实施纲要(2021—2025年)", None),
+            ("法治政府建设报告", None),
+            ("第12345年", None),
+        ];
+        for (title, want) in cases {
+            assert_eq!(year_in_title(title), want, "{title}");
+        }
+    }
+
+    #[test]
+    fn embedded_codes_read_credit_codes_and_site_ids() {
+        assert_eq!(
+            embedded_codes("11371525004442025C/2024-45324773"),
+            ["371525", "113715"]
+        );
+        assert_eq!(embedded_codes("4301210002"), ["012100", "430121"]);
+        assert!(embedded_codes("abc").is_empty());
+    }
+
+    #[test]
+    fn huge_text_without_header_is_cheap_and_empty() {
+        let text = "这是正文。".repeat(200_000);
+        let meta = resolve("a.txt", &text);
+        assert_eq!(meta, DocMeta::default());
+    }
 }

@@ -310,6 +310,7 @@ mod tests {
                 annual_rate: None,
                 evidence: "由2022年的632人增加到863人".into(),
                 doc: "甲县2023.txt".into(),
+                note: String::new(),
             }],
             derived: vec![DerivedRow {
                 region_code: "110101".into(),
@@ -323,6 +324,7 @@ mod tests {
                 value: 80.22,
                 ci_low: 70.89,
                 ci_high: 87.11,
+                reference: None,
                 note: String::new(),
                 evidence: "受理73件; 收到复议申请91件".into(),
             }],

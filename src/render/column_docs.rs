@@ -89,6 +89,7 @@ const TRENDS: &[ColumnDoc] = &[
     ),
     ("evidence", "本期数值的原文", "Evidence of this value"),
     ("doc", "本期数值的来源文件", "Source file of this value"),
+    ("note", "需要注意的事项：约数（余/近）、比率的变化为百分点、间隔多年、上期数值来源", "What a reader must know: approximate values, a rate's change is in percentage points, a multi-year gap, the previous value's source"),
 ];
 
 const DERIVED: &[ColumnDoc] = &[
@@ -128,6 +129,11 @@ const DERIVED: &[ColumnDoc] = &[
 ];
 
 const COMPARISONS: &[ColumnDoc] = &[
+    (
+        "basis",
+        "比较方式：year 同一年度 / latest 各县最新年度",
+        "Basis: year (one year) / latest (each county's latest year)",
+    ),
     ("metric", "指标编号", "Indicator id"),
     ("scope", "口径", "Scope"),
     (
@@ -139,6 +145,11 @@ const COMPARISONS: &[ColumnDoc] = &[
     ("county", "县区", "County"),
     ("value", "数值", "Value"),
     ("unit", "单位", "Unit"),
+    (
+        "reference",
+        "公开参考值（仅供对照，不参与排名）",
+        "Published reference value (shown beside, never ranked)",
+    ),
     ("rank", "名次（1 = 最高）", "Rank (1 = highest)"),
     ("n", "参与比较的县区数", "Number of counties compared"),
     ("median", "中位数", "Median across counties"),
@@ -277,6 +288,7 @@ mod tests {
                         annual_rate: None,
                         evidence: s(),
                         doc: s(),
+                        note: s(),
                     },
                 ),
             ),
@@ -296,6 +308,7 @@ mod tests {
                         value: 0.0,
                         ci_low: 0.0,
                         ci_high: 0.0,
+                        reference: None,
                         note: s(),
                         evidence: s(),
                     },
@@ -306,6 +319,7 @@ mod tests {
                 names_of(
                     "comparisons",
                     ComparisonRow {
+                        basis: s(),
                         metric: s(),
                         scope: Scope::Annual,
                         year: 0,
@@ -313,6 +327,7 @@ mod tests {
                         county: s(),
                         value: 0.0,
                         unit: s(),
+                        reference: None,
                         rank: 1,
                         n: 1,
                         median: 0.0,

@@ -372,10 +372,11 @@ pub fn export_tables(
     ])
 }
 
-/// Marks a table's `value` column as a percentage (derived rates are all percentages).
+/// Marks a table's `value` and `reference` columns as percentages (derived rates are all
+/// percentages).
 pub fn with_percent_values(mut table: Table) -> Table {
     for c in &mut table.columns {
-        if c.name == "value" {
+        if c.name == "value" || c.name == "reference" {
             c.style = NumberStyle::Percent;
         }
     }
@@ -740,6 +741,7 @@ mod tests {
             annual_rate: None,
             evidence: "由2022年的632人增加到863人".into(),
             doc: "a.txt".into(),
+            note: String::new(),
         }
     }
 

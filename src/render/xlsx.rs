@@ -29,7 +29,7 @@ const MAX_WIDTH: usize = 60;
 /// Narrowest column.
 const MIN_WIDTH: usize = 6;
 /// Columns whose numbers take the row's unit: `%` rows are shown as percentages.
-const UNIT_VALUE_COLUMNS: [&str; 3] = ["value", "prev_value", "median"];
+const UNIT_VALUE_COLUMNS: [&str; 4] = ["value", "prev_value", "median", "reference"];
 
 /// What the workbook shows.
 pub struct WorkbookContext<'a> {
@@ -158,11 +158,12 @@ fn write_cell(
             }
             Ok(display_width(t))
         }
-        Cell::Int(i) => {
-            // Years, ranks and offsets are far below 2^53: exact as f64.
+        // Years, ranks, offsets and whole-number values are far below 2^53: exact as f64.
+        Cell::Int(i) if style == NumberStyle::General => {
             ws.write_number(row, col, *i as f64)?;
             Ok(i.to_string().len())
         }
+        Cell::Int(i) => write_cell(ws, row, col, &Cell::Number(*i as f64), style, f),
         Cell::Number(v) if v.is_finite() => {
             match style {
                 NumberStyle::General => ws.write_number(row, col, *v)?,

@@ -1,0 +1,470 @@
+//! The official division codes (统计用区划代码), compiled into the binary and parsed once.
+//!
+//! Used by [`metadata`](super::metadata) to turn a county name found in a report into its
+//! 6-digit code, prefecture and province. Names repeat across the country (朝阳区, 鼓楼区 …),
+//! so lookups return every division with a name and the caller disambiguates.
+//! Invariant: every county-level unit's prefecture and province exist in the tables; the
+//! placeholder prefectures of municipalities and province-administered counties (市辖区, 县,
+//! 省直辖县级行政区划) are reported as an empty prefecture.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+const PROVINCES_CSV: &str = include_str!("../../data/divisions/provinces.csv");
+const CITIES_CSV: &str = include_str!("../../data/divisions/cities.csv");
+const AREAS_CSV: &str = include_str!("../../data/divisions/areas.csv");
+
+/// Prefecture-table names that are placeholders, not places: districts of a municipality
+/// (市辖区, 县) and counties administered directly by a province (省直辖县级行政区划).
+const PLACEHOLDER_PREFECTURES: [&str; 4] = [
+    "市辖区",
+    "县",
+    "省直辖县级行政区划",
+    "自治区直辖县级行政区划",
+];
+
+/// A county-level unit (县, 区, 县级市, 旗 …).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct County {
+    /// 6-digit division code.
+    pub code: String,
+    /// Official name, suffix included (冠县, 环翠区).
+    pub name: String,
+    /// Index of its prefecture in [`Divisions::prefectures`].
+    pub prefecture: usize,
+    /// Index of its province in [`Divisions::provinces`].
+    pub province: usize,
+}
+
+/// A prefecture-level unit (地级市, 自治州, 地区, 盟) or a placeholder for units directly under
+/// a province.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prefecture {
+    /// 4-digit division code.
+    pub code: String,
+    /// Official name; empty for placeholders (see the module docs).
+    pub name: String,
+    /// Short forms a report may use (威海 for 威海市, 恩施 for 恩施土家族苗族自治州).
+    pub short_names: Vec<String>,
+    /// Index of its province in [`Divisions::provinces`].
+    pub province: usize,
+}
+
+/// A province-level unit (省, 自治区, 直辖市).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Province {
+    /// 2-digit division code.
+    pub code: String,
+    /// Official name (山东省, 广西壮族自治区, 北京市).
+    pub name: String,
+    /// Short forms a report may use (山东, 广西, 北京).
+    pub short_names: Vec<String>,
+}
+
+/// A county name found in a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CountyMention<'a> {
+    /// Byte offset of the name in the searched text.
+    pub start: usize,
+    /// The name as matched (an official county name).
+    pub name: &'a str,
+}
+
+/// The three division tables with a name index.
+#[derive(Debug)]
+pub struct Divisions {
+    /// Every county-level unit, in code order.
+    pub counties: Vec<County>,
+    /// Every prefecture-level unit, in code order.
+    pub prefectures: Vec<Prefecture>,
+    /// Every province-level unit, in code order.
+    pub provinces: Vec<Province>,
+    by_name: HashMap<String, Vec<usize>>,
+    by_code: HashMap<String, usize>,
+    /// County names by first character, longest first, for scanning text.
+    by_first_char: HashMap<char, Vec<String>>,
+}
+
+#[derive(Deserialize)]
+struct ProvinceRow {
+    code: String,
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct CityRow {
+    code: String,
+    name: String,
+    #[serde(rename = "provinceCode")]
+    province_code: String,
+}
+
+#[derive(Deserialize)]
+struct AreaRow {
+    code: String,
+    name: String,
+    #[serde(rename = "cityCode")]
+    city_code: String,
+    #[serde(rename = "provinceCode")]
+    province_code: String,
+}
+
+/// The bundled tables, parsed on first use.
+pub fn divisions() -> &'static Divisions {
+    static TABLES: OnceLock<Divisions> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        Divisions::parse(PROVINCES_CSV, CITIES_CSV, AREAS_CSV)
+            .expect("the division tables bundled from data/divisions are well-formed")
+    })
+}
+
+/// A problem in division tables (only possible for tables other than the bundled ones).
+#[derive(Debug, thiserror::Error)]
+pub enum DivisionsError {
+    /// A row could not be parsed.
+    #[error("division table {table}: {source}")]
+    Csv {
+        /// Which table.
+        table: &'static str,
+        /// The parse error (carries the line).
+        source: csv::Error,
+    },
+    /// A row refers to a parent that does not exist.
+    #[error("division table {table}: {code} refers to unknown parent {parent}")]
+    UnknownParent {
+        /// Which table.
+        table: &'static str,
+        /// The row's code.
+        code: String,
+        /// The missing parent code.
+        parent: String,
+    },
+}
+
+fn read_rows<T: serde::de::DeserializeOwned>(
+    table: &'static str,
+    csv_text: &str,
+) -> Result<Vec<T>, DivisionsError> {
+    csv::Reader::from_reader(csv_text.as_bytes())
+        .deserialize()
+        .collect::<Result<Vec<T>, _>>()
+        .map_err(|source| DivisionsError::Csv { table, source })
+}
+
+impl Divisions {
+    /// Parses the three tables (provinces, cities, areas) in the layout of `data/divisions`.
+    pub fn parse(provinces: &str, cities: &str, areas: &str) -> Result<Self, DivisionsError> {
+        let province_rows: Vec<ProvinceRow> = read_rows("provinces.csv", provinces)?;
+        let city_rows: Vec<CityRow> = read_rows("cities.csv", cities)?;
+        let area_rows: Vec<AreaRow> = read_rows("areas.csv", areas)?;
+
+        let provinces: Vec<Province> = province_rows
+            .into_iter()
+            .map(|r| Province {
+                short_names: province_short_names(&r.name),
+                code: r.code,
+                name: r.name,
+            })
+            .collect();
+        let province_index: HashMap<&str, usize> = provinces
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.code.as_str(), i))
+            .collect();
+
+        let mut prefectures = Vec::with_capacity(city_rows.len());
+        for r in city_rows {
+            let province = *province_index
+                .get(r.province_code.as_str())
+                .ok_or_else(|| DivisionsError::UnknownParent {
+                    table: "cities.csv",
+                    code: r.code.clone(),
+                    parent: r.province_code.clone(),
+                })?;
+            let name = if PLACEHOLDER_PREFECTURES.contains(&r.name.as_str()) {
+                String::new()
+            } else {
+                r.name
+            };
+            prefectures.push(Prefecture {
+                short_names: prefecture_short_names(&name),
+                code: r.code,
+                name,
+                province,
+            });
+        }
+        let prefecture_index: HashMap<&str, usize> = prefectures
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.code.as_str(), i))
+            .collect();
+
+        let mut counties = Vec::with_capacity(area_rows.len());
+        for r in area_rows {
+            let unknown = |parent: &str| DivisionsError::UnknownParent {
+                table: "areas.csv",
+                code: r.code.clone(),
+                parent: parent.to_string(),
+            };
+            let prefecture = *prefecture_index
+                .get(r.city_code.as_str())
+                .ok_or_else(|| unknown(&r.city_code))?;
+            let province = *province_index
+                .get(r.province_code.as_str())
+                .ok_or_else(|| unknown(&r.province_code))?;
+            counties.push(County {
+                code: r.code,
+                name: r.name,
+                prefecture,
+                province,
+            });
+        }
+
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_code = HashMap::new();
+        for (i, c) in counties.iter().enumerate() {
+            by_name.entry(c.name.clone()).or_default().push(i);
+            by_code.insert(c.code.clone(), i);
+        }
+        let mut by_first_char: HashMap<char, Vec<String>> = HashMap::new();
+        for name in by_name.keys() {
+            // Names of one character cannot be told from ordinary words; the tables have none.
+            if name.chars().count() < 2 {
+                continue;
+            }
+            if let Some(first) = name.chars().next() {
+                by_first_char.entry(first).or_default().push(name.clone());
+            }
+        }
+        for names in by_first_char.values_mut() {
+            // Longest first so 长沙县 wins over a shorter name at the same position; ties by
+            // name so the order does not depend on hashing.
+            names.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        }
+        Ok(Divisions {
+            counties,
+            prefectures,
+            provinces,
+            by_name,
+            by_code,
+            by_first_char,
+        })
+    }
+
+    /// Every county-level unit with this exact name (several for 朝阳区, 鼓楼区 …).
+    pub fn counties_named(&self, name: &str) -> &[usize] {
+        self.by_name.get(name).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The county-level unit with this 6-digit code.
+    pub fn county_by_code(&self, code: &str) -> Option<usize> {
+        self.by_code.get(code).copied()
+    }
+
+    /// The prefecture of county `i`.
+    pub fn prefecture_of(&self, county: usize) -> &Prefecture {
+        &self.prefectures[self.counties[county].prefecture]
+    }
+
+    /// The province of county `i`.
+    pub fn province_of(&self, county: usize) -> &Province {
+        &self.provinces[self.counties[county].province]
+    }
+
+    /// The longest county name starting at byte `pos` of `text`, if any.
+    pub fn county_name_at<'t>(&self, text: &'t str, pos: usize) -> Option<&'t str> {
+        let rest = text.get(pos..)?;
+        let first = rest.chars().next()?;
+        self.by_first_char
+            .get(&first)?
+            .iter()
+            .find(|name| rest.starts_with(name.as_str()))
+            .map(|name| &rest[..name.len()])
+    }
+
+    /// Every county name in `text`, left to right, longest match at each position and
+    /// without overlaps. No boundary check: the caller decides which mentions are names.
+    pub fn county_mentions<'t>(&self, text: &'t str) -> Vec<CountyMention<'t>> {
+        let mut out = Vec::new();
+        let mut skip_to = 0;
+        for (pos, _) in text.char_indices() {
+            if pos < skip_to {
+                continue;
+            }
+            if let Some(name) = self.county_name_at(text, pos) {
+                out.push(CountyMention { start: pos, name });
+                skip_to = pos + name.len();
+            }
+        }
+        out
+    }
+
+    /// The prefecture-level unit whose full name starts at byte `pos` of `text`.
+    pub fn prefecture_name_at(&self, text: &str, pos: usize) -> Option<usize> {
+        let rest = text.get(pos..)?;
+        self.prefectures
+            .iter()
+            .position(|p| !p.name.is_empty() && rest.starts_with(p.name.as_str()))
+    }
+
+    /// The province-level unit whose full name starts at byte `pos` of `text`.
+    pub fn province_name_at(&self, text: &str, pos: usize) -> Option<usize> {
+        let rest = text.get(pos..)?;
+        self.provinces
+            .iter()
+            .position(|p| rest.starts_with(p.name.as_str()))
+    }
+}
+
+/// 山东省 → 山东; 广西壮族自治区 → 广西; 北京市 → 北京; 内蒙古自治区 → 内蒙古.
+fn province_short_names(name: &str) -> Vec<String> {
+    let mut short = name;
+    for suffix in ["自治区", "省", "市"] {
+        if let Some(s) = short.strip_suffix(suffix) {
+            short = s;
+            break;
+        }
+    }
+    for ethnic in ["壮族", "回族", "维吾尔"] {
+        if let Some(s) = short.strip_suffix(ethnic) {
+            short = s;
+        }
+    }
+    if short == name || short.chars().count() < 2 {
+        Vec::new()
+    } else {
+        vec![short.to_string()]
+    }
+}
+
+/// Peoples named in the autonomous prefectures' names, which follow the place name.
+const PEOPLES: [&str; 18] = [
+    "朝鲜",
+    "土家",
+    "藏",
+    "彝",
+    "布依",
+    "苗",
+    "侗",
+    "哈尼",
+    "壮",
+    "傣",
+    "白",
+    "景颇",
+    "傈僳",
+    "回",
+    "蒙古",
+    "柯尔克孜",
+    "哈萨克",
+    "羌",
+];
+
+/// 威海市 → 威海; 大兴安岭地区 → 大兴安岭; 恩施土家族苗族自治州 → 恩施 (the place name before
+/// the first people named).
+fn prefecture_short_names(name: &str) -> Vec<String> {
+    if name.is_empty() {
+        return Vec::new();
+    }
+    let mut short: &str = name;
+    if let Some(s) = name.strip_suffix("自治州") {
+        // The place name comes before the peoples (黔东南 | 苗族侗族): cut at the first people
+        // named, keeping at least two characters of place name.
+        let chars: Vec<char> = s.chars().collect();
+        let cut = (2..chars.len())
+            .find(|&i| {
+                let rest: String = chars[i..].iter().collect();
+                PEOPLES.iter().any(|p| rest.starts_with(p))
+            })
+            .unwrap_or(chars.len());
+        return vec![chars[..cut].iter().collect()];
+    }
+    for suffix in ["地区", "市", "盟"] {
+        if let Some(s) = name.strip_suffix(suffix) {
+            short = s;
+            break;
+        }
+    }
+    if short == name || short.chars().count() < 2 {
+        Vec::new()
+    } else {
+        vec![short.to_string()]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_tables_parse_completely() {
+        let d = divisions();
+        assert_eq!(d.provinces.len(), 31);
+        assert_eq!(d.prefectures.len(), 342);
+        assert_eq!(d.counties.len(), 2978);
+    }
+
+    #[test]
+    fn codes_resolve_to_names_and_parents() {
+        let d = divisions();
+        let cases = [
+            ("371525", "冠县", "聊城市", "山东省"),
+            ("430121", "长沙县", "长沙市", "湖南省"),
+            ("110105", "朝阳区", "", "北京市"),
+            ("429004", "仙桃市", "", "湖北省"),
+            ("500229", "城口县", "", "重庆市"),
+        ];
+        for (code, name, prefecture, province) in cases {
+            let i = d.county_by_code(code).expect(code);
+            assert_eq!(d.counties[i].name, name, "{code}");
+            assert_eq!(d.prefecture_of(i).name, prefecture, "{code}");
+            assert_eq!(d.province_of(i).name, province, "{code}");
+        }
+    }
+
+    #[test]
+    fn repeated_names_list_every_unit() {
+        let d = divisions();
+        assert_eq!(d.counties_named("朝阳区").len(), 2);
+        assert_eq!(d.counties_named("鼓楼区").len(), 4);
+        assert_eq!(d.counties_named("冠县").len(), 1);
+        assert!(d.counties_named("长沙市").is_empty());
+    }
+
+    #[test]
+    fn mentions_take_the_longest_name() {
+        let d = divisions();
+        let text = "湖南省长沙市长沙县司法局与冠县";
+        let names: Vec<&str> = d.county_mentions(text).iter().map(|m| m.name).collect();
+        assert_eq!(names, ["长沙县", "冠县"]);
+    }
+
+    #[test]
+    fn short_names() {
+        let cases = [
+            ("山东省", vec!["山东"]),
+            ("广西壮族自治区", vec!["广西"]),
+            ("新疆维吾尔自治区", vec!["新疆"]),
+            ("北京市", vec!["北京"]),
+            ("内蒙古自治区", vec!["内蒙古"]),
+        ];
+        for (name, want) in cases {
+            assert_eq!(province_short_names(name), want, "{name}");
+        }
+        let cases = [
+            ("威海市", vec!["威海"]),
+            ("大兴安岭地区", vec!["大兴安岭"]),
+            ("锡林郭勒盟", vec!["锡林郭勒"]),
+            ("恩施土家族苗族自治州", vec!["恩施"]),
+            ("黔东南苗族侗族自治州", vec!["黔东南"]),
+            ("延边朝鲜族自治州", vec!["延边"]),
+            ("博尔塔拉蒙古自治州", vec!["博尔塔拉"]),
+            ("西双版纳傣族自治州", vec!["西双版纳"]),
+            ("", vec![]),
+        ];
+        for (name, want) in cases {
+            assert_eq!(prefecture_short_names(name), want, "{name}");
+        }
+    }
+}
