@@ -215,9 +215,10 @@ fn chart_has(data: &str, county: &str, value: &str) -> bool {
     })
 }
 
-/// True when the page shows `n` as a count of cases (`97 件`, `97件` or `>97<`).
+/// True when the page shows `n` as a value cell (`>97 件`, `>97件<` or `>97<`); evidence text
+/// such as `申请91件` does not count.
 fn shows_count(page: &str, n: &str) -> bool {
-    [format!("{n} 件"), format!("{n}件"), format!(">{n}<")]
+    [format!(">{n} 件"), format!(">{n}件<"), format!(">{n}<")]
         .iter()
         .any(|p| page.contains(p.as_str()))
 }
@@ -265,7 +266,8 @@ fn edited_value_reaches_page_charts_workbook_and_csvs() {
     // The page shows the edited value next to its county and evidence.
     let page = std::fs::read_to_string(after.join("index.html")).expect("page");
     assert!(shows_count(&page, "97"), "page shows 97");
-    assert!(!shows_count(&page, "91"), "page no longer shows 91");
+    // (The evidence still says 91件: only the value was corrected.)
+    assert!(!shows_count(&page, "91"), "page still shows the old value");
 
     // The chart's data has it.
     let charts = chart_data(&after);

@@ -81,11 +81,10 @@ pub fn render_briefing(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) ->
         out.push('\n');
     }
 
-    let checks: Vec<_> = analysis
-        .checks
-        .iter()
-        .filter(|c| c.severity >= Severity::Warning)
-        .collect();
+    // Most serious first; info checks say how a figure was verified (e.g. a rate consistent
+    // with its parts by truncation), which a reader quoting it wants to know too.
+    let mut checks: Vec<_> = analysis.checks.iter().collect();
+    checks.sort_by_key(|c| std::cmp::Reverse(c.severity));
     if !checks.is_empty() {
         let _ = writeln!(
             out,
@@ -96,8 +95,10 @@ pub fn render_briefing(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) ->
             let severity = match (c.severity, l) {
                 (Severity::Error, Lang::Zh) => "错误",
                 (Severity::Error, Lang::En) => "error",
-                (_, Lang::Zh) => "存疑",
-                (_, Lang::En) => "warning",
+                (Severity::Warning, Lang::Zh) => "存疑",
+                (Severity::Warning, Lang::En) => "warning",
+                (Severity::Info, Lang::Zh) => "说明",
+                (Severity::Info, Lang::En) => "note",
             };
             let _ = writeln!(
                 out,
@@ -161,6 +162,35 @@ fn derived_sentence(d: &DerivedRow, dict: &IndicatorDict, l: Lang) -> String {
             Lang::En => format!(" ({})", d.note),
         }
     };
+    if d.numerator_metric == d.denominator_metric {
+        // A growth rate: the same indicator in two years (value in percent).
+        return match l {
+            Lang::Zh => format!(
+                "{}{}{}年较上期变化{:+.1}%（由{}到{}），95%区间 {:+.1}%至{:+.1}%{}。",
+                d.county,
+                num,
+                d.year,
+                d.value,
+                format_value(d.denominator),
+                format_value(d.numerator),
+                d.ci_low,
+                d.ci_high,
+                note
+            ),
+            Lang::En => format!(
+                "{} {}: {} changed {:+.1}% ({} → {}), 95% interval {:+.1}% to {:+.1}%{}.",
+                d.county,
+                d.year,
+                num,
+                d.value,
+                format_value(d.denominator),
+                format_value(d.numerator),
+                d.ci_low,
+                d.ci_high,
+                note
+            ),
+        };
+    }
     match l {
         Lang::Zh => format!(
             "{}{}年{}为{:.1}%（{}{} ÷ {}{}），95%区间 {:.1}%–{:.1}%{}。",
@@ -244,14 +274,29 @@ fn distinct_docs(analysis: &Analysis) -> Vec<&str> {
 }
 
 /// Untrusted text on one line with Markdown's active characters escaped.
+///
+/// Only what can start markup mid-line is escaped (`\ ` * [ ] < > ~`, and `_` at a word
+/// edge), so file names like `000_fb63.txt` paste into a document unchanged.
 pub fn md_text(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    for (i, &c) in chars.iter().enumerate() {
         match c {
             '\r' | '\n' | '\t' => out.push(' '),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '!' => {
+            '\\' | '`' | '*' | '[' | ']' | '<' | '>' | '~' => {
                 out.push('\\');
                 out.push(c);
+            }
+            '_' => {
+                // Intraword underscores never emphasise (CommonMark, "left-flanking" rule).
+                let word = |j: Option<usize>| {
+                    j.and_then(|j| chars.get(j))
+                        .is_some_and(|c| c.is_alphanumeric())
+                };
+                if !(word(i.checked_sub(1)) && word(Some(i + 1))) {
+                    out.push('\\');
+                }
+                out.push('_');
             }
             _ => out.push(c),
         }
@@ -384,6 +429,30 @@ mod tests {
     }
 
     #[test]
+    fn growth_of_one_indicator_is_stated_as_a_change() {
+        let d = DerivedRow {
+            region_code: "110101".into(),
+            county: "甲县".into(),
+            metric: "enforcement.certified_staff.growth".into(),
+            year: 2023,
+            numerator_metric: "enforcement.certified_staff".into(),
+            numerator: 863.0,
+            denominator_metric: "enforcement.certified_staff".into(),
+            denominator: 632.0,
+            value: 36.55,
+            ci_low: 23.2,
+            ci_high: 51.3,
+            reference: None,
+            note: String::new(),
+            evidence: String::new(),
+        };
+        assert_eq!(
+            derived_sentence(&d, &dict(), Lang::Zh),
+            "甲县行政执法持证人员数2023年较上期变化+36.5%（由632到863），95%区间 +23.2%至+51.3%。"
+        );
+    }
+
+    #[test]
     fn empty_analysis_says_so() {
         let text = String::from_utf8(render_briefing(&Analysis::default(), &dict(), Lang::Zh))
             .expect("utf-8");
@@ -395,6 +464,8 @@ mod tests {
         for (input, want) in [
             ("a\nb", "a b"),
             ("[x](http://e)", r"\[x\](http://e)"),
+            ("000_fb63.txt", "000_fb63.txt"),
+            ("_强调_", r"\_强调\_"),
             ("<script>", r"\<script\>"),
             ("**粗**", r"\*\*粗\*\*"),
             ("收到91件", "收到91件"),

@@ -117,6 +117,11 @@ const DERIVED: &[ColumnDoc] = &[
         "Upper bound of the 95% Wilson interval, %",
     ),
     (
+        "reference",
+        "同一指标、年度的公开参考值 %（仅供对照，未并入）",
+        "Published reference value for the same indicator and year, % (shown beside, never mixed in)",
+    ),
+    (
         "note",
         "计算说明（含替代分母等）",
         "How it was computed, including fallbacks",
