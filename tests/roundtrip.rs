@@ -313,6 +313,75 @@ fn edited_value_reaches_page_charts_workbook_and_csvs() {
 }
 
 #[test]
+fn extract_edit_one_value_report_shows_it_everywhere() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let facts_path = work.path().join("facts.csv");
+    fazhi()
+        .args(["extract", "data/reports", "-q", "-o"])
+        .arg(&facts_path)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&facts_path).expect("utf-8 facts");
+    let dict = load_dict(None).expect("dict");
+    let facts = parse_facts(text.as_bytes(), "facts.csv", &dict).expect("reads");
+    assert!(facts.problems.is_empty(), "{:?}", facts.problems);
+
+    // Edit a count whose county, indicator, year and scope appear once (an edited duplicate
+    // would become a conflict, which is rightly never drawn).
+    let key = |f: &Fact| (f.county.clone(), f.metric.clone(), f.year, f.scope);
+    let target = facts
+        .facts
+        .iter()
+        .position(|f| f.unit != "%" && facts.facts.iter().filter(|g| key(g) == key(f)).count() == 1)
+        .expect("a unique count among the bundled reports' facts");
+    let line = usize::try_from(facts.lines[target]).expect("line") - 1;
+    let edited_value = "86421";
+    assert!(!text.contains(edited_value));
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let mut rec: Vec<String> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(lines[line].as_bytes())
+        .records()
+        .next()
+        .expect("a record")
+        .expect("parses")
+        .iter()
+        .map(str::to_string)
+        .collect();
+    rec[9] = edited_value.to_string(); // the value column
+    let mut wtr = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    wtr.write_record(&rec).expect("row");
+    lines[line] = String::from_utf8(wtr.into_inner().expect("flush"))
+        .expect("utf-8")
+        .trim_end()
+        .to_string();
+    std::fs::write(&facts_path, as_saved_by_excel(&(lines.join("\n") + "\n"))).expect("write");
+
+    let out = work.path().join("out");
+    fazhi()
+        .args(["report", "--facts"])
+        .arg(&facts_path)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let f = &facts.facts[target];
+    let page = std::fs::read_to_string(out.join("index.html")).expect("page");
+    assert!(page.contains(edited_value), "page shows the edited value");
+    assert!(chart_has(&chart_data(&out), &f.county, edited_value));
+    let rows = facts_sheet(&out);
+    assert!(
+        rows.iter()
+            .any(|r| r.contains(&Data::String(f.county.clone()))
+                && r.contains(&Data::String(f.metric.clone()))
+                && r.contains(&Data::Float(86421.0))),
+        "workbook facts sheet has the edited value"
+    );
+}
+
+#[test]
 fn malformed_rows_are_reported_by_line_and_the_rest_renders() {
     let work = tempfile::tempdir().expect("tempdir");
     let path = work.path().join("facts.csv");

@@ -28,6 +28,8 @@ pub const FIXED_CREATED: (u16, u8, u8) = (2000, 1, 1);
 const MAX_WIDTH: usize = 60;
 /// Narrowest column.
 const MIN_WIDTH: usize = 6;
+/// Widest a header makes its column; longer headers wrap (the wide sheet's indicator names).
+const MAX_HEADER_WIDTH: usize = 20;
 /// Columns whose numbers take the row's unit: `%` rows are shown as percentages.
 const UNIT_VALUE_COLUMNS: [&str; 4] = ["value", "prev_value", "median", "reference"];
 
@@ -72,7 +74,8 @@ impl Formats {
             header: Format::new()
                 .set_bold()
                 .set_background_color(Color::RGB(0xDD_EB_F7))
-                .set_border_bottom(FormatBorder::Thin),
+                .set_border_bottom(FormatBorder::Thin)
+                .set_text_wrap(),
             quoted: Format::new().set_quote_prefix(),
             // The value stays on the 0–100 scale; the format only appends the sign.
             percent: Format::new().set_num_format("0.0#\"%\""),
@@ -119,7 +122,10 @@ pub fn render_workbook(ctx: &WorkbookContext<'_>) -> Result<Vec<u8>, WorkbookErr
 fn write_table(ws: &mut Worksheet, table: &Table, f: &Formats) -> Result<(), XlsxError> {
     ws.set_name(&table.name)?;
     let labels = table.labels();
-    let mut widths: Vec<usize> = labels.iter().map(|l| display_width(l)).collect();
+    let mut widths: Vec<usize> = labels
+        .iter()
+        .map(|l| display_width(l).min(MAX_HEADER_WIDTH))
+        .collect();
     for (c, label) in labels.iter().enumerate() {
         ws.write_string_with_format(0, col(c), *label, &f.header)?;
     }
