@@ -1,6 +1,7 @@
-//! The briefing (`briefing.md`): key findings, derived rates with their intervals and the
-//! checks a reader must know about, as sentences ready to paste into a document. Every
-//! sentence is followed by its sources (file and the exact source text).
+//! The briefing (`briefing.md`): the key findings (`findings::key_findings`, the same sentences
+//! as the page) ready to paste into a document, then two appendices a careful reader needs
+//! before quoting: every derived rate with its parts, interval and method, and every check.
+//! Every sentence is followed by its sources (file and the exact source text).
 //!
 //! Report text is untrusted: it is put on one line and Markdown's active characters are
 //! backslash-escaped, so evidence can neither inject HTML nor links when the file is rendered,
@@ -69,8 +70,8 @@ pub fn render_briefing(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) ->
             out,
             "## {}\n",
             l.pick(
-                "由分项计算的比率（95% Wilson 区间）",
-                "Rates computed from their parts (95% Wilson interval)"
+                "附：由分项计算的比率（分子、分母、95% Wilson 区间、方法）",
+                "Appendix: rates computed from their parts (numerator, denominator, 95% Wilson interval, method)"
             )
         );
         for (i, d) in analysis.derived.iter().enumerate() {
@@ -89,7 +90,10 @@ pub fn render_briefing(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) ->
         let _ = writeln!(
             out,
             "## {}\n",
-            l.pick("引用前需要核对的数据", "Figures to verify before quoting")
+            l.pick(
+                "附：数据核对（全部核查结果）",
+                "Appendix: checks on the figures (all of them)"
+            )
         );
         for (i, c) in checks.iter().enumerate() {
             let severity = match (c.severity, l) {
