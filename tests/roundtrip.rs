@@ -500,3 +500,29 @@ fn same_facts_give_byte_identical_exports() {
         );
     }
 }
+
+#[test]
+fn gb18030_output_refuses_a_character_it_cannot_hold() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let path = work.path().join("facts.csv");
+    let mut facts = sample_facts();
+    facts[1].evidence = "受理\u{E5E5}73件".into();
+    write_facts(&path, &facts, CsvEncoding::Utf8);
+    let out = work.path().join("out");
+    fazhi()
+        .args(["report", "--csv-encoding", "gb18030", "--facts"])
+        .arg(&path)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(
+            predicates::str::contains("facts.csv: 1 character cannot be written in GB18030")
+                .and(predicates::str::contains("U+E5E5 on line "))
+                .and(predicates::str::contains("--csv-encoding utf8")),
+        );
+    assert!(
+        !out.join("facts.csv").exists(),
+        "no silently altered CSV left behind"
+    );
+}
