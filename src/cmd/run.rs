@@ -59,9 +59,10 @@ pub fn render_all(
     })?;
     out.write("fazhi.xlsx", &workbook)?;
     out.write("briefing.md", &render_briefing(&analysis, dict, cfg.lang))?;
-    let charts = render_charts(&analysis, dict, cfg.lang).context("charts")?;
+    let charts = render_charts(&analysis, dict, cfg.lang, &cfg.csv).context("charts")?;
     for chart in &charts {
         out.write(&format!("charts/{}.svg", chart.name), chart.svg.as_bytes())?;
+        out.write(&format!("charts/{}.png", chart.name), &chart.png)?;
         out.write(&format!("charts/{}.csv", chart.name), &chart.data_csv)?;
     }
     let page = render_page(&PageContext {
