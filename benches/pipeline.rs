@@ -9,6 +9,7 @@ use fazhi::dict::load_dict;
 use fazhi::extract::{extract_document, Fact};
 use fazhi::ingest::{document_from_text, Document};
 use fazhi::render::chart::render_charts;
+use fazhi::render::csv::CsvOptions;
 use fazhi::render::html::{render_page, PageContext};
 use fazhi::render::Lang;
 
@@ -82,12 +83,12 @@ fn render(c: &mut Criterion) {
     let analysis = analyse(&facts, &dict, &[]).expect("analysis");
     c.bench_function("render::charts", |b| {
         b.iter(|| {
-            render_charts(&analysis, &dict, Lang::Zh)
+            render_charts(&analysis, &dict, Lang::Zh, &CsvOptions::default())
                 .expect("charts")
                 .len()
         })
     });
-    let charts = render_charts(&analysis, &dict, Lang::Zh).expect("charts");
+    let charts = render_charts(&analysis, &dict, Lang::Zh, &CsvOptions::default()).expect("charts");
     c.bench_function("render::page", |b| {
         b.iter(|| {
             render_page(&PageContext {

@@ -10,11 +10,14 @@ use crate::config::{dict_from_args, InputConfig, RenderConfig};
 use crate::dict::IndicatorDict;
 use crate::extract::Fact;
 use crate::ingest::{InputRecord, InputStatus};
+use crate::render::briefing::render_briefing;
 use crate::render::chart::render_charts;
-use crate::render::csv::{facts_csv, rows_csv};
+use crate::render::csv::table_csv;
 use crate::render::html::{render_page, PageContext};
 use crate::render::manifest::{manifest_json, Manifest, Summary};
+use crate::render::table::export_tables;
 use crate::render::write::OutputDir;
+use crate::render::xlsx::{render_workbook, WorkbookContext};
 
 /// Runs extraction, analysis and rendering into the output folder.
 pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
@@ -40,18 +43,26 @@ pub fn render_all(
     out: &mut OutputDir,
 ) -> anyhow::Result<()> {
     let analysis = analyse(facts, dict, &cfg.references).context("analysis")?;
-    out.write("facts.csv", &facts_csv(&analysis.facts, &cfg.csv)?)?;
-    out.write("trends.csv", &rows_csv(&analysis.trends, &cfg.csv)?)?;
-    out.write("derived.csv", &rows_csv(&analysis.derived, &cfg.csv)?)?;
-    out.write(
-        "comparisons.csv",
-        &rows_csv(&analysis.comparisons, &cfg.csv)?,
-    )?;
-    out.write("slopes.csv", &rows_csv(&analysis.slopes, &cfg.csv)?)?;
-    out.write("checks.csv", &rows_csv(&analysis.checks, &cfg.csv)?)?;
-    let charts = render_charts(&analysis, dict, cfg.lang).context("charts")?;
+    // Spreadsheet exports: facts, wide, trends, derived, comparisons, slopes, checks as CSV,
+    // the same tables in one workbook, and the briefing.
+    for table in export_tables(&analysis, dict, cfg.lang).context("export tables")? {
+        out.write(
+            &format!("{}.csv", table.name),
+            &table_csv(&table, &cfg.csv)?,
+        )?;
+    }
+    let workbook = render_workbook(&WorkbookContext {
+        analysis: &analysis,
+        dict,
+        inputs: &batch.records,
+        lang: cfg.lang,
+    })?;
+    out.write("fazhi.xlsx", &workbook)?;
+    out.write("briefing.md", &render_briefing(&analysis, dict, cfg.lang))?;
+    let charts = render_charts(&analysis, dict, cfg.lang, &cfg.csv).context("charts")?;
     for chart in &charts {
         out.write(&format!("charts/{}.svg", chart.name), chart.svg.as_bytes())?;
+        out.write(&format!("charts/{}.png", chart.name), &chart.png)?;
         out.write(&format!("charts/{}.csv", chart.name), &chart.data_csv)?;
     }
     let page = render_page(&PageContext {

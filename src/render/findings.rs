@@ -1,10 +1,15 @@
 //! Key findings as sentences with their numbers, shared by the page and the briefing.
-//! Each finding keeps its figures' sources so a reader can check them.
+//! Each finding keeps its figures' sources (file and sentence) so a reader can check them.
+//!
+//! Order: year-over-year changes, then rates computed from their parts (with their intervals
+//! and any published reference), then checks a reader must look at, then cross-county
+//! comparisons of three or more counties. Approximate values keep their qualifier
+//! ("约4000", "2000余"), and changes of a rate are stated in percentage points.
 
 use super::Lang;
-use crate::analysis::Analysis;
-use crate::dict::IndicatorDict;
-use crate::extract::format_value;
+use crate::analysis::{Analysis, Severity};
+use crate::dict::{IndicatorDict, Kind};
+use crate::extract::{format_value, Fact, Qualifier};
 
 /// One key finding.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,49 +18,368 @@ pub struct Finding {
     pub sentence: String,
     /// Source files of the figures.
     pub docs: Vec<String>,
-    /// Evidence substrings of the figures.
+    /// Evidence substrings of the figures (same order as `docs`).
     pub evidence: Vec<String>,
 }
 
-/// Year-over-year changes stated as sentences (e.g. staff grew from 632 to 863, +36.6%).
+/// Every key finding of the analysis, as sentences (e.g. staff grew from 632 to 863, +36.6%).
 pub fn key_findings(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) -> Vec<Finding> {
     let mut out = Vec::new();
+    trends(analysis, dict, lang, &mut out);
+    derived(analysis, dict, lang, &mut out);
+    checks(analysis, dict, lang, &mut out);
+    comparisons(analysis, dict, lang, &mut out);
+    out
+}
+
+/// The fact behind a county's value, for its qualifier and source.
+fn fact_of<'a>(
+    analysis: &'a Analysis,
+    region_code: &str,
+    county: &str,
+    metric: &str,
+    year: i32,
+) -> Option<&'a Fact> {
+    analysis.facts.iter().find(|f| {
+        f.region_code == region_code && f.county == county && f.metric == metric && f.year == year
+    })
+}
+
+/// A value with its unit and qualifier as a sentence states it (`约4000件`, `more than 2000`).
+fn amount(value: f64, unit: &str, qualifier: Qualifier, lang: Lang) -> String {
+    let v = format_value(value);
+    match lang {
+        Lang::Zh => match qualifier {
+            Qualifier::MoreThan => format!("{v}余{unit}"),
+            Qualifier::Nearly => format!("约{v}{unit}"),
+            Qualifier::Exact | Qualifier::Derived => format!("{v}{unit}"),
+        },
+        Lang::En => {
+            let unit = super::chart::unit_label(unit, lang);
+            let unit = if unit == "%" {
+                "%".to_string()
+            } else {
+                format!(" {unit}")
+            };
+            match qualifier {
+                Qualifier::MoreThan => format!("more than {v}{unit}"),
+                Qualifier::Nearly => format!("about {v}{unit}"),
+                Qualifier::Exact | Qualifier::Derived => format!("{v}{unit}"),
+            }
+        }
+    }
+}
+
+fn trends(analysis: &Analysis, dict: &IndicatorDict, lang: Lang, out: &mut Vec<Finding>) {
     for t in &analysis.trends {
-        let (Some(prev_year), Some(prev), Some(pct)) = (t.prev_year, t.prev_value, t.pct_change)
-        else {
+        let (Some(prev_year), Some(prev)) = (t.prev_year, t.prev_value) else {
             continue;
         };
         let name = dict.name(&t.metric, lang.is_en());
+        let is_rate = dict.get(&t.metric).is_some_and(|i| i.kind == Kind::Rate);
+        let now_fact = fact_of(analysis, &t.region_code, &t.county, &t.metric, t.year);
+        let prev_fact = fact_of(analysis, &t.region_code, &t.county, &t.metric, prev_year);
+        let q = |f: Option<&Fact>| f.map(|f| f.qualifier).unwrap_or(Qualifier::Exact);
+        let now = amount(t.value, &t.unit, q(now_fact), lang);
+        let before = amount(prev, &t.unit, q(prev_fact), lang);
+        // A rate's change is in percentage points; a count's in percent of the earlier value.
+        let change = if is_rate {
+            t.change.map(|c| match lang {
+                Lang::Zh => format!("{c:+.1}个百分点"),
+                Lang::En => format!("{c:+.1} percentage points"),
+            })
+        } else {
+            t.pct_change.map(|p| format!("{p:+.1}%"))
+        };
+        let Some(change) = change else {
+            continue;
+        };
+        let per_year = match (t.annual_rate, is_rate) {
+            (Some(r), false) if t.year - prev_year > 1 => match lang {
+                Lang::Zh => format!("，年均{r:+.1}%"),
+                Lang::En => format!(", {r:+.1}% a year"),
+            },
+            _ => String::new(),
+        };
         let sentence = match lang {
             Lang::Zh => format!(
-                "{}{}由{}年的{}{}变为{}年的{}{}（{:+.1}%）。",
-                t.county,
-                name,
-                prev_year,
-                format_value(prev),
-                t.unit,
-                t.year,
-                format_value(t.value),
-                t.unit,
-                pct
+                "{}{}由{prev_year}年的{before}变为{}年的{now}（{change}{per_year}）。",
+                t.county, name, t.year
             ),
             Lang::En => format!(
-                "{}: {} went from {} {} in {} to {} in {} ({:+.1}%).",
-                t.county,
-                name,
-                format_value(prev),
-                t.unit,
-                prev_year,
-                format_value(t.value),
-                t.year,
-                pct
+                "{}: {name} went from {before} in {prev_year} to {now} in {} ({change}{per_year}).",
+                t.county, t.year
             ),
+        };
+        let mut docs = Vec::new();
+        let mut evidence = Vec::new();
+        if let Some(f) = prev_fact {
+            docs.push(f.doc.clone());
+            evidence.push(f.evidence.clone());
+        }
+        if !evidence.contains(&t.evidence) {
+            docs.push(t.doc.clone());
+            evidence.push(t.evidence.clone());
+        }
+        out.push(Finding {
+            sentence,
+            docs,
+            evidence,
+        });
+    }
+}
+
+fn derived(analysis: &Analysis, dict: &IndicatorDict, lang: Lang, out: &mut Vec<Finding>) {
+    for d in &analysis.derived {
+        // A growth already stated as a year-over-year change is not repeated.
+        if let Some(base) = d.metric.strip_suffix(".growth") {
+            let stated = analysis.trends.iter().any(|t| {
+                t.metric == base
+                    && t.county == d.county
+                    && t.region_code == d.region_code
+                    && t.year == d.year
+                    && t.prev_value.is_some()
+            });
+            if stated {
+                continue;
+            }
+        }
+        let name = super::chart::derived_name(dict, &d.metric, lang);
+        let reference = match (d.reference, lang) {
+            (Some(r), Lang::Zh) => format!("；全国同年为{}%", format_value(r)),
+            (Some(r), Lang::En) => {
+                format!("; the national figure that year was {}%", format_value(r))
+            }
+            (None, _) => String::new(),
+        };
+        let parts = super::chart::parts_label(d).replace("->", "→");
+        let sentence = match lang {
+            Lang::Zh => format!(
+                "{}{}年{name}为{:.1}%（{parts}，95%区间{:.1}%–{:.1}%）{reference}。",
+                d.county, d.year, d.value, d.ci_low, d.ci_high
+            ),
+            Lang::En => format!(
+                "{}: {name} was {:.1}% in {} ({parts}, 95% interval {:.1}%-{:.1}%){reference}.",
+                d.county, d.value, d.year, d.ci_low, d.ci_high
+            ),
+        };
+        let mut docs = Vec::new();
+        let mut evidence = Vec::new();
+        for part in [&d.numerator_metric, &d.denominator_metric] {
+            if let Some(f) = fact_of(analysis, &d.region_code, &d.county, part, d.year) {
+                if !evidence.contains(&f.evidence) {
+                    docs.push(f.doc.clone());
+                    evidence.push(f.evidence.clone());
+                }
+            }
+        }
+        out.push(Finding {
+            sentence,
+            docs,
+            evidence,
+        });
+    }
+}
+
+fn checks(analysis: &Analysis, dict: &IndicatorDict, lang: Lang, out: &mut Vec<Finding>) {
+    let mut checks: Vec<_> = analysis
+        .checks
+        .iter()
+        .filter(|c| c.severity >= Severity::Warning)
+        .collect();
+    checks.sort_by_key(|c| std::cmp::Reverse(c.severity));
+    for c in checks {
+        let name = dict.name(&c.metric, lang.is_en());
+        let sentence = match lang {
+            Lang::Zh => format!("需核对：{}{}年{name}：{}", c.county, c.year, c.message),
+            Lang::En => format!("To check: {} {} {name}: {}", c.county, c.year, c.message),
         };
         out.push(Finding {
             sentence,
-            docs: vec![t.doc.clone()],
-            evidence: vec![t.evidence.clone()],
+            docs: vec![c.doc.clone()],
+            evidence: vec![c.evidence.clone()],
         });
     }
-    out
+}
+
+fn comparisons(analysis: &Analysis, dict: &IndicatorDict, lang: Lang, out: &mut Vec<Finding>) {
+    use std::collections::BTreeMap;
+    // Per indicator, scope and year: the comparison's rows, when three or more counties share
+    // a year (two counties make a pair, not a ranking).
+    let mut groups: BTreeMap<(String, String, i32), Vec<&crate::analysis::ComparisonRow>> =
+        BTreeMap::new();
+    for c in analysis.comparisons.iter().filter(|c| c.basis == "year") {
+        groups
+            .entry((c.metric.clone(), c.scope.to_string(), c.year))
+            .or_default()
+            .push(c);
+    }
+    for ((metric, _, year), rows) in groups {
+        if rows.len() < 3 {
+            continue;
+        }
+        let (Some(top), Some(bottom)) = (
+            rows.iter().min_by_key(|r| r.rank),
+            rows.iter().max_by_key(|r| r.rank),
+        ) else {
+            continue;
+        };
+        let name = dict.name(&metric, lang.is_en());
+        let median = amount(top.median, &top.unit, Qualifier::Exact, lang);
+        let hi = amount(top.value, &top.unit, Qualifier::Exact, lang);
+        let lo = amount(bottom.value, &bottom.unit, Qualifier::Exact, lang);
+        let sentence = match lang {
+            Lang::Zh => format!(
+                "{year}年{name}：{}个县区中{}最高（{hi}），{}最低（{lo}），中位数{median}。",
+                rows.len(),
+                top.county,
+                bottom.county
+            ),
+            Lang::En => format!(
+                "{name} in {year}: highest of {} counties {} ({hi}), lowest {} ({lo}), median {median}.",
+                rows.len(),
+                top.county,
+                bottom.county
+            ),
+        };
+        let mut docs = Vec::new();
+        let mut evidence = Vec::new();
+        for r in [top, bottom] {
+            if let Some(f) = fact_of(analysis, &r.region_code, &r.county, &metric, year) {
+                docs.push(f.doc.clone());
+                evidence.push(f.evidence.clone());
+            }
+        }
+        out.push(Finding {
+            sentence,
+            docs,
+            evidence,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{DerivedRow, TrendRow};
+    use crate::extract::Scope;
+
+    fn dict() -> IndicatorDict {
+        crate::dict::parse_dict(
+            r#"
+[[indicator]]
+id = "staff"
+zh_name = "持证人员数"
+en_name = "Certified staff"
+unit = "人"
+kind = "count"
+scope = "stock"
+
+[[indicator]]
+id = "rate"
+zh_name = "纠错率"
+en_name = "Correction rate"
+unit = "%"
+kind = "rate"
+scope = "annual"
+"#,
+            "test",
+        )
+        .expect("test dictionary")
+    }
+
+    fn trend(metric: &str, unit: &str, prev: f64, now: f64) -> TrendRow {
+        TrendRow {
+            region_code: "1".into(),
+            county: "冠县".into(),
+            metric: metric.into(),
+            scope: Scope::Stock,
+            year: 2023,
+            value: now,
+            unit: unit.into(),
+            prev_year: Some(2022),
+            prev_value: Some(prev),
+            change: Some(now - prev),
+            pct_change: Some((now / prev - 1.0) * 100.0),
+            annual_rate: None,
+            evidence: "863人".into(),
+            doc: "a.txt".into(),
+            note: String::new(),
+        }
+    }
+
+    #[test]
+    fn trend_sentences_state_both_values_and_the_change() {
+        let d = dict();
+        let analysis = Analysis {
+            trends: vec![
+                trend("staff", "人", 632.0, 863.0),
+                trend("rate", "%", 34.44, 40.0),
+            ],
+            ..Analysis::default()
+        };
+        let zh: Vec<String> = key_findings(&analysis, &d, Lang::Zh)
+            .into_iter()
+            .map(|f| f.sentence)
+            .collect();
+        assert_eq!(
+            zh,
+            vec![
+                "冠县持证人员数由2022年的632人变为2023年的863人（+36.6%）。",
+                "冠县纠错率由2022年的34.44%变为2023年的40%（+5.6个百分点）。",
+            ]
+        );
+        let en = key_findings(&analysis, &d, Lang::En);
+        assert_eq!(
+            en[0].sentence,
+            "冠县: Certified staff went from 632 persons in 2022 to 863 persons in 2023 (+36.6%)."
+        );
+        assert_eq!(en[0].docs, vec!["a.txt".to_string()]);
+    }
+
+    #[test]
+    fn derived_sentences_carry_interval_and_reference() {
+        let d = dict();
+        let analysis = Analysis {
+            derived: vec![DerivedRow {
+                region_code: "1".into(),
+                county: "冠县".into(),
+                metric: "rate.derived".into(),
+                year: 2023,
+                numerator_metric: "c".into(),
+                numerator: 3.0,
+                denominator_metric: "a".into(),
+                denominator: 73.0,
+                value: 4.109589,
+                ci_low: 1.407394,
+                ci_high: 11.400092,
+                reference: Some(12.83),
+                note: String::new(),
+                evidence: String::new(),
+            }],
+            ..Analysis::default()
+        };
+        let f = key_findings(&analysis, &d, Lang::Zh);
+        assert_eq!(
+            f[0].sentence,
+            "冠县2023年纠错率为4.1%（3/73，95%区间1.4%–11.4%）；全国同年为12.83%。"
+        );
+    }
+
+    #[test]
+    fn approximate_values_keep_their_qualifier() {
+        for (q, lang, want) in [
+            (Qualifier::Nearly, Lang::Zh, "约4000件"),
+            (Qualifier::MoreThan, Lang::Zh, "2000余件"),
+            (Qualifier::Nearly, Lang::En, "about 4000 cases"),
+            (Qualifier::Exact, Lang::En, "4000 cases"),
+        ] {
+            let v = if q == Qualifier::MoreThan {
+                2000.0
+            } else {
+                4000.0
+            };
+            assert_eq!(amount(v, "件", q, lang), want);
+        }
+    }
 }

@@ -1,0 +1,270 @@
+//! Cross-county bar chart of one indicator's latest values: horizontal bars, highest first,
+//! each bar labelled with its value (and its year when the counties' years differ), with a
+//! reference line where a published value exists for the indicator and scope.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use serde::Serialize;
+
+use super::data::{year_span, Grid, SeriesKey};
+use super::{
+    category_labels, chart_csv, file_stem, fit, frame, render, scope_label, short_source,
+    source_line, text, text_width, unit_label, value_label, Chart, ChartError, ChartKind, Ctx,
+    Plot, BAR, GRID, REFERENCE,
+};
+use crate::analysis::Reference;
+use crate::extract::{format_value, Fact};
+
+/// Most bars drawn in one chart; the rest are counted in the footer.
+pub const MAX_BARS: usize = 40;
+
+/// One row of the chart's CSV.
+#[derive(Serialize)]
+struct Row<'a> {
+    region_code: &'a str,
+    county: &'a str,
+    metric: &'a str,
+    scope: String,
+    year: i32,
+    value: String,
+    qualifier: String,
+    unit: &'a str,
+    doc: String,
+    evidence: String,
+}
+
+struct BarPlot {
+    name: String,
+    title: String,
+    subtitle: String,
+    footer: Vec<String>,
+    unit: String,
+    /// (label, value, value label), highest first.
+    bars: Vec<(String, f64, String)>,
+    /// (label, value).
+    references: Vec<(String, f64)>,
+}
+
+/// The bar chart of one series.
+pub(crate) fn chart(
+    ctx: &Ctx<'_>,
+    grid: &Grid<'_>,
+    key: &SeriesKey,
+    references: &[Reference],
+) -> Result<Chart, ChartError> {
+    let l = ctx.lang;
+    let all = grid.latest(key);
+    let shown: Vec<_> = all.iter().take(MAX_BARS).collect();
+    let years: Vec<i32> = shown.iter().map(|(_, f)| f.year).collect();
+    let years_differ = years.iter().any(|y| Some(y) != years.first());
+    let unit = shown.first().map(|(_, f)| f.unit.as_str()).unwrap_or("");
+    let name = file_stem(&["bar", &key.metric, &key.scope.to_string()]);
+    let indicator = ctx.dict.name(&key.metric, l.is_en());
+    let title = match l {
+        super::Lang::Zh => format!("{indicator}: 各县区最新值"),
+        super::Lang::En => format!("{indicator}: latest value by county"),
+    };
+    let span = year_span(years.iter().copied());
+    let subtitle = match l {
+        super::Lang::Zh => format!(
+            "单位: {} | {} | 数据年份: {}{}",
+            unit_label(unit, l),
+            scope_label(key.scope, l),
+            span,
+            if years_differ {
+                " (各县区年份不同)"
+            } else {
+                ""
+            }
+        ),
+        super::Lang::En => format!(
+            "Unit: {} | {} | data years: {}{}",
+            unit_label(unit, l),
+            scope_label(key.scope, l),
+            span,
+            if years_differ { " (years differ)" } else { "" }
+        ),
+    };
+    let refs: Vec<&Reference> = references
+        .iter()
+        .filter(|r| r.indicator == key.metric && r.scope == key.scope)
+        .collect();
+    let mut footer = Vec::new();
+    if all.len() > shown.len() {
+        footer.push(match l {
+            super::Lang::Zh => format!("仅显示最高的 {} 个, 共 {} 个县区", shown.len(), all.len()),
+            super::Lang::En => format!("Top {} of {} counties shown", shown.len(), all.len()),
+        });
+    }
+    if let Some(conflicted) = grid.conflicted.get(key) {
+        let n: usize = conflicted.values().map(|y| y.len()).sum();
+        footer.push(match l {
+            super::Lang::Zh => format!("{n} 个数值因来源不一致未绘出, 见数据质量部分"),
+            super::Lang::En => {
+                format!("{n} value(s) not drawn: sources disagree (see data quality)")
+            }
+        });
+    }
+    for r in &refs {
+        footer.push(match l {
+            super::Lang::Zh => format!(
+                "参考线: {} 年 {} ({})",
+                r.year,
+                format_value(r.value),
+                short_source(&r.source)
+            ),
+            super::Lang::En => format!(
+                "Reference: {} {} ({})",
+                r.year,
+                format_value(r.value),
+                short_source(&r.source)
+            ),
+        });
+    }
+    footer.push(source_line(shown.iter().map(|(_, f)| f.doc.as_str()), l));
+    let bars = shown
+        .iter()
+        .map(|(county, f)| {
+            let label = if years_differ {
+                format!("{} ({})", county.county, f.year)
+            } else {
+                county.county.clone()
+            };
+            (label, f.value, value_label(f))
+        })
+        .collect();
+    let plot = BarPlot {
+        name: name.clone(),
+        title: title.clone(),
+        subtitle,
+        footer,
+        unit: unit_label(unit, l).to_string(),
+        bars,
+        references: refs
+            .iter()
+            .map(|r| (format!("{} {}", r.year, format_value(r.value)), r.value))
+            .collect(),
+    };
+    let (svg, png) = render(&plot)?;
+    let rows: Vec<Row<'_>> = shown.iter().map(|(c, f)| row(key, c, f)).collect();
+    Ok(Chart {
+        data_csv: chart_csv(&name, &rows, ctx.csv)?,
+        name,
+        title,
+        kind: ChartKind::Bar,
+        subject: format!("{}/{}", key.metric, key.scope),
+        svg,
+        png,
+    })
+}
+
+fn row<'a>(key: &'a SeriesKey, county: &'a super::data::CountyKey, f: &'a Fact) -> Row<'a> {
+    use crate::render::escape::spreadsheet_cell;
+    Row {
+        region_code: &county.region_code,
+        county: &county.county,
+        metric: &key.metric,
+        scope: key.scope.to_string(),
+        year: f.year,
+        value: format_value(f.value),
+        qualifier: f.qualifier.to_string(),
+        unit: &f.unit,
+        doc: spreadsheet_cell(&f.doc).into_owned(),
+        evidence: spreadsheet_cell(&f.evidence).into_owned(),
+    }
+}
+
+impl Plot for BarPlot {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn size(&self) -> (u32, u32) {
+        let body = 34 * self.bars.len().max(1) as u32 + 40;
+        (760, 60 + body + 18 * self.footer.len() as u32 + 16)
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        k: f64,
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+        let area = frame(root, k, &self.title, &self.subtitle, &self.footer)?;
+        let n = self.bars.len().max(1);
+        let max = self
+            .bars
+            .iter()
+            .map(|b| b.1)
+            .chain(self.references.iter().map(|r| r.1))
+            .fold(0.0_f64, f64::max);
+        let min = self.bars.iter().map(|b| b.1).fold(0.0_f64, f64::min);
+        // Room on the right for the value labels.
+        let x_max = if max > 0.0 { max * 1.18 } else { 1.0 };
+        let label_w = self
+            .bars
+            .iter()
+            .map(|b| text_width(&b.0, 12.0))
+            .fold(40.0_f64, f64::max)
+            .min(260.0);
+        let labels: Vec<String> = self.bars.iter().map(|b| fit(&b.0, 12.0, 250.0)).collect();
+        let rows = n as f64;
+        let mut chart = ChartBuilder::on(&area)
+            .margin_left((12.0 * k) as u32)
+            .margin_right((24.0 * k) as u32)
+            .x_label_area_size((30.0 * k) as u32)
+            .y_label_area_size(((label_w + 14.0) * k) as u32)
+            .build_cartesian_2d(min..x_max, 0.0..rows)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .light_line_style(WHITE)
+            .bold_line_style(GRID.stroke_width(k.round() as u32))
+            .y_labels(0)
+            .x_label_formatter(&|v| format_value((*v * 1000.0).round() / 1000.0))
+            .x_desc(self.unit.clone())
+            .label_style(text(12.0, k))
+            .axis_desc_style(text(12.0, k))
+            .draw()?;
+        // Row i (0 = highest value) is drawn from the top down.
+        let centre = |i: usize| rows - i as f64 - 0.5;
+        category_labels(
+            root,
+            &chart,
+            labels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| ((min, centre(i)), l)),
+            k,
+        )?;
+        chart.draw_series(self.bars.iter().enumerate().map(|(i, b)| {
+            Rectangle::new(
+                [(0.0, centre(i) - 0.32), (b.1, centre(i) + 0.32)],
+                BAR.filled(),
+            )
+        }))?;
+        chart.draw_series(self.bars.iter().enumerate().map(|(i, b)| {
+            EmptyElement::at((b.1.max(0.0), centre(i)))
+                + Text::new(
+                    b.2.clone(),
+                    ((5.0 * k) as i32, 0),
+                    text(12.0, k).pos(Pos::new(HPos::Left, VPos::Center)),
+                )
+        }))?;
+        for (label, value) in &self.references {
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(*value, 0.0), (*value, rows)],
+                REFERENCE.stroke_width((2.0 * k) as u32),
+            )))?;
+            chart.draw_series(std::iter::once(
+                EmptyElement::at((*value, rows))
+                    + Text::new(
+                        label.clone(),
+                        ((4.0 * k) as i32, (2.0 * k) as i32),
+                        text(11.0, k).color(&REFERENCE),
+                    ),
+            ))?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,240 @@
+//! The facts regrouped for drawing: indicator × scope → county → year → fact.
+//!
+//! Charts and the page read the same grouping, so a figure on the page and the bar in its chart
+//! can never disagree. Invariant: a county/indicator/year/scope whose sources state different
+//! values is never drawn; it is listed in [`Grid::conflicted`] and the page shows every source.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::analysis::Analysis;
+use crate::dict::IndicatorDict;
+use crate::extract::{Fact, Scope};
+
+/// A county as the outputs key it: division code first (stable, ASCII), then the name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CountyKey {
+    /// 6-digit division code; empty when unresolved.
+    pub region_code: String,
+    /// County name as resolved from the report.
+    pub county: String,
+}
+
+impl CountyKey {
+    /// The key of a fact's county.
+    pub fn of(fact: &Fact) -> Self {
+        CountyKey {
+            region_code: fact.region_code.clone(),
+            county: fact.county.clone(),
+        }
+    }
+}
+
+/// An indicator in one scope: the unit a chart or table compares across counties.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SeriesKey {
+    /// Position of the indicator in the dictionary (unknown ids sort last).
+    pub order: usize,
+    /// Indicator id.
+    pub metric: String,
+    /// Scope (values of different scopes are never put on one axis).
+    pub scope: Scope,
+}
+
+/// Facts grouped for charts and tables.
+#[derive(Debug, Default)]
+pub struct Grid<'a> {
+    /// Series → county → year → the one unconflicted fact.
+    pub series: BTreeMap<SeriesKey, BTreeMap<CountyKey, BTreeMap<i32, &'a Fact>>>,
+    /// Cells left out because their sources disagree: series → county → years.
+    pub conflicted: BTreeMap<SeriesKey, BTreeMap<CountyKey, BTreeSet<i32>>>,
+}
+
+impl<'a> Grid<'a> {
+    /// Groups the analysis' facts; repeats of the same value collapse to the first source.
+    pub fn build(analysis: &'a Analysis, dict: &IndicatorDict) -> Self {
+        let mut grid = Grid::default();
+        let mut conflicted: BTreeSet<(SeriesKey, CountyKey, i32)> = analysis
+            .conflicts
+            .iter()
+            .map(|c| {
+                (
+                    series_key(dict, &c.metric, c.scope),
+                    CountyKey {
+                        region_code: c.region_code.clone(),
+                        county: c.county.clone(),
+                    },
+                    c.year,
+                )
+            })
+            .collect();
+        for fact in &analysis.facts {
+            let key = series_key(dict, &fact.metric, fact.scope);
+            let years = grid
+                .series
+                .entry(key.clone())
+                .or_default()
+                .entry(CountyKey::of(fact))
+                .or_default();
+            match years.get(&fact.year) {
+                None => {
+                    years.insert(fact.year, fact);
+                }
+                // Same value again (a repeated document): keep the first source.
+                Some(first) if first.value == fact.value => {}
+                Some(_) => {
+                    conflicted.insert((key, CountyKey::of(fact), fact.year));
+                }
+            }
+        }
+        for (key, county, year) in conflicted {
+            if let Some(years) = grid.series.get_mut(&key).and_then(|c| c.get_mut(&county)) {
+                years.remove(&year);
+            }
+            grid.conflicted
+                .entry(key)
+                .or_default()
+                .entry(county)
+                .or_default()
+                .insert(year);
+        }
+        for counties in grid.series.values_mut() {
+            counties.retain(|_, years| !years.is_empty());
+        }
+        grid.series.retain(|_, counties| !counties.is_empty());
+        grid
+    }
+
+    /// Each county's latest unconflicted value of one series, highest value first.
+    pub fn latest(&self, key: &SeriesKey) -> Vec<(&CountyKey, &'a Fact)> {
+        let mut out: Vec<(&CountyKey, &'a Fact)> = self
+            .series
+            .get(key)
+            .into_iter()
+            .flatten()
+            .filter_map(|(county, years)| years.values().next_back().map(|f| (county, *f)))
+            .collect();
+        out.sort_by(|a, b| b.1.value.total_cmp(&a.1.value).then_with(|| a.0.cmp(b.0)));
+        out
+    }
+
+    /// Every county that appears in any series.
+    pub fn counties(&self) -> BTreeSet<&CountyKey> {
+        self.series.values().flat_map(|c| c.keys()).collect()
+    }
+}
+
+/// The series key of an indicator id and scope, ordered as the dictionary lists indicators.
+pub fn series_key(dict: &IndicatorDict, metric: &str, scope: Scope) -> SeriesKey {
+    let order = dict
+        .indicators
+        .iter()
+        .position(|i| i.id == metric)
+        .unwrap_or(usize::MAX);
+    SeriesKey {
+        order,
+        metric: metric.to_string(),
+        scope,
+    }
+}
+
+/// `first–last` for a set of years (`2023`, `2022-2023`); empty for none.
+pub fn year_span<I: IntoIterator<Item = i32>>(years: I) -> String {
+    let mut min = i32::MAX;
+    let mut max = i32::MIN;
+    for y in years {
+        min = min.min(y);
+        max = max.max(y);
+    }
+    match (min, max) {
+        (i32::MAX, _) => String::new(),
+        (a, b) if a == b => a.to_string(),
+        (a, b) => format!("{a}-{b}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{Conflict, ConflictSource};
+    use crate::extract::Qualifier;
+
+    fn fact(county: &str, metric: &str, year: i32, value: f64) -> Fact {
+        Fact {
+            doc: format!("{county}_{year}.txt"),
+            region_code: format!("code-{county}"),
+            province: String::new(),
+            prefecture: String::new(),
+            county: county.to_string(),
+            report_year: Some(year),
+            metric: metric.to_string(),
+            year,
+            scope: Scope::Annual,
+            value,
+            unit: "件".to_string(),
+            qualifier: Qualifier::Exact,
+            evidence: format!("{value}件"),
+            offset: 0,
+        }
+    }
+
+    fn dict() -> IndicatorDict {
+        IndicatorDict { indicators: vec![] }
+    }
+
+    #[test]
+    fn latest_is_sorted_and_skips_conflicts() {
+        let analysis = Analysis {
+            facts: vec![
+                fact("a", "m", 2022, 5.0),
+                fact("a", "m", 2023, 7.0),
+                fact("a", "m", 2023, 7.0),
+                fact("b", "m", 2023, 9.0),
+                fact("c", "m", 2023, 1.0),
+                fact("c", "m", 2023, 2.0),
+                fact("d", "m", 2021, 3.0),
+                fact("d", "m", 2022, 4.0),
+            ],
+            conflicts: vec![Conflict {
+                region_code: "code-d".into(),
+                county: "d".into(),
+                metric: "m".into(),
+                year: 2022,
+                scope: Scope::Annual,
+                sources: vec![ConflictSource {
+                    value: 4.0,
+                    doc: "x".into(),
+                    evidence: "y".into(),
+                }],
+            }],
+            ..Analysis::default()
+        };
+        let d = dict();
+        let grid = Grid::build(&analysis, &d);
+        let key = series_key(&d, "m", Scope::Annual);
+        let got: Vec<(&str, i32, f64)> = grid
+            .latest(&key)
+            .iter()
+            .map(|(c, f)| (c.county.as_str(), f.year, f.value))
+            .collect();
+        // c is left out entirely (its only year conflicts); d falls back to 2021 but 2022 is
+        // listed as conflicted, so the page can say why the latest year is missing.
+        assert_eq!(
+            got,
+            vec![("b", 2023, 9.0), ("a", 2023, 7.0), ("d", 2021, 3.0)]
+        );
+        let conflicted = &grid.conflicted[&key];
+        assert_eq!(conflicted.len(), 2);
+        assert!(conflicted.values().any(|y| y.contains(&2022)));
+    }
+
+    #[test]
+    fn year_spans() {
+        for (years, want) in [
+            (vec![], ""),
+            (vec![2023], "2023"),
+            (vec![2023, 2021, 2022], "2021-2023"),
+        ] {
+            assert_eq!(year_span(years), want);
+        }
+    }
+}

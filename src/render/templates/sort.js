@@ -1,0 +1,4 @@
+document.querySelectorAll("table.sortable").forEach(function(t){var hs=t.tHead?t.tHead.rows[0].cells:[];Array.prototype.forEach.call(hs,function(th,i){var b=document.createElement("button");b.type="button";b.textContent=th.textContent;th.textContent="";th.appendChild(b);
+b.addEventListener("click",function(){var asc=th.getAttribute("aria-sort")!=="ascending",tb=t.tBodies[0],rows=Array.prototype.slice.call(tb.rows);Array.prototype.forEach.call(hs,function(h){h.removeAttribute("aria-sort")});th.setAttribute("aria-sort",asc?"ascending":"descending");
+var key=function(r){var c=r.cells[i];if(!c)return"";var v=c.getAttribute("data-v");return v===null?c.textContent:parseFloat(v)};
+rows.sort(function(a,b){var x=key(a),y=key(b),d=typeof x==="number"&&typeof y==="number"?x-y:String(x).localeCompare(String(y),"zh");return asc?d:-d});rows.forEach(function(r){tb.appendChild(r)})})})});
