@@ -218,7 +218,14 @@ fn find_values<'d>(norm: &Normalized, dict: &'d IndicatorDict, report_year: i32)
             let lead_qizhong = cs >= 3
                 && chars[cs - 3..cs - 1] == ['其', '中']
                 && matches!(chars[cs - 1], ',' | ':');
+            let lead_clause = if lead_end <= cs {
+                &chars[s.start..lead_end]
+            } else {
+                &[][..]
+            };
             if is_change(&chars[narrow..tok.start])
+                || year::is_partial_period(&chars[narrow..tok.start])
+                || year::is_partial_period(lead_clause)
                 || is_named_share(before_clause, m.before_start, lead_qizhong)
             {
                 continue;
@@ -473,6 +480,7 @@ mod tests {
                 &[],
             ),
             ("受理行政复议申请同比增长12%,受理数增加5件。", &[], &[]),
+            ("上半年,全县调解矛盾纠纷1200件;1-6月接收社区矫正对象40人。", &[], &[]),
             (
                 "全年完成政府合同合法性审查120件,审查企业合同80份。",
                 &[("contracts.reviewed", 2023, 120.0, Exact)],

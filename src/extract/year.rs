@@ -116,6 +116,45 @@ pub fn is_cumulative(sentence_prefix: &[char], clause: &[char], report_year: i32
         || (has(clause, "累计") && (has(sentence_prefix, "截至") || has(sentence_prefix, "以来")))
 }
 
+/// Words for a part of a year: a value over part of the year is not the year's figure.
+const PARTIAL_PERIODS: &[&str] = &["上半年", "下半年", "季度", "前三季"];
+
+/// Whether the words before a value limit it to part of the year (上半年, 一季度, 1-6月).
+/// `1-12月` and `截至12月底` are the whole year.
+pub fn is_partial_period(chars: &[char]) -> bool {
+    let has = |w: &str| {
+        let w: Vec<char> = w.chars().collect();
+        chars.windows(w.len()).any(|x| x == w.as_slice())
+    };
+    if PARTIAL_PERIODS.iter().any(|w| has(w)) {
+        return true;
+    }
+    // N-M月 / N至M月 with M < 12.
+    for (i, c) in chars.iter().enumerate() {
+        if *c != '月' || i == 0 {
+            continue;
+        }
+        let digits_end = i;
+        let mut j = i;
+        while j > 0 && chars[j - 1].is_ascii_digit() {
+            j -= 1;
+        }
+        let is_range = j >= 2
+            && j < digits_end
+            && matches!(chars[j - 1], '-' | '—' | '–' | '~' | '至')
+            && chars[j - 2].is_ascii_digit();
+        if is_range {
+            let m: u32 = chars[j..digits_end]
+                .iter()
+                .fold(0, |acc, c| acc * 10 + c.to_digit(10).unwrap_or(0));
+            if m < 12 {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 /// Guesses the report year from the title: the first `YYYY年` on one of the first lines that
 /// reads like a report title (报告, 总结, 法治), else the first `YYYY年` in the text.
 pub fn title_year(chars: &[char]) -> Option<i32> {
@@ -193,6 +232,24 @@ mod tests {
         ];
         for (prefix, clause, ry, want) in table {
             assert_eq!(is_cumulative(&c(prefix), &c(clause), ry), want, "{prefix}");
+        }
+    }
+
+    #[test]
+    fn partial_periods() {
+        let table = [
+            ("上半年,全县受理", true),
+            ("一季度", true),
+            ("1-6月接收", true),
+            ("1至9月", true),
+            ("其中1-12月接收", false),
+            ("1-12月份", false),
+            ("1-6月份", true),
+            ("截至12月底,", false),
+            ("全年", false),
+        ];
+        for (text, want) in table {
+            assert_eq!(is_partial_period(&c(text)), want, "{text}");
         }
     }
 
