@@ -122,8 +122,34 @@ pub fn extract_document(doc: &Document, dict: &IndicatorDict) -> Extraction {
             ex.facts.push(fact);
         }
     }
+    warnings.extend(conflicts(&doc.name, &ex.facts));
     ex.warnings = warnings;
     ex
+}
+
+/// One warning per metric, year and scope stated with different values in one report (a
+/// subset the rules did not recognise, or a correction in the text): the analyst should look.
+fn conflicts(doc: &str, facts: &[Fact]) -> Vec<String> {
+    let mut groups: std::collections::BTreeMap<(&str, i32, Scope), Vec<f64>> =
+        std::collections::BTreeMap::new();
+    for f in facts {
+        let values = groups.entry((&f.metric, f.year, f.scope)).or_default();
+        if !values.contains(&f.value) {
+            values.push(f.value);
+        }
+    }
+    groups
+        .into_iter()
+        .filter(|(_, v)| v.len() > 1)
+        .map(|((metric, year, scope), v)| {
+            let values: Vec<String> = v.iter().map(|x| format_value(*x)).collect();
+            format!(
+                "{doc}: {metric} {year} ({scope}) is stated with {} different values: {}",
+                v.len(),
+                values.join(", ")
+            )
+        })
+        .collect()
 }
 
 /// One indicator value found, in normalised coordinates.
@@ -607,6 +633,23 @@ exclude = ["调解"]
         assert_eq!(
             rows(&ex.facts),
             want(&[("arbitration.cases", 2023, 315.0, Qualifier::Exact)])
+        );
+    }
+
+    #[test]
+    fn different_values_for_one_metric_are_flagged() {
+        let dict = load_dict(None).expect("bundled dictionary");
+        let ex = extract_document(
+            &doc("某县2023年法治政府建设报告\n全年调解矛盾纠纷900件。另调解矛盾纠纷120件。"),
+            &dict,
+        );
+        assert_eq!(ex.facts.len(), 2);
+        assert!(
+            ex.warnings
+                .iter()
+                .any(|w| w.contains("mediation.disputes 2023") && w.contains("900, 120")),
+            "{:?}",
+            ex.warnings
         );
     }
 
