@@ -62,7 +62,12 @@ pub fn mentions(chars: &[char]) -> Vec<YearMention> {
         let range_end = at >= 2
             && matches!(chars[at - 1], '-' | '—' | '–' | '~' | '至')
             && chars[at - 2].is_ascii_digit();
-        if range_end || in_book_title(chars, at) {
+        // 与2022年相比, 较2022年: a comparison names the other year, not the value's.
+        let compared = at >= 1 && matches!(chars[at - 1], '与' | '较' | '比' | '同')
+            || ["相比", "同期", "比较", "相较"]
+                .iter()
+                .any(|w| starts_with(chars, at + 5, w));
+        if range_end || compared || in_book_title(chars, at) {
             continue;
         }
         let after = at + 5;
@@ -195,6 +200,8 @@ mod tests {
             ("出台了《规划(2024—2028年)》等", 2024, 2024),
             ("规划(2024—2028年)等", 2024, 2024),
             ("截至2023年底,全县共有持证执法人员", 2024, 2023),
+            ("与2022年相比,全年受理", 2023, 2023),
+            ("较2022年同期", 2023, 2023),
         ];
         for (text, ry, want) in table {
             assert_eq!(value_year(&c(text), ry), want, "{text}");
