@@ -13,7 +13,7 @@ use crate::ingest::{InputRecord, InputStatus};
 use crate::render::chart::render_charts;
 use crate::render::csv::{facts_csv, rows_csv};
 use crate::render::html::{render_page, PageContext};
-use crate::render::manifest::{manifest_json, Manifest, Summary};
+use crate::render::manifest::{manifest_csv, manifest_json, Manifest, Summary};
 use crate::render::write::OutputDir;
 
 /// Runs extraction, analysis and rendering into the output folder.
@@ -69,11 +69,15 @@ pub fn render_all(
         warnings: batch.warnings.clone(),
         outputs: {
             let mut o = out.written().to_vec();
+            o.push("manifest.csv".to_string());
             o.push("manifest.json".to_string());
             o
         },
     };
+    out.write("manifest.csv", &manifest_csv(&manifest)?)?;
+    // Last: its presence says the run finished (see render::write).
     out.write("manifest.json", &manifest_json(&manifest)?)?;
+    out.finish()?;
     Ok(())
 }
 
