@@ -55,6 +55,16 @@ pub enum Command {
     ///
     /// Example: fazhi indicators --indicators my_indicators.toml
     Indicators(DictArgs),
+    /// Generate a synthetic corpus for scale tests (not for analysis).
+    ///
+    /// Example: fazhi corpus --count 20000 -o /tmp/corpus
+    #[command(hide = true)]
+    Corpus(CorpusArgs),
+    /// Read every input and count one keyword: the floor benchmarks compare against.
+    ///
+    /// Example: fazhi scan /tmp/corpus
+    #[command(hide = true)]
+    Scan(ScanArgs),
 }
 
 /// Where the indicator dictionary comes from.
@@ -154,6 +164,37 @@ pub struct EvalArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub dict: DictArgs,
+}
+
+/// `fazhi corpus` (hidden): synthetic reports for benchmarks.
+#[derive(Debug, Clone, Args)]
+pub struct CorpusArgs {
+    /// Number of reports to write.
+    #[arg(long, default_value_t = 1000)]
+    pub count: usize,
+    /// Folder of seed reports whose sentences are recombined.
+    #[arg(long, default_value = "data/reports")]
+    pub seeds: PathBuf,
+    /// Folder of the division codes (provinces.csv, cities.csv, areas.csv).
+    #[arg(long, default_value = "data/divisions")]
+    pub divisions: PathBuf,
+    /// PRNG seed; the same seed gives the same corpus.
+    #[arg(long, default_value_t = 2015)]
+    pub seed: u64,
+    /// Output folder.
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub output: PathBuf,
+}
+
+/// `fazhi scan` (hidden): the plain-scan floor for benchmarks.
+#[derive(Debug, Clone, Args)]
+pub struct ScanArgs {
+    /// Files or folders. Default: data/reports.
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// The keyword counted.
+    #[arg(long, default_value = "行政复议")]
+    pub keyword: String,
 }
 
 #[cfg(test)]

@@ -1,50 +1,143 @@
 //! Stage 3b: facts → trends, derived rates, comparisons and checks.
 //!
 //! Statistics work on plain slices (`stats`), so they are tested without dataframes; the
-//! tables are built and queried through `dataset`. Invariant: values of different scopes are
-//! never compared or combined; conflicting values are kept and flagged, never resolved.
+//! tables are built and queried through `dataset`. Invariants: values of different scopes are
+//! never compared or combined; conflicting values are kept and flagged, never resolved, and no
+//! trend, rate or comparison is computed from them; published reference values are shown
+//! beside county values, never mixed into them; every table comes out sorted.
+//!
+//! Order of work: sort the facts, collapse identical repeats, set conflicting values aside
+//! (each becomes a [`Conflict`] and a `conflict` check), then compute everything else from the
+//! unambiguous facts.
 
+pub mod checks;
+mod compare;
+mod derived;
 pub mod model;
 pub mod reference;
 pub mod stats;
+mod trends;
 
 pub use model::*;
-pub use reference::{load_references, Reference};
+pub use reference::{load_references, Reference, ReferenceError};
 
-use crate::dict::IndicatorDict;
-use crate::extract::Fact;
+use polars::prelude::PolarsError;
+
+use crate::dataset;
+use crate::dict::{IndicatorDict, Kind};
+use crate::extract::{Fact, Qualifier};
+
+/// Why an analysis could not be computed.
+#[derive(Debug, thiserror::Error)]
+pub enum AnalysisError {
+    /// A frame operation failed (a bug, not bad input: the facts are already typed).
+    #[error("analysis table: {0}")]
+    Frame(#[from] PolarsError),
+}
 
 /// Runs every analysis over the facts. `references` are shown beside county values only.
 pub fn analyse(
     facts: &[Fact],
     dict: &IndicatorDict,
     references: &[Reference],
-) -> anyhow::Result<Analysis> {
-    let _ = dict;
-    let mut facts = facts.to_vec();
-    facts.sort_by(|a, b| {
-        (
-            &a.region_code,
-            &a.county,
-            &a.metric,
-            a.year,
-            a.scope,
-            &a.doc,
-            a.offset,
-        )
-            .cmp(&(
-                &b.region_code,
-                &b.county,
-                &b.metric,
-                b.year,
-                b.scope,
-                &b.doc,
-                b.offset,
-            ))
+) -> Result<Analysis, AnalysisError> {
+    let mut sorted = facts.to_vec();
+    sorted.sort_by(|a, b| fact_order(a).cmp(&fact_order(b)));
+    let facts: Vec<Fact> = dataset::distinct_rows(&sorted)?
+        .into_iter()
+        .map(|i| sorted[i].clone())
+        .collect();
+    let counts = dataset::distinct_value_counts(&facts)?;
+    // Non-finite values (a CSV cell reading "NaN") stay in the facts table and get a check,
+    // but never enter a computation.
+    let clear: Vec<Fact> = facts
+        .iter()
+        .zip(&counts)
+        .filter(|(f, n)| **n <= 1 && f.value.is_finite())
+        .map(|(f, _)| f.clone())
+        .collect();
+    let contested: Vec<&Fact> = facts
+        .iter()
+        .zip(&counts)
+        .filter(|(_, n)| **n > 1)
+        .map(|(f, _)| f)
+        .collect();
+
+    let conflicts = checks::conflicts(&contested);
+    let mut checks_out = checks::conflict_checks(&conflicts);
+    checks_out.extend(checks::value_checks(&facts, dict));
+
+    let prev = dataset::previous_rows(&clear)?;
+    let (trends, jumps) = trends::trends(&clear, &prev, dict);
+    checks_out.extend(jumps);
+
+    let parts = derived::Parts::new(&clear, &contested);
+    let (mut derived_rows, part_checks) = derived::rates(&parts, references);
+    checks_out.extend(part_checks);
+    derived_rows.extend(derived::growth(&clear, &prev, references));
+    derived_rows.sort_by(|a, b| {
+        (&a.region_code, &a.county, &a.metric, a.year).cmp(&(
+            &b.region_code,
+            &b.county,
+            &b.metric,
+            b.year,
+        ))
     });
+
+    let comparisons = compare::comparisons(&clear, references)?;
+    let slopes = compare::slopes(&clear);
+
+    checks_out.sort_by(|a, b| check_order(a).cmp(&check_order(b)));
     Ok(Analysis {
         facts,
+        conflicts,
+        trends,
+        derived: derived_rows,
+        comparisons,
+        slopes,
+        checks: checks_out,
         references: references.to_vec(),
-        ..Analysis::default()
     })
+}
+
+/// The order of facts everywhere: county, indicator, year, scope, then source.
+fn fact_order(f: &Fact) -> (&str, &str, &str, i32, crate::extract::Scope, &str, usize) {
+    (
+        &f.region_code,
+        &f.county,
+        &f.metric,
+        f.year,
+        f.scope,
+        &f.doc,
+        f.offset,
+    )
+}
+
+/// The order of checks: county, indicator, year, kind, then source and message.
+fn check_order(c: &Check) -> (&str, &str, &str, i32, &str, &str, &str) {
+    (
+        &c.region_code,
+        &c.county,
+        &c.metric,
+        c.year,
+        &c.kind,
+        &c.doc,
+        &c.message,
+    )
+}
+
+/// Whether an indicator is a percentage (the dictionary's kind; `%` for unknown indicators).
+fn is_rate(metric: &str, unit: &str, dict: &IndicatorDict) -> bool {
+    dict.get(metric)
+        .map_or(unit == "%", |i| i.kind == Kind::Rate)
+}
+
+/// "more than 4000 (余/多)" / "nearly 4000 (近/约)" for approximate values; `None` otherwise.
+fn approximate(f: &Fact) -> Option<String> {
+    let value = crate::extract::format_value(f.value);
+    match f.qualifier {
+        Qualifier::MoreThan => Some(format!("more than {value} (余/多)")),
+        Qualifier::Nearly => Some(format!("nearly {value} (近/约)")),
+        Qualifier::Exact | Qualifier::Derived => None,
+    }
 }

@@ -1,7 +1,10 @@
 //! The analysis tables. These structs are the contract between `analysis` and `render`:
 //! each is written as a CSV (`trends.csv`, `derived.csv`, `comparisons.csv`) and shown on the page.
+//!
+//! Computed numbers are serialised through [`clean`]: rounded to six decimals and written
+//! without a trailing `.0`, so CSV and JSON show `36.550633` and `231`, never float noise.
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 use super::reference::Reference;
 use crate::extract::{Fact, Scope};
@@ -31,6 +34,7 @@ pub struct Analysis {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConflictSource {
     /// The value this source states.
+    #[serde(serialize_with = "clean")]
     pub value: f64,
     /// Input file.
     pub doc: String,
@@ -69,23 +73,31 @@ pub struct TrendRow {
     /// Year of this value.
     pub year: i32,
     /// This value, in `unit`.
+    #[serde(serialize_with = "clean")]
     pub value: f64,
     /// Unit.
     pub unit: String,
     /// Year of the previous value, if any.
     pub prev_year: Option<i32>,
     /// Previous value.
+    #[serde(serialize_with = "clean_opt")]
     pub prev_value: Option<f64>,
     /// `value - prev_value`.
+    #[serde(serialize_with = "clean_opt")]
     pub change: Option<f64>,
     /// Percentage change over the whole gap, 0–100 scale (+36.6 for 632 → 863).
+    #[serde(serialize_with = "clean_opt")]
     pub pct_change: Option<f64>,
     /// Compound annual rate in percent when the gap is longer than one year.
+    #[serde(serialize_with = "clean_opt")]
     pub annual_rate: Option<f64>,
     /// Evidence of this value.
     pub evidence: String,
     /// Source file of this value.
     pub doc: String,
+    /// What a reader must know: approximate values (余/近), a rate's change is in percentage
+    /// points, a gap of several years, the previous value's source.
+    pub note: String,
 }
 
 /// A rate computed from its parts.
@@ -102,17 +114,26 @@ pub struct DerivedRow {
     /// Numerator indicator id.
     pub numerator_metric: String,
     /// Numerator value.
+    #[serde(serialize_with = "clean")]
     pub numerator: f64,
     /// Denominator indicator id.
     pub denominator_metric: String,
     /// Denominator value.
+    #[serde(serialize_with = "clean")]
     pub denominator: f64,
     /// Rate in percent.
+    #[serde(serialize_with = "clean")]
     pub value: f64,
     /// Lower bound of the 95% Wilson interval, percent.
+    #[serde(serialize_with = "clean")]
     pub ci_low: f64,
     /// Upper bound of the 95% Wilson interval, percent.
+    #[serde(serialize_with = "clean")]
     pub ci_high: f64,
+    /// Published reference value for the same indicator and year (`data/reference.csv`),
+    /// shown beside the county value, never mixed into it.
+    #[serde(serialize_with = "clean_opt")]
+    pub reference: Option<f64>,
     /// How it was computed, including any fallback (e.g. "denominator: accepted, not concluded").
     pub note: String,
     /// Evidence of numerator and denominator.
@@ -122,6 +143,8 @@ pub struct DerivedRow {
 /// One county's value in a cross-county comparison.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ComparisonRow {
+    /// `year`: counties compared within one year; `latest`: each county's latest year.
+    pub basis: String,
     /// Indicator id.
     pub metric: String,
     /// Scope.
@@ -133,18 +156,26 @@ pub struct ComparisonRow {
     /// County name.
     pub county: String,
     /// Value.
+    #[serde(serialize_with = "clean")]
     pub value: f64,
     /// Unit.
     pub unit: String,
+    /// Published reference value for the same indicator, scope and year
+    /// (`data/reference.csv`), shown beside, never ranked with the counties.
+    #[serde(serialize_with = "clean_opt")]
+    pub reference: Option<f64>,
     /// 1 = highest.
     pub rank: usize,
     /// Number of counties compared.
     pub n: usize,
     /// Median across counties.
+    #[serde(serialize_with = "clean")]
     pub median: f64,
     /// Percentile of this county (0–100).
+    #[serde(serialize_with = "clean")]
     pub percentile: f64,
     /// z-score; `None` with fewer than 3 counties or zero spread.
+    #[serde(serialize_with = "clean_opt")]
     pub z_score: Option<f64>,
     /// Set when the counties' years differ ("years differ: 2020–2024").
     pub note: String,
@@ -168,10 +199,13 @@ pub struct SlopeRow {
     /// Last year.
     pub last_year: i32,
     /// Slope per year, in the indicator's unit.
+    #[serde(serialize_with = "clean")]
     pub slope: f64,
     /// Lower bound of the Student-t 95% interval.
+    #[serde(serialize_with = "clean")]
     pub ci_low: f64,
     /// Upper bound of the Student-t 95% interval.
+    #[serde(serialize_with = "clean")]
     pub ci_high: f64,
 }
 
@@ -191,7 +225,7 @@ pub enum Severity {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Check {
     /// Check id (`rate_vs_parts`, `part_exceeds_whole`, `rate_above_100`, `negative_value`,
-    /// `yoy_jump`, `conflict`).
+    /// `yoy_jump`, `conflict`, `not_a_number`).
     pub kind: String,
     /// Severity.
     pub severity: Severity,
@@ -209,4 +243,33 @@ pub struct Check {
     pub message: String,
     /// The evidence substrings involved.
     pub evidence: String,
+}
+
+/// Rounds a computed number to six decimals: enough for any figure a report prints, short
+/// enough to keep float noise (`36.55063291139241`) out of tables.
+pub fn round6(value: f64) -> f64 {
+    if value.is_finite() {
+        (value * 1e6).round() / 1e6
+    } else {
+        value
+    }
+}
+
+/// Serialises a computed number rounded to six decimals, as an integer when it is whole
+/// (`231`, not `231.0`), so CSV cells read like the report.
+pub fn clean<S: Serializer>(value: &f64, s: S) -> Result<S::Ok, S::Error> {
+    let v = round6(*value);
+    if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e15 {
+        s.serialize_i64(v as i64)
+    } else {
+        s.serialize_f64(v)
+    }
+}
+
+/// [`clean`] for optional numbers (`None` is an empty CSV cell, `null` in JSON).
+pub fn clean_opt<S: Serializer>(value: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(v) => clean(v, s),
+        None => s.serialize_none(),
+    }
 }

@@ -1,11 +1,13 @@
 //! Glue: one file per subcommand, each calling the stages and adding file context to errors.
 
+pub mod corpus;
 pub mod eval;
 pub mod extract;
 pub mod indicators;
 pub mod pipeline;
 pub mod report;
 pub mod run;
+pub mod scan;
 
 use crate::cli::{Cli, Command};
 
@@ -37,5 +39,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
         Some(Command::Report(args)) => report::run(&args),
         Some(Command::Eval(args)) => eval::run(&args),
         Some(Command::Indicators(args)) => indicators::run(&args),
+        Some(Command::Corpus(args)) => corpus::run(&args),
+        Some(Command::Scan(args)) => scan::run(&args),
     }
 }

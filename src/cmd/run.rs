@@ -47,6 +47,8 @@ pub fn render_all(
         "comparisons.csv",
         &rows_csv(&analysis.comparisons, &cfg.csv)?,
     )?;
+    out.write("slopes.csv", &rows_csv(&analysis.slopes, &cfg.csv)?)?;
+    out.write("checks.csv", &rows_csv(&analysis.checks, &cfg.csv)?)?;
     let charts = render_charts(&analysis, dict, cfg.lang).context("charts")?;
     for chart in &charts {
         out.write(&format!("charts/{}.svg", chart.name), chart.svg.as_bytes())?;

@@ -22,3 +22,28 @@ pub const QUALIFIER: &str = "qualifier";
 pub const EVIDENCE: &str = "evidence";
 /// Character offset of the evidence.
 pub const OFFSET: &str = "offset";
+/// Position of the fact in the slice the frame was built from (maps frame rows back to facts).
+pub const ROW: &str = "row";
+/// Who a value belongs to: the division code, else the county name, else `doc:<file>` (so two
+/// unresolved reports are never mistaken for one county).
+pub const COUNTY_KEY: &str = "county_key";
+/// Number of distinct values sharing one county, indicator, year and scope.
+pub const N_VALUES: &str = "n_values";
+/// Row of the previous value in the same series.
+pub const PREV_ROW: &str = "prev_row";
+/// Latest year of a series.
+pub const LATEST_YEAR: &str = "latest_year";
+/// Competition rank within a comparison group, 1 = highest.
+pub const RANK: &str = "rank";
+/// Number of values in a comparison group.
+pub const N: &str = "n";
+/// Values in the group strictly below this one.
+pub const N_BELOW: &str = "n_below";
+/// Values in the group equal to this one (itself included).
+pub const N_EQUAL: &str = "n_equal";
+/// Median of the group.
+pub const MEDIAN: &str = "median";
+/// Mean of the group.
+pub const MEAN: &str = "mean";
+/// Sample standard deviation of the group.
+pub const SD: &str = "sd";

@@ -1,15 +1,37 @@
 //! Stage 3a: the only module that builds polars frames. Column names are consts.
+//!
+//! Every frame carries a [`ROW`](columns::ROW) column: the position of the fact in the slice it
+//! was built from. The functions here answer table questions (which rows are repeats, which
+//! share a key with a different value, which row came the year before, where a value ranks in
+//! its group) and hand back row positions or per-row numbers, so `analysis` keeps working with
+//! the facts themselves, provenance included. Frames are always keyed by
+//! [`COUNTY_KEY`](columns::COUNTY_KEY), never by county name alone.
 
 pub mod columns;
 
 use polars::prelude::*;
 
 use crate::extract::Fact;
+use columns::*;
 
-/// Builds the long facts frame: one row per fact, columns as in the facts table.
+/// The key that says which county a fact belongs to: the division code when resolved, else the
+/// county name, else the document (two unresolved reports are never merged into one county).
+pub fn county_key(fact: &Fact) -> String {
+    if !fact.region_code.is_empty() {
+        fact.region_code.clone()
+    } else if !fact.county.is_empty() {
+        fact.county.clone()
+    } else {
+        format!("doc:{}", fact.doc)
+    }
+}
+
+/// Builds the long facts frame: one row per fact, columns as in the facts table plus
+/// [`ROW`] and [`COUNTY_KEY`].
 pub fn facts_frame(facts: &[Fact]) -> PolarsResult<DataFrame> {
-    use columns::*;
     df!(
+        ROW => (0..facts.len()).map(|i| i as u64).collect::<Vec<_>>(),
+        COUNTY_KEY => facts.iter().map(county_key).collect::<Vec<_>>(),
         DOC => facts.iter().map(|f| f.doc.as_str()).collect::<Vec<_>>(),
         REGION_CODE => facts.iter().map(|f| f.region_code.as_str()).collect::<Vec<_>>(),
         COUNTY => facts.iter().map(|f| f.county.as_str()).collect::<Vec<_>>(),
@@ -22,4 +44,242 @@ pub fn facts_frame(facts: &[Fact]) -> PolarsResult<DataFrame> {
         EVIDENCE => facts.iter().map(|f| f.evidence.as_str()).collect::<Vec<_>>(),
         OFFSET => facts.iter().map(|f| f.offset as u64).collect::<Vec<_>>(),
     )
+}
+
+/// The columns that identify one value: county, indicator, year and scope.
+fn value_key() -> [Expr; 4] {
+    [col(COUNTY_KEY), col(METRIC), col(YEAR), col(SCOPE)]
+}
+
+/// The columns that identify one series: county, indicator and scope.
+fn series_key() -> [Expr; 3] {
+    [col(COUNTY_KEY), col(METRIC), col(SCOPE)]
+}
+
+/// Rows left after collapsing identical facts (same county, indicator, year, scope and value,
+/// e.g. a figure repeated in the next year's report): the first of each, in input order.
+pub fn distinct_rows(facts: &[Fact]) -> PolarsResult<Vec<usize>> {
+    let mut subset = value_key().to_vec();
+    subset.push(col(VALUE));
+    let out = facts_frame(facts)?
+        .lazy()
+        .unique_stable_generic(Some(subset), UniqueKeepStrategy::First)
+        .select([col(ROW)])
+        .collect()?;
+    let rows = usize_column(&out, ROW)?;
+    Ok(rows.into_iter().flatten().collect())
+}
+
+/// For each fact, in input order, how many distinct values share its county, indicator, year
+/// and scope (more than one is a conflict).
+pub fn distinct_value_counts(facts: &[Fact]) -> PolarsResult<Vec<usize>> {
+    let out = facts_frame(facts)?
+        .lazy()
+        .with_columns([col(VALUE).n_unique().over(value_key())?.alias(N_VALUES)])
+        .sort([ROW], SortMultipleOptions::default())
+        .select([col(N_VALUES)])
+        .collect()?;
+    Ok(usize_column(&out, N_VALUES)?
+        .into_iter()
+        .map(|n| n.unwrap_or(0))
+        .collect())
+}
+
+/// For each fact, in input order, the row of the previous year's value of the same series
+/// (county, indicator, scope), however many years back it is. `facts` must hold at most one
+/// value per county, indicator, year and scope (collapse repeats and set conflicts aside first).
+pub fn previous_rows(facts: &[Fact]) -> PolarsResult<Vec<Option<usize>>> {
+    let out = facts_frame(facts)?
+        .lazy()
+        .sort(
+            [COUNTY_KEY, METRIC, SCOPE, YEAR],
+            SortMultipleOptions::default().with_maintain_order(true),
+        )
+        .with_columns([col(ROW).shift(lit(1)).over(series_key())?.alias(PREV_ROW)])
+        .sort([ROW], SortMultipleOptions::default())
+        .select([col(PREV_ROW)])
+        .collect()?;
+    usize_column(&out, PREV_ROW)
+}
+
+/// Rows holding the latest year of their series (county, indicator, scope), in input order.
+pub fn latest_rows(facts: &[Fact]) -> PolarsResult<Vec<usize>> {
+    let out = facts_frame(facts)?
+        .lazy()
+        .with_columns([col(YEAR).max().over(series_key())?.alias(LATEST_YEAR)])
+        .filter(col(YEAR).eq(col(LATEST_YEAR)))
+        .sort([ROW], SortMultipleOptions::default())
+        .select([col(ROW)])
+        .collect()?;
+    Ok(usize_column(&out, ROW)?.into_iter().flatten().collect())
+}
+
+/// Where one value stands in its comparison group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupStanding {
+    /// Competition rank, 1 = highest; ties share the best rank ("1224").
+    pub rank: usize,
+    /// Values in the group.
+    pub n: usize,
+    /// Values in the group strictly below this one.
+    pub n_below: usize,
+    /// Values in the group equal to this one, itself included.
+    pub n_equal: usize,
+    /// Median of the group.
+    pub median: f64,
+    /// Mean of the group.
+    pub mean: f64,
+    /// Sample standard deviation (n − 1) of the group; `None` for a group of one.
+    pub sd: Option<f64>,
+}
+
+/// For each fact, in input order, its standing among the facts that share the columns `by`
+/// (e.g. `[METRIC, SCOPE, YEAR]`: one group per indicator, scope and year). Callers pass at most
+/// one fact per county and group.
+pub fn group_standings(facts: &[Fact], by: &[&str]) -> PolarsResult<Vec<GroupStanding>> {
+    let by: Vec<Expr> = by.iter().map(|c| col(*c)).collect();
+    let rank = |method: RankMethod, descending: bool| {
+        col(VALUE)
+            .rank(RankOptions { method, descending }, None)
+            .cast(DataType::Int64)
+            .over(&by)
+    };
+    let out = facts_frame(facts)?
+        .lazy()
+        .with_columns([
+            rank(RankMethod::Min, true)?.alias(RANK),
+            col(VALUE).len().cast(DataType::Int64).over(&by)?.alias(N),
+            (rank(RankMethod::Min, false)? - lit(1i64)).alias(N_BELOW),
+            (rank(RankMethod::Max, false)? - rank(RankMethod::Min, false)? + lit(1i64))
+                .alias(N_EQUAL),
+            col(VALUE).median().over(&by)?.alias(MEDIAN),
+            col(VALUE).mean().over(&by)?.alias(MEAN),
+            col(VALUE).std(1).over(&by)?.alias(SD),
+        ])
+        .sort([ROW], SortMultipleOptions::default())
+        .collect()?;
+    let rank = usize_column(&out, RANK)?;
+    let n = usize_column(&out, N)?;
+    let n_below = usize_column(&out, N_BELOW)?;
+    let n_equal = usize_column(&out, N_EQUAL)?;
+    let median = f64_column(&out, MEDIAN)?;
+    let mean = f64_column(&out, MEAN)?;
+    let sd = f64_column(&out, SD)?;
+    let missing = |what: &str| polars_err!(ComputeError: "group standing: no {} for a row", what);
+    (0..out.height())
+        .map(|i| {
+            Ok(GroupStanding {
+                rank: rank[i].ok_or_else(|| missing(RANK))?,
+                n: n[i].ok_or_else(|| missing(N))?,
+                n_below: n_below[i].ok_or_else(|| missing(N_BELOW))?,
+                n_equal: n_equal[i].ok_or_else(|| missing(N_EQUAL))?,
+                median: median[i].ok_or_else(|| missing(MEDIAN))?,
+                mean: mean[i].ok_or_else(|| missing(MEAN))?,
+                sd: sd[i].filter(|s| s.is_finite()),
+            })
+        })
+        .collect()
+}
+
+/// Reads an integer column as non-negative positions (null stays `None`).
+fn usize_column(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<usize>>> {
+    let col = df.column(name)?.cast(&DataType::Int64)?;
+    Ok(col
+        .i64()?
+        .iter()
+        .map(|v| v.and_then(|v| usize::try_from(v).ok()))
+        .collect())
+}
+
+/// Reads a float column (null stays `None`).
+fn f64_column(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<f64>>> {
+    let col = df.column(name)?.cast(&DataType::Float64)?;
+    Ok(col.f64()?.iter().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::{Qualifier, Scope};
+
+    fn fact(doc: &str, code: &str, metric: &str, year: i32, value: f64) -> Fact {
+        Fact {
+            doc: doc.into(),
+            region_code: code.into(),
+            province: String::new(),
+            prefecture: String::new(),
+            county: String::new(),
+            report_year: Some(year),
+            metric: metric.into(),
+            year,
+            scope: Scope::Annual,
+            value,
+            unit: "件".into(),
+            qualifier: Qualifier::Exact,
+            evidence: format!("{value}件"),
+            offset: 0,
+        }
+    }
+
+    #[test]
+    fn repeats_collapse_to_the_first() {
+        let facts = [
+            fact("a", "1", "m", 2022, 5.0),
+            fact("b", "1", "m", 2022, 5.0),
+            fact("b", "1", "m", 2022, 6.0),
+            fact("b", "2", "m", 2022, 5.0),
+        ];
+        assert_eq!(distinct_rows(&facts).expect("frame"), vec![0, 2, 3]);
+        assert_eq!(
+            distinct_value_counts(&facts).expect("frame"),
+            vec![2, 2, 2, 1]
+        );
+    }
+
+    #[test]
+    fn unresolved_reports_are_not_one_county() {
+        let facts = [fact("a", "", "m", 2022, 5.0), fact("b", "", "m", 2022, 6.0)];
+        assert_eq!(distinct_value_counts(&facts).expect("frame"), vec![1, 1]);
+    }
+
+    #[test]
+    fn previous_row_skips_missing_years_and_other_series() {
+        let facts = [
+            fact("c", "1", "m", 2023, 3.0),
+            fact("a", "1", "m", 2020, 1.0),
+            fact("x", "2", "m", 2021, 9.0),
+            fact("b", "1", "m", 2021, 2.0),
+            fact("y", "1", "other", 2022, 9.0),
+        ];
+        assert_eq!(
+            previous_rows(&facts).expect("frame"),
+            vec![Some(3), None, None, Some(1), None]
+        );
+        assert_eq!(latest_rows(&facts).expect("frame"), vec![0, 2, 4]);
+    }
+
+    #[test]
+    fn standings_rank_ties_and_spread() {
+        let facts = [
+            fact("a", "1", "m", 2022, 10.0),
+            fact("b", "2", "m", 2022, 30.0),
+            fact("c", "3", "m", 2022, 10.0),
+            fact("d", "4", "m", 2022, 50.0),
+            fact("e", "5", "m", 2023, 7.0),
+        ];
+        let s = group_standings(&facts, &[METRIC, SCOPE, YEAR]).expect("frame");
+        // Values 10, 30, 10, 50: ranks (1 = highest) 3, 2, 3, 1; median (10+30)/2 = 20;
+        // mean 25; sd = sqrt(((15²)+(5²)+(15²)+(25²))/3) = sqrt(1100/3) = 19.1485.
+        assert_eq!(
+            s.iter().map(|g| g.rank).collect::<Vec<_>>(),
+            vec![3, 2, 3, 1, 1]
+        );
+        assert_eq!(s[0].n, 4);
+        assert_eq!((s[0].n_below, s[0].n_equal), (0, 2));
+        assert_eq!((s[1].n_below, s[1].n_equal), (2, 1));
+        assert_eq!(s[0].median, 20.0);
+        assert_eq!(s[0].mean, 25.0);
+        assert!((s[0].sd.expect("n > 1") - 19.1485).abs() < 1e-4);
+        assert_eq!((s[4].n, s[4].sd), (1, None));
+    }
 }

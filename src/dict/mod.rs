@@ -6,4 +6,4 @@ pub mod load;
 pub mod model;
 
 pub use load::{load_dict, parse_dict, DictError, BUNDLED_INDICATORS};
-pub use model::{Indicator, IndicatorDict, Kind};
+pub use model::{Indicator, IndicatorDict, Kind, StatedValue};

@@ -33,16 +33,36 @@ pub struct Indicator {
     /// Units accepted after the number in text. *Default:* `[unit]`.
     #[serde(default)]
     pub units: Vec<String>,
-    /// Phrases that announce the indicator in the clause before the number.
+    /// Phrases that announce the indicator in the number's clause. `#` marks where the number
+    /// stands and `…` a gap of any words: `受理` (before the number, the default),
+    /// `#…不予受理` (after it), `报备#…规范性文件` (around it). *Default:* none (never matched).
     #[serde(default)]
     pub phrases: Vec<String>,
-    /// Words of which at least one must appear in the sentence (the context that selects it).
-    /// *Default:* none required.
+    /// Words of which at least one must appear in the sentence up to the end of the number's
+    /// clause (the context that selects it, e.g. 复议). *Default:* none required.
     #[serde(default)]
     pub context: Vec<String>,
-    /// Words that, in the same clause, mean the number is something else.
+    /// Words that, in the same clause, mean the number is something else (a subset, another
+    /// measure). *Default:* none.
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// Words that, anywhere in the sentence up to the number's clause, mean the number is a
+    /// subset (专项 clean-ups, one centre's share). *Default:* none.
+    #[serde(default)]
+    pub exclude_sentence: Vec<String>,
+    /// Words that state a value without a number (全部出庭应诉 → 100). *Default:* none.
+    #[serde(default)]
+    pub stated: Vec<StatedValue>,
+}
+
+/// A phrase that states an indicator's value in words.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatedValue {
+    /// The words, e.g. `全部出庭应诉`.
+    pub phrase: String,
+    /// The value they state, in the indicator's unit (100 for a rate of 100%).
+    pub value: f64,
 }
 
 /// The whole dictionary, in file order.

@@ -1,0 +1,165 @@
+//! Consistency checks on single values and on conflicts between documents. Checks that need
+//! two values (a rate and its parts, a part and its whole, a year and the year before) live
+//! beside the computation that pairs them (`derived`, `trends`); their thresholds are here.
+
+use std::collections::BTreeMap;
+
+use super::is_rate;
+use super::model::{Check, Conflict, ConflictSource, Severity};
+use crate::dataset::county_key;
+use crate::dict::IndicatorDict;
+use crate::extract::{format_value, Fact};
+
+/// A count that changes by more than this factor per year (more than doubles, or falls below
+/// half) is flagged as a `yoy_jump`. County caseloads rarely double or halve within a year;
+/// when they seem to, the usual causes are a changed counting basis (a cumulative total read as
+/// a year's flow, a subset read as the total) or a misread figure, so the reader is sent to the
+/// evidence. For longer gaps the factor applies to the compound per-year change.
+pub const YOY_JUMP_FACTOR: f64 = 2.0;
+
+/// Counts are only flagged when one of the two values is at least this large: small counts
+/// move by large factors by chance (3 → 7 corrected cases is not a finding).
+pub const YOY_JUMP_MIN_COUNT: f64 = 20.0;
+
+/// A rate that moves by more than this many percentage points per year is flagged as a
+/// `yoy_jump` (rates reported by counties sit mostly near 90–100% and move by a few points).
+pub const YOY_JUMP_RATE_POINTS: f64 = 20.0;
+
+/// Groups contested facts (several values for one county, indicator, year and scope) into
+/// conflicts, sources in document order.
+pub(super) fn conflicts(contested: &[&Fact]) -> Vec<Conflict> {
+    let mut groups: BTreeMap<(String, &str, i32, crate::extract::Scope), Vec<&Fact>> =
+        BTreeMap::new();
+    for f in contested {
+        groups
+            .entry((county_key(f), f.metric.as_str(), f.year, f.scope))
+            .or_default()
+            .push(f);
+    }
+    let mut out: Vec<Conflict> = groups
+        .into_values()
+        .filter_map(|mut fs| {
+            fs.sort_by(|a, b| (&a.doc, a.offset).cmp(&(&b.doc, b.offset)));
+            let first = *fs.first()?;
+            Some(Conflict {
+                region_code: first.region_code.clone(),
+                county: first.county.clone(),
+                metric: first.metric.clone(),
+                year: first.year,
+                scope: first.scope,
+                sources: fs
+                    .iter()
+                    .map(|f| ConflictSource {
+                        value: f.value,
+                        doc: f.doc.clone(),
+                        evidence: f.evidence.clone(),
+                    })
+                    .collect(),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        (&a.region_code, &a.county, &a.metric, a.year, a.scope).cmp(&(
+            &b.region_code,
+            &b.county,
+            &b.metric,
+            b.year,
+            b.scope,
+        ))
+    });
+    out
+}
+
+/// One `conflict` check per conflict, saying that nothing is computed from its values.
+pub(super) fn conflict_checks(conflicts: &[Conflict]) -> Vec<Check> {
+    conflicts
+        .iter()
+        .map(|c| {
+            let stated: Vec<String> = c
+                .sources
+                .iter()
+                .map(|s| format!("{} ({})", format_value(s.value), s.doc))
+                .collect();
+            let mut docs: Vec<&str> = c.sources.iter().map(|s| s.doc.as_str()).collect();
+            docs.dedup();
+            Check {
+                kind: "conflict".into(),
+                severity: Severity::Warning,
+                region_code: c.region_code.clone(),
+                county: c.county.clone(),
+                doc: docs.join("; "),
+                metric: c.metric.clone(),
+                year: c.year,
+                message: format!(
+                    "{} {} {} ({}): the reports state different values: {}; all are kept, none \
+                     is chosen, and no year-over-year change, derived rate or comparison is \
+                     computed from this value",
+                    c.county,
+                    c.metric,
+                    c.year,
+                    c.scope,
+                    stated.join(" vs ")
+                ),
+                evidence: c
+                    .sources
+                    .iter()
+                    .map(|s| s.evidence.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" | "),
+            }
+        })
+        .collect()
+}
+
+/// Checks on single values: rates above 100%, negative values (both impossible for the
+/// indicators fazhi knows) and values that are not finite numbers.
+pub(super) fn value_checks(facts: &[Fact], dict: &IndicatorDict) -> Vec<Check> {
+    let mut out = Vec::new();
+    for f in facts {
+        if !f.value.is_finite() {
+            out.push(fact_check(
+                f,
+                "not_a_number",
+                Severity::Error,
+                format!(
+                    "{} {} is not a finite number: {}",
+                    f.metric, f.year, f.value
+                ),
+            ));
+            continue;
+        }
+        let value = format_value(f.value);
+        if is_rate(&f.metric, &f.unit, dict) && f.value > 100.0 {
+            out.push(fact_check(
+                f,
+                "rate_above_100",
+                Severity::Error,
+                format!("{} {} is a rate above 100%: {value}%", f.metric, f.year),
+            ));
+        }
+        if f.value < 0.0 {
+            out.push(fact_check(
+                f,
+                "negative_value",
+                Severity::Error,
+                format!("{} {} is negative: {value}{}", f.metric, f.year, f.unit),
+            ));
+        }
+    }
+    out
+}
+
+/// A check about one fact, with its provenance.
+pub(super) fn fact_check(f: &Fact, kind: &str, severity: Severity, message: String) -> Check {
+    Check {
+        kind: kind.into(),
+        severity,
+        region_code: f.region_code.clone(),
+        county: f.county.clone(),
+        doc: f.doc.clone(),
+        metric: f.metric.clone(),
+        year: f.year,
+        message,
+        evidence: f.evidence.clone(),
+    }
+}

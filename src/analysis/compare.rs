@@ -1,0 +1,164 @@
+//! Cross-county comparisons (per indicator, scope and year, and each county's latest year)
+//! and least-squares trends over three or more years.
+
+use std::collections::BTreeMap;
+
+use polars::prelude::PolarsError;
+
+use super::approximate;
+use super::derived::reference;
+use super::model::{ComparisonRow, SlopeRow};
+use super::reference::Reference;
+use super::stats::{ols_slope, percentile_rank, z_score};
+use crate::dataset::columns::{METRIC, SCOPE, YEAR};
+use crate::dataset::{county_key, group_standings, latest_rows, GroupStanding};
+use crate::extract::{Fact, Scope};
+
+/// Fewer counties than this get no z-score (the spread of two values says nothing).
+const MIN_COUNTIES_FOR_Z: usize = 3;
+
+/// Both comparisons, sorted: per-year groups first, then latest-year groups. Only groups of
+/// two or more counties are compared.
+pub(super) fn comparisons(
+    facts: &[Fact],
+    references: &[Reference],
+) -> Result<Vec<ComparisonRow>, PolarsError> {
+    let mut rows = Vec::new();
+    let per_year = group_standings(facts, &[METRIC, SCOPE, YEAR])?;
+    for (f, g) in facts.iter().zip(&per_year) {
+        if let Some(row) = row("year", f, g, references, String::new()) {
+            rows.push(row);
+        }
+    }
+
+    let latest: Vec<Fact> = latest_rows(facts)?
+        .into_iter()
+        .filter_map(|i| facts.get(i).cloned())
+        .collect();
+    let mut years: BTreeMap<(&str, Scope), (i32, i32)> = BTreeMap::new();
+    for f in &latest {
+        let span = years
+            .entry((f.metric.as_str(), f.scope))
+            .or_insert((f.year, f.year));
+        span.0 = span.0.min(f.year);
+        span.1 = span.1.max(f.year);
+    }
+    let standings = group_standings(&latest, &[METRIC, SCOPE])?;
+    for (f, g) in latest.iter().zip(&standings) {
+        let (first, last) = years
+            .get(&(f.metric.as_str(), f.scope))
+            .copied()
+            .unwrap_or((f.year, f.year));
+        let note = if first == last {
+            format!("latest year per county: all {last}")
+        } else {
+            format!(
+                "latest year per county; years differ: {first}–{last}, so values from different \
+                 years are compared"
+            )
+        };
+        if let Some(row) = row("latest", f, g, references, note) {
+            rows.push(row);
+        }
+    }
+    rows.sort_by(|a, b| comparison_order(a).cmp(&comparison_order(b)));
+    Ok(rows)
+}
+
+/// Per-year groups first (by indicator, scope, year), then latest-year groups; within a group
+/// by rank, then county.
+fn comparison_order(r: &ComparisonRow) -> (bool, &str, Scope, i32, usize, &str, &str) {
+    let latest = r.basis != "year";
+    let group_year = if latest { 0 } else { r.year };
+    (
+        latest,
+        &r.metric,
+        r.scope,
+        group_year,
+        r.rank,
+        &r.region_code,
+        &r.county,
+    )
+}
+
+/// One county's comparison row, or `None` when it has no one to be compared with.
+fn row(
+    basis: &str,
+    f: &Fact,
+    g: &GroupStanding,
+    references: &[Reference],
+    mut note: String,
+) -> Option<ComparisonRow> {
+    if g.n < 2 {
+        return None;
+    }
+    if let Some(a) = approximate(f) {
+        if !note.is_empty() {
+            note.push_str("; ");
+        }
+        note.push_str(&format!("value is {a}"));
+    }
+    Some(ComparisonRow {
+        basis: basis.into(),
+        metric: f.metric.clone(),
+        scope: f.scope,
+        year: f.year,
+        region_code: f.region_code.clone(),
+        county: f.county.clone(),
+        value: f.value,
+        unit: f.unit.clone(),
+        reference: reference(references, &f.metric, f.year, f.scope),
+        rank: g.rank,
+        n: g.n,
+        median: g.median,
+        percentile: percentile_rank(g.n_below, g.n_equal, g.n)?,
+        z_score: if g.n >= MIN_COUNTIES_FOR_Z {
+            z_score(f.value, g.mean, g.sd)
+        } else {
+            None
+        },
+        note,
+    })
+}
+
+/// Least-squares slope per county, indicator and scope over three or more years.
+pub(super) fn slopes(facts: &[Fact]) -> Vec<SlopeRow> {
+    let mut series: BTreeMap<(String, &str, Scope), Vec<&Fact>> = BTreeMap::new();
+    for f in facts {
+        series
+            .entry((county_key(f), f.metric.as_str(), f.scope))
+            .or_default()
+            .push(f);
+    }
+    let mut rows: Vec<SlopeRow> = series
+        .into_values()
+        .filter_map(|mut fs| {
+            fs.sort_by_key(|f| f.year);
+            let xs: Vec<f64> = fs.iter().map(|f| f64::from(f.year)).collect();
+            let ys: Vec<f64> = fs.iter().map(|f| f.value).collect();
+            let fit = ols_slope(&xs, &ys)?;
+            let (first, last) = (fs.first()?, fs.last()?);
+            Some(SlopeRow {
+                region_code: first.region_code.clone(),
+                county: first.county.clone(),
+                metric: first.metric.clone(),
+                scope: first.scope,
+                n_years: fs.len(),
+                first_year: first.year,
+                last_year: last.year,
+                slope: fit.slope,
+                ci_low: fit.ci_low,
+                ci_high: fit.ci_high,
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        (&a.region_code, &a.county, &a.metric, a.scope).cmp(&(
+            &b.region_code,
+            &b.county,
+            &b.metric,
+            b.scope,
+        ))
+    });
+    rows
+}

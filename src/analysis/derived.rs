@@ -1,0 +1,362 @@
+//! Rates computed from their parts, each with numerator, denominator and a 95% Wilson interval,
+//! and the checks that pair a value with its parts: a reported rate against the rate its parts
+//! give, a part against its whole. Parts are only combined within one county, year and scope.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::approximate;
+use super::checks::fact_check;
+use super::model::{Check, DerivedRow, Severity};
+use super::reference::Reference;
+use super::stats::{pct_change, rate_agreement, ratio_interval, wilson_interval, Agreement};
+use crate::dataset::county_key;
+use crate::extract::{format_value, Fact, Qualifier, Scope};
+
+/// A rate defined as numerator ÷ denominator.
+struct RateDef {
+    /// Id of the derived rate.
+    metric: &'static str,
+    /// Id of the rate reports state themselves, if any (checked against the parts).
+    reported: Option<&'static str>,
+    /// Numerator indicator.
+    numerator: &'static str,
+    /// Denominator indicators, preferred first; a later one is a fallback, said in the note.
+    denominators: &'static [&'static str],
+}
+
+/// The derived rates. 纠错率 is corrected ÷ concluded (审结); reports that give no concluded
+/// count fall back to accepted (受理), which the row's note says.
+const RATES: [RateDef; 3] = [
+    RateDef {
+        metric: "reconsideration.correction_rate.derived",
+        reported: Some("reconsideration.correction_rate"),
+        numerator: "reconsideration.corrected",
+        denominators: &["reconsideration.concluded", "reconsideration.accepted"],
+    },
+    RateDef {
+        metric: "reconsideration.acceptance_rate.derived",
+        reported: None,
+        numerator: "reconsideration.accepted",
+        denominators: &["reconsideration.received"],
+    },
+    RateDef {
+        metric: "mediation.success_rate.derived",
+        reported: Some("mediation.success_rate"),
+        numerator: "mediation.successful",
+        denominators: &["mediation.disputes"],
+    },
+];
+
+/// Parts that can never exceed their whole within one county, year and scope.
+const PART_WHOLE: [(&str, &str); 5] = [
+    ("reconsideration.accepted", "reconsideration.received"),
+    ("reconsideration.rejected", "reconsideration.received"),
+    ("reconsideration.corrected", "reconsideration.concluded"),
+    ("mediation.successful", "mediation.disputes"),
+    ("enforcement.exam_passed", "enforcement.exam_candidates"),
+];
+
+/// Stock indicators whose growth between two reported years is a derived indicator.
+const GROWTH: [&str; 1] = ["enforcement.certified_staff"];
+
+/// Where a value lives: county key, year, scope, indicator.
+type Slot<'a> = (String, i32, Scope, &'a str);
+
+/// The unambiguous facts by county, year, scope and indicator, and the contested slots.
+pub(super) struct Parts<'a> {
+    clear: BTreeMap<Slot<'a>, &'a Fact>,
+    contested: BTreeSet<Slot<'a>>,
+}
+
+impl<'a> Parts<'a> {
+    /// Indexes the unambiguous facts and remembers which slots are contested.
+    pub(super) fn new(clear: &'a [Fact], contested: &[&'a Fact]) -> Self {
+        let slot = |f: &'a Fact| (county_key(f), f.year, f.scope, f.metric.as_str());
+        Parts {
+            clear: clear.iter().map(|f| (slot(f), f)).collect(),
+            contested: contested.iter().map(|f| slot(f)).collect(),
+        }
+    }
+
+    /// The value of `metric` in the same county, year and scope as `f`.
+    fn sibling(&self, f: &Fact, metric: &'a str) -> Lookup<'a> {
+        let key = (county_key(f), f.year, f.scope, metric);
+        if let Some(found) = self.clear.get(&key) {
+            Lookup::Found(found)
+        } else if self.contested.contains(&key) {
+            Lookup::Contested
+        } else {
+            Lookup::Missing
+        }
+    }
+
+    /// Facts of one indicator, in county, year, scope order.
+    fn of(&self, metric: &'a str) -> impl Iterator<Item = &'a Fact> + '_ {
+        self.clear
+            .iter()
+            .filter(move |(k, _)| k.3 == metric)
+            .map(|(_, f)| *f)
+    }
+}
+
+/// What a lookup of a sibling value found.
+enum Lookup<'a> {
+    Found(&'a Fact),
+    Contested,
+    Missing,
+}
+
+/// The derived rates, plus `rate_vs_parts` and `part_exceeds_whole` checks.
+pub(super) fn rates(parts: &Parts<'_>, references: &[Reference]) -> (Vec<DerivedRow>, Vec<Check>) {
+    let mut rows = Vec::new();
+    let mut checks = Vec::new();
+    for def in &RATES {
+        for num in parts.of(def.numerator) {
+            let Some((den, fallback)) = denominator(parts, num, def) else {
+                continue;
+            };
+            if den.value <= 0.0 || num.value < 0.0 || num.value > den.value {
+                continue; // part_exceeds_whole / negative_value say why
+            }
+            let Some((lo, hi)) = wilson_interval(num.value, den.value) else {
+                continue;
+            };
+            let value = num.value / den.value * 100.0;
+            let mut notes = vec![format!(
+                "{} ÷ {} = {} ÷ {}",
+                short(def.numerator),
+                short(&den.metric),
+                format_value(num.value),
+                format_value(den.value)
+            )];
+            if let Some(preferred) = fallback {
+                notes.push(format!(
+                    "denominator: {}, not {} (no {} count reported for {})",
+                    short(&den.metric),
+                    short(preferred),
+                    short(preferred),
+                    num.year
+                ));
+            }
+            notes.extend(part_notes(num, den));
+            let base = def.metric.trim_end_matches(".derived");
+            if let Some(rep_id) = def.reported {
+                if let Lookup::Found(rep) = parts.sibling(num, rep_id) {
+                    checks.push(rate_check(rep, num, den, value));
+                }
+            }
+            rows.push(DerivedRow {
+                region_code: num.region_code.clone(),
+                county: num.county.clone(),
+                metric: def.metric.into(),
+                year: num.year,
+                numerator_metric: num.metric.clone(),
+                numerator: num.value,
+                denominator_metric: den.metric.clone(),
+                denominator: den.value,
+                value,
+                ci_low: lo * 100.0,
+                ci_high: hi * 100.0,
+                reference: reference(references, base, num.year, num.scope),
+                note: notes.join("; "),
+                evidence: format!("{} / {}", num.evidence, den.evidence),
+            });
+        }
+    }
+    for (part_id, whole_id) in PART_WHOLE {
+        for part in parts.of(part_id) {
+            if let Lookup::Found(whole) = parts.sibling(part, whole_id) {
+                if part.value > whole.value {
+                    checks.push(exceeds(part, whole));
+                }
+            }
+        }
+    }
+    (rows, checks)
+}
+
+/// The denominator to use for `num`, and the preferred one it falls back from, if any.
+/// A contested preferred denominator stops the fallback: the rate is then not computed.
+fn denominator<'a>(
+    parts: &Parts<'a>,
+    num: &Fact,
+    def: &RateDef,
+) -> Option<(&'a Fact, Option<&'static str>)> {
+    for (i, id) in def.denominators.iter().enumerate() {
+        match parts.sibling(num, id) {
+            Lookup::Found(den) => return Some((den, (i > 0).then(|| def.denominators[0]))),
+            Lookup::Contested => return None,
+            Lookup::Missing => {}
+        }
+    }
+    None
+}
+
+/// Notes on approximate parts and parts read from different reports.
+fn part_notes(num: &Fact, den: &Fact) -> Vec<String> {
+    let mut notes = Vec::new();
+    for (which, f) in [("numerator", num), ("denominator", den)] {
+        if let Some(a) = approximate(f) {
+            notes.push(format!("{which} is {a}: the rate is approximate"));
+        }
+    }
+    if num.doc != den.doc {
+        notes.push(format!("parts from {} and {}", num.doc, den.doc));
+    }
+    notes
+}
+
+/// `rate_vs_parts`: a reported rate against the rate computed from its parts, saying whether
+/// they agree by rounding, by truncation, or not at all.
+fn rate_check(reported: &Fact, num: &Fact, den: &Fact, computed: f64) -> Check {
+    let agreement = rate_agreement(reported.value, computed);
+    let approx = num.qualifier != Qualifier::Exact || den.qualifier != Qualifier::Exact;
+    let (severity, verdict) = match agreement {
+        Agreement::Rounding => (Severity::Info, "consistent by rounding".to_string()),
+        Agreement::Truncation => (
+            Severity::Info,
+            "consistent by truncation (the report cut off the decimals instead of rounding)"
+                .to_string(),
+        ),
+        Agreement::Inconsistent if approx => (
+            Severity::Warning,
+            "inconsistent beyond rounding or truncation, but the parts are approximate".into(),
+        ),
+        Agreement::Inconsistent => (
+            Severity::Warning,
+            "inconsistent beyond rounding or truncation".to_string(),
+        ),
+    };
+    let mut check = fact_check(
+        reported,
+        "rate_vs_parts",
+        severity,
+        format!(
+            "{} {}: reported {}% vs {} ÷ {} = {} ÷ {} = {:.4}%: {verdict}",
+            reported.metric,
+            reported.year,
+            format_value(reported.value),
+            short(&num.metric),
+            short(&den.metric),
+            format_value(num.value),
+            format_value(den.value),
+            computed
+        ),
+    );
+    check.evidence = format!(
+        "{} | {} | {}",
+        reported.evidence, num.evidence, den.evidence
+    );
+    check
+}
+
+/// `part_exceeds_whole`: an error, or a warning when the whole is only a lower bound (余).
+fn exceeds(part: &Fact, whole: &Fact) -> Check {
+    let lower_bound = whole.qualifier == Qualifier::MoreThan;
+    let mut check = fact_check(
+        part,
+        "part_exceeds_whole",
+        if lower_bound {
+            Severity::Warning
+        } else {
+            Severity::Error
+        },
+        format!(
+            "{} {}: {} {} is larger than its whole, {} {}{}",
+            part.metric,
+            part.year,
+            short(&part.metric),
+            format_value(part.value),
+            short(&whole.metric),
+            format_value(whole.value),
+            if lower_bound {
+                " (the whole is stated as 'more than': a lower bound)"
+            } else {
+                ""
+            }
+        ),
+    );
+    check.evidence = format!("{} | {}", part.evidence, whole.evidence);
+    if part.doc != whole.doc {
+        check.doc = format!("{}; {}", part.doc, whole.doc);
+    }
+    check
+}
+
+/// Growth of stock indicators (certified enforcement staff) between consecutive reported years,
+/// with a 95% interval that treats both counts as Poisson (see `stats::ratio_interval`).
+pub(super) fn growth(
+    facts: &[Fact],
+    prev: &[Option<usize>],
+    references: &[Reference],
+) -> Vec<DerivedRow> {
+    let mut rows = Vec::new();
+    for (f, p) in facts.iter().zip(prev) {
+        let Some(p) = p.and_then(|j| facts.get(j)) else {
+            continue;
+        };
+        if !GROWTH.contains(&f.metric.as_str()) {
+            continue;
+        }
+        let (Some(value), Some((lo, hi))) = (
+            pct_change(p.value, f.value),
+            ratio_interval(f.value, p.value),
+        ) else {
+            continue;
+        };
+        let metric = format!("{}.growth", f.metric);
+        let mut notes = vec![format!(
+            "growth from {} ({}) to {} ({}); 95% interval treats both counts as Poisson \
+             (Wilson interval for {} ÷ ({} + {}), mapped to the ratio)",
+            p.year,
+            format_value(p.value),
+            f.year,
+            format_value(f.value),
+            format_value(f.value),
+            format_value(f.value),
+            format_value(p.value)
+        )];
+        if f.year - p.year > 1 {
+            notes.push(format!(
+                "{}-year gap: growth over the whole gap, not per year",
+                f.year - p.year
+            ));
+        }
+        notes.extend(part_notes(f, p));
+        rows.push(DerivedRow {
+            region_code: f.region_code.clone(),
+            county: f.county.clone(),
+            reference: reference(references, &metric, f.year, f.scope),
+            metric,
+            year: f.year,
+            numerator_metric: f.metric.clone(),
+            numerator: f.value,
+            denominator_metric: p.metric.clone(),
+            denominator: p.value,
+            value,
+            ci_low: (lo - 1.0) * 100.0,
+            ci_high: (hi - 1.0) * 100.0,
+            note: notes.join("; "),
+            evidence: format!("{} / {}", f.evidence, p.evidence),
+        });
+    }
+    rows
+}
+
+/// The published reference value for an indicator, year and scope, if any.
+pub(super) fn reference(
+    references: &[Reference],
+    metric: &str,
+    year: i32,
+    scope: Scope,
+) -> Option<f64> {
+    references
+        .iter()
+        .find(|r| r.indicator == metric && r.year == year && r.scope == scope)
+        .map(|r| r.value)
+}
+
+/// The measure part of an indicator id (`reconsideration.corrected` → `corrected`).
+fn short(metric: &str) -> &str {
+    metric.rsplit_once('.').map_or(metric, |(_, m)| m)
+}

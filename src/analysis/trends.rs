@@ -1,0 +1,179 @@
+//! Year over year per county × indicator × scope, from unambiguous facts only. A value stated
+//! inside a later report about an earlier year counts as that earlier year's value.
+
+use super::checks::{fact_check, YOY_JUMP_FACTOR, YOY_JUMP_MIN_COUNT, YOY_JUMP_RATE_POINTS};
+use super::model::{Check, Severity, TrendRow};
+use super::stats::{annual_rate, pct_change};
+use super::{approximate, is_rate};
+use crate::dict::IndicatorDict;
+use crate::extract::{format_value, Fact};
+
+/// One trend row per fact (the first year of a series has no previous value), plus a
+/// `yoy_jump` check for every change beyond the documented thresholds. `prev[i]` is the row in
+/// `facts` of the previous value of fact `i`'s series.
+pub(super) fn trends(
+    facts: &[Fact],
+    prev: &[Option<usize>],
+    dict: &IndicatorDict,
+) -> (Vec<TrendRow>, Vec<Check>) {
+    let mut rows = Vec::with_capacity(facts.len());
+    let mut checks = Vec::new();
+    for (f, p) in facts.iter().zip(prev) {
+        let p = p.and_then(|j| facts.get(j));
+        let rate = is_rate(&f.metric, &f.unit, dict);
+        let mut notes = Vec::new();
+        if f.report_year.is_some_and(|y| y != f.year) {
+            if let Some(y) = f.report_year {
+                notes.push(format!("{} value stated in the {y} report", f.year));
+            }
+        }
+        let (mut change, mut pct, mut annual) = (None, None, None);
+        if let Some(p) = p {
+            let gap = f.year - p.year;
+            change = Some(f.value - p.value);
+            if rate {
+                notes.push("rate: the change is in percentage points".into());
+            } else {
+                pct = pct_change(p.value, f.value);
+                if gap > 1 {
+                    annual = annual_rate(p.value, f.value, gap);
+                    notes.push(format!(
+                        "{gap}-year gap ({}–{}): pct_change covers the whole gap, annual_rate is \
+                         the compound rate per year",
+                        p.year, f.year
+                    ));
+                }
+            }
+            if p.doc != f.doc {
+                notes.push(format!("previous value from {}", p.doc));
+            }
+            for (which, fact) in [("previous", p), ("this", f)] {
+                if let Some(a) = approximate(fact) {
+                    notes.push(format!("{which} value is {a}: the change is approximate"));
+                }
+            }
+            if let Some(message) = jump(p, f, rate) {
+                let mut check = fact_check(f, "yoy_jump", Severity::Warning, message);
+                check.evidence = format!("{} | {}", p.evidence, f.evidence);
+                if p.doc != f.doc {
+                    check.doc = format!("{}; {}", p.doc, f.doc);
+                }
+                checks.push(check);
+            }
+        } else if let Some(a) = approximate(f) {
+            notes.push(format!("value is {a}"));
+        }
+        rows.push(TrendRow {
+            region_code: f.region_code.clone(),
+            county: f.county.clone(),
+            metric: f.metric.clone(),
+            scope: f.scope,
+            year: f.year,
+            value: f.value,
+            unit: f.unit.clone(),
+            prev_year: p.map(|p| p.year),
+            prev_value: p.map(|p| p.value),
+            change,
+            pct_change: pct,
+            annual_rate: annual,
+            evidence: f.evidence.clone(),
+            doc: f.doc.clone(),
+            note: notes.join("; "),
+        });
+    }
+    rows.sort_by(|a, b| {
+        (&a.region_code, &a.county, &a.metric, a.scope, a.year).cmp(&(
+            &b.region_code,
+            &b.county,
+            &b.metric,
+            b.scope,
+            b.year,
+        ))
+    });
+    (rows, checks)
+}
+
+/// The message of a `yoy_jump` check when `prev → cur` moves beyond the thresholds.
+fn jump(prev: &Fact, cur: &Fact, rate: bool) -> Option<String> {
+    let gap = cur.year - prev.year;
+    if gap <= 0 {
+        return None;
+    }
+    let (from, to) = (format_value(prev.value), format_value(cur.value));
+    let span = format!("{} {} → {} {}", prev.year, from, cur.year, to);
+    if rate {
+        let per_year = (cur.value - prev.value) / f64::from(gap);
+        return (per_year.abs() > YOY_JUMP_RATE_POINTS).then(|| {
+            format!(
+                "{}: {span}: {:+.1} percentage points a year, beyond the {YOY_JUMP_RATE_POINTS} \
+                 point threshold",
+                cur.metric, per_year
+            )
+        });
+    }
+    if prev.value.max(cur.value) < YOY_JUMP_MIN_COUNT || prev.value < 0.0 || cur.value < 0.0 {
+        return None;
+    }
+    if prev.value == 0.0 || cur.value == 0.0 {
+        return Some(format!("{}: {span}: a change from or to zero", cur.metric));
+    }
+    let factor = (cur.value / prev.value).powf(1.0 / f64::from(gap));
+    (!(1.0 / YOY_JUMP_FACTOR..=YOY_JUMP_FACTOR).contains(&factor)).then(|| {
+        format!(
+            "{}: {span}: ×{:.2} a year, beyond the ×{YOY_JUMP_FACTOR} (or ÷{YOY_JUMP_FACTOR}) \
+             threshold; check the counting basis in the evidence",
+            cur.metric, factor
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::{Qualifier, Scope};
+
+    fn at(year: i32, value: f64) -> Fact {
+        Fact {
+            doc: format!("{year}.txt"),
+            region_code: "100001".into(),
+            province: String::new(),
+            prefecture: String::new(),
+            county: String::new(),
+            report_year: Some(year),
+            metric: "m".into(),
+            year,
+            scope: Scope::Annual,
+            value,
+            unit: "件".into(),
+            qualifier: Qualifier::Exact,
+            evidence: String::new(),
+            offset: 0,
+        }
+    }
+
+    #[test]
+    fn jump_thresholds() {
+        for (prev, cur, rate, flagged) in [
+            // ×2 exactly is not beyond the threshold; ×2.01 is.
+            ((2022, 100.0), (2023, 200.0), false, false),
+            ((2022, 100.0), (2023, 201.0), false, true),
+            ((2022, 100.0), (2023, 49.0), false, true),
+            // ×3 over two years is ×1.73 a year: not a jump.
+            ((2021, 100.0), (2023, 300.0), false, false),
+            // ×3 but both counts below YOY_JUMP_MIN_COUNT.
+            ((2022, 3.0), (2023, 9.0), false, false),
+            ((2022, 0.0), (2023, 40.0), false, true),
+            // Rates: 20 points is the limit; 21 points is beyond.
+            ((2022, 70.0), (2023, 90.0), true, false),
+            ((2022, 70.0), (2023, 91.0), true, true),
+            ((2021, 60.0), (2023, 90.0), true, false),
+        ] {
+            let got = jump(&at(prev.0, prev.1), &at(cur.0, cur.1), rate);
+            assert_eq!(
+                got.is_some(),
+                flagged,
+                "{prev:?} → {cur:?} rate={rate}: {got:?}"
+            );
+        }
+    }
+}

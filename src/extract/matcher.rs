@@ -1,0 +1,294 @@
+//! Attribution: which indicator a number belongs to, from its clause and sentence.
+//!
+//! Part of stage 2 (extract). The dictionary's phrases are compiled once into character tables;
+//! each number is then tested only against the short windows around it (its clause, the
+//! sentence up to that clause), so the cost grows with the number of quantities, not with
+//! indicators × text. A candidate indicator must accept the number's unit, find its context in
+//! the sentence (复议 carries across 「接收行政复议申请91件,受理73件,…」), hit none of its
+//! excludes, and match a phrase; among candidates the phrase closest to the number wins, then
+//! the longer phrase. Invariant: a number gets at most one indicator.
+
+use crate::dict::{Indicator, IndicatorDict};
+
+type Word = Vec<char>;
+
+/// A compiled phrase: parts before the number and parts after it, each a sequence of words
+/// matched in order with gaps allowed.
+#[derive(Debug, Clone)]
+struct Phrase {
+    before: Vec<Word>,
+    after: Vec<Word>,
+    weight: usize,
+}
+
+fn words(list: &[String]) -> Vec<Word> {
+    list.iter().map(|w| w.chars().collect()).collect()
+}
+
+fn parts(side: &str) -> Vec<Word> {
+    side.split('…')
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| p.trim().chars().collect())
+        .collect()
+}
+
+impl Phrase {
+    fn compile(text: &str) -> Phrase {
+        let (before, after) = match text.split_once('#') {
+            Some((b, a)) => (parts(b), parts(a)),
+            None => (parts(text), Vec::new()),
+        };
+        let weight = before.iter().chain(&after).map(Vec::len).sum();
+        Phrase {
+            before,
+            after,
+            weight,
+        }
+    }
+}
+
+/// One indicator's compiled matching tables.
+#[derive(Debug, Clone)]
+struct Compiled<'d> {
+    indicator: &'d Indicator,
+    phrases: Vec<Phrase>,
+    context: Vec<Word>,
+    exclude: Vec<Word>,
+    exclude_sentence: Vec<Word>,
+    stated: Vec<(Word, f64)>,
+}
+
+/// Position of `needle` in `hay`, first or last occurrence.
+fn find(hay: &[char], needle: &[char], last: bool) -> Option<usize> {
+    if needle.is_empty() || needle.len() > hay.len() {
+        return None;
+    }
+    let mut it = hay.windows(needle.len()).enumerate();
+    if last {
+        it.rev().find(|(_, w)| *w == needle).map(|(i, _)| i)
+    } else {
+        it.find(|(_, w)| *w == needle).map(|(i, _)| i)
+    }
+}
+
+/// Whether any word occurs in `hay`.
+pub fn contains_any(hay: &[char], list: &[Word]) -> bool {
+    list.iter().any(|w| find(hay, w, false).is_some())
+}
+
+/// Matches `parts` in order ending as late as possible in `hay`: (start, end).
+fn match_before(hay: &[char], parts: &[Word]) -> Option<(usize, usize)> {
+    let mut limit = hay.len();
+    let mut end = None;
+    let mut start = 0;
+    for part in parts.iter().rev() {
+        let at = find(&hay[..limit], part, true)?;
+        if end.is_none() {
+            end = Some(at + part.len());
+        }
+        start = at;
+        limit = at;
+    }
+    end.map(|e| (start, e))
+}
+
+/// Matches `parts` in order starting as early as possible in `hay`: (start, end).
+fn match_after(hay: &[char], parts: &[Word]) -> Option<(usize, usize)> {
+    let mut from = 0;
+    let mut start = None;
+    for part in parts {
+        let at = from + find(&hay[from..], part, false)?;
+        if start.is_none() {
+            start = Some(at);
+        }
+        from = at + part.len();
+    }
+    start.map(|s| (s, from))
+}
+
+/// The text around one number, as windows of normalised characters.
+#[derive(Debug, Clone, Copy)]
+pub struct Window<'t> {
+    /// The clause from its start to the number.
+    pub before: &'t [char],
+    /// The clause from the end of the number (unit included) to the clause's end.
+    pub after: &'t [char],
+    /// The sentence from its start to the end of the number's clause.
+    pub sentence_prefix: &'t [char],
+}
+
+/// How an indicator matched a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Match {
+    /// Index of the indicator in the dictionary.
+    pub indicator: usize,
+    /// Characters between the phrase and the number (smaller is better).
+    pub distance: usize,
+    /// Characters of the phrase (larger is more specific).
+    pub weight: usize,
+    /// Where the phrase starts in `before`, when it has a part there.
+    pub before_start: Option<usize>,
+    /// Where the phrase ends in `after`, when it has a part there.
+    pub after_end: Option<usize>,
+}
+
+/// A value stated in words, found in a sentence.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StatedMatch {
+    /// Index of the indicator in the dictionary.
+    pub indicator: usize,
+    /// The value the words state.
+    pub value: f64,
+    /// Start of the words in the searched slice.
+    pub start: usize,
+    /// End of the words in the searched slice.
+    pub end: usize,
+}
+
+/// The dictionary compiled for matching.
+#[derive(Debug, Clone)]
+pub struct Matcher<'d> {
+    compiled: Vec<Compiled<'d>>,
+}
+
+impl<'d> Matcher<'d> {
+    /// Compiles every indicator's phrases and word lists.
+    pub fn new(dict: &'d IndicatorDict) -> Matcher<'d> {
+        let compiled = dict
+            .indicators
+            .iter()
+            .map(|ind| Compiled {
+                indicator: ind,
+                phrases: ind.phrases.iter().map(|p| Phrase::compile(p)).collect(),
+                context: words(&ind.context),
+                exclude: words(&ind.exclude),
+                exclude_sentence: words(&ind.exclude_sentence),
+                stated: ind
+                    .stated
+                    .iter()
+                    .map(|s| (s.phrase.chars().collect(), s.value))
+                    .collect(),
+            })
+            .collect();
+        Matcher { compiled }
+    }
+
+    /// The indicator at `index`.
+    pub fn indicator(&self, index: usize) -> &'d Indicator {
+        self.compiled[index].indicator
+    }
+
+    fn admissible(c: &Compiled<'_>, clause: &[char], sentence_prefix: &[char]) -> bool {
+        (c.context.is_empty() || contains_any(sentence_prefix, &c.context))
+            && !contains_any(clause, &c.exclude)
+            && !contains_any(sentence_prefix, &c.exclude_sentence)
+    }
+
+    /// The best indicator for a number with `unit` in window `w`, if any.
+    pub fn best(&self, unit: &str, w: &Window<'_>) -> Option<Match> {
+        let clause: Vec<char> = w.before.iter().chain(w.after).copied().collect();
+        let mut best: Option<Match> = None;
+        for (i, c) in self.compiled.iter().enumerate() {
+            if !c.indicator.units.iter().any(|u| u == unit) {
+                continue;
+            }
+            if !Self::admissible(c, &clause, w.sentence_prefix) {
+                continue;
+            }
+            for p in &c.phrases {
+                let before = if p.before.is_empty() {
+                    Some(None)
+                } else {
+                    match_before(w.before, &p.before).map(Some)
+                };
+                let after = if p.after.is_empty() {
+                    Some(None)
+                } else {
+                    match_after(w.after, &p.after).map(Some)
+                };
+                let (Some(before), Some(after)) = (before, after) else {
+                    continue;
+                };
+                let distance =
+                    before.map_or(0, |(_, e)| w.before.len() - e) + after.map_or(0, |(s, _)| s);
+                let m = Match {
+                    indicator: i,
+                    distance,
+                    weight: p.weight,
+                    before_start: before.map(|(s, _)| s),
+                    after_end: after.map(|(_, e)| e),
+                };
+                let better = match &best {
+                    None => true,
+                    Some(b) => {
+                        (m.distance, std::cmp::Reverse(m.weight))
+                            < (b.distance, std::cmp::Reverse(b.weight))
+                    }
+                };
+                if better {
+                    best = Some(m);
+                }
+            }
+        }
+        best
+    }
+
+    /// Values stated in words in `sentence` (全部出庭应诉 → 100), with their context checked
+    /// in the sentence up to the words and excludes in the words' clause.
+    pub fn stated(
+        &self,
+        sentence: &[char],
+        clause_of: impl Fn(usize) -> (usize, usize),
+    ) -> Vec<StatedMatch> {
+        let mut out = Vec::new();
+        for (i, c) in self.compiled.iter().enumerate() {
+            for (phrase, value) in &c.stated {
+                let Some(at) = find(sentence, phrase, false) else {
+                    continue;
+                };
+                let end = at + phrase.len();
+                let (cs, ce) = clause_of(at);
+                if Self::admissible(c, &sentence[cs..ce.max(end)], &sentence[..ce.max(end)]) {
+                    out.push(StatedMatch {
+                        indicator: i,
+                        value: *value,
+                        start: at,
+                        end,
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(s: &str) -> Vec<char> {
+        s.chars().collect()
+    }
+
+    #[test]
+    fn ordered_parts_with_gaps() {
+        let hay = c("成功调解各类矛盾纠纷");
+        assert_eq!(match_before(&hay, &[c("调解"), c("纠纷")]), Some((2, 10)));
+        assert_eq!(match_before(&hay, &[c("纠纷"), c("调解")]), None);
+        let after = c("名拟执法人员参加了行政执法资格考试");
+        assert_eq!(
+            match_after(&after, &[c("参加"), c("资格考试")]),
+            Some((6, after.len()))
+        );
+    }
+
+    #[test]
+    fn phrases_compile_by_side() {
+        let p = Phrase::compile("报备#…规范性文件");
+        assert_eq!(p.before, vec![c("报备")]);
+        assert_eq!(p.after, vec![c("规范性文件")]);
+        let p = Phrase::compile("#…不予受理");
+        assert!(p.before.is_empty());
+        assert_eq!(p.weight, 4);
+    }
+}

@@ -1,0 +1,723 @@
+//! Numbers as Chinese reports write them.
+//!
+//! Part of stage 2 (extract). [`parse_number`] reads one number expression at the start of a
+//! string: Arabic digits with decimals and thousands separators, Chinese numerals (一千二百,
+//! 两千, 十五, 〇/零), the magnitudes 万/亿 (1.1万), percentages (99.5%, 百分之九十), the
+//! qualifiers 余/多/以上 (more than) and 近/约/左右 (nearly), and the measure word that follows.
+//! [`scan`] finds every such expression in normalised text and drops the ones that are not
+//! quantities at all: ordinals (第三), numbers inside quotes or book titles (“1457”, 《…2021-2025
+//! 年…》), document numbers (〔2021〕28号), ranges (2024—2028年, 1-12月), slogans glued to
+//! symbols (1+8, 4·15) or letters (“1 1 N”). Years and dates fall out by their unit (年, 月, 日):
+//! they are kept as tokens with a non-count unit so that callers can tell them apart.
+//! Invariant: a token's `start..end` covers its pre-qualifier, digits, magnitude, post-qualifiers
+//! and unit, in character indices of the scanned slice.
+
+use super::fact::Qualifier;
+
+/// Measure words that can follow a number, longest first within each shared prefix so that
+/// `人次` wins over `人` and `个月` (a duration) over `个`.
+const UNITS: &[&str] = &[
+    "个百分点",
+    "人次",
+    "件次",
+    "场次",
+    "余次",
+    "个月",
+    "万元",
+    "亿元",
+    "小时",
+    "分钟",
+    "%",
+    "件",
+    "起",
+    "宗",
+    "个",
+    "人",
+    "名",
+    "位",
+    "场",
+    "次",
+    "卷",
+    "份",
+    "家",
+    "条",
+    "项",
+    "篇",
+    "户",
+    "所",
+    "处",
+    "册",
+    "期",
+    "批",
+    "类",
+    "年",
+    "月",
+    "日",
+    "号",
+    "天",
+    "周",
+    "元",
+    "岁",
+    "版",
+    "届",
+    "时",
+];
+
+/// Units that say the number is a date, a duration, money or a version: never an indicator value.
+const NON_COUNT_UNITS: &[&str] = &[
+    "个百分点",
+    "个月",
+    "万元",
+    "亿元",
+    "小时",
+    "分钟",
+    "年",
+    "月",
+    "日",
+    "号",
+    "天",
+    "周",
+    "元",
+    "岁",
+    "版",
+    "届",
+    "时",
+];
+
+/// One number expression read by [`parse_number`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Number {
+    /// The value as stated, magnitudes applied (1.8万 → 18000; 99.5% → 99.5).
+    pub value: f64,
+    /// exact, more_than (余/多/以上/超过) or nearly (近/约/左右).
+    pub qualifier: Qualifier,
+    /// The measure word after the number (`件`, `人次`, `%`...), empty when none.
+    pub unit: String,
+    /// Characters of the input consumed, unit and qualifiers included.
+    pub len: usize,
+}
+
+impl Number {
+    /// Whether the number is a percentage.
+    pub fn is_percent(&self) -> bool {
+        self.unit == "%"
+    }
+
+    /// Whether the unit says the number counts something (not a year, date, duration or sum of
+    /// money).
+    pub fn is_count(&self) -> bool {
+        !self.unit.is_empty() && !NON_COUNT_UNITS.contains(&self.unit.as_str())
+    }
+}
+
+/// A number found in text by [`scan`], with its position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    /// Character index where the expression starts (the pre-qualifier 近/约 if any).
+    pub start: usize,
+    /// Character index where the digits start.
+    pub digits: usize,
+    /// Character index just after the expression (after unit and post-qualifier).
+    pub end: usize,
+    /// The number itself.
+    pub number: Number,
+}
+
+const PRE_NEARLY: &[&str] = &["将近", "接近", "大约", "近", "约"];
+const PRE_MORE: &[&str] = &["超过", "逾"];
+
+fn digit_of(c: char) -> Option<u32> {
+    Some(match c {
+        '零' | '〇' => 0,
+        '一' => 1,
+        '二' | '两' => 2,
+        '三' => 3,
+        '四' => 4,
+        '五' => 5,
+        '六' => 6,
+        '七' => 7,
+        '八' => 8,
+        '九' => 9,
+        _ => return None,
+    })
+}
+
+fn multiplier_of(c: char) -> Option<u64> {
+    Some(match c {
+        '十' => 10,
+        '百' => 100,
+        '千' => 1_000,
+        '万' => 10_000,
+        '亿' => 100_000_000,
+        _ => return None,
+    })
+}
+
+fn is_cn_numeral(c: char) -> bool {
+    digit_of(c).is_some() || multiplier_of(c).is_some()
+}
+
+/// Whether a Chinese numeral may start at `c` (a magnitude alone, as in 万达, is a word).
+fn starts_cn_numeral(c: char) -> bool {
+    digit_of(c).is_some() || c == '十'
+}
+
+/// Whether `word` occurs in `chars` at index `at`.
+pub(crate) fn starts_with(chars: &[char], at: usize, word: &str) -> bool {
+    chars.get(at..).is_some_and(|rest| {
+        let mut it = rest.iter();
+        word.chars().all(|w| it.next() == Some(&w))
+    })
+}
+
+/// Value of a run of Chinese numerals: positional (一千二百 → 1200, 两千 → 2000, 十五 → 15,
+/// 一百零五 → 105) or digit by digit when no multiplier appears (二〇二三 → 2023).
+pub fn chinese_value(run: &[char]) -> Option<u64> {
+    if run.is_empty() {
+        return None;
+    }
+    if run.iter().all(|c| digit_of(*c).is_some()) {
+        let mut v: u64 = 0;
+        for c in run {
+            v = v.checked_mul(10)?.checked_add(u64::from(digit_of(*c)?))?;
+        }
+        return Some(v);
+    }
+    let (mut total, mut section, mut digit): (u64, u64, u64) = (0, 0, 0);
+    for &c in run {
+        if let Some(d) = digit_of(c) {
+            digit = u64::from(d);
+        } else if let Some(m) = multiplier_of(c) {
+            if m >= 10_000 {
+                section = section.checked_add(digit)?;
+                if section == 0 {
+                    section = 1;
+                }
+                total = total.checked_add(section.checked_mul(m)?)?;
+                section = 0;
+            } else {
+                let d = if digit == 0 { 1 } else { digit };
+                section = section.checked_add(d.checked_mul(m)?)?;
+            }
+            digit = 0;
+        }
+    }
+    total.checked_add(section)?.checked_add(digit)
+}
+
+/// Writes `n` as a Chinese numeral in the positional style reports use (1200 → 一千二百,
+/// 15 → 十五, 105 → 一百零五). Used to test [`chinese_value`] by round trip.
+pub fn to_chinese(n: u64) -> String {
+    const DIGITS: [char; 10] = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+    /// One group below 10 000; `leading` drops the 一 of a leading 十 (十五, not 一十五).
+    fn below_10k(n: u64, out: &mut String, leading: bool) {
+        let parts = [(1000, '千'), (100, '百'), (10, '十'), (1, ' ')];
+        let mut zero_pending = false;
+        let mut started = false;
+        for (unit, name) in parts {
+            let d = (n / unit) % 10;
+            if d == 0 {
+                if started {
+                    zero_pending = true;
+                }
+                continue;
+            }
+            if zero_pending {
+                out.push('零');
+                zero_pending = false;
+            }
+            if !(unit == 10 && d == 1 && !started && leading) {
+                out.push(DIGITS[d as usize]);
+            }
+            if name != ' ' {
+                out.push(name);
+            }
+            started = true;
+        }
+    }
+    if n == 0 {
+        return "零".to_string();
+    }
+    let mut out = String::new();
+    let groups = [(100_000_000u64, '亿'), (10_000, '万'), (1, ' ')];
+    let mut rest = n;
+    let mut leading = true;
+    let mut zero_pending = false;
+    for (size, name) in groups {
+        let g = rest / size;
+        rest %= size;
+        if g == 0 {
+            if !leading {
+                zero_pending = true;
+            }
+            continue;
+        }
+        if zero_pending || (!leading && g < 1000) {
+            out.push('零');
+            zero_pending = false;
+        }
+        below_10k(g, &mut out, leading);
+        if name != ' ' {
+            out.push(name);
+        }
+        leading = false;
+    }
+    out
+}
+
+/// Reads Arabic digits at `at`: returns (value, chars consumed). Thousands separators count only
+/// when exactly three digits follow; a decimal point only when a digit follows.
+fn arabic_at(chars: &[char], at: usize) -> Option<(f64, usize)> {
+    let mut i = at;
+    let mut text = String::new();
+    while i < chars.len() && chars[i].is_ascii_digit() {
+        text.push(chars[i]);
+        i += 1;
+    }
+    if text.is_empty() {
+        return None;
+    }
+    while i + 3 < chars.len() + 1
+        && chars.get(i) == Some(&',')
+        && chars[i + 1..]
+            .iter()
+            .take(3)
+            .filter(|c| c.is_ascii_digit())
+            .count()
+            == 3
+        && !chars.get(i + 4).is_some_and(|c| c.is_ascii_digit())
+    {
+        text.extend(&chars[i + 1..i + 4]);
+        i += 4;
+    }
+    if chars.get(i) == Some(&'.') && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit()) {
+        text.push('.');
+        i += 1;
+        while i < chars.len() && chars[i].is_ascii_digit() {
+            text.push(chars[i]);
+            i += 1;
+        }
+    }
+    let value: f64 = text.parse().ok()?;
+    Some((value, i - at))
+}
+
+/// Reads one number expression starting exactly at `at` (pre-qualifier, 百分之, digits or
+/// Chinese numerals, magnitude, 余/多, unit, 以上/左右). Returns the number and the index of its
+/// first digit.
+fn number_at(chars: &[char], at: usize) -> Option<(Number, usize)> {
+    let mut i = at;
+    let mut qualifier = Qualifier::Exact;
+    for (words, q) in [
+        (PRE_NEARLY, Qualifier::Nearly),
+        (PRE_MORE, Qualifier::MoreThan),
+    ] {
+        if let Some(w) = words.iter().find(|w| starts_with(chars, i, w)) {
+            qualifier = q;
+            i += w.chars().count();
+            break;
+        }
+    }
+    let mut percent = false;
+    if starts_with(chars, i, "百分之") {
+        percent = true;
+        i += 3;
+    }
+    let digits = i;
+    let mut value;
+    if chars.get(i).is_some_and(|c| c.is_ascii_digit()) {
+        let (v, n) = arabic_at(chars, i)?;
+        value = v;
+        i += n;
+        // Magnitudes after Arabic digits: 1.1万, 3亿.
+        if let Some(m) = chars.get(i).and_then(|c| match c {
+            '万' => Some(1e4),
+            '亿' => Some(1e8),
+            _ => None,
+        }) {
+            // 万元/亿元 are sums of money: keep the unit whole.
+            if chars.get(i + 1) != Some(&'元') {
+                value *= m;
+                i += 1;
+            }
+        }
+    } else if chars.get(i).is_some_and(|c| starts_cn_numeral(*c)) {
+        let mut j = i;
+        while j < chars.len() && is_cn_numeral(chars[j]) {
+            j += 1;
+        }
+        value = chinese_value(&chars[i..j])? as f64;
+        i = j;
+    } else {
+        return None;
+    }
+    if matches!(chars.get(i), Some('余') | Some('多')) && !starts_with(chars, i, "余次") {
+        qualifier = Qualifier::MoreThan;
+        i += 1;
+    }
+    let mut unit = String::new();
+    if percent {
+        unit.push('%');
+    } else if let Some(u) = UNITS.iter().find(|u| starts_with(chars, i, u)) {
+        unit = (*u).to_string();
+        i += u.chars().count();
+        if unit == "余次" {
+            unit = "次".to_string();
+            qualifier = Qualifier::MoreThan;
+        }
+    }
+    if starts_with(chars, i, "以上") {
+        qualifier = Qualifier::MoreThan;
+        i += 2;
+    } else if starts_with(chars, i, "左右") {
+        qualifier = Qualifier::Nearly;
+        i += 2;
+    }
+    Some((
+        Number {
+            value,
+            qualifier,
+            unit,
+            len: i - at,
+        },
+        digits,
+    ))
+}
+
+/// Parses the number expression at the start of `text` (see the module docs for the forms).
+/// Returns `None` when `text` does not start with one. Never panics, whatever the input.
+pub fn parse_number(text: &str) -> Option<Number> {
+    let chars: Vec<char> = text.chars().take(64).collect();
+    number_at(&chars, 0)
+        .map(|(n, _)| n)
+        .filter(|n| n.value.is_finite())
+}
+
+/// Whether index `i` lies inside a short pair of `open`/`close` within `chars` (quotes, book
+/// titles, document-number brackets). Scraping drops quote marks, so an unclosed or long span
+/// is not trusted as a quotation.
+fn inside_pair(chars: &[char], i: usize, open: char, close: char, max_span: usize) -> bool {
+    let stop = |c: char| matches!(c, '。' | '\n' | ';' | '!' | '?');
+    let mut j = i;
+    let mut opened = None;
+    while j > 0 && i - j < max_span {
+        j -= 1;
+        let c = chars[j];
+        if c == close || stop(c) {
+            return false;
+        }
+        if c == open {
+            opened = Some(j);
+            break;
+        }
+    }
+    let Some(o) = opened else { return false };
+    let mut k = i;
+    while k < chars.len() && k - o < max_span {
+        let c = chars[k];
+        if c == open || stop(c) {
+            return false;
+        }
+        if c == close {
+            return true;
+        }
+        k += 1;
+    }
+    false
+}
+
+fn is_range_dash(c: char) -> bool {
+    matches!(c, '-' | '—' | '–' | '~' | '～' | '至')
+}
+
+/// Why a number found in text is not a quantity.
+fn is_not_a_quantity(chars: &[char], start: usize, digits: usize, end_digits: usize) -> bool {
+    let before = if start > 0 {
+        chars.get(start - 1)
+    } else {
+        None
+    };
+    let after = chars.get(end_digits);
+    // Ordinals: 第三, 第43期.
+    if before == Some(&'第') {
+        return true;
+    }
+    // Slogans and names glued to symbols: 1+8, 1+1>2, 4·15, 12·4.
+    let glue = |c: &char| matches!(c, '+' | '·' | '>' | '<' | '×' | '*' | '/' | '=');
+    if before.is_some_and(glue) || after.is_some_and(glue) {
+        return true;
+    }
+    // Letters beside digits (codes, “1 1 N”), possibly across one space.
+    let near = |c: Option<&char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    if before.is_some_and(|c| c.is_ascii_alphabetic())
+        || after.is_some_and(|c| c.is_ascii_alphabetic())
+    {
+        return true;
+    }
+    if before == Some(&' ') && start >= 2 && near(chars.get(start - 2)) {
+        return true;
+    }
+    if after == Some(&' ') && near(chars.get(end_digits + 1)) {
+        return true;
+    }
+    // Ranges: 2024—2028年, 1-12月, 2021-2025.
+    if after.is_some_and(|c| is_range_dash(*c))
+        && chars
+            .get(end_digits + 1)
+            .is_some_and(|c| c.is_ascii_digit() || starts_cn_numeral(*c))
+    {
+        return true;
+    }
+    if before.is_some_and(|c| is_range_dash(*c))
+        && start >= 2
+        && chars
+            .get(start - 2)
+            .is_some_and(|c| c.is_ascii_digit() || is_cn_numeral(*c))
+    {
+        return true;
+    }
+    // Quotations, book titles and document numbers.
+    inside_pair(chars, digits, '“', '”', 24)
+        || inside_pair(chars, digits, '"', '"', 24)
+        || inside_pair(chars, digits, '《', '》', 80)
+        || inside_pair(chars, digits, '〔', '〕', 8)
+        || inside_pair(chars, digits, '[', ']', 8)
+        || inside_pair(chars, digits, '【', '】', 8)
+}
+
+/// Finds every number expression in `chars` that can be a quantity (see the module docs for
+/// what is dropped). Tokens are in text order and do not overlap.
+pub fn scan(chars: &[char]) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let prev = if i > 0 { Some(chars[i - 1]) } else { None };
+        let arabic_start = c.is_ascii_digit() && !prev.is_some_and(|p| p.is_ascii_digit());
+        let cn_start = starts_cn_numeral(c) && !prev.is_some_and(is_cn_numeral);
+        let pct_start = starts_with(chars, i, "百分之");
+        if !(arabic_start || cn_start || pct_start) {
+            i += 1;
+            continue;
+        }
+        // Look back for a pre-qualifier that belongs to this number.
+        let mut start = i;
+        for w in PRE_NEARLY.iter().chain(PRE_MORE) {
+            let n = w.chars().count();
+            if i >= n && starts_with(chars, i - n, w) {
+                start = i - n;
+                break;
+            }
+        }
+        let Some((number, digits)) = number_at(chars, start)
+            .or_else(|| number_at(chars, i))
+            .filter(|(n, _)| n.value.is_finite())
+        else {
+            i += 1;
+            continue;
+        };
+        let start = if number_at(chars, start).is_some() {
+            start
+        } else {
+            i
+        };
+        let end = start + number.len;
+        let mut end_digits = digits;
+        while end_digits < chars.len()
+            && (chars[end_digits].is_ascii_digit()
+                || matches!(chars[end_digits], '.' | ',')
+                    && chars
+                        .get(end_digits + 1)
+                        .is_some_and(|c| c.is_ascii_digit())
+                || is_cn_numeral(chars[end_digits]))
+        {
+            end_digits += 1;
+        }
+        // A lone 一 is idiom far more often than a count (一起, 一件事, 一批, 一次性).
+        let lone_yi = !pct_start && chars[digits] == '一' && end_digits == digits + 1;
+        if !lone_yi && !is_not_a_quantity(chars, start, digits, end_digits) {
+            tokens.push(Token {
+                start,
+                digits,
+                end,
+                number,
+            });
+        }
+        i = end.max(i + 1);
+    }
+    tokens
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn n(text: &str) -> (f64, Qualifier, String) {
+        let num = parse_number(text).unwrap_or_else(|| panic!("no number in {text}"));
+        (num.value, num.qualifier, num.unit)
+    }
+
+    #[test]
+    fn parses_each_written_form() {
+        use Qualifier::*;
+        let table: &[(&str, f64, Qualifier, &str)] = &[
+            ("91件", 91.0, Exact, "件"),
+            ("34.44%", 34.44, Exact, "%"),
+            ("99.5%", 99.5, Exact, "%"),
+            ("1,762件", 1762.0, Exact, "件"),
+            ("12,345,678人", 12_345_678.0, Exact, "人"),
+            ("1.1万余条", 11_000.0, MoreThan, "条"),
+            ("1.8万余人次", 18_000.0, MoreThan, "人次"),
+            ("3亿", 300_000_000.0, Exact, ""),
+            ("2000余人次", 2000.0, MoreThan, "人次"),
+            ("50多场", 50.0, MoreThan, "场"),
+            ("100人以上", 100.0, MoreThan, "人"),
+            ("近4000件", 4000.0, Nearly, "件"),
+            ("约300人", 300.0, Nearly, "人"),
+            ("300人左右", 300.0, Nearly, "人"),
+            ("超过20件", 20.0, MoreThan, "件"),
+            ("一千二百人", 1200.0, Exact, "人"),
+            ("两千件", 2000.0, Exact, "件"),
+            ("十五名", 15.0, Exact, "名"),
+            ("一百零五件", 105.0, Exact, "件"),
+            ("三万余件", 30_000.0, MoreThan, "件"),
+            ("百分之九十", 90.0, Exact, "%"),
+            ("百分之99.5", 99.5, Exact, "%"),
+            ("50余场次", 50.0, MoreThan, "场次"),
+            ("300余次", 300.0, MoreThan, "次"),
+            ("2023年", 2023.0, Exact, "年"),
+            ("800余万元", 800.0, MoreThan, "万元"),
+            ("5个月", 5.0, Exact, "个月"),
+        ];
+        for (text, value, q, unit) in table {
+            assert_eq!(n(text), (*value, *q, unit.to_string()), "{text}");
+        }
+    }
+
+    #[test]
+    fn full_width_input_is_normalised_before_parsing() {
+        // parse_number reads normalised text; the normaliser maps ０-９ and ％.
+        let text = super::super::normalize::normalize("１２３件，９９．５％");
+        let s: String = text.chars.iter().collect();
+        assert_eq!(n(&s).0, 123.0);
+    }
+
+    #[test]
+    fn rejects_non_numbers() {
+        for text in ["", "件", "万达", "第", "abc", "百分之", "余件"] {
+            assert_eq!(parse_number(text), None, "{text}");
+        }
+    }
+
+    fn quantities(text: &str) -> Vec<(f64, String)> {
+        let chars: Vec<char> = text.chars().collect();
+        scan(&chars)
+            .into_iter()
+            .filter(|t| t.number.is_count() || t.number.is_percent())
+            .map(|t| (t.number.value, t.number.unit))
+            .collect()
+    }
+
+    #[test]
+    fn drops_what_is_not_a_quantity() {
+        let table: &[&str] = &[
+            "2023年",
+            "2023年6月",
+            "11月24日",
+            "截至1231日",
+            "执法人数位居全市第三",
+            "第43期",
+            "威政办字〔2021〕28号",
+            "《规划(2024—2028年)》",
+            "规划(2024—2028年)",
+            "“八五”普法",
+            "“1457”工作思路",
+            "“三提三敢”",
+            "“1+8”城市圈",
+            "1+8城市圈",
+            "“1 1 N”县级重大项目服务专班",
+            "“4·15”全民国家安全教育日",
+            "1-12月",
+            "3.0版",
+            "24小时",
+            "无一起命案",
+            "高效办成一件事",
+            "四年年审",
+            "二十届二中、三中全会",
+            "《提升行政执法质量三年行动计划》",
+            "网站标识码:4301210002",
+        ];
+        for text in table {
+            assert_eq!(quantities(text), vec![], "{text}");
+        }
+    }
+
+    #[test]
+    fn keeps_quantities_beside_non_numbers() {
+        assert_eq!(
+            quantities("由2022年的632人增加至目前的863人"),
+            vec![(632.0, "人".to_string()), (863.0, "人".to_string())]
+        );
+        assert_eq!(
+            quantities("其中1-12月接收社区矫正对象83人"),
+            vec![(83.0, "人".to_string())]
+        );
+        assert_eq!(
+            quantities("“一件事”3万余件,均达100%"),
+            vec![(30_000.0, "件".to_string()), (100.0, "%".to_string())]
+        );
+        assert_eq!(quantities("近4000件"), vec![(4000.0, "件".to_string())]);
+    }
+
+    #[test]
+    fn qualifiers_are_kept() {
+        let chars: Vec<char> = "成功调解各类矛盾纠纷近4000件".chars().collect();
+        let t = &scan(&chars)[0];
+        assert_eq!(t.number.qualifier, Qualifier::Nearly);
+        assert_eq!(chars[t.start], '近');
+        assert_eq!(chars[t.digits], '4');
+    }
+
+    #[test]
+    fn chinese_numerals_known_values() {
+        for (s, v) in [
+            ("十", 10),
+            ("十五", 15),
+            ("二十", 20),
+            ("一百零五", 105),
+            ("一千二百", 1200),
+            ("两千", 2000),
+            ("三万五千", 35_000),
+            ("一亿零五百万", 105_000_000),
+            ("二〇二三", 2023),
+            ("零", 0),
+        ] {
+            let run: Vec<char> = s.chars().collect();
+            assert_eq!(chinese_value(&run), Some(v), "{s}");
+        }
+        for (v, s) in [
+            (15, "十五"),
+            (105, "一百零五"),
+            (1200, "一千二百"),
+            (100_015, "十万零一十五"),
+            (105_000_000, "一亿零五百万"),
+        ] {
+            assert_eq!(to_chinese(v), s, "{v}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn chinese_numeral_round_trip(v in 0u64..1_000_000_000_000) {
+            let s = to_chinese(v);
+            let run: Vec<char> = s.chars().collect();
+            prop_assert_eq!(chinese_value(&run), Some(v), "{}", s);
+        }
+
+        #[test]
+        fn parse_number_never_panics(s in "\\PC{0,20}") {
+            let _ = parse_number(&s);
+        }
+    }
+}

@@ -1,0 +1,266 @@
+//! Document layout: page chrome, headings, plan sections, sentences and clauses.
+//!
+//! Part of stage 2 (extract). A report runs 一、主要举措和成效 → 二、存在的不足 →
+//! 三、下一年度工作安排; numbers under the last kind of heading are plans, never results. Page
+//! chrome (breadcrumbs, share widgets, visit counters, site footers) is recognised line by line
+//! and skipped. Invariant: sentences never cross a line break and never include a chrome line.
+
+use super::year::years_in;
+
+/// Words that, in a heading, announce next year's plans.
+const PLAN_HEADING_WORDS: &[&str] = &[
+    "工作计划",
+    "工作思路",
+    "主要安排",
+    "工作安排",
+    "工作打算",
+    "工作重点",
+    "工作要点",
+    "下一步",
+    "下步",
+    "下一年度",
+    "努力方向",
+    "明年",
+    "来年",
+    "今后",
+];
+
+/// Markers of web-page chrome; a short line containing one is not report text.
+const CHROME_MARKERS: &[&str] = &[
+    "当前位置",
+    "首页",
+    "扫一扫",
+    "分享到",
+    "点击数",
+    "点击量",
+    "浏览次数",
+    "阅读次数",
+    "访问量",
+    "访客数",
+    "主办:",
+    "承办:",
+    "主办单位",
+    "技术支持",
+    "网站标识码",
+    "网站地图",
+    "站点地图",
+    "索引号",
+    "发布机构",
+    "发布单位",
+    "发文日期",
+    "成文日期",
+    "发布日期",
+    "内容分类",
+    "公开方式",
+    "公开范围",
+    "有效性",
+    "文号",
+    "来源:",
+    "字体",
+    "设为首页",
+    "加入收藏",
+    "无障碍",
+    "长者版",
+    "举报中心",
+    "查号台",
+    "附件",
+    "打印本页",
+    "关闭窗口",
+    "ICP备",
+    "公网安备",
+    "版权所有",
+    "联系我们",
+];
+
+/// Lines at most this long (characters) may be chrome; longer lines are report prose.
+const CHROME_MAX_LINE: usize = 60;
+
+/// One sentence of report text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sentence {
+    /// First character (normalised index).
+    pub start: usize,
+    /// One past the last character, before the sentence-ending mark.
+    pub end: usize,
+    /// Whether the sentence sits under a plan heading (next year's work).
+    pub plan: bool,
+}
+
+/// Whether a character ends a sentence.
+pub fn is_sentence_break(c: char) -> bool {
+    matches!(c, '。' | '!' | '?' | ';' | '\n')
+}
+
+/// Whether a character ends a clause (a list item or a sub-clause of a sentence).
+pub fn is_clause_break(c: char) -> bool {
+    is_sentence_break(c) || matches!(c, ',' | '、' | ':' | '(' | ')')
+}
+
+fn contains(hay: &[char], needle: &str) -> bool {
+    let n: Vec<char> = needle.chars().collect();
+    !n.is_empty() && hay.windows(n.len()).any(|w| w == n.as_slice())
+}
+
+/// Whether a line is page chrome rather than report text.
+pub fn is_chrome(line: &[char]) -> bool {
+    line.len() <= CHROME_MAX_LINE && CHROME_MARKERS.iter().any(|m| contains(line, m))
+}
+
+/// Heading level: 1 for 一、, 2 for (一), 0 for anything else.
+fn heading_level(line: &[char]) -> u8 {
+    let numeral = |c: &char| "一二三四五六七八九十".contains(*c);
+    let n = line.iter().take_while(|c| numeral(c)).count();
+    if n > 0 && n <= 3 && line.get(n) == Some(&'、') {
+        return 1;
+    }
+    if line.first() == Some(&'(') {
+        let m = line[1..].iter().take_while(|c| numeral(c)).count();
+        if m > 0 && m <= 3 && line.get(1 + m) == Some(&')') {
+            return 2;
+        }
+    }
+    0
+}
+
+/// Whether a heading announces plans: a plan word, or a year after the report year.
+pub fn is_plan_heading(heading: &[char], report_year: Option<i32>) -> bool {
+    let head: Vec<char> = heading
+        .iter()
+        .take_while(|c| **c != '。')
+        .take(60)
+        .copied()
+        .collect();
+    if PLAN_HEADING_WORDS.iter().any(|w| contains(&head, w)) {
+        return true;
+    }
+    match report_year {
+        Some(ry) => years_in(&head).iter().any(|(y, _)| *y > ry),
+        None => false,
+    }
+}
+
+/// Splits normalised text into sentences, skipping chrome and marking plan sections.
+pub fn sentences(chars: &[char], report_year: Option<i32>) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    let (mut top_plan, mut sub_plan) = (false, false);
+    let mut line_start = 0;
+    while line_start <= chars.len() {
+        let line_end = chars[line_start..]
+            .iter()
+            .position(|c| *c == '\n')
+            .map_or(chars.len(), |p| line_start + p);
+        let line = &chars[line_start..line_end];
+        if !line.is_empty() && !is_chrome(line) {
+            match heading_level(line) {
+                1 => {
+                    top_plan = is_plan_heading(line, report_year);
+                    sub_plan = false;
+                }
+                2 => sub_plan = is_plan_heading(line, report_year),
+                _ => {}
+            }
+            let plan = top_plan || sub_plan;
+            let mut s = line_start;
+            for (i, c) in line.iter().enumerate().map(|(k, c)| (line_start + k, *c)) {
+                if is_sentence_break(c) {
+                    if i > s {
+                        out.push(Sentence {
+                            start: s,
+                            end: i,
+                            plan,
+                        });
+                    }
+                    s = i + 1;
+                }
+            }
+            if line_end > s {
+                out.push(Sentence {
+                    start: s,
+                    end: line_end,
+                    plan,
+                });
+            }
+        }
+        line_start = line_end + 1;
+    }
+    out
+}
+
+/// The clause around character `pos` inside `sentence`: (start, end).
+pub fn clause_around(chars: &[char], sentence: &Sentence, pos: usize) -> (usize, usize) {
+    let mut start = pos;
+    while start > sentence.start && !is_clause_break(chars[start - 1]) {
+        start -= 1;
+    }
+    let mut end = pos;
+    while end < sentence.end && !is_clause_break(chars[end]) {
+        end += 1;
+    }
+    (start, end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chars(s: &str) -> Vec<char> {
+        s.chars().collect()
+    }
+
+    #[test]
+    fn plan_headings() {
+        let table = [
+            ("三、2023年工作思路", Some(2022), true),
+            ("四、2024年度推进法治政府建设的主要安排", Some(2023), true),
+            ("三、2025年度推进法治政府建设的主要措施", Some(2024), true),
+            ("二、存在的问题及下一步工作计划", Some(2023), true),
+            ("三、下一步的工作安排", Some(2020), true),
+            (
+                "一、2023年度推进法治政府建设的主要举措和成效",
+                Some(2023),
+                false,
+            ),
+            ("二、存在的不足", Some(2024), false),
+            ("一、2022年重点工作完成情况", Some(2022), false),
+        ];
+        for (h, y, want) in table {
+            assert_eq!(is_plan_heading(&chars(h), y), want, "{h}");
+        }
+    }
+
+    #[test]
+    fn chrome_lines() {
+        for l in [
+            "当前位置: 首页 > 政务公开",
+            "扫一扫在手机打开当前页面",
+            "分享到:",
+            "点击数:人次",
+            "网站标识码:4301210002",
+            "时间:2022/12/30 09:53:33 来源:威海市司法局 浏览次数:",
+        ] {
+            assert!(is_chrome(&chars(l)), "{l}");
+        }
+        assert!(!is_chrome(&chars(
+            "全年共开展各类普法宣传229场次,受众1.8万余人次。"
+        )));
+    }
+
+    #[test]
+    fn sentences_carry_the_plan_flag() {
+        let text = chars("一、主要成效\n受理73件。\n三、下一步工作安排\n确保达到100%。");
+        let s = sentences(&text, Some(2023));
+        let flags: Vec<(String, bool)> = s
+            .iter()
+            .map(|s| (text[s.start..s.end].iter().collect(), s.plan))
+            .collect();
+        assert_eq!(
+            flags,
+            vec![
+                ("一、主要成效".to_string(), false),
+                ("受理73件".to_string(), false),
+                ("三、下一步工作安排".to_string(), true),
+                ("确保达到100%".to_string(), true),
+            ]
+        );
+    }
+}

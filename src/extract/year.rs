@@ -1,0 +1,191 @@
+//! Which year a value refers to, and whether it is a total over several years.
+//!
+//! Part of stage 2 (extract). The report's year is the default; an explicit year in the words
+//! just before a number wins (由2022年的632人 → 2022); 目前/截至目前/今年/全年 mean the report year,
+//! 去年/上年 the year before; `YYYY年以来` with an earlier year, or 累计 with 截至, make the value
+//! cumulative. Years are read only as `YYYY年` with 1949 ≤ YYYY ≤ 2100.
+
+use super::number::starts_with;
+
+/// What a stretch of text says about the year a value belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YearMention {
+    /// `YYYY年` (and 年度): the value belongs to that year.
+    Explicit(i32),
+    /// `YYYY年以来`/`YYYY年至今`: the value runs from that year to now.
+    Since(i32),
+    /// 去年/上年/上一年: the year before the report year.
+    LastYear,
+    /// `YYYY年前`/`以前`: a boundary, not the value's year.
+    Before(i32),
+}
+
+/// Every `YYYY年` in `chars` with its index, in order.
+pub fn years_in(chars: &[char]) -> Vec<(i32, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 4 < chars.len() + 1 {
+        let window = &chars[i..(i + 4).min(chars.len())];
+        let four_digits = window.len() == 4 && window.iter().all(|c| c.is_ascii_digit());
+        let digit_before = i > 0 && chars[i - 1].is_ascii_digit();
+        if four_digits && !digit_before && chars.get(i + 4) == Some(&'年') {
+            let y: i32 = window
+                .iter()
+                .fold(0, |acc, c| acc * 10 + c.to_digit(10).unwrap_or(0) as i32);
+            if (1949..=2100).contains(&y) {
+                out.push((y, i));
+            }
+            i += 5;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Year mentions in `chars`, in order.
+pub fn mentions(chars: &[char]) -> Vec<YearMention> {
+    let mut out = Vec::new();
+    for (y, at) in years_in(chars) {
+        let after = at + 5;
+        if starts_with(chars, after, "以来") || starts_with(chars, after, "至今") {
+            out.push(YearMention::Since(y));
+        } else if starts_with(chars, after, "前") || starts_with(chars, after, "以前") {
+            out.push(YearMention::Before(y));
+        } else {
+            out.push(YearMention::Explicit(y));
+        }
+    }
+    for word in ["去年", "上年", "上一年"] {
+        let w: Vec<char> = word.chars().collect();
+        if chars.windows(w.len()).any(|x| x == w.as_slice()) {
+            out.push(YearMention::LastYear);
+        }
+    }
+    out
+}
+
+/// The year a value belongs to, from the words just before it (`narrow`): the last explicit
+/// year there, else the report year.
+pub fn value_year(narrow: &[char], report_year: i32) -> i32 {
+    let mut year = report_year;
+    for m in mentions(narrow) {
+        match m {
+            YearMention::Explicit(y) => year = y,
+            YearMention::LastYear => year = report_year - 1,
+            YearMention::Since(_) | YearMention::Before(_) => {}
+        }
+    }
+    year
+}
+
+/// Whether the text before a value makes it a total over several years: `YYYY年以来` with a
+/// year before the report year, or 累计 in the value's own clause together with 截至/以来.
+pub fn is_cumulative(sentence_prefix: &[char], clause: &[char], report_year: i32) -> bool {
+    let has = |hay: &[char], w: &str| {
+        let w: Vec<char> = w.chars().collect();
+        hay.windows(w.len()).any(|x| x == w.as_slice())
+    };
+    let spans_years = mentions(sentence_prefix)
+        .iter()
+        .any(|m| matches!(m, YearMention::Since(y) if *y < report_year));
+    spans_years
+        || (has(clause, "累计") && (has(sentence_prefix, "截至") || has(sentence_prefix, "以来")))
+}
+
+/// Guesses the report year from the title: the first `YYYY年` on one of the first lines that
+/// reads like a report title (报告, 总结, 法治), else the first `YYYY年` in the text.
+pub fn title_year(chars: &[char]) -> Option<i32> {
+    let title_words = ["报告", "总结", "法治", "工作"];
+    for line in chars.split(|c| *c == '\n').take(30) {
+        let is_title = title_words.iter().any(|w| {
+            let w: Vec<char> = w.chars().collect();
+            line.windows(w.len()).any(|x| x == w.as_slice())
+        });
+        if is_title {
+            if let Some((y, _)) = years_in(line).first() {
+                return Some(*y);
+            }
+        }
+    }
+    years_in(chars).first().map(|(y, _)| *y)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(s: &str) -> Vec<char> {
+        s.chars().collect()
+    }
+
+    #[test]
+    fn value_years() {
+        let table = [
+            ("全县持证人员由2022年的", 2023, 2022),
+            ("增加至目前的", 2023, 2023),
+            ("2023年接收行政复议申请", 2023, 2023),
+            ("2022年以来受理行政复议案件", 2022, 2022),
+            ("对2024年前县政府出台的", 2024, 2024),
+            ("含去年结转", 2022, 2021),
+            ("截至目前,", 2022, 2022),
+            ("受理", 2020, 2020),
+        ];
+        for (text, ry, want) in table {
+            assert_eq!(value_year(&c(text), ry), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn cumulative_scope() {
+        let table = [
+            ("2021年以来组织了3次区级执法证考试,共", "共", 2023, true),
+            (
+                "2022年以来受理行政复议案件",
+                "2022年以来受理行政复议案件",
+                2022,
+                false,
+            ),
+            (
+                "截至1231日,累计接收社区矫正对",
+                "累计接收社区矫正对",
+                2023,
+                true,
+            ),
+            (
+                "其中1-12月接收社区矫正对象",
+                "接收社区矫正对象",
+                2023,
+                false,
+            ),
+            (
+                "2023年解答来电来访法律咨询2000余人次,累计办理各类法律援助案件",
+                "累计办理各类法律援助案件",
+                2023,
+                false,
+            ),
+        ];
+        for (prefix, clause, ry, want) in table {
+            assert_eq!(is_cumulative(&c(prefix), &c(clause), ry), want, "{prefix}");
+        }
+    }
+
+    #[test]
+    fn title_years() {
+        let table = [
+            (
+                "当前位置: 首页\n\n冠县司法局关于2023年法治政府建设情况的报告\n时间: 2024-03-22",
+                Some(2023),
+            ),
+            ("环翠区司法2022年工作总结及2023年工作计划", Some(2022)),
+            (
+                "大竹县2024年法治政府建设工作报告\n发布日期:2025-02-27",
+                Some(2024),
+            ),
+            ("没有年份", None),
+        ];
+        for (text, want) in table {
+            assert_eq!(title_year(&c(text)), want, "{text}");
+        }
+    }
+}
