@@ -13,20 +13,40 @@ use fazhi::render::html::{render_page, PageContext};
 use fazhi::render::Lang;
 
 const REPORTS: [(&str, &str); 5] = [
-    ("000_fb63a9ae8bf308c5.txt", include_str!("../data/reports/000_fb63a9ae8bf308c5.txt")),
-    ("001_56789668b4b53de4.txt", include_str!("../data/reports/001_56789668b4b53de4.txt")),
-    ("002_8ddf348b2423e885.txt", include_str!("../data/reports/002_8ddf348b2423e885.txt")),
-    ("003_14537a11da58042f.txt", include_str!("../data/reports/003_14537a11da58042f.txt")),
-    ("004_bbb8e3ef661478ff.txt", include_str!("../data/reports/004_bbb8e3ef661478ff.txt")),
+    (
+        "000_fb63a9ae8bf308c5.txt",
+        include_str!("../data/reports/000_fb63a9ae8bf308c5.txt"),
+    ),
+    (
+        "001_56789668b4b53de4.txt",
+        include_str!("../data/reports/001_56789668b4b53de4.txt"),
+    ),
+    (
+        "002_8ddf348b2423e885.txt",
+        include_str!("../data/reports/002_8ddf348b2423e885.txt"),
+    ),
+    (
+        "003_14537a11da58042f.txt",
+        include_str!("../data/reports/003_14537a11da58042f.txt"),
+    ),
+    (
+        "004_bbb8e3ef661478ff.txt",
+        include_str!("../data/reports/004_bbb8e3ef661478ff.txt"),
+    ),
 ];
 
 fn documents() -> Vec<Document> {
-    REPORTS.iter().map(|(name, text)| document_from_text(name, text)).collect()
+    REPORTS
+        .iter()
+        .map(|(name, text)| document_from_text(name, text))
+        .collect()
 }
 
 fn bundled_facts(docs: &[Document]) -> Vec<Fact> {
     let dict = load_dict(None).expect("bundled dictionary");
-    docs.iter().flat_map(|d| extract_document(d, &dict).facts).collect()
+    docs.iter()
+        .flat_map(|d| extract_document(d, &dict).facts)
+        .collect()
 }
 
 fn extract(c: &mut Criterion) {
@@ -36,7 +56,11 @@ fn extract(c: &mut Criterion) {
     let mut group = c.benchmark_group("extract");
     group.throughput(Throughput::Bytes(bytes as u64));
     group.bench_function("bundled", |b| {
-        b.iter(|| docs.iter().map(|d| extract_document(d, &dict).facts.len()).sum::<usize>())
+        b.iter(|| {
+            docs.iter()
+                .map(|d| extract_document(d, &dict).facts.len())
+                .sum::<usize>()
+        })
     });
     group.finish();
 }
@@ -57,7 +81,11 @@ fn render(c: &mut Criterion) {
     let facts = bundled_facts(&documents());
     let analysis = analyse(&facts, &dict, &[]).expect("analysis");
     c.bench_function("render::charts", |b| {
-        b.iter(|| render_charts(&analysis, &dict, Lang::Zh).expect("charts").len())
+        b.iter(|| {
+            render_charts(&analysis, &dict, Lang::Zh)
+                .expect("charts")
+                .len()
+        })
     });
     let charts = render_charts(&analysis, &dict, Lang::Zh).expect("charts");
     c.bench_function("render::page", |b| {

@@ -92,7 +92,12 @@ fn every_encoding_gives_the_same_text_and_facts() {
     type Encoder = fn(&str) -> Vec<u8>;
     let variants: [(&str, bool, Encoder, &str); 6] = [
         ("utf8", false, |t| t.as_bytes().to_vec(), "UTF-8"),
-        ("utf8-bom", false, |t| [b"\xEF\xBB\xBF".as_slice(), t.as_bytes()].concat(), "UTF-8"),
+        (
+            "utf8-bom",
+            false,
+            |t| [b"\xEF\xBB\xBF".as_slice(), t.as_bytes()].concat(),
+            "UTF-8",
+        ),
         ("gbk", true, |t| encode(encoding_rs::GBK, t), "GBK"),
         ("gb18030", false, |t| encode(encoding_rs::GB18030, t), "GBK"),
         ("utf16le", false, |t| utf16(t, true), "UTF-16LE"),
@@ -201,7 +206,11 @@ fn html_and_docx_versions_give_the_same_facts() {
         };
         assert_eq!(project(&batch), project(&text_batch), "{variant} facts");
         let metas: Vec<_> = batch.documents.iter().map(|(_, m)| m.clone()).collect();
-        let want: Vec<_> = text_batch.documents.iter().map(|(_, m)| m.clone()).collect();
+        let want: Vec<_> = text_batch
+            .documents
+            .iter()
+            .map(|(_, m)| m.clone())
+            .collect();
         for (got, want) in metas.iter().zip(&want) {
             assert_eq!(
                 (&got.region_code, got.report_year),
@@ -221,7 +230,12 @@ fn escape(text: &str) -> String {
 fn docx(text: &str) -> Vec<u8> {
     let body: String = text
         .lines()
-        .map(|l| format!("<w:p><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p>", escape(l)))
+        .map(|l| {
+            format!(
+                "<w:p><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p>",
+                escape(l)
+            )
+        })
         .collect();
     let xml = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document \

@@ -45,11 +45,19 @@ struct Unit {
 /// Writes `args.count` generated reports into `args.output`.
 pub fn run(args: &CorpusArgs) -> anyhow::Result<Outcome> {
     let mut seeds = read_seeds(&args.seeds)?;
-    anyhow::ensure!(!seeds.is_empty(), "{}: no .txt seed reports found", args.seeds.display());
+    anyhow::ensure!(
+        !seeds.is_empty(),
+        "{}: no .txt seed reports found",
+        args.seeds.display()
+    );
     let units = read_units(&args.divisions)?;
     let places = place_names(&args.divisions)?;
     // Place names are replaced once, here, by a placeholder the generator fills per report.
-    for sentence in seeds.iter_mut().flat_map(|s| s.paragraphs.iter_mut()).flatten() {
+    for sentence in seeds
+        .iter_mut()
+        .flat_map(|s| s.paragraphs.iter_mut())
+        .flatten()
+    {
         for name in &places {
             if sentence.contains(name.as_str()) {
                 *sentence = sentence.replace(name.as_str(), PLACE);
@@ -85,7 +93,8 @@ fn read_seeds(dir: &Path) -> anyhow::Result<Vec<Seed>> {
     paths
         .iter()
         .map(|p| {
-            let text = std::fs::read_to_string(p).with_context(|| format!("{}: cannot read", p.display()))?;
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("{}: cannot read", p.display()))?;
             Ok(Seed {
                 year: most_frequent_year(&text),
                 paragraphs: text
@@ -140,7 +149,11 @@ fn read_units(dir: &Path) -> anyhow::Result<Vec<Unit>> {
     for rec in rdr.records() {
         let rec = rec?;
         let lookup = |pairs: &[(String, String)], code: &str| {
-            pairs.iter().find(|(c, _)| c == code).map(|(_, n)| n.clone()).unwrap_or_default()
+            pairs
+                .iter()
+                .find(|(c, _)| c == code)
+                .map(|(_, n)| n.clone())
+                .unwrap_or_default()
         };
         units.push(Unit {
             name: rec[1].to_string(),
@@ -153,7 +166,8 @@ fn read_units(dir: &Path) -> anyhow::Result<Vec<Unit>> {
 }
 
 fn read_pairs(path: &Path, a: usize, b: usize) -> anyhow::Result<Vec<(String, String)>> {
-    let mut rdr = csv::Reader::from_path(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let mut rdr =
+        csv::Reader::from_path(path).with_context(|| format!("{}: cannot read", path.display()))?;
     rdr.records()
         .map(|r| {
             let r = r?;
@@ -196,7 +210,8 @@ fn generate(seeds: &[Seed], unit: &Unit, year: i32, rng: &mut SplitMix) -> Strin
             let (chosen, seed_year) = if rng.below(2) == 0 {
                 let other = &seeds[rng.below(seeds.len())];
                 let len = other.paragraphs.len();
-                let p = &other.paragraphs[((position * len as f64) as usize).min(len.saturating_sub(1))];
+                let p = &other.paragraphs
+                    [((position * len as f64) as usize).min(len.saturating_sub(1))];
                 (&p[rng.below(p.len())], other.year)
             } else {
                 (sentence, template.year)

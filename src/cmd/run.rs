@@ -23,7 +23,8 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
     let render = RenderConfig::from_args(&args.render)?;
     let mut out = OutputDir::create(&render.output)?;
     let batch = extract_batch(&input, &dict);
-    render_all(&batch.facts, &batch, &dict, &render, &mut out)?;
+    render_all(&batch.facts, &batch, &dict, &render, &mut out)
+        .map_err(|e| e.context(out.unfinished_note()))?;
     Ok(if batch.has_errors() {
         Outcome::InputsFailed
     } else {

@@ -10,16 +10,27 @@ use crate::ingest::{discover, Candidate};
 
 /// Reads every file found under the inputs and prints the keyword's count and bytes read.
 pub fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
-    let inputs = if args.inputs.is_empty() { vec![DEFAULT_INPUT.into()] } else { args.inputs.clone() };
+    let inputs = if args.inputs.is_empty() {
+        vec![DEFAULT_INPUT.into()]
+    } else {
+        args.inputs.clone()
+    };
     let needle = args.keyword.as_bytes();
     let (mut bytes, mut hits) = (0usize, 0usize);
     for candidate in discover(&inputs) {
         if let Candidate::File(path) = candidate {
             let data = std::fs::read(&path)?;
             bytes += data.len();
-            hits += data.windows(needle.len().max(1)).filter(|w| *w == needle).count();
+            hits += data
+                .windows(needle.len().max(1))
+                .filter(|w| *w == needle)
+                .count();
         }
     }
-    writeln!(std::io::stdout(), "{hits} occurrences of {} in {bytes} bytes", args.keyword)?;
+    writeln!(
+        std::io::stdout(),
+        "{hits} occurrences of {} in {bytes} bytes",
+        args.keyword
+    )?;
     Ok(Outcome::Clean)
 }

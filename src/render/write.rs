@@ -101,18 +101,29 @@ impl OutputDir {
         }
     }
 
+    /// What an interrupted run leaves undone, in one sentence, for the error message.
+    pub fn unfinished_note(&self) -> String {
+        format!(
+            "the run did not finish: {MANIFEST} was not written; written: {}; see {}",
+            self.written_list(),
+            self.root.join(INCOMPLETE_MARKER).display()
+        )
+    }
+
     /// What an error while writing `failed` leaves undone, in one sentence.
     fn unfinished(&self, failed: &str) -> String {
-        let done = if self.written.is_empty() {
+        format!(
+            "cannot write {failed}; written before it: {}",
+            self.written_list()
+        )
+    }
+
+    fn written_list(&self) -> String {
+        if self.written.is_empty() {
             "nothing".to_string()
         } else {
             self.written.join(", ")
-        };
-        format!(
-            "the run did not finish: {failed} and everything after it (including {MANIFEST}) \
-             were not written; written: {done}; see {}",
-            self.root.join(INCOMPLETE_MARKER).display()
-        )
+        }
     }
 
     fn write_marker(&self) -> anyhow::Result<()> {
