@@ -37,7 +37,8 @@ pub struct Document {
     pub sha256: String,
     /// The encoding the text was decoded from (`UTF-8`, `GBK`, `UTF-16LE`, ...).
     pub encoding: String,
-    /// How the encoding was chosen (`bom`, `meta`, `utf8`, `detected`).
+    /// How the encoding was chosen (`bom`, `meta`, `utf8`, `detected`; `docx` for Word
+    /// documents, whose XML is UTF-8; `memory` for text built in memory).
     pub encoding_source: String,
     /// Byte offsets of malformed sequences replaced during decoding.
     pub malformed_offsets: Vec<usize>,
