@@ -44,6 +44,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<Outcome> {
         encoding: Some(read.encoding.to_string()),
         encoding_source: Some("facts csv".to_string()),
         malformed_bytes: 0,
+        malformed_offsets: Vec::new(),
         status: if read.facts.is_empty() {
             InputStatus::NoIndicators
         } else {
@@ -55,13 +56,16 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<Outcome> {
         county: None,
         region_code: None,
         report_year: None,
+        duplicate_of: None,
+        same_county_year: Vec::new(),
     };
     let batch = Batch {
         records: vec![record],
         warnings: read.problems.clone(),
         ..Batch::default()
     };
-    render_all(&read.facts, &batch, &dict, &render, &mut out)?;
+    render_all(&read.facts, &batch, &dict, &render, &mut out)
+        .map_err(|e| e.context(out.unfinished_note()))?;
     Ok(if read.problems.is_empty() {
         Outcome::Clean
     } else {

@@ -14,7 +14,7 @@ use crate::render::briefing::render_briefing;
 use crate::render::chart::render_charts;
 use crate::render::csv::table_csv;
 use crate::render::html::{render_page, PageContext};
-use crate::render::manifest::{manifest_json, Manifest, Summary};
+use crate::render::manifest::{manifest_csv, manifest_json, Manifest, Summary};
 use crate::render::table::export_tables;
 use crate::render::write::OutputDir;
 use crate::render::xlsx::{render_workbook, WorkbookContext};
@@ -26,7 +26,8 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
     let render = RenderConfig::from_args(&args.render)?;
     let mut out = OutputDir::create(&render.output)?;
     let batch = extract_batch(&input, &dict);
-    render_all(&batch.facts, &batch, &dict, &render, &mut out)?;
+    render_all(&batch.facts, &batch, &dict, &render, &mut out)
+        .map_err(|e| e.context(out.unfinished_note()))?;
     Ok(if batch.has_errors() {
         Outcome::InputsFailed
     } else {
@@ -82,11 +83,15 @@ pub fn render_all(
         warnings: batch.warnings.clone(),
         outputs: {
             let mut o = out.written().to_vec();
+            o.push("manifest.csv".to_string());
             o.push("manifest.json".to_string());
             o
         },
     };
+    out.write("manifest.csv", &manifest_csv(&manifest)?)?;
+    // Last: its presence says the run finished (see render::write).
     out.write("manifest.json", &manifest_json(&manifest)?)?;
+    out.finish()?;
     Ok(())
 }
 
