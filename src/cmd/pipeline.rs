@@ -1,10 +1,23 @@
 //! The shared front half of `run`, `extract` and `eval`: discover inputs, read each one,
 //! extract its facts, and record every input's status. One bad file never stops the batch.
+//!
+//! Inputs are read and extracted in parallel, a chunk at a time (memory stays bounded by the
+//! chunk, not the batch), then assembled strictly in discovery order, so the result is the
+//! same whatever the thread count. Byte-identical copies are read once: later copies are
+//! listed as skipped with the path of the first. Different documents about the same county
+//! and year are all kept, and each is flagged with the others' paths.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
 
 use crate::config::InputConfig;
 use crate::dict::IndicatorDict;
-use crate::extract::{extract_document, DocMeta, Fact};
-use crate::ingest::{discover, load_document, Candidate, InputRecord, InputStatus};
+use crate::extract::{extract_document, DocMeta, Extraction, Fact};
+use crate::ingest::{discover, load_document, Candidate, Document, InputRecord, InputStatus};
+
+/// Inputs read and extracted together before their results are assembled.
+const CHUNK: usize = 256;
 
 /// What reading and extracting a batch produced.
 #[derive(Debug, Default)]
@@ -28,36 +41,54 @@ impl Batch {
     }
 }
 
+/// One candidate after reading and extraction (done in parallel).
+enum Processed {
+    Unread(Box<InputRecord>),
+    Read(Box<(Document, Extraction)>),
+}
+
 /// Reads and extracts every input.
 pub fn extract_batch(cfg: &InputConfig, dict: &IndicatorDict) -> Batch {
+    let candidates = discover(&cfg.inputs);
+    let progress = progress_bar(cfg, candidates.len());
     let mut batch = Batch::default();
-    for candidate in discover(&cfg.inputs) {
-        match candidate {
-            Candidate::Skipped(path, reason) => {
-                batch
-                    .records
-                    .push(InputRecord::unread(&path, InputStatus::Skipped, reason));
-            }
-            Candidate::Error(path, message) => {
-                batch
-                    .records
-                    .push(InputRecord::unread(&path, InputStatus::Error, message));
-            }
-            Candidate::File(path) => match load_document(&path, &cfg.ingest) {
-                Err(e) => batch.records.push(InputRecord::unread(
-                    &path,
-                    InputStatus::Error,
-                    e.to_string(),
-                )),
-                Ok(doc) => {
+    // sha256 → path of the first copy read.
+    let mut seen: HashMap<String, String> = HashMap::new();
+    for chunk in candidates.chunks(CHUNK) {
+        let processed: Vec<Processed> = chunk
+            .par_iter()
+            .map(|candidate| {
+                let p = process(candidate, cfg, dict);
+                if let Some(bar) = &progress {
+                    bar.inc(1);
+                }
+                p
+            })
+            .collect();
+        for p in processed {
+            match p {
+                Processed::Unread(record) => batch.records.push(*record),
+                Processed::Read(boxed) => {
+                    let (doc, ex) = *boxed;
+                    let path = doc.path.display().to_string();
                     let mut record = InputRecord::read(&doc);
-                    let ex = extract_document(&doc, dict);
+                    if let Some(first) = seen.get(&doc.sha256) {
+                        record.status = InputStatus::Skipped;
+                        record.message = Some(format!(
+                            "{path}: byte-identical duplicate of {first}, which was read instead"
+                        ));
+                        record.duplicate_of = Some(first.clone());
+                        batch.records.push(record);
+                        continue;
+                    }
+                    seen.insert(doc.sha256.clone(), path.clone());
                     record.facts = ex.facts.len();
                     record.status = if ex.facts.is_empty() {
                         InputStatus::NoIndicators
                     } else {
                         InputStatus::Ok
                     };
+                    record.message = notes(&doc);
                     record.county = Some(ex.meta.county.clone()).filter(|c| !c.is_empty());
                     record.region_code =
                         Some(ex.meta.region_code.clone()).filter(|c| !c.is_empty());
@@ -68,8 +99,147 @@ pub fn extract_batch(cfg: &InputConfig, dict: &IndicatorDict) -> Batch {
                     batch.warnings.extend(ex.warnings);
                     batch.documents.push((doc.name.clone(), ex.meta));
                 }
-            },
+            }
         }
     }
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    flag_same_county_year(&mut batch);
     batch
+}
+
+/// Reads and extracts one candidate; never panics on bad input, never fails the batch.
+fn process(candidate: &Candidate, cfg: &InputConfig, dict: &IndicatorDict) -> Processed {
+    match candidate {
+        Candidate::Skipped(path, reason) => Processed::Unread(Box::new(InputRecord::unread(
+            path,
+            InputStatus::Skipped,
+            reason.clone(),
+        ))),
+        Candidate::Error(path, message) => Processed::Unread(Box::new(InputRecord::unread(
+            path,
+            InputStatus::Error,
+            message.clone(),
+        ))),
+        Candidate::File(path) => match load_document(path, &cfg.ingest) {
+            Err(e) => Processed::Unread(Box::new(InputRecord::unread(
+                path,
+                InputStatus::Error,
+                e.to_string(),
+            ))),
+            Ok(doc) => {
+                let ex = extract_document(&doc, dict);
+                Processed::Read(Box::new((doc, ex)))
+            }
+        },
+    }
+}
+
+/// Things worth telling about a document that was read fine.
+fn notes(doc: &Document) -> Option<String> {
+    let mut notes = Vec::new();
+    if doc.path.file_name().and_then(|n| n.to_str()).is_none() {
+        notes.push(format!(
+            "the file name is not valid UTF-8; it is shown as {}",
+            doc.name
+        ));
+    }
+    if !doc.malformed_offsets.is_empty() {
+        notes.push(format!(
+            "{} malformed byte sequence(s) in {} replaced with U+FFFD, the first at byte {}",
+            doc.malformed_offsets.len(),
+            doc.encoding,
+            doc.malformed_offsets[0]
+        ));
+    }
+    (!notes.is_empty()).then(|| format!("{}: {}", doc.path.display(), notes.join("; ")))
+}
+
+/// Flags documents that share a county and a report year, and warns once per group.
+fn flag_same_county_year(batch: &mut Batch) {
+    let mut groups: BTreeMap<(String, i32), Vec<usize>> = BTreeMap::new();
+    for (i, r) in batch.records.iter().enumerate() {
+        if !matches!(r.status, InputStatus::Ok | InputStatus::NoIndicators) {
+            continue;
+        }
+        let county = r.region_code.clone().or_else(|| r.county.clone());
+        if let (Some(county), Some(year)) = (county, r.report_year) {
+            groups.entry((county, year)).or_default().push(i);
+        }
+    }
+    for ((_, year), members) in groups.into_iter().filter(|(_, m)| m.len() > 1) {
+        let paths: Vec<String> = members
+            .iter()
+            .map(|&i| batch.records[i].path.clone())
+            .collect();
+        let county = batch.records[members[0]].county.clone().unwrap_or_default();
+        batch.warnings.push(format!(
+            "{} documents about {county} {year}, all kept: {}",
+            members.len(),
+            paths.join(", ")
+        ));
+        for &i in &members {
+            let own = batch.records[i].path.clone();
+            batch.records[i].same_county_year =
+                paths.iter().filter(|p| **p != own).cloned().collect();
+        }
+    }
+}
+
+fn progress_bar(cfg: &InputConfig, len: usize) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if cfg.quiet || len < 2 || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(len as u64);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}")
+    {
+        bar.set_style(style);
+    }
+    Some(bar)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::IngestOptions;
+    use std::path::PathBuf;
+
+    fn cfg(inputs: Vec<PathBuf>) -> InputConfig {
+        InputConfig {
+            inputs,
+            ingest: IngestOptions::default(),
+            quiet: true,
+        }
+    }
+
+    #[test]
+    fn duplicates_read_once_and_same_county_year_flagged() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let report = "莘县2023年法治政府建设工作报告\n2023年,莘县办理法律援助案件100件。\n";
+        let other = "莘县司法局2023年法治政府建设情况报告\n2023年,莘县开展普法活动。\n";
+        std::fs::write(dir.path().join("a.txt"), report).expect("write");
+        std::fs::write(dir.path().join("b.txt"), report).expect("write");
+        std::fs::write(dir.path().join("c.txt"), other).expect("write");
+        let dict = crate::dict::load_dict(None).expect("bundled dictionary");
+        let batch = extract_batch(&cfg(vec![dir.path().to_path_buf()]), &dict);
+        let statuses: Vec<(InputStatus, bool)> = batch
+            .records
+            .iter()
+            .map(|r| (r.status, r.duplicate_of.is_some()))
+            .collect();
+        assert_eq!(statuses[1], (InputStatus::Skipped, true));
+        assert!(batch.records[1]
+            .message
+            .as_deref()
+            .is_some_and(|m| m.contains("byte-identical duplicate of")));
+        assert_eq!(batch.documents.len(), 2);
+        assert_eq!(batch.records[0].same_county_year.len(), 1);
+        assert!(batch.records[0].same_county_year[0].ends_with("c.txt"));
+        assert!(batch.records[2].same_county_year[0].ends_with("a.txt"));
+        assert!(batch.records[1].same_county_year.is_empty());
+        assert!(batch.warnings.iter().any(|w| w.contains("all kept")));
+    }
 }

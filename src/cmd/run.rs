@@ -10,11 +10,14 @@ use crate::config::{dict_from_args, InputConfig, RenderConfig};
 use crate::dict::IndicatorDict;
 use crate::extract::Fact;
 use crate::ingest::{InputRecord, InputStatus};
+use crate::render::briefing::render_briefing;
 use crate::render::chart::render_charts;
-use crate::render::csv::{facts_csv, rows_csv};
+use crate::render::csv::table_csv;
 use crate::render::html::{render_page, PageContext};
-use crate::render::manifest::{manifest_json, Manifest, Summary};
+use crate::render::manifest::{manifest_csv, manifest_json, Manifest, Summary};
+use crate::render::table::export_tables;
 use crate::render::write::OutputDir;
+use crate::render::xlsx::{render_workbook, WorkbookContext};
 
 /// Runs extraction, analysis and rendering into the output folder.
 pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
@@ -25,7 +28,8 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
     let mut clock = PhaseClock::from_env();
     let batch = extract_batch(&input, &dict);
     clock.lap("extract");
-    render_all(&batch.facts, &batch, &dict, &render, &mut out)?;
+    render_all(&batch.facts, &batch, &dict, &render, &mut out)
+        .map_err(|e| e.context(out.unfinished_note()))?;
     Ok(if batch.has_errors() {
         Outcome::InputsFailed
     } else {
@@ -44,15 +48,22 @@ pub fn render_all(
     let mut clock = PhaseClock::from_env();
     let analysis = analyse(facts, dict, &cfg.references).context("analysis")?;
     clock.lap("analyse");
-    out.write("facts.csv", &facts_csv(&analysis.facts, &cfg.csv)?)?;
-    out.write("trends.csv", &rows_csv(&analysis.trends, &cfg.csv)?)?;
-    out.write("derived.csv", &rows_csv(&analysis.derived, &cfg.csv)?)?;
-    out.write(
-        "comparisons.csv",
-        &rows_csv(&analysis.comparisons, &cfg.csv)?,
-    )?;
-    out.write("slopes.csv", &rows_csv(&analysis.slopes, &cfg.csv)?)?;
-    out.write("checks.csv", &rows_csv(&analysis.checks, &cfg.csv)?)?;
+    // Spreadsheet exports: facts, wide, trends, derived, comparisons, slopes, checks as CSV,
+    // the same tables in one workbook, and the briefing.
+    for table in export_tables(&analysis, dict, cfg.lang).context("export tables")? {
+        out.write(
+            &format!("{}.csv", table.name),
+            &table_csv(&table, &cfg.csv)?,
+        )?;
+    }
+    let workbook = render_workbook(&WorkbookContext {
+        analysis: &analysis,
+        dict,
+        inputs: &batch.records,
+        lang: cfg.lang,
+    })?;
+    out.write("fazhi.xlsx", &workbook)?;
+    out.write("briefing.md", &render_briefing(&analysis, dict, cfg.lang))?;
     clock.lap("tables");
     let charts = render_charts(&analysis, dict, cfg.lang, &cfg.csv).context("charts")?;
     clock.lap("charts");
@@ -80,11 +91,15 @@ pub fn render_all(
         warnings: batch.warnings.clone(),
         outputs: {
             let mut o = out.written().to_vec();
+            o.push("manifest.csv".to_string());
             o.push("manifest.json".to_string());
             o
         },
     };
+    out.write("manifest.csv", &manifest_csv(&manifest)?)?;
+    // Last: its presence says the run finished (see render::write).
     out.write("manifest.json", &manifest_json(&manifest)?)?;
+    out.finish()?;
     clock.lap("manifest");
     Ok(())
 }

@@ -228,6 +228,11 @@ impl Divisions {
             by_name.entry(c.name.clone()).or_default().push(i);
             by_code.insert(c.code.clone(), i);
         }
+        for (i, c) in counties.iter().enumerate() {
+            if let Some(alias) = autonomous_county_alias(&c.name) {
+                by_name.entry(alias).or_default().push(i);
+            }
+        }
         let mut by_first_char: HashMap<char, Vec<String>> = HashMap::new();
         for name in by_name.keys() {
             // Names of one character cannot be told from ordinary words; the tables have none.
@@ -253,7 +258,8 @@ impl Divisions {
         })
     }
 
-    /// Every county-level unit with this exact name (several for 朝阳区, 鼓楼区 …).
+    /// Every county-level unit with this exact name (several for 朝阳区, 鼓楼区 …), or with
+    /// this short name for an autonomous county (长阳县 for 长阳土家族自治县).
     pub fn counties_named(&self, name: &str) -> &[usize] {
         self.by_name.get(name).map(Vec::as_slice).unwrap_or(&[])
     }
@@ -339,8 +345,8 @@ fn province_short_names(name: &str) -> Vec<String> {
     }
 }
 
-/// Peoples named in the autonomous prefectures' names, which follow the place name.
-const PEOPLES: [&str; 18] = [
+/// Peoples named in autonomous prefectures' and counties' names, after the place name.
+const PEOPLES: [&str; 43] = [
     "朝鲜",
     "土家",
     "藏",
@@ -359,7 +365,53 @@ const PEOPLES: [&str; 18] = [
     "柯尔克孜",
     "哈萨克",
     "羌",
+    "满",
+    "畲",
+    "瑶",
+    "黎",
+    "土",
+    "仡佬",
+    "水",
+    "纳西",
+    "拉祜",
+    "佤",
+    "独龙",
+    "怒",
+    "普米",
+    "撒拉",
+    "东乡",
+    "保安",
+    "裕固",
+    "锡伯",
+    "达斡尔",
+    "鄂温克",
+    "鄂伦春",
+    "毛南",
+    "仫佬",
+    "各族",
+    "塔吉克",
 ];
+
+/// Where the peoples start in an autonomous unit's name (黔东南|苗族侗族, 长阳|土家族): the
+/// first people named after at least two characters of place name.
+fn place_name_end(chars: &[char]) -> Option<usize> {
+    (2..chars.len()).find(|&i| {
+        let rest: String = chars[i..].iter().collect();
+        PEOPLES.iter().any(|p| rest.starts_with(p))
+    })
+}
+
+/// The short name a report may use for an autonomous county or banner: 长阳土家族自治县 →
+/// 长阳县, 莫力达瓦达斡尔族自治旗 → 莫力达瓦旗.
+fn autonomous_county_alias(name: &str) -> Option<String> {
+    let (stem, suffix) = name
+        .strip_suffix("自治县")
+        .map(|s| (s, "县"))
+        .or_else(|| name.strip_suffix("自治旗").map(|s| (s, "旗")))?;
+    let chars: Vec<char> = stem.chars().collect();
+    let end = place_name_end(&chars)?;
+    Some(chars[..end].iter().collect::<String>() + suffix)
+}
 
 /// 威海市 → 威海; 大兴安岭地区 → 大兴安岭; 恩施土家族苗族自治州 → 恩施 (the place name before
 /// the first people named).
@@ -369,15 +421,8 @@ fn prefecture_short_names(name: &str) -> Vec<String> {
     }
     let mut short: &str = name;
     if let Some(s) = name.strip_suffix("自治州") {
-        // The place name comes before the peoples (黔东南 | 苗族侗族): cut at the first people
-        // named, keeping at least two characters of place name.
         let chars: Vec<char> = s.chars().collect();
-        let cut = (2..chars.len())
-            .find(|&i| {
-                let rest: String = chars[i..].iter().collect();
-                PEOPLES.iter().any(|p| rest.starts_with(p))
-            })
-            .unwrap_or(chars.len());
+        let cut = place_name_end(&chars).unwrap_or(chars.len());
         return vec![chars[..cut].iter().collect()];
     }
     for suffix in ["地区", "市", "盟"] {
@@ -430,6 +475,26 @@ mod tests {
         assert_eq!(d.counties_named("鼓楼区").len(), 4);
         assert_eq!(d.counties_named("冠县").len(), 1);
         assert!(d.counties_named("长沙市").is_empty());
+    }
+
+    #[test]
+    fn autonomous_counties_answer_to_their_short_names() {
+        let d = divisions();
+        let cases = [
+            ("长阳县", "长阳土家族自治县"),
+            ("积石山县", "积石山保安族东乡族撒拉族自治县"),
+            ("塔什库尔干县", "塔什库尔干塔吉克自治县"),
+            ("莫力达瓦旗", "莫力达瓦达斡尔族自治旗"),
+            ("河南县", "河南蒙古族自治县"),
+        ];
+        for (alias, name) in cases {
+            let found: Vec<&str> = d
+                .counties_named(alias)
+                .iter()
+                .map(|&i| d.counties[i].name.as_str())
+                .collect();
+            assert_eq!(found, [name], "{alias}");
+        }
     }
 
     #[test]

@@ -33,6 +33,28 @@ fn parts(side: &str) -> Vec<Word> {
 }
 
 impl Phrase {
+    /// How this phrase matches the windows around a number, if it does.
+    fn matches(&self, indicator: usize, w: &Window<'_>) -> Option<Match> {
+        let before = if self.before.is_empty() {
+            None
+        } else {
+            Some(match_before(w.before, &self.before)?)
+        };
+        let after = if self.after.is_empty() {
+            None
+        } else {
+            Some(match_after(w.after, &self.after)?)
+        };
+        let distance = before.map_or(0, |(_, e)| w.before.len() - e) + after.map_or(0, |(s, _)| s);
+        Some(Match {
+            indicator,
+            distance,
+            weight: self.weight,
+            before_start: before.map(|(s, _)| s),
+            after_end: after.map(|(_, e)| e),
+        })
+    }
+
     fn compile(text: &str) -> Phrase {
         let (before, after) = match text.split_once('#') {
             Some((b, a)) => (parts(b), parts(a)),
@@ -178,56 +200,38 @@ impl<'d> Matcher<'d> {
         self.compiled[index].indicator
     }
 
-    fn admissible(c: &Compiled<'_>, clause: &[char], sentence_prefix: &[char]) -> bool {
+    /// Context found, no exclude hit. The clause is given in parts (before and after the
+    /// number): an exclude word never spans a number, so no joined copy is needed.
+    fn admissible(c: &Compiled<'_>, clause: [&[char]; 2], sentence_prefix: &[char]) -> bool {
         (c.context.is_empty() || contains_any(sentence_prefix, &c.context))
-            && !contains_any(clause, &c.exclude)
+            && !clause.iter().any(|part| contains_any(part, &c.exclude))
             && !contains_any(sentence_prefix, &c.exclude_sentence)
     }
 
     /// The best indicator for a number with `unit` in window `w`, if any.
+    ///
+    /// Phrases are tried first, on the short clause windows; the sentence-wide context and
+    /// exclude checks run only for an indicator whose phrase would beat the best so far.
     pub fn best(&self, unit: &str, w: &Window<'_>) -> Option<Match> {
-        let clause: Vec<char> = w.before.iter().chain(w.after).copied().collect();
         let mut best: Option<Match> = None;
+        let rank = |m: &Match| (m.distance, std::cmp::Reverse(m.weight));
         for (i, c) in self.compiled.iter().enumerate() {
             if !c.indicator.units.iter().any(|u| u == unit) {
                 continue;
             }
-            if !Self::admissible(c, &clause, w.sentence_prefix) {
+            let Some(m) = c
+                .phrases
+                .iter()
+                .filter_map(|p| p.matches(i, w))
+                .min_by_key(|m| rank(m))
+            else {
+                continue;
+            };
+            if best.as_ref().is_some_and(|b| rank(b) <= rank(&m)) {
                 continue;
             }
-            for p in &c.phrases {
-                let before = if p.before.is_empty() {
-                    Some(None)
-                } else {
-                    match_before(w.before, &p.before).map(Some)
-                };
-                let after = if p.after.is_empty() {
-                    Some(None)
-                } else {
-                    match_after(w.after, &p.after).map(Some)
-                };
-                let (Some(before), Some(after)) = (before, after) else {
-                    continue;
-                };
-                let distance =
-                    before.map_or(0, |(_, e)| w.before.len() - e) + after.map_or(0, |(s, _)| s);
-                let m = Match {
-                    indicator: i,
-                    distance,
-                    weight: p.weight,
-                    before_start: before.map(|(s, _)| s),
-                    after_end: after.map(|(_, e)| e),
-                };
-                let better = match &best {
-                    None => true,
-                    Some(b) => {
-                        (m.distance, std::cmp::Reverse(m.weight))
-                            < (b.distance, std::cmp::Reverse(b.weight))
-                    }
-                };
-                if better {
-                    best = Some(m);
-                }
+            if Self::admissible(c, [w.before, w.after], w.sentence_prefix) {
+                best = Some(m);
             }
         }
         best
@@ -248,7 +252,8 @@ impl<'d> Matcher<'d> {
                 };
                 let end = at + phrase.len();
                 let (cs, ce) = clause_of(at);
-                if Self::admissible(c, &sentence[cs..ce.max(end)], &sentence[..ce.max(end)]) {
+                let clause = &sentence[cs..ce.max(end)];
+                if Self::admissible(c, [clause, &[]], &sentence[..ce.max(end)]) {
                     out.push(StatedMatch {
                         indicator: i,
                         value: *value,

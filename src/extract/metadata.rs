@@ -591,11 +591,13 @@ fn field_values(lines: &[&str], label: &str) -> Vec<String> {
             if !starts_word {
                 continue;
             }
-            let after = &line[end..];
+            // 【发布日期】2024-03-22, [来源] …: a closing bracket may end the label.
+            let after = line[end..].trim_start_matches(['】', ']', '）', ')']);
             let trimmed = after.trim_start();
+            let bracketed = after.len() < line.len() - end;
             let value_text = if let Some(v) = trimmed.strip_prefix([':', '：']) {
                 v.trim_start()
-            } else if trimmed.len() < after.len() || trimmed.is_empty() {
+            } else if bracketed || trimmed.len() < after.len() || trimmed.is_empty() {
                 // Separated by spaces, or nothing follows on this line.
                 trimmed
             } else {
@@ -733,7 +735,7 @@ mod tests {
 
     #[test]
     fn resolves_county_year_and_date() {
-        let cases: [Case; 16] = [
+        let cases: [Case; 17] = [
             (
                 "two-character county in the title",
                 "a.txt",
@@ -870,6 +872,15 @@ mod tests {
                 None,
             ),
             (
+                "an autonomous county by its short name; a bracketed label",
+                "a.txt",
+                "长阳县2023年法治政府建设年度报告\n【发布日期】2024-01-30\n",
+                "长阳土家族自治县",
+                "420528",
+                Some(2023),
+                Some("2024-01-30"),
+            ),
+            (
                 "province, prefecture and county before the title words",
                 "a.txt",
                 "湖南省长沙市长沙县人民政府关于2020年度法治政府建设工作情况的报告\n",
@@ -926,6 +937,7 @@ mod tests {
             ("日期:2021-02-05   来源:  县司法局\n", Some("县司法局")),
             ("发布机构\n\n冠县司法局\n", Some("冠县司法局")),
             ("信息来源:本站 | 浏览次数:3\n", Some("本站")),
+            ("【来源】莘县司法局\n", Some("莘县司法局")),
             ("数据来源于统计\n", None),
             ("来源:2023\n", None),
         ];

@@ -325,7 +325,14 @@ fn number_at(chars: &[char], at: usize) -> Option<(Number, usize)> {
     }
     let digits = i;
     let mut value;
-    if chars.get(i).is_some_and(|c| c.is_ascii_digit()) {
+    if percent
+        && chars.get(i) == Some(&'百')
+        && !chars.get(i + 1).is_some_and(|c| is_cn_numeral(*c))
+    {
+        // 百分之百: a hundred per cent.
+        value = 100.0;
+        i += 1;
+    } else if chars.get(i).is_some_and(|c| c.is_ascii_digit()) {
         let (v, n) = arabic_at(chars, i)?;
         value = v;
         i += n;
@@ -398,6 +405,22 @@ pub fn parse_number(text: &str) -> Option<Number> {
 /// is not trusted as a quotation.
 fn inside_pair(chars: &[char], i: usize, open: char, close: char, max_span: usize) -> bool {
     let stop = |c: char| matches!(c, '。' | '\n' | ';' | '!' | '?');
+    if open == close {
+        // Straight quotes: inside when an odd number of them open the sentence up to `i`
+        // and one closes within the span.
+        let from = chars[..i]
+            .iter()
+            .rposition(|c| stop(*c))
+            .map_or(0, |p| p + 1);
+        let before = chars[from..i].iter().filter(|c| **c == open).count();
+        let last_open = chars[from..i].iter().rposition(|c| *c == open);
+        let closes = chars[i..]
+            .iter()
+            .take(max_span)
+            .take_while(|c| !stop(**c))
+            .any(|c| *c == close);
+        return before % 2 == 1 && closes && last_open.is_some_and(|o| i - (from + o) < max_span);
+    }
     let mut j = i;
     let mut opened = None;
     while j > 0 && i - j < max_span {
@@ -492,6 +515,16 @@ pub fn scan(chars: &[char]) -> Vec<Token> {
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
+        // Fast path: most characters cannot start a number.
+        if !(c.is_ascii_digit() || starts_cn_numeral(c) || c == '百') {
+            i += 1;
+            continue;
+        }
+        // A lone 一 (一是, 进一步, 统一) is never a quantity here; see `lone_yi` below.
+        if c == '一' && !chars.get(i + 1).is_some_and(|n| is_cn_numeral(*n)) {
+            i += 1;
+            continue;
+        }
         let prev = if i > 0 { Some(chars[i - 1]) } else { None };
         let arabic_start = c.is_ascii_digit() && !prev.is_some_and(|p| p.is_ascii_digit());
         let cn_start = starts_cn_numeral(c) && !prev.is_some_and(is_cn_numeral);
@@ -509,17 +542,14 @@ pub fn scan(chars: &[char]) -> Vec<Token> {
                 break;
             }
         }
-        let Some((number, digits)) = number_at(chars, start)
-            .or_else(|| number_at(chars, i))
-            .filter(|(n, _)| n.value.is_finite())
+        let found = match number_at(chars, start) {
+            Some(n) => Some((n, start)),
+            None => number_at(chars, i).map(|n| (n, i)),
+        };
+        let Some(((number, digits), start)) = found.filter(|((n, _), _)| n.value.is_finite())
         else {
             i += 1;
             continue;
-        };
-        let start = if number_at(chars, start).is_some() {
-            start
-        } else {
-            i
         };
         let end = start + number.len;
         let mut end_digits = digits;
@@ -584,6 +614,8 @@ mod tests {
             ("三万余件", 30_000.0, MoreThan, "件"),
             ("百分之九十", 90.0, Exact, "%"),
             ("百分之99.5", 99.5, Exact, "%"),
+            ("百分之百", 100.0, Exact, "%"),
+            ("百分之一百", 100.0, Exact, "%"),
             ("50余场次", 50.0, MoreThan, "场次"),
             ("300余次", 300.0, MoreThan, "次"),
             ("2023年", 2023.0, Exact, "年"),
@@ -633,6 +665,8 @@ mod tests {
             "规划(2024—2028年)",
             "“八五”普法",
             "“1457”工作思路",
+            "评为\"十件实事\"之一",
+            "评为“10件实事”之一",
             "“三提三敢”",
             "“1+8”城市圈",
             "1+8城市圈",
@@ -718,6 +752,18 @@ mod tests {
         #[test]
         fn parse_number_never_panics(s in "\\PC{0,20}") {
             let _ = parse_number(&s);
+        }
+
+        #[test]
+        fn scan_tokens_are_ordered_and_disjoint(s in "[0-9一二两十百千万亿零〇第余多近约件人%.,,、“”《》+·—-]{0,40}") {
+            let chars: Vec<char> = s.chars().collect();
+            let tokens = scan(&chars);
+            for t in &tokens {
+                prop_assert!(t.start <= t.digits && t.digits < t.end && t.end <= chars.len());
+            }
+            for w in tokens.windows(2) {
+                prop_assert!(w[0].end <= w[1].start);
+            }
         }
     }
 }

@@ -5,7 +5,9 @@
 //! chrome (breadcrumbs, share widgets, visit counters, site footers) is recognised line by line
 //! and skipped. Invariant: sentences never cross a line break and never include a chrome line.
 
-use super::year::years_in;
+use std::sync::OnceLock;
+
+use super::year::{mentions, YearMention};
 
 /// Words that, in a heading, announce next year's plans.
 const PLAN_HEADING_WORDS: &[&str] = &[
@@ -57,6 +59,7 @@ const CHROME_MARKERS: &[&str] = &[
     "文号",
     "来源:",
     "字体",
+    "字号",
     "设为首页",
     "加入收藏",
     "无障碍",
@@ -98,12 +101,36 @@ pub fn is_clause_break(c: char) -> bool {
 
 fn contains(hay: &[char], needle: &str) -> bool {
     let n: Vec<char> = needle.chars().collect();
-    !n.is_empty() && hay.windows(n.len()).any(|w| w == n.as_slice())
+    contains_chars(hay, &n)
+}
+
+fn contains_chars(hay: &[char], needle: &[char]) -> bool {
+    !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// A word list as characters, built once per process.
+fn char_table(cell: &'static OnceLock<Vec<Vec<char>>>, words: &[&str]) -> &'static [Vec<char>] {
+    cell.get_or_init(|| words.iter().map(|w| w.chars().collect()).collect())
+}
+
+fn chrome_markers() -> &'static [Vec<char>] {
+    static CELL: OnceLock<Vec<Vec<char>>> = OnceLock::new();
+    char_table(&CELL, CHROME_MARKERS)
+}
+
+fn plan_heading_words() -> &'static [Vec<char>] {
+    static CELL: OnceLock<Vec<Vec<char>>> = OnceLock::new();
+    char_table(&CELL, PLAN_HEADING_WORDS)
+}
+
+fn plan_openers() -> &'static [Vec<char>] {
+    static CELL: OnceLock<Vec<Vec<char>>> = OnceLock::new();
+    char_table(&CELL, PLAN_OPENERS)
 }
 
 /// Whether a line is page chrome rather than report text.
 pub fn is_chrome(line: &[char]) -> bool {
-    line.len() <= CHROME_MAX_LINE && CHROME_MARKERS.iter().any(|m| contains(line, m))
+    line.len() <= CHROME_MAX_LINE && chrome_markers().iter().any(|m| contains_chars(line, m))
 }
 
 /// Heading level: 1 for 一、, 2 for (一), 0 for anything else.
@@ -130,12 +157,45 @@ pub fn is_plan_heading(heading: &[char], report_year: Option<i32>) -> bool {
         .take(60)
         .copied()
         .collect();
-    if PLAN_HEADING_WORDS.iter().any(|w| contains(&head, w)) {
+    if plan_heading_words()
+        .iter()
+        .any(|w| contains_chars(&head, w))
+    {
         return true;
     }
     match report_year {
-        Some(ry) => years_in(&head).iter().any(|(y, _)| *y > ry),
+        Some(ry) => mentions(&head)
+            .iter()
+            .any(|m| matches!(m, YearMention::Explicit(y) if *y > ry)),
         None => false,
+    }
+}
+
+/// Lines at most this long without sentence punctuation may be unnumbered headings.
+const BARE_HEADING_MAX_LINE: usize = 30;
+
+/// An unnumbered heading line such as `2024年工作打算`. Titles (报告, 总结) are not headings:
+/// a title like `2022年工作总结及2023年工作计划` must not make the whole report a plan.
+fn is_bare_plan_heading(line: &[char], report_year: Option<i32>) -> bool {
+    line.len() <= BARE_HEADING_MAX_LINE
+        && !line.iter().any(|c| matches!(c, '。' | ',' | ';'))
+        && !contains(line, "报告")
+        && !contains(line, "总结")
+        && is_plan_heading(line, report_year)
+}
+
+/// Words that open a paragraph about next year's work (下一步,我县将…).
+const PLAN_OPENERS: &[&str] = &["下一步", "下步", "今后", "明年", "来年", "新的一年"];
+
+/// Whether a paragraph opens as a plan: a plan opener, or a year after the report year
+/// (`2025年,我县将…` in a 2024 report).
+fn opens_a_plan(line: &[char], report_year: Option<i32>) -> bool {
+    if plan_openers().iter().any(|w| line.starts_with(w)) {
+        return true;
+    }
+    match (report_year, mentions(&line[..line.len().min(6)]).first()) {
+        (Some(ry), Some(YearMention::Explicit(y))) => *y > ry,
+        _ => false,
     }
 }
 
@@ -152,6 +212,10 @@ pub fn sentences(chars: &[char], report_year: Option<i32>) -> Vec<Sentence> {
         let line = &chars[line_start..line_end];
         if !line.is_empty() && !is_chrome(line) {
             match heading_level(line) {
+                0 if is_bare_plan_heading(line, report_year) => {
+                    top_plan = true;
+                    sub_plan = false;
+                }
                 1 => {
                     top_plan = is_plan_heading(line, report_year);
                     sub_plan = false;
@@ -159,7 +223,7 @@ pub fn sentences(chars: &[char], report_year: Option<i32>) -> Vec<Sentence> {
                 2 => sub_plan = is_plan_heading(line, report_year),
                 _ => {}
             }
-            let plan = top_plan || sub_plan;
+            let plan = top_plan || sub_plan || opens_a_plan(line, report_year);
             let mut s = line_start;
             for (i, c) in line.iter().enumerate().map(|(k, c)| (line_start + k, *c)) {
                 if is_sentence_break(c) {
@@ -186,14 +250,38 @@ pub fn sentences(chars: &[char], report_year: Option<i32>) -> Vec<Sentence> {
     out
 }
 
-/// The clause around character `pos` inside `sentence`: (start, end).
+/// The clause around character `pos` inside `sentence`: (start, end). A book title
+/// (《…》) is one word: its inner punctuation does not end the clause.
 pub fn clause_around(chars: &[char], sentence: &Sentence, pos: usize) -> (usize, usize) {
     let mut start = pos;
-    while start > sentence.start && !is_clause_break(chars[start - 1]) {
+    while start > sentence.start {
+        let c = chars[start - 1];
+        if c == '》' {
+            if let Some(open) = chars[sentence.start..start - 1]
+                .iter()
+                .rposition(|c| *c == '《')
+            {
+                start = sentence.start + open;
+                continue;
+            }
+        }
+        if is_clause_break(c) {
+            break;
+        }
         start -= 1;
     }
     let mut end = pos;
-    while end < sentence.end && !is_clause_break(chars[end]) {
+    while end < sentence.end {
+        let c = chars[end];
+        if c == '《' {
+            if let Some(close) = chars[end + 1..sentence.end].iter().position(|c| *c == '》') {
+                end += close + 2;
+                continue;
+            }
+        }
+        if is_clause_break(c) {
+            break;
+        }
         end += 1;
     }
     (start, end)
@@ -205,6 +293,22 @@ mod tests {
 
     fn chars(s: &str) -> Vec<char> {
         s.chars().collect()
+    }
+
+    #[test]
+    fn clauses_keep_book_titles_whole() {
+        let text = chars("按程序出台了《规划(2024—2028年)》等4件重大行政决策,另");
+        let s = Sentence {
+            start: 0,
+            end: text.len(),
+            plan: false,
+        };
+        let pos = text.iter().position(|c| *c == '等').expect("等") + 1;
+        let (a, b) = clause_around(&text, &s, pos);
+        assert_eq!(
+            text[a..b].iter().collect::<String>(),
+            "按程序出台了《规划(2024—2028年)》等4件重大行政决策"
+        );
     }
 
     #[test]
@@ -222,10 +326,36 @@ mod tests {
             ),
             ("二、存在的不足", Some(2024), false),
             ("一、2022年重点工作完成情况", Some(2022), false),
+            (
+                "一、贯彻落实《法治政府建设实施纲要(2021-2025年)》情况",
+                Some(2023),
+                false,
+            ),
         ];
         for (h, y, want) in table {
             assert_eq!(is_plan_heading(&chars(h), y), want, "{h}");
         }
+    }
+
+    #[test]
+    fn unnumbered_plan_headings_but_not_titles() {
+        let text =
+            chars("某县2022年工作总结及2023年工作计划\n受理73件。\n2023年工作打算\n力争达到100%。");
+        let plans: Vec<bool> = sentences(&text, Some(2022))
+            .iter()
+            .map(|s| s.plan)
+            .collect();
+        assert_eq!(plans, vec![false, false, true, true]);
+    }
+
+    #[test]
+    fn plan_paragraphs_without_headings() {
+        let text = chars("受理73件。\n下一步,我县将力争受理100件。\n2024年,全县将调解纠纷3000件。\n2023年,全县调解纠纷2000件。");
+        let plans: Vec<bool> = sentences(&text, Some(2023))
+            .iter()
+            .map(|s| s.plan)
+            .collect();
+        assert_eq!(plans, vec![false, true, true, false]);
     }
 
     #[test]

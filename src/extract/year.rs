@@ -43,10 +43,33 @@ pub fn years_in(chars: &[char]) -> Vec<(i32, usize)> {
     out
 }
 
-/// Year mentions in `chars`, in order.
+/// Whether index `at` lies inside a book title 《…》 (a plan's title: 规划(2024—2028年)).
+fn in_book_title(chars: &[char], at: usize) -> bool {
+    let open = chars[..at].iter().rposition(|c| *c == '《');
+    let close = chars[..at].iter().rposition(|c| *c == '》');
+    match (open, close) {
+        (Some(o), Some(c)) => o > c,
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
+/// Year mentions in `chars`, in order. Years in book titles and the ends of year ranges
+/// (2021-2025年) describe documents, not values, and are skipped.
 pub fn mentions(chars: &[char]) -> Vec<YearMention> {
     let mut out = Vec::new();
     for (y, at) in years_in(chars) {
+        let range_end = at >= 2
+            && matches!(chars[at - 1], '-' | '—' | '–' | '~' | '至')
+            && chars[at - 2].is_ascii_digit();
+        // 与2022年相比, 较2022年: a comparison names the other year, not the value's.
+        let compared = at >= 1 && matches!(chars[at - 1], '与' | '较' | '比' | '同')
+            || ["相比", "同期", "比较", "相较"]
+                .iter()
+                .any(|w| starts_with(chars, at + 5, w));
+        if range_end || compared || in_book_title(chars, at) {
+            continue;
+        }
         let after = at + 5;
         if starts_with(chars, after, "以来") || starts_with(chars, after, "至今") {
             out.push(YearMention::Since(y));
@@ -65,18 +88,23 @@ pub fn mentions(chars: &[char]) -> Vec<YearMention> {
     out
 }
 
-/// The year a value belongs to, from the words just before it (`narrow`): the last explicit
-/// year there, else the report year.
-pub fn value_year(narrow: &[char], report_year: i32) -> i32 {
-    let mut year = report_year;
-    for m in mentions(narrow) {
+/// The last year `chars` states for a value (`YYYY年`, 去年), if any.
+pub fn explicit_year(chars: &[char], report_year: i32) -> Option<i32> {
+    let mut year = None;
+    for m in mentions(chars) {
         match m {
-            YearMention::Explicit(y) => year = y,
-            YearMention::LastYear => year = report_year - 1,
+            YearMention::Explicit(y) => year = Some(y),
+            YearMention::LastYear => year = Some(report_year - 1),
             YearMention::Since(_) | YearMention::Before(_) => {}
         }
     }
     year
+}
+
+/// The year a value belongs to, from the words just before it (`narrow`): the last explicit
+/// year there, else the report year.
+pub fn value_year(narrow: &[char], report_year: i32) -> i32 {
+    explicit_year(narrow, report_year).unwrap_or(report_year)
 }
 
 /// Whether the text before a value makes it a total over several years: `YYYY年以来` with a
@@ -91,6 +119,45 @@ pub fn is_cumulative(sentence_prefix: &[char], clause: &[char], report_year: i32
         .any(|m| matches!(m, YearMention::Since(y) if *y < report_year));
     spans_years
         || (has(clause, "累计") && (has(sentence_prefix, "截至") || has(sentence_prefix, "以来")))
+}
+
+/// Words for a part of a year: a value over part of the year is not the year's figure.
+const PARTIAL_PERIODS: &[&str] = &["上半年", "下半年", "季度", "前三季"];
+
+/// Whether the words before a value limit it to part of the year (上半年, 一季度, 1-6月).
+/// `1-12月` and `截至12月底` are the whole year.
+pub fn is_partial_period(chars: &[char]) -> bool {
+    let has = |w: &str| {
+        let w: Vec<char> = w.chars().collect();
+        chars.windows(w.len()).any(|x| x == w.as_slice())
+    };
+    if PARTIAL_PERIODS.iter().any(|w| has(w)) {
+        return true;
+    }
+    // N-M月 / N至M月 with M < 12.
+    for (i, c) in chars.iter().enumerate() {
+        if *c != '月' || i == 0 {
+            continue;
+        }
+        let digits_end = i;
+        let mut j = i;
+        while j > 0 && chars[j - 1].is_ascii_digit() {
+            j -= 1;
+        }
+        let is_range = j >= 2
+            && j < digits_end
+            && matches!(chars[j - 1], '-' | '—' | '–' | '~' | '至')
+            && chars[j - 2].is_ascii_digit();
+        if is_range {
+            let m: u32 = chars[j..digits_end]
+                .iter()
+                .fold(0, |acc, c| acc * 10 + c.to_digit(10).unwrap_or(0));
+            if m < 12 {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// Guesses the report year from the title: the first `YYYY年` on one of the first lines that
@@ -130,6 +197,11 @@ mod tests {
             ("含去年结转", 2022, 2021),
             ("截至目前,", 2022, 2022),
             ("受理", 2020, 2020),
+            ("出台了《规划(2024—2028年)》等", 2024, 2024),
+            ("规划(2024—2028年)等", 2024, 2024),
+            ("截至2023年底,全县共有持证执法人员", 2024, 2023),
+            ("与2022年相比,全年受理", 2023, 2023),
+            ("较2022年同期", 2023, 2023),
         ];
         for (text, ry, want) in table {
             assert_eq!(value_year(&c(text), ry), want, "{text}");
@@ -167,6 +239,24 @@ mod tests {
         ];
         for (prefix, clause, ry, want) in table {
             assert_eq!(is_cumulative(&c(prefix), &c(clause), ry), want, "{prefix}");
+        }
+    }
+
+    #[test]
+    fn partial_periods() {
+        let table = [
+            ("上半年,全县受理", true),
+            ("一季度", true),
+            ("1-6月接收", true),
+            ("1至9月", true),
+            ("其中1-12月接收", false),
+            ("1-12月份", false),
+            ("1-6月份", true),
+            ("截至12月底,", false),
+            ("全年", false),
+        ];
+        for (text, want) in table {
+            assert_eq!(is_partial_period(&c(text)), want, "{text}");
         }
     }
 

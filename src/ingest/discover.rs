@@ -1,5 +1,12 @@
 //! Finding inputs: files as given, folders walked recursively in sorted order.
+//!
+//! Every path met is reported exactly once: as a file to read (with its kind), as skipped
+//! (unsupported kind, special file, a symlink leading back into a folder already being walked)
+//! or as an error (missing path, unreadable folder, a symlink loop). Walking is iterative, so
+//! deep trees cannot overflow the stack, and folder symlink cycles are caught by their
+//! canonical path.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// One path found while walking the inputs.
@@ -13,8 +20,42 @@ pub enum Candidate {
     Error(PathBuf, String),
 }
 
+/// The kinds of file read as reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    /// Plain text (`.txt`, `.text`).
+    Text,
+    /// A web page (`.html`, `.htm`, `.shtml`, `.xhtml`).
+    Html,
+    /// A Word document (`.docx`).
+    Docx,
+}
+
 /// File extensions read as reports.
-pub const SUPPORTED_EXTENSIONS: [&str; 1] = ["txt"];
+pub const SUPPORTED_EXTENSIONS: [&str; 7] =
+    ["txt", "text", "html", "htm", "shtml", "xhtml", "docx"];
+
+impl InputKind {
+    /// The kind of file `path` names by its extension, or why it is not read.
+    pub fn from_path(path: &Path) -> Result<InputKind, String> {
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        match ext.as_str() {
+            "txt" | "text" => Ok(InputKind::Text),
+            "html" | "htm" | "shtml" | "xhtml" => Ok(InputKind::Html),
+            "docx" => Ok(InputKind::Docx),
+            "" => Err("no file extension: only .txt, .html/.htm/.shtml and .docx are read".into()),
+            "doc" => Err("legacy Word .doc is not read: save it as .docx".into()),
+            "pdf" => Err("PDF is not read: save the report as text or .docx".into()),
+            "wps" => Err("WPS .wps is not read: save it as .docx".into()),
+            other => Err(format!(
+                ".{other} is not a report format (only .txt, .html/.htm/.shtml and .docx are read)"
+            )),
+        }
+    }
+}
 
 /// Walks `inputs` (files or folders) and returns every path found, sorted within each folder.
 pub fn discover(inputs: &[PathBuf]) -> Vec<Candidate> {
@@ -25,44 +66,209 @@ pub fn discover(inputs: &[PathBuf]) -> Vec<Candidate> {
     out
 }
 
-fn walk(path: &Path, out: &mut Vec<Candidate>) {
+/// One folder being walked: its remaining entries (reversed, so `pop` yields sorted order)
+/// and its canonical path for cycle detection.
+struct Frame {
+    entries: Vec<PathBuf>,
+    canonical: PathBuf,
+}
+
+fn walk(root: &Path, out: &mut Vec<Candidate>) {
+    let mut stack: Vec<Frame> = Vec::new();
+    // Canonical paths of the folders currently open (the ancestors of what is being read).
+    let mut open: HashSet<PathBuf> = HashSet::new();
+    visit(root, true, &mut stack, &mut open, out);
+    while let Some(frame) = stack.last_mut() {
+        match frame.entries.pop() {
+            Some(path) => visit(&path, false, &mut stack, &mut open, out),
+            None => {
+                if let Some(done) = stack.pop() {
+                    open.remove(&done.canonical);
+                }
+            }
+        }
+    }
+}
+
+fn visit(
+    path: &Path,
+    given: bool,
+    stack: &mut Vec<Frame>,
+    open: &mut HashSet<PathBuf>,
+    out: &mut Vec<Candidate>,
+) {
+    let shown = path.display();
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) => {
-            out.push(Candidate::Error(
-                path.to_path_buf(),
-                format!("{}: {e}", path.display()),
-            ));
+            let message = match e.kind() {
+                std::io::ErrorKind::NotFound if given => {
+                    format!("{shown}: input path does not exist")
+                }
+                std::io::ErrorKind::NotFound => {
+                    format!("{shown}: broken symlink (its target does not exist)")
+                }
+                _ if is_symlink_loop(&e) => {
+                    format!("{shown}: symlink loop (the link resolves to itself)")
+                }
+                _ => format!("{shown}: cannot examine: {e}"),
+            };
+            out.push(Candidate::Error(path.to_path_buf(), message));
             return;
         }
     };
     if meta.is_dir() {
-        let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
-            Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+        let canonical = match std::fs::canonicalize(path) {
+            Ok(c) => c,
             Err(e) => {
                 out.push(Candidate::Error(
                     path.to_path_buf(),
-                    format!("{}: {e}", path.display()),
+                    format!("{shown}: cannot resolve folder: {e}"),
                 ));
                 return;
             }
         };
-        entries.sort();
-        for entry in entries {
-            walk(&entry, out);
-        }
-    } else {
-        let ext = path
-            .extension()
-            .map(|e| e.to_string_lossy().to_lowercase())
-            .unwrap_or_default();
-        if SUPPORTED_EXTENSIONS.contains(&ext.as_str()) {
-            out.push(Candidate::File(path.to_path_buf()));
-        } else {
+        if open.contains(&canonical) {
             out.push(Candidate::Skipped(
                 path.to_path_buf(),
-                format!("{}: not a report file (.{ext} is not read)", path.display()),
+                format!(
+                    "{shown}: symlink loop: leads back to {} which is already being read",
+                    canonical.display()
+                ),
             ));
+            return;
         }
+        let mut entries: Vec<PathBuf> = Vec::new();
+        match std::fs::read_dir(path) {
+            Ok(rd) => {
+                for entry in rd {
+                    match entry {
+                        Ok(e) => entries.push(e.path()),
+                        Err(e) => out.push(Candidate::Error(
+                            path.to_path_buf(),
+                            format!("{shown}: cannot list folder entry: {e}"),
+                        )),
+                    }
+                }
+            }
+            Err(e) => {
+                out.push(Candidate::Error(
+                    path.to_path_buf(),
+                    format!("{shown}: cannot read folder: {e}"),
+                ));
+                return;
+            }
+        }
+        entries.sort();
+        entries.reverse();
+        open.insert(canonical.clone());
+        stack.push(Frame { entries, canonical });
+    } else if !meta.is_file() {
+        out.push(Candidate::Skipped(
+            path.to_path_buf(),
+            format!("{shown}: not a regular file (device, pipe or socket)"),
+        ));
+    } else {
+        match InputKind::from_path(path) {
+            Ok(_) => out.push(Candidate::File(path.to_path_buf())),
+            Err(reason) => out.push(Candidate::Skipped(
+                path.to_path_buf(),
+                format!("{shown}: {reason}"),
+            )),
+        }
+    }
+}
+
+/// ELOOP: "too many levels of symbolic links".
+fn is_symlink_loop(e: &std::io::Error) -> bool {
+    // ErrorKind::FilesystemLoop is unstable; ELOOP is 40 on Linux, 62 on macOS and BSDs.
+    matches!(e.raw_os_error(), Some(40) if cfg!(target_os = "linux"))
+        || matches!(e.raw_os_error(), Some(62) if cfg!(any(target_os = "macos", target_os = "freebsd")))
+        || e.to_string().contains("symbolic links")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_by_extension() {
+        let cases = [
+            ("a.txt", Some(InputKind::Text)),
+            ("A.TXT", Some(InputKind::Text)),
+            ("a.htm", Some(InputKind::Html)),
+            ("a.shtml", Some(InputKind::Html)),
+            ("a.docx", Some(InputKind::Docx)),
+            ("a.doc", None),
+            ("a.pdf", None),
+            ("a", None),
+            ("a.csv", None),
+        ];
+        for (name, want) in cases {
+            assert_eq!(InputKind::from_path(Path::new(name)).ok(), want, "{name}");
+        }
+        assert!(InputKind::from_path(Path::new("a.doc"))
+            .expect_err("doc")
+            .contains(".docx"));
+    }
+
+    #[test]
+    fn walks_sorted_and_reports_everything() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        std::fs::create_dir(root.join("sub")).expect("mkdir");
+        for f in ["b.txt", "a.html", "c.pdf", "sub/d.docx"] {
+            std::fs::write(root.join(f), "x").expect("write");
+        }
+        let found = discover(&[root.to_path_buf(), root.join("missing")]);
+        let summary: Vec<String> = found
+            .iter()
+            .map(|c| match c {
+                Candidate::File(p) => format!("file {}", rel(root, p)),
+                Candidate::Skipped(p, _) => format!("skip {}", rel(root, p)),
+                Candidate::Error(p, m) => {
+                    format!("error {} {}", rel(root, p), m.contains("does not exist"))
+                }
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                "file a.html",
+                "file b.txt",
+                "skip c.pdf",
+                "file sub/d.docx",
+                "error missing true"
+            ]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlink_loops_end_the_walk() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        std::fs::create_dir(root.join("sub")).expect("mkdir");
+        std::fs::write(root.join("sub/a.txt"), "x").expect("write");
+        std::os::unix::fs::symlink(root, root.join("sub/back")).expect("symlink");
+        std::os::unix::fs::symlink(root.join("self.txt"), root.join("self.txt")).expect("self");
+        let found = discover(&[root.to_path_buf()]);
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(found
+            .iter()
+            .any(|c| matches!(c, Candidate::File(p) if p.ends_with("sub/a.txt"))));
+        assert!(found.iter().any(
+            |c| matches!(c, Candidate::Skipped(p, m) if p.ends_with("back") && m.contains("symlink loop"))
+        ));
+        assert!(found.iter().any(
+            |c| matches!(c, Candidate::Error(p, m) if p.ends_with("self.txt") && m.contains("symlink loop"))
+        ));
+    }
+
+    fn rel(root: &Path, p: &Path) -> String {
+        p.strip_prefix(root)
+            .unwrap_or(p)
+            .to_string_lossy()
+            .replace('\\', "/")
     }
 }

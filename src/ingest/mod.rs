@@ -3,16 +3,23 @@
 //! Finds the inputs (files or folders, recursive, sorted), reads each one, decodes it to
 //! text and records how. Nothing here interprets the report: that is `extract`'s job.
 //! Invariant: every input path given by the user ends up in exactly one [`InputRecord`].
+//!
+//! Kinds read: plain text ([`decode`]: BOM, meta charset, UTF-8, detection), HTML pages
+//! ([`html`]: the article body, chrome dropped) and Word documents ([`docx`]). Memory is
+//! bounded by the size limit: a file over it is refused before it is read.
 
+pub mod decode;
 pub mod discover;
+pub mod docx;
 pub mod facts_csv;
+pub mod html;
 
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-pub use discover::{discover, Candidate};
+pub use discover::{discover, Candidate, InputKind};
 
 /// Default limit on one input's size in bytes. *Default:* 64 MiB.
 pub const DEFAULT_MAX_BYTES: u64 = 64 * 1024 * 1024;
@@ -30,7 +37,8 @@ pub struct Document {
     pub sha256: String,
     /// The encoding the text was decoded from (`UTF-8`, `GBK`, `UTF-16LE`, ...).
     pub encoding: String,
-    /// How the encoding was chosen (`bom`, `meta`, `utf8`, `detected`).
+    /// How the encoding was chosen (`bom`, `meta`, `utf8`, `detected`; `docx` for Word
+    /// documents, whose XML is UTF-8; `memory` for text built in memory).
     pub encoding_source: String,
     /// Byte offsets of malformed sequences replaced during decoding.
     pub malformed_offsets: Vec<usize>,
@@ -67,7 +75,7 @@ pub enum IngestError {
         /// The file.
         path: PathBuf,
     },
-    /// The file does not hold text.
+    /// The file does not hold text (binary content, a damaged .docx …).
     #[error("{path}: {reason}")]
     NotText {
         /// The file.
@@ -121,6 +129,8 @@ pub struct InputRecord {
     pub encoding_source: Option<String>,
     /// Number of malformed byte sequences replaced.
     pub malformed_bytes: usize,
+    /// Byte offsets of the first malformed sequences (at most [`MALFORMED_OFFSETS_SHOWN`]).
+    pub malformed_offsets: Vec<usize>,
     /// Status.
     pub status: InputStatus,
     /// The error or skip reason in one sentence.
@@ -133,6 +143,10 @@ pub struct InputRecord {
     pub region_code: Option<String>,
     /// Report year.
     pub report_year: Option<i32>,
+    /// For a byte-identical copy: the path of the copy that was read.
+    pub duplicate_of: Option<String>,
+    /// Other documents about the same county and year (both kept; flagged for review).
+    pub same_county_year: Vec<String>,
 }
 
 impl InputRecord {
@@ -145,12 +159,15 @@ impl InputRecord {
             encoding: None,
             encoding_source: None,
             malformed_bytes: 0,
+            malformed_offsets: Vec::new(),
             status,
             message: Some(message),
             facts: 0,
             county: None,
             region_code: None,
             report_year: None,
+            duplicate_of: None,
+            same_county_year: Vec::new(),
         }
     }
 
@@ -163,57 +180,109 @@ impl InputRecord {
             encoding: Some(doc.encoding.clone()),
             encoding_source: Some(doc.encoding_source.clone()),
             malformed_bytes: doc.malformed_offsets.len(),
+            malformed_offsets: doc
+                .malformed_offsets
+                .iter()
+                .take(MALFORMED_OFFSETS_SHOWN)
+                .copied()
+                .collect(),
             status: InputStatus::NoIndicators,
             message: None,
             facts: 0,
             county: None,
             region_code: None,
             report_year: None,
+            duplicate_of: None,
+            same_county_year: Vec::new(),
         }
     }
 }
 
-/// Reads and decodes one file.
+/// How many malformed-byte offsets a manifest lists per file (the count is always complete).
+pub const MALFORMED_OFFSETS_SHOWN: usize = 20;
+
+/// Reads and decodes one file. The size limit is checked before reading, and reading stops
+/// at the limit even if the file grows meanwhile, so memory stays bounded.
 pub fn load_document(path: &Path, opts: &IngestOptions) -> Result<Document, IngestError> {
-    let meta = std::fs::metadata(path).map_err(|source| IngestError::Read {
+    let read_error = |source| IngestError::Read {
         path: path.to_path_buf(),
         source,
+    };
+    let kind = InputKind::from_path(path).map_err(|reason| IngestError::NotText {
+        path: path.to_path_buf(),
+        reason,
     })?;
-    if meta.len() > opts.max_bytes {
-        return Err(IngestError::TooLarge {
-            path: path.to_path_buf(),
-            size: meta.len(),
-            limit: opts.max_bytes,
-        });
+    let file = std::fs::File::open(path).map_err(read_error)?;
+    let size = file.metadata().map_err(read_error)?.len();
+    let too_large = |size| IngestError::TooLarge {
+        path: path.to_path_buf(),
+        size,
+        limit: opts.max_bytes,
+    };
+    if size > opts.max_bytes {
+        return Err(too_large(size));
     }
-    let bytes = std::fs::read(path).map_err(|source| IngestError::Read {
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(file, opts.max_bytes.saturating_add(1)),
+        &mut bytes,
+    )
+    .map_err(read_error)?;
+    if bytes.len() as u64 > opts.max_bytes {
+        return Err(too_large(bytes.len() as u64));
+    }
+    document_from_bytes(path, kind, &bytes, opts)
+}
+
+/// Decodes the bytes of one input of the given kind (also used by tests and fuzzing).
+pub fn document_from_bytes(
+    path: &Path,
+    kind: InputKind,
+    bytes: &[u8],
+    opts: &IngestOptions,
+) -> Result<Document, IngestError> {
+    let not_text = |reason: String| IngestError::NotText {
         path: path.to_path_buf(),
-        source,
-    })?;
+        reason,
+    };
     if bytes.is_empty() {
         return Err(IngestError::Empty {
             path: path.to_path_buf(),
         });
     }
-    let sha256 = hex(&Sha256::digest(&bytes));
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let text = String::from_utf8(body.to_vec()).map_err(|e| IngestError::NotText {
-        path: path.to_path_buf(),
-        reason: format!("not valid UTF-8 at byte {}", e.utf8_error().valid_up_to()),
-    })?;
+    let sha256 = hex(&Sha256::digest(bytes));
+    let (text, encoding, encoding_source, malformed_offsets) = match kind {
+        InputKind::Docx => {
+            let text =
+                docx::docx_to_text(bytes, opts.max_bytes).map_err(|e| not_text(e.to_string()))?;
+            (text, "UTF-8".to_string(), "docx".to_string(), Vec::new())
+        }
+        InputKind::Text | InputKind::Html => {
+            let html = kind == InputKind::Html;
+            let d = decode::decode(bytes, html).map_err(|e| not_text(e.to_string()))?;
+            let text = if html {
+                html::html_to_text(&d.text)
+            } else {
+                d.text
+            };
+            (text, d.encoding, d.source, d.malformed_offsets)
+        }
+    };
+    if text.trim().is_empty() {
+        return Err(not_text(match kind {
+            InputKind::Html => "the page has no text".to_string(),
+            InputKind::Docx => "the document has no text".to_string(),
+            InputKind::Text => "the file holds only whitespace".to_string(),
+        }));
+    }
     Ok(Document {
         name: file_name(path),
         path: path.to_path_buf(),
         size: bytes.len() as u64,
         sha256,
-        encoding: "UTF-8".to_string(),
-        encoding_source: if body.len() < bytes.len() {
-            "bom"
-        } else {
-            "utf8"
-        }
-        .to_string(),
-        malformed_offsets: Vec::new(),
+        encoding,
+        encoding_source,
+        malformed_offsets,
         text,
     })
 }

@@ -1,10 +1,20 @@
 //! CSV tables: RFC 4180 quoting (csv crate), UTF-8 with BOM by default so Excel and WPS on
 //! Chinese Windows show Chinese, text cells neutralised against formula injection.
+//!
+//! Every table goes through [`Table`](super::table::Table) first, so text and numbers stay
+//! apart: text cells (and codes) starting with `= + - @`, tab or CR get a `'` prefix, numbers
+//! are written as plain numbers (a negative change stays `-3`, not `'-3`). GB18030 output
+//! never replaces a character silently: a character it cannot hold is an error naming the
+//! table, line and code point.
 
 use serde::Serialize;
 
 use super::escape::spreadsheet_cell;
-use crate::extract::{format_value, Fact, FACT_COLUMNS};
+use super::table::{facts_table, rows_table, wide_table, Cell, Table, TableError};
+use super::Lang;
+use crate::analysis::Analysis;
+use crate::dict::IndicatorDict;
+use crate::extract::{format_value, Fact};
 
 /// Text encoding of CSV outputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -23,47 +33,106 @@ pub struct CsvOptions {
     pub encoding: CsvEncoding,
 }
 
-/// Serialises the facts table.
-pub fn facts_csv(facts: &[Fact], opts: &CsvOptions) -> anyhow::Result<Vec<u8>> {
-    let mut wtr = csv::Writer::from_writer(Vec::new());
-    wtr.write_record(FACT_COLUMNS)?;
-    for f in facts {
-        let report_year = f.report_year.map(|y| y.to_string()).unwrap_or_default();
-        let year = f.year.to_string();
-        let scope = f.scope.to_string();
-        let value = format_value(f.value);
-        let qualifier = f.qualifier.to_string();
-        let offset = f.offset.to_string();
-        wtr.write_record([
-            spreadsheet_cell(&f.doc).as_ref(),
-            f.region_code.as_str(),
-            spreadsheet_cell(&f.province).as_ref(),
-            spreadsheet_cell(&f.prefecture).as_ref(),
-            spreadsheet_cell(&f.county).as_ref(),
-            report_year.as_str(),
-            spreadsheet_cell(&f.metric).as_ref(),
-            year.as_str(),
-            scope.as_str(),
-            value.as_str(),
-            spreadsheet_cell(&f.unit).as_ref(),
-            qualifier.as_str(),
-            spreadsheet_cell(&f.evidence).as_ref(),
-            offset.as_str(),
-        ])?;
-    }
-    encode(wtr.into_inner()?, opts)
+/// A character that the chosen encoding cannot hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unencodable {
+    /// 1-based line of the CSV text.
+    pub line: usize,
+    /// The character.
+    pub ch: char,
 }
 
-/// Serialises any table of serde rows (trends, derived, comparisons) with the same rules.
-pub fn rows_csv<T: Serialize>(rows: &[T], opts: &CsvOptions) -> anyhow::Result<Vec<u8>> {
-    let mut wtr = csv::Writer::from_writer(Vec::new());
-    for row in rows {
-        wtr.serialize(row)?;
-    }
-    encode(wtr.into_inner()?, opts)
+/// Errors writing a CSV table.
+#[derive(Debug, thiserror::Error)]
+pub enum CsvError {
+    /// The rows could not be turned into a table.
+    #[error(transparent)]
+    Table(#[from] TableError),
+    /// The csv writer failed.
+    #[error("table '{table}': {source}")]
+    Write {
+        /// The table.
+        table: String,
+        /// The error.
+        source: csv::Error,
+    },
+    /// Characters that GB18030 cannot encode (encoding_rs, following the WHATWG Encoding
+    /// Standard, refuses U+E5E5 for instance; it would otherwise write `&#58853;`).
+    #[error("{table}.csv: {} cannot be written in GB18030: {}; write UTF-8 instead (--csv-encoding utf8)",
+        plural(.chars.len()), describe(.chars))]
+    Unencodable {
+        /// The table.
+        table: String,
+        /// Every unencodable character with its line.
+        chars: Vec<Unencodable>,
+    },
 }
 
-fn encode(utf8: Vec<u8>, opts: &CsvOptions) -> anyhow::Result<Vec<u8>> {
+fn plural(n: usize) -> String {
+    if n == 1 {
+        "1 character".to_string()
+    } else {
+        format!("{n} characters")
+    }
+}
+
+fn describe(chars: &[Unencodable]) -> String {
+    chars
+        .iter()
+        .map(|u| format!("U+{:04X} on line {}", u32::from(u.ch), u.line))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Writes a table as CSV: header row of column names, then the rows.
+pub fn table_csv(table: &Table, opts: &CsvOptions) -> Result<Vec<u8>, CsvError> {
+    let wrap = |source| CsvError::Write {
+        table: table.name.clone(),
+        source,
+    };
+    let mut wtr = csv::Writer::from_writer(Vec::new());
+    wtr.write_record(table.names()).map_err(wrap)?;
+    for row in &table.rows {
+        wtr.write_record(row.iter().map(csv_cell)).map_err(wrap)?;
+    }
+    let utf8 = wtr
+        .into_inner()
+        .map_err(|e| wrap(csv::Error::from(e.into_error())))?;
+    encode(&table.name, utf8, opts)
+}
+
+/// The text of one cell in a CSV file.
+pub fn csv_cell(cell: &Cell) -> String {
+    match cell {
+        Cell::Text(t) | Cell::Code(t) => spreadsheet_cell(t).into_owned(),
+        Cell::Int(i) => i.to_string(),
+        Cell::Number(v) if v.is_finite() => format_value(*v),
+        Cell::Number(_) | Cell::Empty => String::new(),
+    }
+}
+
+/// Serialises the facts table (columns: [`crate::extract::FACT_COLUMNS`]).
+pub fn facts_csv(facts: &[Fact], opts: &CsvOptions) -> Result<Vec<u8>, CsvError> {
+    table_csv(&facts_table(facts), opts)
+}
+
+/// Serialises the wide table (county × year rows, one column per indicator).
+pub fn wide_csv(
+    analysis: &Analysis,
+    dict: &IndicatorDict,
+    lang: Lang,
+    opts: &CsvOptions,
+) -> Result<Vec<u8>, CsvError> {
+    table_csv(&wide_table(analysis, dict, lang), opts)
+}
+
+/// Serialises any table of serde rows (trends, derived, comparisons) with the same rules:
+/// text fields neutralised, numeric fields written as numbers. No rows, no header.
+pub fn rows_csv<T: Serialize>(rows: &[T], opts: &CsvOptions) -> Result<Vec<u8>, CsvError> {
+    table_csv(&rows_table("rows", rows, &[])?, opts)
+}
+
+fn encode(table: &str, utf8: Vec<u8>, opts: &CsvOptions) -> Result<Vec<u8>, CsvError> {
     match opts.encoding {
         CsvEncoding::Utf8 => {
             let mut out = b"\xEF\xBB\xBF".to_vec();
@@ -71,9 +140,138 @@ fn encode(utf8: Vec<u8>, opts: &CsvOptions) -> anyhow::Result<Vec<u8>> {
             Ok(out)
         }
         CsvEncoding::Gb18030 => {
-            let text = String::from_utf8(utf8)?;
-            let (bytes, _, _) = encoding_rs::GB18030.encode(&text);
+            // The csv writer only ever receives &str, so its output is valid UTF-8.
+            let text = String::from_utf8_lossy(&utf8);
+            let (bytes, _, had_errors) = encoding_rs::GB18030.encode(&text);
+            if had_errors {
+                return Err(CsvError::Unencodable {
+                    table: table.to_string(),
+                    chars: unencodable(&text),
+                });
+            }
             Ok(bytes.into_owned())
         }
+    }
+}
+
+/// Every character of `text` that GB18030 cannot encode, with its 1-based line.
+pub fn unencodable(text: &str) -> Vec<Unencodable> {
+    let mut out = Vec::new();
+    let mut buf = [0_u8; 4];
+    for (i, line) in text.split('\n').enumerate() {
+        for ch in line.chars().filter(|c| !c.is_ascii()) {
+            let (_, _, bad) = encoding_rs::GB18030.encode(ch.encode_utf8(&mut buf));
+            if bad {
+                out.push(Unencodable { line: i + 1, ch });
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::{Qualifier, Scope};
+
+    fn fact(county: &str, evidence: &str, value: f64) -> Fact {
+        Fact {
+            doc: "县2023.txt".into(),
+            region_code: "110101".into(),
+            province: "北京市".into(),
+            prefecture: String::new(),
+            county: county.into(),
+            report_year: Some(2023),
+            metric: "reconsideration.received".into(),
+            year: 2023,
+            scope: Scope::Annual,
+            value,
+            unit: "件".into(),
+            qualifier: Qualifier::Exact,
+            evidence: evidence.into(),
+            offset: 12,
+        }
+    }
+
+    fn body(bytes: &[u8]) -> String {
+        String::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").expect("bom").to_vec())
+            .expect("utf-8")
+    }
+
+    #[test]
+    fn facts_csv_has_bom_header_and_neutralised_text() {
+        let out = facts_csv(
+            &[fact("=东城区", "收到复议申请91件", -3.0)],
+            &CsvOptions::default(),
+        )
+        .expect("csv");
+        let text = body(&out);
+        let mut lines = text.lines();
+        assert_eq!(
+            lines.next(),
+            Some("doc,region_code,province,prefecture,county,report_year,metric,year,scope,value,unit,qualifier,evidence,offset")
+        );
+        assert_eq!(
+            lines.next(),
+            Some("县2023.txt,110101,北京市,,'=东城区,2023,reconsideration.received,2023,annual,-3,件,exact,收到复议申请91件,12")
+        );
+    }
+
+    #[test]
+    fn cells_are_written_by_type() {
+        for (cell, want) in [
+            (Cell::Text("-2+3".into()), "'-2+3"),
+            (Cell::Text("纠错3件".into()), "纠错3件"),
+            (Cell::Code("110101".into()), "110101"),
+            (Cell::Code("=1".into()), "'=1"),
+            (Cell::Int(-4), "-4"),
+            (Cell::Number(-3.5), "-3.5"),
+            (Cell::Number(34.44), "34.44"),
+            (Cell::Number(f64::NAN), ""),
+            (Cell::Empty, ""),
+        ] {
+            assert_eq!(csv_cell(&cell), want, "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn gb18030_encodes_chinese_and_reports_what_it_cannot_hold() {
+        let opts = CsvOptions {
+            encoding: CsvEncoding::Gb18030,
+        };
+        let out = facts_csv(&[fact("东城区", "收到91件", 91.0)], &opts).expect("encodes");
+        let (text, _, bad) = encoding_rs::GB18030.decode(&out);
+        assert!(!bad);
+        assert!(text.contains("东城区"));
+        assert!(!out.starts_with(b"\xEF\xBB\xBF"));
+
+        // Characters outside the BMP are fine (GB18030 four-byte sequences)...
+        assert!(facts_csv(&[fact("𠀀县", "x", 1.0)], &opts).is_ok());
+        // ...but U+E5E5 is refused by the WHATWG encoder and must not become "&#58853;".
+        let err = facts_csv(&[fact("东城区", "a\u{E5E5}b", 1.0)], &opts).expect_err("refused");
+        let msg = err.to_string();
+        assert!(msg.contains("facts.csv"), "{msg}");
+        assert!(msg.contains("U+E5E5 on line 2"), "{msg}");
+        assert!(msg.contains("--csv-encoding utf8"), "{msg}");
+    }
+
+    #[test]
+    fn rows_csv_keeps_numbers_numeric_and_neutralises_text() {
+        #[derive(Serialize)]
+        struct Row {
+            county: String,
+            change: f64,
+            note: Option<String>,
+        }
+        let out = rows_csv(
+            &[Row {
+                county: "+1".into(),
+                change: -2.0,
+                note: None,
+            }],
+            &CsvOptions::default(),
+        )
+        .expect("csv");
+        assert_eq!(body(&out), "county,change,note\n'+1,-2,\n");
     }
 }

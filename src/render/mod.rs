@@ -2,13 +2,17 @@
 //! bytes into files atomically. Report text is untrusted: HTML escapes it, CSV/XLSX neutralise
 //! formula-like cells.
 
+pub mod briefing;
 pub mod chart;
+pub mod column_docs;
 pub mod csv;
 pub mod escape;
 pub mod findings;
 pub mod html;
 pub mod manifest;
+pub mod table;
 pub mod write;
+pub mod xlsx;
 
 use clap::ValueEnum;
 use serde::Serialize;

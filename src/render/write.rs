@@ -1,10 +1,24 @@
 //! Writing outputs atomically: each file goes to a temporary sibling, then is renamed into
 //! place, so an interrupted run never leaves a half-written file that looks complete.
+//!
+//! A run also marks its folder as unfinished until it is done: [`OutputDir::create`] removes
+//! the previous run's `manifest.json` and writes [`INCOMPLETE_MARKER`], which lists every file
+//! written so far; [`OutputDir::finish`] (after `manifest.json`, always written last) removes
+//! the marker. A run cut short (Ctrl-C, disk full) therefore leaves no manifest and a marker
+//! saying what was and was not written. File names derived from report text go through
+//! [`safe_file_name`].
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+
+/// The marker file present while a run is writing (or after it was interrupted).
+pub const INCOMPLETE_MARKER: &str = "RUN-INCOMPLETE.txt";
+/// The manifest, written last; its presence means the run finished.
+pub const MANIFEST: &str = "manifest.json";
+/// Infix of temporary files (`.name.tmp-PID`), cleaned up by the next run.
+const TMP_INFIX: &str = ".tmp-";
 
 /// An output folder, created up front so a bad `-o` fails before any work.
 #[derive(Debug, Clone)]
@@ -14,17 +28,35 @@ pub struct OutputDir {
 }
 
 impl OutputDir {
-    /// Creates (or reuses) the folder; fails with a clear message if `root` is a file.
+    /// Creates (or reuses) the folder; fails with a clear message if `root` is a file or the
+    /// folder cannot be written. Removes the previous run's manifest and leftover temporary
+    /// files, and marks the folder unfinished.
     pub fn create(root: &Path) -> anyhow::Result<Self> {
         if root.exists() && !root.is_dir() {
-            anyhow::bail!("output path {} is a file, not a folder", root.display());
+            anyhow::bail!(
+                "output path {} is a file, not a folder (give a folder with -o)",
+                root.display()
+            );
         }
         std::fs::create_dir_all(root)
             .with_context(|| format!("cannot create output folder {}", root.display()))?;
-        Ok(OutputDir {
+        remove_leftover_temporaries(root);
+        let out = OutputDir {
             root: root.to_path_buf(),
             written: Vec::new(),
-        })
+        };
+        out.write_marker()
+            .with_context(|| format!("output folder {} is not writable", root.display()))?;
+        let manifest = root.join(MANIFEST);
+        if manifest.exists() {
+            std::fs::remove_file(&manifest).with_context(|| {
+                format!(
+                    "cannot remove the previous run's {} (it would describe the wrong outputs)",
+                    manifest.display()
+                )
+            })?;
+        }
+        Ok(out)
     }
 
     /// The folder.
@@ -37,25 +69,94 @@ impl OutputDir {
         &self.written
     }
 
-    /// Writes `bytes` to `relative` (subfolders created) atomically.
+    /// Writes `bytes` to `relative` (subfolders created) atomically. `relative` must be a
+    /// plain relative path (no `..`, not absolute): names from report text go through
+    /// [`safe_file_name`] first.
     pub fn write(&mut self, relative: &str, bytes: &[u8]) -> anyhow::Result<()> {
-        let path = self.root.join(relative);
-        write_atomic(&path, bytes)?;
+        let rel = Path::new(relative);
+        if rel.is_absolute()
+            || rel
+                .components()
+                .any(|c| !matches!(c, std::path::Component::Normal(_)))
+        {
+            anyhow::bail!(
+                "refusing to write {relative:?}: not a plain path inside the output folder"
+            );
+        }
+        let path = self.root.join(rel);
+        write_atomic(&path, bytes).with_context(|| self.unfinished(relative))?;
         self.written.push(relative.to_string());
+        // The marker is informative: failing to update it must not fail a write that worked.
+        let _ = self.write_marker();
         Ok(())
+    }
+
+    /// Marks the run finished: removes [`INCOMPLETE_MARKER`]. Call after the manifest.
+    pub fn finish(&self) -> anyhow::Result<()> {
+        let marker = self.root.join(INCOMPLETE_MARKER);
+        match std::fs::remove_file(&marker) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(e).with_context(|| format!("cannot remove {}", marker.display())),
+        }
+    }
+
+    /// What an interrupted run leaves undone, in one sentence, for the error message.
+    pub fn unfinished_note(&self) -> String {
+        format!(
+            "the run did not finish: {MANIFEST} was not written; written: {}; see {}",
+            self.written_list(),
+            self.root.join(INCOMPLETE_MARKER).display()
+        )
+    }
+
+    /// What an error while writing `failed` leaves undone, in one sentence.
+    fn unfinished(&self, failed: &str) -> String {
+        format!(
+            "cannot write {failed}; written before it: {}",
+            self.written_list()
+        )
+    }
+
+    fn written_list(&self) -> String {
+        if self.written.is_empty() {
+            "nothing".to_string()
+        } else {
+            self.written.join(", ")
+        }
+    }
+
+    fn write_marker(&self) -> anyhow::Result<()> {
+        let mut text = String::from(
+            "A fazhi run writing this folder has not finished (or was interrupted).\n\
+             manifest.json is written last: until it exists, the files here may be missing,\n\
+             or left from an earlier run. Run fazhi again to complete them.\n\n\
+             Written by this run so far:\n",
+        );
+        for w in &self.written {
+            text.push_str(w);
+            text.push('\n');
+        }
+        write_atomic(&self.root.join(INCOMPLETE_MARKER), text.as_bytes())
     }
 }
 
 /// Writes `bytes` to `path` via a temporary file in the same folder and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
     std::fs::create_dir_all(dir)
         .with_context(|| format!("cannot create folder {}", dir.display()))?;
+    if path.is_dir() {
+        anyhow::bail!("cannot write {}: it is a folder", path.display());
+    }
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "out".to_string());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let tmp = dir.join(format!(".{name}{TMP_INFIX}{}", std::process::id()));
     let result = (|| -> std::io::Result<()> {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
@@ -67,4 +168,165 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         return Err(e).with_context(|| format!("cannot write {}", path.display()));
     }
     Ok(())
+}
+
+/// Removes `.name.tmp-PID` files an interrupted run left in `root` (only files named the way
+/// [`write_atomic`] names them, whose process is gone or is this one).
+fn remove_leftover_temporaries(root: &Path) {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let Some((_, pid)) = name.rsplit_once(TMP_INFIX) else {
+            continue;
+        };
+        if name.starts_with('.') && pid.parse::<u32>().is_ok_and(|p| !process_alive(p)) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Whether a process with this id is running (Linux: /proc; elsewhere assume it is not,
+/// except this process).
+fn process_alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return false;
+    }
+    Path::new("/proc").is_dir() && Path::new("/proc").join(pid.to_string()).exists()
+}
+
+/// Windows device names that cannot be file names, with any extension.
+const RESERVED_NAMES: [&str; 22] = [
+    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
+    "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+];
+/// Longest file name produced, in bytes (255 is the limit on Linux and macOS; room is left
+/// for an extension and a disambiguating suffix).
+const NAME_MAX_BYTES: usize = 180;
+
+/// A file name derived from untrusted text (a county name, a metric) that is safe on
+/// Windows and Linux: no path separators or characters Windows forbids, no control
+/// characters, no leading dot, no trailing dot or space, not a device name, not empty,
+/// at most [`NAME_MAX_BYTES`] bytes. Chinese characters are kept.
+pub fn safe_file_name(name: &str) -> String {
+    let mut out: String = name
+        .chars()
+        .map(|c| match c {
+            '<' | '>' | ':' | '"' | '/' | '\\' | '|' | '?' | '*' => '_',
+            c if c.is_control() => '_',
+            c => c,
+        })
+        .collect();
+    let trimmed = out.trim_end_matches(['.', ' ']).trim_start_matches(' ');
+    out = trimmed.to_string();
+    if out.starts_with('.') {
+        out.replace_range(0..1, "_");
+    }
+    if out.len() > NAME_MAX_BYTES {
+        let mut cut = NAME_MAX_BYTES;
+        while !out.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        out.truncate(cut);
+        out = out.trim_end_matches(['.', ' ']).to_string();
+    }
+    let stem = out.split('.').next().unwrap_or("").to_ascii_uppercase();
+    if RESERVED_NAMES.contains(&stem.as_str()) {
+        out.insert(0, '_');
+    }
+    if out.is_empty() {
+        out.push('_');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safe_file_names() {
+        let cases = [
+            ("冠县", "冠县"),
+            ("a/b\\c", "a_b_c"),
+            ("../../etc/passwd", "_._.._etc_passwd"),
+            ("<script>", "_script_"),
+            ("名称: \"x\"?*|", "名称_ _x____"),
+            ("tab\there\nnew", "tab_here_new"),
+            ("trailing. . ", "trailing"),
+            (".hidden", "_hidden"),
+            ("CON", "_CON"),
+            ("nul.txt", "_nul.txt"),
+            ("COM1", "_COM1"),
+            ("CONSOLE", "CONSOLE"),
+            ("", "_"),
+            ("...", "_"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(safe_file_name(input), want, "{input:?}");
+        }
+        let long = safe_file_name(&"县".repeat(200));
+        assert!(long.len() <= NAME_MAX_BYTES && long.chars().all(|c| c == '县'));
+    }
+
+    #[test]
+    fn a_run_is_marked_unfinished_until_finish() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("out");
+        std::fs::create_dir(&root).expect("mkdir");
+        std::fs::write(root.join(MANIFEST), "{}").expect("old manifest");
+        std::fs::write(root.join(".facts.csv.tmp-4000000000"), "half").expect("leftover");
+        let mut out = OutputDir::create(&root).expect("create");
+        assert!(!root.join(MANIFEST).exists(), "old manifest kept");
+        assert!(
+            !root.join(".facts.csv.tmp-4000000000").exists(),
+            "leftover kept"
+        );
+        out.write("facts.csv", b"a,b\n").expect("write");
+        out.write("charts/x.svg", b"<svg/>").expect("write");
+        let marker = std::fs::read_to_string(root.join(INCOMPLETE_MARKER)).expect("marker");
+        assert!(marker.contains("facts.csv\ncharts/x.svg\n"), "{marker}");
+        out.write(MANIFEST, b"{}").expect("manifest");
+        out.finish().expect("finish");
+        assert!(!root.join(INCOMPLETE_MARKER).exists());
+        let names: Vec<String> = std::fs::read_dir(&root)
+            .expect("list")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(names.iter().all(|n| !n.contains(TMP_INFIX)), "{names:?}");
+    }
+
+    #[test]
+    fn bad_destinations_are_clear_errors() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("file");
+        std::fs::write(&file, "x").expect("write");
+        let err = OutputDir::create(&file).expect_err("file");
+        assert!(err.to_string().contains("is a file, not a folder"), "{err}");
+
+        let mut out = OutputDir::create(&dir.path().join("o")).expect("create");
+        for bad in ["../x.csv", "/etc/x", "a/../../x"] {
+            let err = out.write(bad, b"x").expect_err(bad);
+            assert!(err.to_string().contains("not a plain path"), "{err}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unwritable_folder_fails_up_front() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("ro");
+        std::fs::create_dir(&root).expect("mkdir");
+        std::fs::set_permissions(&root, std::fs::Permissions::from_mode(0o555)).expect("chmod");
+        if std::fs::write(root.join("probe"), "x").is_ok() {
+            // Running as root: permissions do not apply; nothing to test here.
+            return;
+        }
+        let err = OutputDir::create(&root).expect_err("read-only");
+        assert!(format!("{err:#}").contains("is not writable"), "{err:#}");
+    }
 }

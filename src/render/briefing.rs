@@ -1,0 +1,480 @@
+//! The briefing (`briefing.md`): the key findings (`findings::key_findings`, the same sentences
+//! as the page) ready to paste into a document, then two appendices a careful reader needs
+//! before quoting: every derived rate with its parts, interval and method, and every check.
+//! Every sentence is followed by its sources (file and the exact source text).
+//!
+//! Report text is untrusted: it is put on one line and Markdown's active characters are
+//! backslash-escaped, so evidence can neither inject HTML nor links when the file is rendered,
+//! nor break the list structure.
+
+use std::fmt::Write;
+
+use super::findings::key_findings;
+use super::Lang;
+use crate::analysis::{Analysis, DerivedRow, Severity};
+use crate::dict::IndicatorDict;
+use crate::extract::format_value;
+
+/// Renders the briefing in the requested language.
+pub fn render_briefing(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) -> Vec<u8> {
+    let l = lang;
+    let mut out = String::new();
+    let docs = distinct_docs(analysis);
+    let _ = writeln!(
+        out,
+        "# {}\n",
+        l.pick(
+            "法治政府建设年度报告数据要点",
+            "Rule-of-law government reports: key figures"
+        )
+    );
+    let _ = writeln!(
+        out,
+        "{}\n",
+        match l {
+            Lang::Zh => format!(
+                "> 由 fazhi {} 从 {} 份报告中提取。每个数字后附来源文件和原文；不同口径（年度、年末存量、累计）的数值不作比较。",
+                env!("CARGO_PKG_VERSION"),
+                docs.len()
+            ),
+            Lang::En => format!(
+                "> Extracted by fazhi {} from {} reports. Every figure is followed by its source file and text; values of different scopes (annual, year-end, cumulative) are never compared.",
+                env!("CARGO_PKG_VERSION"),
+                docs.len()
+            ),
+        }
+    );
+
+    let _ = writeln!(out, "## {}\n", l.pick("主要发现", "Key findings"));
+    let findings = key_findings(analysis, dict, lang);
+    if findings.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}\n",
+            l.pick(
+                "（没有可比较的同一县区、同一口径的年度变化。）",
+                "(No year-over-year change within one county and scope to report.)"
+            )
+        );
+    }
+    for (i, f) in findings.iter().enumerate() {
+        let _ = writeln!(out, "{}. {}", i + 1, md_text(&f.sentence));
+        write_sources(&mut out, l, f.docs.iter().zip(f.evidence.iter()));
+    }
+    if !findings.is_empty() {
+        out.push('\n');
+    }
+
+    if !analysis.derived.is_empty() {
+        let _ = writeln!(
+            out,
+            "## {}\n",
+            l.pick(
+                "附：由分项计算的比率（分子、分母、95% Wilson 区间、方法）",
+                "Appendix: rates computed from their parts (numerator, denominator, 95% Wilson interval, method)"
+            )
+        );
+        for (i, d) in analysis.derived.iter().enumerate() {
+            let _ = writeln!(out, "{}. {}", i + 1, md_text(&derived_sentence(d, dict, l)));
+            let sources = derived_sources(analysis, d);
+            write_sources(&mut out, l, sources.iter().map(|(a, b)| (a, b)));
+        }
+        out.push('\n');
+    }
+
+    // Most serious first; info checks say how a figure was verified (e.g. a rate consistent
+    // with its parts by truncation), which a reader quoting it wants to know too.
+    let mut checks: Vec<_> = analysis.checks.iter().collect();
+    checks.sort_by_key(|c| std::cmp::Reverse(c.severity));
+    if !checks.is_empty() {
+        let _ = writeln!(
+            out,
+            "## {}\n",
+            l.pick(
+                "附：数据核对（全部核查结果）",
+                "Appendix: checks on the figures (all of them)"
+            )
+        );
+        for (i, c) in checks.iter().enumerate() {
+            let severity = match (c.severity, l) {
+                (Severity::Error, Lang::Zh) => "错误",
+                (Severity::Error, Lang::En) => "error",
+                (Severity::Warning, Lang::Zh) => "存疑",
+                (Severity::Warning, Lang::En) => "warning",
+                (Severity::Info, Lang::Zh) => "说明",
+                (Severity::Info, Lang::En) => "note",
+            };
+            let _ = writeln!(
+                out,
+                "{}. [{}] {} {} {}: {}",
+                i + 1,
+                severity,
+                md_text(&c.county),
+                c.year,
+                md_text(dict.name(&c.metric, l.is_en())),
+                md_text(&c.message)
+            );
+            write_sources(&mut out, l, [(&c.doc, &c.evidence)].into_iter());
+        }
+        out.push('\n');
+    }
+
+    if !analysis.references.is_empty() {
+        let _ = writeln!(
+            out,
+            "## {}\n",
+            l.pick(
+                "公开参考值（仅供对照，未并入县级数据）",
+                "Published reference values (shown for comparison, never mixed in)"
+            )
+        );
+        for r in &analysis.references {
+            let _ = writeln!(
+                out,
+                "- {} {} {}{}：{}",
+                md_text(dict.name(&r.indicator, l.is_en())),
+                r.year,
+                format_value(r.value),
+                dict.get(&r.indicator).map_or("", |i| i.unit.as_str()),
+                md_text(&r.source)
+            );
+        }
+        out.push('\n');
+    }
+    out.into_bytes()
+}
+
+/// One sentence for a derived rate, with its parts and interval.
+fn derived_sentence(d: &DerivedRow, dict: &IndicatorDict, l: Lang) -> String {
+    let num = dict.name(&d.numerator_metric, l.is_en());
+    let den = dict.name(&d.denominator_metric, l.is_en());
+    // Derived ids are `<indicator>.derived`; rates with no reported counterpart (acceptance
+    // rate) are named after their parts.
+    let base = d.metric.strip_suffix(".derived").unwrap_or(&d.metric);
+    let name = match dict.get(base) {
+        Some(i) => l.pick(&i.zh_name, &i.en_name).to_string(),
+        None => match l {
+            Lang::Zh => format!("{num}占{den}的比例"),
+            Lang::En => format!("{num} as a share of {den}"),
+        },
+    };
+    let note = if d.note.is_empty() {
+        String::new()
+    } else {
+        match l {
+            Lang::Zh => format!("（{}）", d.note),
+            Lang::En => format!(" ({})", d.note),
+        }
+    };
+    if d.numerator_metric == d.denominator_metric {
+        // A growth rate: the same indicator in two years (value in percent).
+        return match l {
+            Lang::Zh => format!(
+                "{}{}{}年较上期变化{:+.1}%（由{}到{}），95%区间 {:+.1}%至{:+.1}%{}。",
+                d.county,
+                num,
+                d.year,
+                d.value,
+                format_value(d.denominator),
+                format_value(d.numerator),
+                d.ci_low,
+                d.ci_high,
+                note
+            ),
+            Lang::En => format!(
+                "{} {}: {} changed {:+.1}% ({} → {}), 95% interval {:+.1}% to {:+.1}%{}.",
+                d.county,
+                d.year,
+                num,
+                d.value,
+                format_value(d.denominator),
+                format_value(d.numerator),
+                d.ci_low,
+                d.ci_high,
+                note
+            ),
+        };
+    }
+    match l {
+        Lang::Zh => format!(
+            "{}{}年{}为{:.1}%（{}{} ÷ {}{}），95%区间 {:.1}%–{:.1}%{}。",
+            d.county,
+            d.year,
+            name,
+            d.value,
+            num,
+            format_value(d.numerator),
+            den,
+            format_value(d.denominator),
+            d.ci_low,
+            d.ci_high,
+            note
+        ),
+        Lang::En => format!(
+            "{} {}: {} {:.1}% ({} {} ÷ {} {}), 95% interval {:.1}%–{:.1}%{}.",
+            d.county,
+            d.year,
+            name,
+            d.value,
+            num,
+            format_value(d.numerator),
+            den,
+            format_value(d.denominator),
+            d.ci_low,
+            d.ci_high,
+            note
+        ),
+    }
+}
+
+/// The facts a derived rate was computed from: (file, evidence), deduplicated, in fact order.
+fn derived_sources(analysis: &Analysis, d: &DerivedRow) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for f in &analysis.facts {
+        let part = f.metric == d.numerator_metric || f.metric == d.denominator_metric;
+        if part && f.year == d.year && f.county == d.county && f.region_code == d.region_code {
+            let pair = (f.doc.clone(), f.evidence.clone());
+            if !out.contains(&pair) {
+                out.push(pair);
+            }
+        }
+    }
+    if out.is_empty() && !d.evidence.is_empty() {
+        out.push((String::new(), d.evidence.clone()));
+    }
+    out
+}
+
+fn write_sources<'a, I>(out: &mut String, l: Lang, sources: I)
+where
+    I: Iterator<Item = (&'a String, &'a String)>,
+{
+    for (doc, evidence) in sources {
+        let label = l.pick("来源", "Source");
+        let _ = match (doc.is_empty(), l) {
+            (true, Lang::Zh) => writeln!(out, "   - {label}：“{}”", md_text(evidence)),
+            (true, Lang::En) => writeln!(out, "   - {label}: \"{}\"", md_text(evidence)),
+            (false, Lang::Zh) => writeln!(
+                out,
+                "   - {label}：{}：“{}”",
+                md_text(doc),
+                md_text(evidence)
+            ),
+            (false, Lang::En) => writeln!(
+                out,
+                "   - {label}: {}: \"{}\"",
+                md_text(doc),
+                md_text(evidence)
+            ),
+        };
+    }
+}
+
+fn distinct_docs(analysis: &Analysis) -> Vec<&str> {
+    let mut docs: Vec<&str> = analysis.facts.iter().map(|f| f.doc.as_str()).collect();
+    docs.sort_unstable();
+    docs.dedup();
+    docs
+}
+
+/// Untrusted text on one line with Markdown's active characters escaped.
+///
+/// Only what can start markup mid-line is escaped (`\ ` * [ ] < > ~`, and `_` at a word
+/// edge), so file names like `000_fb63.txt` paste into a document unchanged.
+pub fn md_text(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, &c) in chars.iter().enumerate() {
+        match c {
+            '\r' | '\n' | '\t' => out.push(' '),
+            '\\' | '`' | '*' | '[' | ']' | '<' | '>' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '_' => {
+                // Intraword underscores never emphasise (CommonMark, "left-flanking" rule).
+                let word = |j: Option<usize>| {
+                    j.and_then(|j| chars.get(j))
+                        .is_some_and(|c| c.is_alphanumeric())
+                };
+                if !(word(i.checked_sub(1)) && word(Some(i + 1))) {
+                    out.push('\\');
+                }
+                out.push('_');
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{Check, TrendRow};
+    use crate::dict::{load_dict, IndicatorDict};
+    use crate::extract::{Fact, Qualifier, Scope};
+
+    fn dict() -> IndicatorDict {
+        load_dict(None).expect("bundled dictionary")
+    }
+
+    fn fact(metric: &str, value: f64, evidence: &str) -> Fact {
+        Fact {
+            doc: "甲县2023.txt".into(),
+            region_code: "110101".into(),
+            province: "北京市".into(),
+            prefecture: String::new(),
+            county: "甲县".into(),
+            report_year: Some(2023),
+            metric: metric.into(),
+            year: 2023,
+            scope: Scope::Annual,
+            value,
+            unit: "件".into(),
+            qualifier: Qualifier::Exact,
+            evidence: evidence.into(),
+            offset: 0,
+        }
+    }
+
+    fn analysis() -> Analysis {
+        Analysis {
+            facts: vec![
+                fact("reconsideration.accepted", 73.0, "受理73件"),
+                fact("reconsideration.received", 91.0, "收到<b>复议</b>申请91件"),
+            ],
+            trends: vec![TrendRow {
+                region_code: "110101".into(),
+                county: "甲县".into(),
+                metric: "enforcement.certified_staff".into(),
+                scope: Scope::Stock,
+                year: 2023,
+                value: 863.0,
+                unit: "人".into(),
+                prev_year: Some(2022),
+                prev_value: Some(632.0),
+                change: Some(231.0),
+                pct_change: Some(36.5506),
+                annual_rate: None,
+                evidence: "由2022年的632人增加到863人".into(),
+                doc: "甲县2023.txt".into(),
+                note: String::new(),
+            }],
+            derived: vec![DerivedRow {
+                region_code: "110101".into(),
+                county: "甲县".into(),
+                metric: "reconsideration.acceptance_rate.derived".into(),
+                year: 2023,
+                numerator_metric: "reconsideration.accepted".into(),
+                numerator: 73.0,
+                denominator_metric: "reconsideration.received".into(),
+                denominator: 91.0,
+                value: 80.22,
+                ci_low: 70.89,
+                ci_high: 87.11,
+                reference: None,
+                note: String::new(),
+                evidence: "受理73件; 收到复议申请91件".into(),
+            }],
+            checks: vec![Check {
+                kind: "part_exceeds_whole".into(),
+                severity: Severity::Error,
+                region_code: "110101".into(),
+                county: "甲县".into(),
+                doc: "甲县2023.txt".into(),
+                metric: "reconsideration.accepted".into(),
+                year: 2023,
+                message: "受理 95 件多于收到 91 件".into(),
+                evidence: "受理95件".into(),
+            }],
+            ..Analysis::default()
+        }
+    }
+
+    #[test]
+    fn chinese_briefing_states_figures_years_and_sources() {
+        let text =
+            String::from_utf8(render_briefing(&analysis(), &dict(), Lang::Zh)).expect("utf-8");
+        for want in [
+            "## 主要发现",
+            "由2022年的632",
+            "2023年的863",
+            "+36.6%",
+            "来源：甲县2023.txt：“由2022年的632人增加到863人”",
+            "甲县2023年",
+            "80.2%",
+            "73 ÷",
+            "95%区间 70.9%–87.1%",
+            "来源：甲县2023.txt：“受理73件”",
+            "[错误] 甲县 2023",
+            "受理 95 件多于收到 91 件",
+        ] {
+            assert!(text.contains(want), "missing {want:?} in\n{text}");
+        }
+        // Report text is escaped, never raw HTML.
+        assert!(text.contains(r"\<b\>复议\</b\>"), "{text}");
+        assert!(!text.contains("<b>"));
+    }
+
+    #[test]
+    fn english_briefing_uses_english_labels() {
+        let text =
+            String::from_utf8(render_briefing(&analysis(), &dict(), Lang::En)).expect("utf-8");
+        for want in [
+            "## Key findings",
+            "95% interval 70.9%–87.1%",
+            "[error]",
+            "Source: 甲县2023.txt",
+        ] {
+            assert!(text.contains(want), "missing {want:?} in\n{text}");
+        }
+        assert!(!text.contains("主要发现"));
+    }
+
+    #[test]
+    fn growth_of_one_indicator_is_stated_as_a_change() {
+        let d = DerivedRow {
+            region_code: "110101".into(),
+            county: "甲县".into(),
+            metric: "enforcement.certified_staff.growth".into(),
+            year: 2023,
+            numerator_metric: "enforcement.certified_staff".into(),
+            numerator: 863.0,
+            denominator_metric: "enforcement.certified_staff".into(),
+            denominator: 632.0,
+            value: 36.55,
+            ci_low: 23.2,
+            ci_high: 51.3,
+            reference: None,
+            note: String::new(),
+            evidence: String::new(),
+        };
+        assert_eq!(
+            derived_sentence(&d, &dict(), Lang::Zh),
+            "甲县行政执法持证人员数2023年较上期变化+36.5%（由632到863），95%区间 +23.2%至+51.3%。"
+        );
+    }
+
+    #[test]
+    fn empty_analysis_says_so() {
+        let text = String::from_utf8(render_briefing(&Analysis::default(), &dict(), Lang::Zh))
+            .expect("utf-8");
+        assert!(text.contains("没有可比较"), "{text}");
+    }
+
+    #[test]
+    fn markdown_text_is_one_inert_line() {
+        for (input, want) in [
+            ("a\nb", "a b"),
+            ("[x](http://e)", r"\[x\](http://e)"),
+            ("000_fb63.txt", "000_fb63.txt"),
+            ("_强调_", r"\_强调\_"),
+            ("<script>", r"\<script\>"),
+            ("**粗**", r"\*\*粗\*\*"),
+            ("收到91件", "收到91件"),
+        ] {
+            assert_eq!(md_text(input), want, "{input}");
+        }
+    }
+}

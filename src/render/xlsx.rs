@@ -1,0 +1,410 @@
+//! The workbook (`fazhi.xlsx`): one sheet per exported table, plus a sheet describing every
+//! column and one listing the sources.
+//!
+//! Invariants: the same input gives byte-identical bytes (the creation date in
+//! `docProps/core.xml` is fixed, see [`FIXED_CREATED`]); region codes are string cells;
+//! numbers are number cells (percentages keep their 0–100 value and are only *shown* with a
+//! `%`, so the workbook and the CSV hold the same number); text that a spreadsheet would read
+//! as a formula is a string cell carrying Excel's quote-prefix flag, so editing it in Excel
+//! does not turn it into a formula either.
+
+use rust_xlsxwriter::{
+    Color, DocProperties, ExcelDateTime, Format, FormatBorder, Workbook, Worksheet, XlsxError,
+};
+
+use super::column_docs::describe;
+use super::table::{export_tables, Cell, NumberStyle, Table, TableError};
+use super::Lang;
+use crate::analysis::Analysis;
+use crate::dict::IndicatorDict;
+use crate::extract::format_value;
+use crate::ingest::{InputRecord, InputStatus};
+
+/// Creation date written into the workbook's properties: a constant, so the same input gives
+/// the same bytes (rust_xlsxwriter would otherwise stamp the current time).
+pub const FIXED_CREATED: (u16, u8, u8) = (2000, 1, 1);
+
+/// Widest column, in character cells (a CJK character counts two).
+const MAX_WIDTH: usize = 60;
+/// Narrowest column.
+const MIN_WIDTH: usize = 6;
+/// Widest a header makes its column; longer headers wrap (the wide sheet's indicator names).
+const MAX_HEADER_WIDTH: usize = 20;
+/// Columns whose numbers take the row's unit: `%` rows are shown as percentages.
+const UNIT_VALUE_COLUMNS: [&str; 4] = ["value", "prev_value", "median", "reference"];
+
+/// What the workbook shows.
+pub struct WorkbookContext<'a> {
+    /// The analysis.
+    pub analysis: &'a Analysis,
+    /// Indicator names and units.
+    pub dict: &'a IndicatorDict,
+    /// Every input with its status (the `sources` sheet).
+    pub inputs: &'a [InputRecord],
+    /// Label language of the describing sheets and the wide table's headers.
+    pub lang: Lang,
+}
+
+/// Errors building the workbook.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkbookError {
+    /// A table could not be built.
+    #[error(transparent)]
+    Table(#[from] TableError),
+    /// The xlsx writer failed.
+    #[error("workbook sheet '{sheet}': {source}")]
+    Xlsx {
+        /// The sheet being written.
+        sheet: String,
+        /// The writer's error.
+        source: XlsxError,
+    },
+}
+
+struct Formats {
+    header: Format,
+    quoted: Format,
+    percent: Format,
+    decimal: Format,
+}
+
+impl Formats {
+    fn new() -> Self {
+        Formats {
+            header: Format::new()
+                .set_bold()
+                .set_background_color(Color::RGB(0xDD_EB_F7))
+                .set_border_bottom(FormatBorder::Thin)
+                .set_text_wrap(),
+            quoted: Format::new().set_quote_prefix(),
+            // The value stays on the 0–100 scale; the format only appends the sign.
+            percent: Format::new().set_num_format("0.0#\"%\""),
+            decimal: Format::new().set_num_format("0.00"),
+        }
+    }
+}
+
+/// Renders the workbook to bytes.
+pub fn render_workbook(ctx: &WorkbookContext<'_>) -> Result<Vec<u8>, WorkbookError> {
+    let tables = export_tables(ctx.analysis, ctx.dict, ctx.lang)?;
+    let formats = Formats::new();
+    let mut wb = Workbook::new();
+    let xlsx = |sheet: &str| {
+        let sheet = sheet.to_string();
+        move |source| WorkbookError::Xlsx {
+            sheet: sheet.clone(),
+            source,
+        }
+    };
+    let created = ExcelDateTime::from_ymd(FIXED_CREATED.0, FIXED_CREATED.1, FIXED_CREATED.2)
+        .map_err(xlsx("properties"))?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(
+                ctx.lang
+                    .pick("法治政府建设年度报告指标", "Rule-of-law report indicators"),
+            )
+            .set_author("fazhi")
+            .set_creation_datetime(&created),
+    );
+    for table in &tables {
+        let ws = wb.add_worksheet();
+        write_table(ws, table, &formats).map_err(xlsx(&table.name))?;
+    }
+    let ws = wb.add_worksheet();
+    write_columns_sheet(ws, &tables, ctx, &formats).map_err(xlsx("columns"))?;
+    let ws = wb.add_worksheet();
+    write_sources_sheet(ws, ctx, &formats).map_err(xlsx("sources"))?;
+    wb.save_to_buffer().map_err(xlsx("workbook"))
+}
+
+/// Writes one table: header row (labels), typed cells, frozen header, autofilter, widths.
+fn write_table(ws: &mut Worksheet, table: &Table, f: &Formats) -> Result<(), XlsxError> {
+    ws.set_name(&table.name)?;
+    let labels = table.labels();
+    let mut widths: Vec<usize> = labels
+        .iter()
+        .map(|l| display_width(l).min(MAX_HEADER_WIDTH))
+        .collect();
+    for (c, label) in labels.iter().enumerate() {
+        ws.write_string_with_format(0, col(c), *label, &f.header)?;
+    }
+    for (r, row) in table.rows.iter().enumerate() {
+        let row_no = u32::try_from(r + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
+        let unit = table.row_units.get(r).map(String::as_str).unwrap_or("");
+        for (c, cell) in row.iter().enumerate() {
+            let column = &table.columns[c];
+            let style = if unit == "%" && UNIT_VALUE_COLUMNS.contains(&column.name.as_str()) {
+                NumberStyle::Percent
+            } else {
+                column.style
+            };
+            let shown = write_cell(ws, row_no, col(c), cell, style, f)?;
+            widths[c] = widths[c].max(shown);
+        }
+    }
+    finish_sheet(ws, table.rows.len(), &widths)
+}
+
+/// Writes one cell; returns its display width.
+fn write_cell(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    cell: &Cell,
+    style: NumberStyle,
+    f: &Formats,
+) -> Result<usize, XlsxError> {
+    match cell {
+        Cell::Text(t) | Cell::Code(t) => {
+            if needs_quote_prefix(t) {
+                ws.write_string_with_format(row, col, t, &f.quoted)?;
+            } else {
+                ws.write_string(row, col, t)?;
+            }
+            Ok(display_width(t))
+        }
+        // Years, ranks, offsets and whole-number values are far below 2^53: exact as f64.
+        Cell::Int(i) if style == NumberStyle::General => {
+            ws.write_number(row, col, *i as f64)?;
+            Ok(i.to_string().len())
+        }
+        Cell::Int(i) => write_cell(ws, row, col, &Cell::Number(*i as f64), style, f),
+        Cell::Number(v) if v.is_finite() => {
+            match style {
+                NumberStyle::General => ws.write_number(row, col, *v)?,
+                NumberStyle::Percent => ws.write_number_with_format(row, col, *v, &f.percent)?,
+                NumberStyle::Decimal => ws.write_number_with_format(row, col, *v, &f.decimal)?,
+            };
+            Ok(format_value(*v).len() + usize::from(style == NumberStyle::Percent))
+        }
+        Cell::Number(_) | Cell::Empty => Ok(0),
+    }
+}
+
+/// True when a spreadsheet would read the text as a formula (same rule as
+/// [`spreadsheet_cell`](super::escape::spreadsheet_cell)).
+fn needs_quote_prefix(text: &str) -> bool {
+    matches!(
+        text.chars().next(),
+        Some('=' | '+' | '-' | '@' | '\t' | '\r')
+    )
+}
+
+fn finish_sheet(ws: &mut Worksheet, rows: usize, widths: &[usize]) -> Result<(), XlsxError> {
+    ws.set_freeze_panes(1, 0)?;
+    if !widths.is_empty() {
+        let last_row = u32::try_from(rows).map_err(|_| XlsxError::RowColumnLimitError)?;
+        ws.autofilter(0, 0, last_row, col(widths.len() - 1))?;
+    }
+    for (c, w) in widths.iter().enumerate() {
+        let width = (*w + 2).clamp(MIN_WIDTH, MAX_WIDTH);
+        ws.set_column_width(col(c), width as f64)?;
+    }
+    Ok(())
+}
+
+/// Describes every column of every table: table, column, header shown, meaning.
+fn write_columns_sheet(
+    ws: &mut Worksheet,
+    tables: &[Table],
+    ctx: &WorkbookContext<'_>,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let l = ctx.lang;
+    ws.set_name("columns")?;
+    let header = [
+        l.pick("表", "Sheet"),
+        l.pick("列", "Column"),
+        l.pick("表头", "Header"),
+        l.pick("含义", "Meaning"),
+    ];
+    let mut rows: Vec<[String; 4]> = Vec::new();
+    for t in tables {
+        for c in &t.columns {
+            let meaning = describe(&t.name, &c.name, l)
+                .map(str::to_string)
+                .or_else(|| wide_indicator_meaning(t, &c.name, ctx))
+                .unwrap_or_default();
+            rows.push([
+                t.name.clone(),
+                c.name.clone(),
+                c.label.clone().unwrap_or_else(|| c.name.clone()),
+                meaning,
+            ]);
+        }
+    }
+    write_text_rows(ws, &header, &rows, f)
+}
+
+/// The meaning of a wide-table indicator column (`metric` or `metric@scope`).
+fn wide_indicator_meaning(t: &Table, column: &str, ctx: &WorkbookContext<'_>) -> Option<String> {
+    if t.name != "wide" {
+        return None;
+    }
+    let (metric, scope) = column.split_once('@').unwrap_or((column, ""));
+    let i = ctx.dict.get(metric)?;
+    let scope = if scope.is_empty() {
+        i.scope.to_string()
+    } else {
+        scope.to_string()
+    };
+    Some(match ctx.lang {
+        Lang::Zh => format!("{}（{}，口径 {}）", i.zh_name, i.unit, scope),
+        Lang::En => format!("{} ({}, scope {})", i.en_name, i.unit, scope),
+    })
+}
+
+/// Lists every input (file, status, checksum, encoding, county, year, facts) and every
+/// published reference value with its source.
+fn write_sources_sheet(
+    ws: &mut Worksheet,
+    ctx: &WorkbookContext<'_>,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let l = ctx.lang;
+    ws.set_name("sources")?;
+    let header = [
+        l.pick("文件", "File"),
+        l.pick("状态", "Status"),
+        l.pick("县区", "County"),
+        l.pick("区划代码", "Division code"),
+        l.pick("报告年度", "Report year"),
+        l.pick("数值条数", "Facts"),
+        l.pick("编码", "Encoding"),
+        "SHA-256",
+        l.pick("说明", "Message"),
+    ];
+    let mut rows: Vec<[String; 9]> = ctx
+        .inputs
+        .iter()
+        .map(|i| {
+            [
+                i.path.clone(),
+                status_name(i.status).to_string(),
+                i.county.clone().unwrap_or_default(),
+                i.region_code.clone().unwrap_or_default(),
+                i.report_year.map(|y| y.to_string()).unwrap_or_default(),
+                i.facts.to_string(),
+                i.encoding.clone().unwrap_or_default(),
+                i.sha256.clone().unwrap_or_default(),
+                i.message.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    for r in &ctx.analysis.references {
+        rows.push([
+            r.source.clone(),
+            l.pick("公开参考值", "published reference").to_string(),
+            String::new(),
+            String::new(),
+            r.year.to_string(),
+            String::new(),
+            String::new(),
+            String::new(),
+            format!("{} = {} ({})", r.indicator, format_value(r.value), r.scope),
+        ]);
+    }
+    rows.push([
+        format!("fazhi {}", env!("CARGO_PKG_VERSION")),
+        l.pick("提取工具", "extracted by").to_string(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+    ]);
+    write_text_rows(ws, &header, &rows, f)
+}
+
+/// The status as written in manifest.json.
+fn status_name(status: InputStatus) -> &'static str {
+    match status {
+        InputStatus::Ok => "ok",
+        InputStatus::NoIndicators => "no_indicators",
+        InputStatus::Skipped => "skipped",
+        InputStatus::Error => "error",
+    }
+}
+
+fn write_text_rows<const N: usize>(
+    ws: &mut Worksheet,
+    header: &[&str; N],
+    rows: &[[String; N]],
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let mut widths: Vec<usize> = header.iter().map(|h| display_width(h)).collect();
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string_with_format(0, col(c), *h, &f.header)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        let row_no = u32::try_from(r + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
+        for (c, text) in row.iter().enumerate() {
+            if !text.is_empty() {
+                let cell = Cell::Text(text.clone());
+                let w = write_cell(ws, row_no, col(c), &cell, NumberStyle::General, f)?;
+                widths[c] = widths[c].max(w);
+            }
+        }
+    }
+    finish_sheet(ws, rows.len(), &widths)
+}
+
+fn col(c: usize) -> u16 {
+    // Tables have a few dozen columns; Excel's limit is 16 384.
+    u16::try_from(c).expect("fewer than 65 536 columns")
+}
+
+/// Width of text in character cells: CJK and full-width characters count two.
+pub fn display_width(text: &str) -> usize {
+    text.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
+}
+
+fn is_wide(c: char) -> bool {
+    matches!(u32::from(c),
+        0x1100..=0x115F
+        | 0x2E80..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6
+        | 0x20000..=0x3FFFD)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widths_count_cjk_double() {
+        for (text, want) in [
+            ("abc", 3),
+            ("行政复议", 8),
+            ("（91件）", 8),
+            ("2023年", 6),
+            ("", 0),
+        ] {
+            assert_eq!(display_width(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn quote_prefix_follows_the_csv_rule() {
+        for (text, want) in [
+            ("=1+1", true),
+            ("+1", true),
+            ("-2+3", true),
+            ("@SUM(A1)", true),
+            ("\tx", true),
+            ("\rx", true),
+            ("纠错3件", false),
+            ("110101", false),
+            ("", false),
+        ] {
+            assert_eq!(needs_quote_prefix(text), want, "{text:?}");
+        }
+    }
+}
