@@ -4,7 +4,7 @@ use anyhow::Context;
 
 use super::pipeline::{extract_batch, Batch};
 use super::Outcome;
-use crate::analysis::analyse;
+use crate::analysis::{analyse, Analysis};
 use crate::cli::RunArgs;
 use crate::config::{dict_from_args, InputConfig, RenderConfig};
 use crate::dict::IndicatorDict;
@@ -48,39 +48,35 @@ pub fn render_all(
     let mut clock = PhaseClock::from_env();
     let analysis = analyse(facts, dict, &cfg.references).context("analysis")?;
     clock.lap("analyse");
-    // Spreadsheet exports: facts, wide, trends, derived, comparisons, slopes, checks as CSV,
-    // the same tables in one workbook, and the briefing.
-    for table in export_tables(&analysis, dict, cfg.lang).context("export tables")? {
-        out.write(
-            &format!("{}.csv", table.name),
-            &table_csv(&table, &cfg.csv)?,
-        )?;
+    // The spreadsheet exports and the charts + page depend only on the analysis: they are
+    // built side by side (rayon::join), then written in one fixed order, so the output folder
+    // and the manifest's list of outputs are the same whatever the thread count.
+    let (exports, drawn) = rayon::join(
+        || exports(&analysis, batch, dict, cfg),
+        || -> anyhow::Result<_> {
+            let charts = render_charts(&analysis, dict, cfg.lang, &cfg.csv).context("charts")?;
+            let page = render_page(&PageContext {
+                analysis: &analysis,
+                dict,
+                inputs: &batch.records,
+                charts: &charts,
+                lang: cfg.lang,
+            });
+            Ok((charts, page))
+        },
+    );
+    let (exports, (charts, page)) = (exports?, drawn?);
+    clock.lap("exports | charts+page");
+    for (name, bytes) in &exports {
+        out.write(name, bytes)?;
     }
-    let workbook = render_workbook(&WorkbookContext {
-        analysis: &analysis,
-        dict,
-        inputs: &batch.records,
-        lang: cfg.lang,
-    })?;
-    out.write("fazhi.xlsx", &workbook)?;
-    out.write("briefing.md", &render_briefing(&analysis, dict, cfg.lang))?;
-    clock.lap("tables");
-    let charts = render_charts(&analysis, dict, cfg.lang, &cfg.csv).context("charts")?;
-    clock.lap("charts");
+    clock.lap("write exports");
     for chart in &charts {
         out.write(&format!("charts/{}.svg", chart.name), chart.svg.as_bytes())?;
         out.write(&format!("charts/{}.png", chart.name), &chart.png)?;
         out.write(&format!("charts/{}.csv", chart.name), &chart.data_csv)?;
     }
     clock.lap("write charts");
-    let page = render_page(&PageContext {
-        analysis: &analysis,
-        dict,
-        inputs: &batch.records,
-        charts: &charts,
-        lang: cfg.lang,
-    });
-    clock.lap("page");
     out.write("index.html", &page)?;
     let manifest = Manifest {
         tool: format!("fazhi {}", env!("CARGO_PKG_VERSION")),
@@ -102,6 +98,32 @@ pub fn render_all(
     out.finish()?;
     clock.lap("manifest");
     Ok(())
+}
+
+/// Spreadsheet exports, as (file name, bytes) in writing order: facts, wide, trends, derived,
+/// comparisons, slopes and checks as CSV, the same tables in one workbook, and the briefing.
+fn exports(
+    analysis: &Analysis,
+    batch: &Batch,
+    dict: &IndicatorDict,
+    cfg: &RenderConfig,
+) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let mut files = Vec::new();
+    for table in export_tables(analysis, dict, cfg.lang).context("export tables")? {
+        files.push((format!("{}.csv", table.name), table_csv(&table, &cfg.csv)?));
+    }
+    let workbook = render_workbook(&WorkbookContext {
+        analysis,
+        dict,
+        inputs: &batch.records,
+        lang: cfg.lang,
+    })?;
+    files.push(("fazhi.xlsx".to_string(), workbook));
+    files.push((
+        "briefing.md".to_string(),
+        render_briefing(analysis, dict, cfg.lang),
+    ));
+    Ok(files)
 }
 
 /// Wall time per phase on stderr when `FAZHI_TIMINGS` is set: the cheapest profiler there is,
