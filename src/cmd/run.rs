@@ -17,7 +17,7 @@ use crate::render::html::{render_page, PageContext};
 use crate::render::manifest::{manifest_csv, manifest_json, Manifest, Summary};
 use crate::render::table::export_tables;
 use crate::render::write::OutputDir;
-use crate::render::xlsx::{render_workbook, WorkbookContext};
+use crate::render::xlsx::{render_workbook_with, WorkbookContext};
 
 /// Runs extraction, analysis and rendering into the output folder.
 pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
@@ -109,15 +109,21 @@ fn exports(
     cfg: &RenderConfig,
 ) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     let mut files = Vec::new();
-    for table in export_tables(analysis, dict, cfg.lang).context("export tables")? {
-        files.push((format!("{}.csv", table.name), table_csv(&table, &cfg.csv)?));
+    // Built once for the CSVs and the workbook.
+    let tables = export_tables(analysis, dict, cfg.lang).context("export tables")?;
+    for table in &tables {
+        files.push((format!("{}.csv", table.name), table_csv(table, &cfg.csv)?));
     }
-    let workbook = render_workbook(&WorkbookContext {
-        analysis,
-        dict,
-        inputs: &batch.records,
-        lang: cfg.lang,
-    })?;
+    let workbook = render_workbook_with(
+        &WorkbookContext {
+            analysis,
+            dict,
+            inputs: &batch.records,
+            lang: cfg.lang,
+        },
+        &tables,
+    )?;
+    drop(tables);
     files.push(("fazhi.xlsx".to_string(), workbook));
     files.push((
         "briefing.md".to_string(),
