@@ -117,9 +117,33 @@ pub fn is_cumulative(sentence_prefix: &[char], clause: &[char], report_year: i32
     let spans_years = mentions(sentence_prefix)
         .iter()
         .any(|m| matches!(m, YearMention::Since(y) if *y < report_year));
+    // 近几年来/试点以来 span years without naming one; a year or 全年 stated for the value wins.
+    let dated = mentions(sentence_prefix)
+        .iter()
+        .any(|m| matches!(m, YearMention::Explicit(_) | YearMention::LastYear))
+        || SINGLE_YEAR_WORDS.iter().any(|w| has(sentence_prefix, w));
+    let vague_span = !dated && MULTI_YEAR_WORDS.iter().any(|w| has(sentence_prefix, w));
     spans_years
+        || vague_span
         || (has(clause, "累计") && (has(sentence_prefix, "截至") || has(sentence_prefix, "以来")))
 }
+
+/// Words for a span of several years that name no year (近几年来, 试点以来, 五年来).
+const MULTI_YEAR_WORDS: &[&str] = &[
+    "近几年",
+    "多年来",
+    "历年",
+    "试点以来",
+    "成立以来",
+    "建立以来",
+    "两年来",
+    "三年来",
+    "五年来",
+    "十年来",
+];
+
+/// Words that tie a value to one year (全年, 今年): they outweigh a vague span.
+const SINGLE_YEAR_WORDS: &[&str] = &["全年", "今年", "当年", "本年", "年度"];
 
 /// Words for a part of a year: a value over part of the year is not the year's figure.
 const PARTIAL_PERIODS: &[&str] = &["上半年", "下半年", "季度", "前三季"];
@@ -236,6 +260,25 @@ mod tests {
                 2023,
                 false,
             ),
+            (
+                "近几年来,区政府共收到行政复议申请",
+                "区政府共收到行政复议申请",
+                2023,
+                true,
+            ),
+            (
+                "改革试点以来,全县共接收社区矫正对象",
+                "全县共接收社区矫正对象",
+                2023,
+                true,
+            ),
+            (
+                "多年来坚持调解优先,全年调解纠纷",
+                "全年调解纠纷",
+                2023,
+                false,
+            ),
+            ("近几年来不断完善机制,2023年受理", "2023年受理", 2023, false),
         ];
         for (prefix, clause, ry, want) in table {
             assert_eq!(is_cumulative(&c(prefix), &c(clause), ry), want, "{prefix}");
