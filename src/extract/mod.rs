@@ -634,6 +634,29 @@ mod tests {
                 &[],
                 &[],
             ),
+            (
+                "全年各人民调解组织共受理案件2100宗,成功调处2050宗。",
+                &[
+                    ("mediation.disputes", 2023, 2100.0, Exact),
+                    ("mediation.successful", 2023, 2050.0, Exact),
+                ],
+                &[],
+            ),
+            (
+                "全年共办证5600多件,办理民事公证事项3000件。",
+                &[("notary.cases", 2023, 5600.0, MoreThan)],
+                &[],
+            ),
+            (
+                "全县新建立社区人民调解委员会5个;行政机关负责人出庭应诉案件60件。",
+                &[],
+                &[],
+            ),
+            (
+                "全年法律服务队为群众提供法律咨询900人次。",
+                &[],
+                &[],
+            ),
         ];
         for (body, facts, targets) in table {
             let ex = extract_document(&doc(&format!("{title}{body}")), &dict);
@@ -652,6 +675,7 @@ mod tests {
                 Scope::Cumulative,
             ),
             ("多年来坚持调解优先,全年调解矛盾纠纷800件。", Scope::Annual),
+            ("近3年全县共办理各类公证1.2万件。", Scope::Cumulative),
         ];
         for (body, want) in table {
             let text = format!("某县2023年法治政府建设年度报告\n{body}");

@@ -122,25 +122,38 @@ pub fn is_cumulative(sentence_prefix: &[char], clause: &[char], report_year: i32
         .iter()
         .any(|m| matches!(m, YearMention::Explicit(_) | YearMention::LastYear))
         || SINGLE_YEAR_WORDS.iter().any(|w| has(sentence_prefix, w));
-    let vague_span = !dated && MULTI_YEAR_WORDS.iter().any(|w| has(sentence_prefix, w));
+    let vague_span = !dated
+        && (MULTI_YEAR_WORDS.iter().any(|w| has(sentence_prefix, w))
+            || counts_years(sentence_prefix));
     spans_years
         || vague_span
         || (has(clause, "累计") && (has(sentence_prefix, "截至") || has(sentence_prefix, "以来")))
 }
 
-/// Words for a span of several years that name no year (近几年来, 试点以来, 五年来).
-const MULTI_YEAR_WORDS: &[&str] = &[
-    "近几年",
-    "多年来",
-    "历年",
-    "试点以来",
-    "成立以来",
-    "建立以来",
-    "两年来",
-    "三年来",
-    "五年来",
-    "十年来",
-];
+/// Words for a span of several years that name no year (多年来, 试点以来).
+const MULTI_YEAR_WORDS: &[&str] = &["多年来", "历年", "试点以来", "成立以来", "建立以来"];
+
+/// Whether `chars` counts years as a span: 近3年, 近几年, 五年来, 3年以来. A year such as
+/// 2023年 has four digits and is not a count; 第三年 is an ordinal.
+fn counts_years(chars: &[char]) -> bool {
+    const COUNT: &str = "0123456789几一二两三四五六七八九十";
+    chars.iter().enumerate().any(|(i, c)| {
+        if *c != '年' {
+            return false;
+        }
+        let digits = chars[..i]
+            .iter()
+            .rev()
+            .take_while(|d| COUNT.contains(**d))
+            .count();
+        if !(1..=2).contains(&digits) {
+            return false;
+        }
+        let before = (i - digits).checked_sub(1).map(|j| chars[j]);
+        let after = chars.get(i + 1).copied();
+        before == Some('近') || (before != Some('第') && matches!(after, Some('来') | Some('以')))
+    })
+}
 
 /// Words that tie a value to one year (全年, 今年): they outweigh a vague span.
 const SINGLE_YEAR_WORDS: &[&str] = &["全年", "今年", "当年", "本年", "年度"];
@@ -279,6 +292,10 @@ mod tests {
                 false,
             ),
             ("近几年来不断完善机制,2023年受理", "2023年受理", 2023, false),
+            ("近3年共办理各类公证", "近3年共办理各类公证", 2023, true),
+            ("五年来,全县累计调解", "全县累计调解", 2023, true),
+            ("第三年以来坚持", "第三年以来坚持", 2023, false),
+            ("2023年来", "2023年来", 2023, false),
         ];
         for (prefix, clause, ry, want) in table {
             assert_eq!(is_cumulative(&c(prefix), &c(clause), ry), want, "{prefix}");
