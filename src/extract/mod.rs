@@ -232,9 +232,16 @@ fn find_values<'d>(norm: &Normalized, dict: &'d IndicatorDict, report_year: i32)
             let ce = ce.max(tok.end);
             let narrow = prev_quantity_end.max(cs).min(tok.start);
             prev_quantity_end = tok.end;
+            // 审结的977件中直接纠错236件: a number followed by 中 is the base of what follows,
+            // so no phrase after it names the number.
+            let after_end = if chars.get(tok.end) == Some(&'中') {
+                tok.end
+            } else {
+                ce
+            };
             let window = Window {
                 before: &chars[cs..tok.start],
-                after: &chars[tok.end..ce],
+                after: &chars[tok.end..after_end],
                 sentence_prefix: &chars[s.start..ce],
             };
             let Some(m) = matcher.best(&n.unit, &window) else {
@@ -657,6 +664,20 @@ mod tests {
                 &[],
                 &[],
             ),
+            (
+                "区政府审结的复议案件640件中直接纠错80件,各级行政复议机关共收案700件。",
+                &[
+                    ("reconsideration.concluded", 2023, 640.0, Exact),
+                    ("reconsideration.corrected", 2023, 80.0, Exact),
+                    ("reconsideration.received", 2023, 700.0, Exact),
+                ],
+                &[],
+            ),
+            (
+                "全县人民调解组织调解纠纷5000件(含法院委派调解成功1200件)。",
+                &[("mediation.disputes", 2023, 5000.0, Exact)],
+                &[],
+            ),
         ];
         for (body, facts, targets) in table {
             let ex = extract_document(&doc(&format!("{title}{body}")), &dict);
@@ -676,6 +697,10 @@ mod tests {
             ),
             ("多年来坚持调解优先,全年调解矛盾纠纷800件。", Scope::Annual),
             ("近3年全县共办理各类公证1.2万件。", Scope::Cumulative),
+            (
+                "2015年3月至2023年11月底,全县累计接收社区矫正对象860人。",
+                Scope::Cumulative,
+            ),
         ];
         for (body, want) in table {
             let text = format!("某县2023年法治政府建设年度报告\n{body}");

@@ -127,6 +127,7 @@ pub fn is_cumulative(sentence_prefix: &[char], clause: &[char], report_year: i32
             || counts_years(sentence_prefix));
     spans_years
         || vague_span
+        || (has(clause, "累计") && spans_from_earlier_year(sentence_prefix, report_year))
         || (has(clause, "累计") && (has(sentence_prefix, "截至") || has(sentence_prefix, "以来")))
 }
 
@@ -152,6 +153,16 @@ fn counts_years(chars: &[char]) -> bool {
         let before = (i - digits).checked_sub(1).map(|j| chars[j]);
         let after = chars.get(i + 1).copied();
         before == Some('近') || (before != Some('第') && matches!(after, Some('来') | Some('以')))
+    })
+}
+
+/// Whether `chars` states a period from an earlier year to a later one (2005年6月至2017年
+/// 10月底): an earlier year, then 至/到, then a later year.
+fn spans_from_earlier_year(chars: &[char], report_year: i32) -> bool {
+    let years = years_in(chars);
+    years.windows(2).any(|w| {
+        let ((from, at), (to, to_at)) = (w[0], w[1]);
+        from < to && from < report_year && chars[at..to_at].iter().any(|c| matches!(c, '至' | '到'))
     })
 }
 
