@@ -13,6 +13,8 @@ use crate::render::Lang;
 ///
 /// With no subcommand, `fazhi` runs `fazhi run` on `data/reports` into `output/`.
 ///
+/// Example: fazhi data/reports -o output
+///
 /// Exit status: 0 all inputs read; 1 some inputs failed (outputs still written, see
 /// manifest.json); 2 fatal error (bad flag, unreadable indicators file, unwritable output).
 #[derive(Debug, Parser)]

@@ -12,12 +12,12 @@ pub const BUNDLED_INDICATORS: &str = include_str!("../../data/indicators.toml");
 #[derive(Debug, thiserror::Error)]
 pub enum DictError {
     /// The file could not be read.
-    #[error("{path}: cannot read indicators file: {source}")]
+    #[error("{path}: cannot read indicators file: {error}")]
     Read {
         /// The file.
         path: PathBuf,
         /// The I/O error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The file is not valid TOML or does not fit the model.
     #[error("{path}: line {line}: {message}")]
@@ -50,9 +50,9 @@ pub fn load_dict(path: Option<&Path>) -> Result<IndicatorDict, DictError> {
     match path {
         None => parse_dict(BUNDLED_INDICATORS, "data/indicators.toml (bundled)"),
         Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|source| DictError::Read {
+            let text = std::fs::read_to_string(p).map_err(|error| DictError::Read {
                 path: p.to_path_buf(),
-                source,
+                error,
             })?;
             parse_dict(&text, &p.display().to_string())
         }

@@ -510,7 +510,7 @@ pub fn year_in_title(title: &str) -> Option<i32> {
         }
         if let Some(&before) = i.checked_sub(1).and_then(|j| chars.get(j)) {
             let digit_before = normalize_digit(before).is_ascii_digit()
-                || "〇零一二三四五六七八九".contains(before);
+                || "〇○零一二三四五六七八九".contains(before);
             let range_end = "-—–~～至到".contains(before);
             if digit_before || range_end {
                 return None;
@@ -526,7 +526,8 @@ fn year_value(chars: &[char]) -> Option<i32> {
     for &c in chars {
         let digit = match normalize_digit(c) {
             d @ '0'..='9' => d as i32 - '0' as i32,
-            '〇' | '零' | 'О' => 0,
+            // ○ (a white circle) is often typed for 〇: 二○二三年.
+            '〇' | '○' | '零' | 'О' => 0,
             '一' => 1,
             '二' => 2,
             '三' => 3,
@@ -978,6 +979,9 @@ mod tests {
             ("环翠区司法2022年工作总结及2023年工作计划", Some(2022)),
             ("XX县2022年度法治政府建设报告", Some(2022)),
             ("二〇二一年度法治政府建设报告", Some(2021)),
+            ("二○一九年度依法行政工作情况", Some(2019)),
+            ("某县人民政府关于2023年法治政府建设情况的报告", Some(2023)),
+            ("某区2022年度法治政府建设工作报告", Some(2022)),
             ("法治政府建设实施纲要(2021—2025年)", None),
             ("法治政府建设报告", None),
             ("第12345年", None),

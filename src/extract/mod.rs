@@ -219,6 +219,8 @@ fn find_values<'d>(norm: &Normalized, dict: &'d IndicatorDict, report_year: i32)
         let (_, lead_end) = section::clause_around(chars, s, s.start);
         let lead_year = year::explicit_year(&chars[s.start..lead_end], report_year);
         let mut prev_quantity_end = s.start;
+        // Metric, scope and year of each value found in this sentence, with where it ends.
+        let mut found_here: Vec<(Stated<'_>, usize)> = Vec::new();
         while t < tokens.len() && tokens[t].end <= s.end {
             let tok = &tokens[t];
             t += 1;
@@ -230,9 +232,16 @@ fn find_values<'d>(norm: &Normalized, dict: &'d IndicatorDict, report_year: i32)
             let ce = ce.max(tok.end);
             let narrow = prev_quantity_end.max(cs).min(tok.start);
             prev_quantity_end = tok.end;
+            // 审结的977件中直接纠错236件: a number followed by 中 is the base of what follows,
+            // so no phrase after it names the number.
+            let after_end = if chars.get(tok.end) == Some(&'中') {
+                tok.end
+            } else {
+                ce
+            };
             let window = Window {
                 before: &chars[cs..tok.start],
-                after: &chars[tok.end..ce],
+                after: &chars[tok.end..after_end],
                 sentence_prefix: &chars[s.start..ce],
             };
             let Some(m) = matcher.best(&n.unit, &window) else {
@@ -273,11 +282,16 @@ fn find_values<'d>(norm: &Normalized, dict: &'d IndicatorDict, report_year: i32)
             if target && year <= report_year && s.plan {
                 year = report_year + 1;
             }
+            let key = (ind.id.as_str(), scope, year);
+            if is_breakdown(&chars[s.start..tok.start], key, &found_here) {
+                continue;
+            }
             let start = match m.before_start {
                 Some(b) if cs + b >= narrow => narrow,
                 _ => cs,
             };
             let end = tok.end + m.after_end.unwrap_or(0);
+            found_here.push((key, tok.end - s.start));
             out.push(Found {
                 metric: &ind.id,
                 value: n.value,
@@ -349,6 +363,21 @@ fn is_named_share(before_clause: &[char], phrase_start: Option<usize>, lead_qizh
     };
     let end = phrase_start.unwrap_or(before_clause.len()).max(from);
     contains_any(&before_clause[from..end], &as_words(SHARE_MARKERS))
+}
+
+/// What a value states: metric, scope and year.
+type Stated<'a> = (&'a str, Scope, i32);
+
+/// Whether a value is a part of a total stated earlier in its sentence: the same metric, scope
+/// and year were found before a 其中 that precedes the value (人民调解组织268个,其中…街道
+/// 249个 → 249 is a part; 累计接收844人,其中1-12月接收83人 → 83 is the year's own figure).
+/// `prefix` runs from the sentence start to the value; `found` holds what was already found
+/// in the sentence with the end of each value, relative to the same start.
+fn is_breakdown(prefix: &[char], value: Stated<'_>, found: &[(Stated<'_>, usize)]) -> bool {
+    let Some(qizhong) = prefix.windows(2).rposition(|w| w == ['其', '中']) else {
+        return false;
+    };
+    found.iter().any(|(f, end)| *f == value && *end <= qizhong)
 }
 
 /// Scope of a value: the indicator's own unless the text makes it a multi-year total.
@@ -551,11 +580,133 @@ mod tests {
                 &[],
                 &[],
             ),
+            // A breakdown after 其中 repeats the metric of the total: only the total counts.
+            (
+                "全县现有人民调解委员会310个,其中规范化调委会200个,村级调委会280个。",
+                &[("mediation.committees", 2023, 310.0, Exact)],
+                &[],
+            ),
+            (
+                "县法律援助中心全年办理法律援助案件960宗(其中民事案件300宗、行政法律援助案件2宗),另接待来电来访咨询4100人次。",
+                &[
+                    ("legal_aid.cases", 2023, 960.0, Exact),
+                    ("legal_aid.consultations", 2023, 4100.0, Exact),
+                ],
+                &[],
+            ),
+            // Places counted, not committees; a subset meeting a standard.
+            (
+                "全县12个乡镇和300个行政村全部建立了人民调解委员会。",
+                &[],
+                &[],
+            ),
+            // An aside in brackets between the verb and the number.
+            (
+                "全年审结行政复议案件88件(含上年结转5件),其中纠错(含撤销、变更)11件。",
+                &[
+                    ("reconsideration.concluded", 2023, 88.0, Exact),
+                    ("reconsideration.corrected", 2023, 11.0, Exact),
+                ],
+                &[],
+            ),
+            // The reconsideration body first, then the verb.
+            (
+                "全县行政复议机关新收案件95件。",
+                &[("reconsideration.received", 2023, 95.0, Exact)],
+                &[],
+            ),
+            // The older name of community-correction subjects; bare 解除 and 在册.
+            (
+                "全年累计接收社区服刑人员130人,解除118人,在册140人。",
+                &[
+                    ("community_correction.received", 2023, 130.0, Exact),
+                    ("community_correction.released", 2023, 118.0, Exact),
+                    ("community_correction.supervised", 2023, 140.0, Exact),
+                ],
+                &[],
+            ),
+            (
+                "全县有调解人员1500名,其中专业人民调解员60名。",
+                &[("mediation.mediators", 2023, 1500.0, Exact)],
+                &[],
+            ),
+            // One event's or one group's share is not the county's figure.
+            (
+                "本次宣传活动发放资料2000份,现场法律咨询80余人次;全年办理特殊群体法律援助案件40件。",
+                &[],
+                &[],
+            ),
+            (
+                "全县法律顾问全年参与调解纠纷300件,成功调解矛盾纠纷260件。",
+                &[],
+                &[],
+            ),
+            (
+                "全年各人民调解组织共受理案件2100宗,成功调处2050宗。",
+                &[
+                    ("mediation.disputes", 2023, 2100.0, Exact),
+                    ("mediation.successful", 2023, 2050.0, Exact),
+                ],
+                &[],
+            ),
+            (
+                "全年共办证5600多件,办理民事公证事项3000件。",
+                &[("notary.cases", 2023, 5600.0, MoreThan)],
+                &[],
+            ),
+            (
+                "全县新建立社区人民调解委员会5个;行政机关负责人出庭应诉案件60件。",
+                &[],
+                &[],
+            ),
+            (
+                "全年法律服务队为群众提供法律咨询900人次。",
+                &[],
+                &[],
+            ),
+            (
+                "区政府审结的复议案件640件中直接纠错80件,各级行政复议机关共收案700件。",
+                &[
+                    ("reconsideration.concluded", 2023, 640.0, Exact),
+                    ("reconsideration.corrected", 2023, 80.0, Exact),
+                    ("reconsideration.received", 2023, 700.0, Exact),
+                ],
+                &[],
+            ),
+            (
+                "全县人民调解组织调解纠纷5000件(含法院委派调解成功1200件)。",
+                &[("mediation.disputes", 2023, 5000.0, Exact)],
+                &[],
+            ),
         ];
         for (body, facts, targets) in table {
             let ex = extract_document(&doc(&format!("{title}{body}")), &dict);
             assert_eq!(rows(&ex.facts), want(facts), "facts of {body}");
             assert_eq!(rows(&ex.targets), want(targets), "targets of {body}");
+        }
+    }
+
+    #[test]
+    fn a_span_of_years_without_a_year_is_cumulative() {
+        let dict = load_dict(None).expect("bundled dictionary");
+        let table = [
+            ("近几年来,县政府共收到行政复议申请40件。", Scope::Cumulative),
+            (
+                "改革试点以来,全县累计接收社区矫正对象900人。",
+                Scope::Cumulative,
+            ),
+            ("多年来坚持调解优先,全年调解矛盾纠纷800件。", Scope::Annual),
+            ("近3年全县共办理各类公证1.2万件。", Scope::Cumulative),
+            (
+                "2015年3月至2023年11月底,全县累计接收社区矫正对象860人。",
+                Scope::Cumulative,
+            ),
+        ];
+        for (body, want) in table {
+            let text = format!("某县2023年法治政府建设年度报告\n{body}");
+            let ex = extract_document(&doc(&text), &dict);
+            let scopes: Vec<Scope> = ex.facts.iter().map(|f| f.scope).collect();
+            assert_eq!(scopes, vec![want], "{body}");
         }
     }
 

@@ -251,11 +251,22 @@ pub fn sentences(chars: &[char], report_year: Option<i32>) -> Vec<Sentence> {
 }
 
 /// The clause around character `pos` inside `sentence`: (start, end). A book title
-/// (《…》) is one word: its inner punctuation does not end the clause.
+/// (《…》) is one word: its inner punctuation does not end the clause. So is an aside in
+/// brackets right before `pos` (纠错(含撤销、确认违法)29件): the clause reaches back past it.
 pub fn clause_around(chars: &[char], sentence: &Sentence, pos: usize) -> (usize, usize) {
     let mut start = pos;
     while start > sentence.start {
         let c = chars[start - 1];
+        let aside_ends_here = c == ')' && chars[start..pos].iter().all(|c| c.is_whitespace());
+        if aside_ends_here {
+            if let Some(open) = chars[sentence.start..start - 1]
+                .iter()
+                .rposition(|c| *c == '(')
+            {
+                start = sentence.start + open;
+                continue;
+            }
+        }
         if c == '》' {
             if let Some(open) = chars[sentence.start..start - 1]
                 .iter()
@@ -309,6 +320,36 @@ mod tests {
             text[a..b].iter().collect::<String>(),
             "按程序出台了《规划(2024—2028年)》等4件重大行政决策"
         );
+    }
+
+    #[test]
+    fn an_aside_in_brackets_before_a_number_stays_in_its_clause() {
+        let table = [
+            (
+                "其中纠错(含撤销、确认违法)29件,",
+                "其中纠错(含撤销、确认违法)29件",
+            ),
+            ("审结135件(含上年结转),纠错9件", "纠错9件"),
+            ("受理(不含转送)12件", "受理(不含转送)12件"),
+        ];
+        for (text, want) in table {
+            let text = chars(text);
+            let s = Sentence {
+                start: 0,
+                end: text.len(),
+                plan: false,
+            };
+            let last_digit = text
+                .iter()
+                .rposition(|c| c.is_ascii_digit())
+                .expect("digit");
+            let mut pos = last_digit;
+            while pos > 0 && text[pos - 1].is_ascii_digit() {
+                pos -= 1;
+            }
+            let (a, b) = clause_around(&text, &s, pos);
+            assert_eq!(text[a..b].iter().collect::<String>(), want);
+        }
     }
 
     #[test]

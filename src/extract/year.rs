@@ -117,9 +117,57 @@ pub fn is_cumulative(sentence_prefix: &[char], clause: &[char], report_year: i32
     let spans_years = mentions(sentence_prefix)
         .iter()
         .any(|m| matches!(m, YearMention::Since(y) if *y < report_year));
+    // 近几年来/试点以来 span years without naming one; a year or 全年 stated for the value wins.
+    let dated = mentions(sentence_prefix)
+        .iter()
+        .any(|m| matches!(m, YearMention::Explicit(_) | YearMention::LastYear))
+        || SINGLE_YEAR_WORDS.iter().any(|w| has(sentence_prefix, w));
+    let vague_span = !dated
+        && (MULTI_YEAR_WORDS.iter().any(|w| has(sentence_prefix, w))
+            || counts_years(sentence_prefix));
     spans_years
+        || vague_span
+        || (has(clause, "累计") && spans_from_earlier_year(sentence_prefix, report_year))
         || (has(clause, "累计") && (has(sentence_prefix, "截至") || has(sentence_prefix, "以来")))
 }
+
+/// Words for a span of several years that name no year (多年来, 试点以来).
+const MULTI_YEAR_WORDS: &[&str] = &["多年来", "历年", "试点以来", "成立以来", "建立以来"];
+
+/// Whether `chars` counts years as a span: 近3年, 近几年, 五年来, 3年以来. A year such as
+/// 2023年 has four digits and is not a count; 第三年 is an ordinal.
+fn counts_years(chars: &[char]) -> bool {
+    const COUNT: &str = "0123456789几一二两三四五六七八九十";
+    chars.iter().enumerate().any(|(i, c)| {
+        if *c != '年' {
+            return false;
+        }
+        let digits = chars[..i]
+            .iter()
+            .rev()
+            .take_while(|d| COUNT.contains(**d))
+            .count();
+        if !(1..=2).contains(&digits) {
+            return false;
+        }
+        let before = (i - digits).checked_sub(1).map(|j| chars[j]);
+        let after = chars.get(i + 1).copied();
+        before == Some('近') || (before != Some('第') && matches!(after, Some('来') | Some('以')))
+    })
+}
+
+/// Whether `chars` states a period from an earlier year to a later one (2005年6月至2017年
+/// 10月底): an earlier year, then 至/到, then a later year.
+fn spans_from_earlier_year(chars: &[char], report_year: i32) -> bool {
+    let years = years_in(chars);
+    years.windows(2).any(|w| {
+        let ((from, at), (to, to_at)) = (w[0], w[1]);
+        from < to && from < report_year && chars[at..to_at].iter().any(|c| matches!(c, '至' | '到'))
+    })
+}
+
+/// Words that tie a value to one year (全年, 今年): they outweigh a vague span.
+const SINGLE_YEAR_WORDS: &[&str] = &["全年", "今年", "当年", "本年", "年度"];
 
 /// Words for a part of a year: a value over part of the year is not the year's figure.
 const PARTIAL_PERIODS: &[&str] = &["上半年", "下半年", "季度", "前三季"];
@@ -236,6 +284,29 @@ mod tests {
                 2023,
                 false,
             ),
+            (
+                "近几年来,区政府共收到行政复议申请",
+                "区政府共收到行政复议申请",
+                2023,
+                true,
+            ),
+            (
+                "改革试点以来,全县共接收社区矫正对象",
+                "全县共接收社区矫正对象",
+                2023,
+                true,
+            ),
+            (
+                "多年来坚持调解优先,全年调解纠纷",
+                "全年调解纠纷",
+                2023,
+                false,
+            ),
+            ("近几年来不断完善机制,2023年受理", "2023年受理", 2023, false),
+            ("近3年共办理各类公证", "近3年共办理各类公证", 2023, true),
+            ("五年来,全县累计调解", "全县累计调解", 2023, true),
+            ("第三年以来坚持", "第三年以来坚持", 2023, false),
+            ("2023年来", "2023年来", 2023, false),
         ];
         for (prefix, clause, ry, want) in table {
             assert_eq!(is_cumulative(&c(prefix), &c(clause), ry), want, "{prefix}");

@@ -204,13 +204,25 @@ fn derived(
             (None, _) => String::new(),
         };
         let parts = super::chart::parts_label(d).replace("->", "→");
+        // analysis/derived.rs says "denominator: X, not Y" when it fell back from the preferred
+        // denominator; a briefing sentence must not hide that (3 of 73 accepted is not 3 of 73
+        // concluded).
+        let basis = if d.note.contains("; denominator: ") {
+            let den = dict.name(&d.denominator_metric, lang.is_en());
+            match lang {
+                Lang::Zh => format!("，以{den}为分母"),
+                Lang::En => format!(", over {den}"),
+            }
+        } else {
+            String::new()
+        };
         let sentence = match lang {
             Lang::Zh => format!(
-                "{}{}年{name}为{:.1}%（{parts}，95%区间{:.1}%–{:.1}%）{reference}。",
+                "{}{}年{name}为{:.1}%（{parts}{basis}，95%区间{:.1}%–{:.1}%）{reference}。",
                 d.county, d.year, d.value, d.ci_low, d.ci_high
             ),
             Lang::En => format!(
-                "{}: {name} was {:.1}% in {} ({parts}, 95% interval {:.1}%-{:.1}%){reference}.",
+                "{}: {name} was {:.1}% in {} ({parts}{basis}, 95% interval {:.1}%-{:.1}%){reference}.",
                 d.county, d.value, d.year, d.ci_low, d.ci_high
             ),
         };
@@ -423,6 +435,18 @@ scope = "annual"
         assert_eq!(
             f[0].sentence,
             "冠县2023年纠错率为4.1%（3/73，95%区间1.4%–11.4%）；全国同年为12.83%。"
+        );
+        // A fallback denominator is said in the sentence, not only in the appendix.
+        let mut fallback = analysis.clone();
+        fallback.derived[0].note =
+            "c ÷ a = 3 ÷ 73; denominator: a, not concluded (no concluded count reported for 2023)"
+                .into();
+        let f = key_findings(&fallback, &d, Lang::Zh);
+        assert!(f[0].sentence.contains("3/73，以"), "{}", f[0].sentence);
+        assert!(
+            f[0].sentence.contains("为分母，95%区间"),
+            "{}",
+            f[0].sentence
         );
     }
 
