@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use crate::config::InputConfig;
 use crate::dict::IndicatorDict;
-use crate::extract::{extract_document, DocMeta, Extraction, Fact};
+use crate::extract::{DocMeta, Extraction, Extractor, Fact};
 use crate::ingest::{discover, load_document, Candidate, Document, InputRecord, InputStatus};
 
 /// Inputs read and extracted together before their results are assembled.
@@ -54,11 +54,13 @@ pub fn extract_batch(cfg: &InputConfig, dict: &IndicatorDict) -> Batch {
     let mut batch = Batch::default();
     // sha256 → path of the first copy read.
     let mut seen: HashMap<String, String> = HashMap::new();
+    // The dictionary is compiled once and shared by every worker.
+    let extractor = Extractor::new(dict);
     for chunk in candidates.chunks(CHUNK) {
         let processed: Vec<Processed> = chunk
             .par_iter()
             .map(|candidate| {
-                let p = process(candidate, cfg, dict);
+                let p = process(candidate, cfg, &extractor);
                 if let Some(bar) = &progress {
                     bar.inc(1);
                 }
@@ -110,7 +112,7 @@ pub fn extract_batch(cfg: &InputConfig, dict: &IndicatorDict) -> Batch {
 }
 
 /// Reads and extracts one candidate; never panics on bad input, never fails the batch.
-fn process(candidate: &Candidate, cfg: &InputConfig, dict: &IndicatorDict) -> Processed {
+fn process(candidate: &Candidate, cfg: &InputConfig, extractor: &Extractor<'_>) -> Processed {
     match candidate {
         Candidate::Skipped(path, reason) => Processed::Unread(Box::new(InputRecord::unread(
             path,
@@ -129,7 +131,7 @@ fn process(candidate: &Candidate, cfg: &InputConfig, dict: &IndicatorDict) -> Pr
                 e.to_string(),
             ))),
             Ok(doc) => {
-                let ex = extract_document(&doc, dict);
+                let ex = extractor.extract(&doc);
                 Processed::Read(Box::new((doc, ex)))
             }
         },

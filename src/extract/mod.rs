@@ -53,7 +53,36 @@ pub struct Extraction {
 }
 
 /// Extracts metadata and facts from one decoded document.
+///
+/// Compiles the dictionary for this one call; a batch compiles it once with [`Extractor`].
 pub fn extract_document(doc: &Document, dict: &IndicatorDict) -> Extraction {
+    Extractor::new(dict).extract(doc)
+}
+
+/// The dictionary compiled once for a whole run and shared, read-only, by every worker
+/// thread: extracting with it gives exactly what [`extract_document`] gives.
+#[derive(Debug, Clone)]
+pub struct Extractor<'d> {
+    dict: &'d IndicatorDict,
+    matcher: Matcher<'d>,
+}
+
+impl<'d> Extractor<'d> {
+    /// Compiles `dict`'s phrases and word lists.
+    pub fn new(dict: &'d IndicatorDict) -> Extractor<'d> {
+        Extractor {
+            dict,
+            matcher: Matcher::new(dict),
+        }
+    }
+
+    /// Extracts metadata and facts from one decoded document.
+    pub fn extract(&self, doc: &Document) -> Extraction {
+        extract_with(doc, self.dict, &self.matcher)
+    }
+}
+
+fn extract_with(doc: &Document, dict: &IndicatorDict, matcher: &Matcher<'_>) -> Extraction {
     let meta = metadata::resolve(&doc.name, &doc.text);
     let mut warnings = Vec::new();
     if meta.region_code.is_empty() {
@@ -83,7 +112,7 @@ pub fn extract_document(doc: &Document, dict: &IndicatorDict) -> Extraction {
         ));
         ex.meta.report_year = Some(report_year);
     }
-    let found = find_values(&norm, dict, report_year);
+    let found = find_values(&norm, matcher, report_year);
     let text = Evidence::new(&doc.text, &norm);
     let mut seen = HashSet::new();
     for v in found {
@@ -202,9 +231,8 @@ fn as_words(list: &[&str]) -> Vec<Vec<char>> {
 
 /// Finds every indicator value in normalised text: one pass over sentences, numbers scanned
 /// once, each quantity matched against the compiled dictionary in its own clause.
-fn find_values<'d>(norm: &Normalized, dict: &'d IndicatorDict, report_year: i32) -> Vec<Found<'d>> {
+fn find_values<'d>(norm: &Normalized, matcher: &Matcher<'d>, report_year: i32) -> Vec<Found<'d>> {
     let chars = &norm.chars;
-    let matcher = Matcher::new(dict);
     let sentences = section::sentences(chars, Some(report_year));
     let tokens = number::scan(chars);
     let target_clause = as_words(TARGET_CLAUSE_WORDS);
@@ -303,7 +331,7 @@ fn find_values<'d>(norm: &Normalized, dict: &'d IndicatorDict, report_year: i32)
                 end,
             });
         }
-        out.extend(stated_values(chars, s, &matcher, report_year));
+        out.extend(stated_values(chars, s, matcher, report_year));
     }
     out
 }
