@@ -3,6 +3,12 @@
 //! before quoting: every derived rate with its parts, interval and method, and every check.
 //! Every sentence is followed by its sources (file and the exact source text).
 //!
+//! At national scale the briefing stays paste-ready: like the page it lists at most
+//! [`MAX_FINDINGS`] findings (cross-county comparisons first) and at most [`APPENDIX_ROWS`]
+//! rates and checks (most serious checks first), says how many there are in all, and points to
+//! the CSV that holds every row (`derived.csv`, `checks.csv`). Below those limits it lists
+//! everything, as before.
+//!
 //! Report text is untrusted: it is put on one line and Markdown's active characters are
 //! backslash-escaped, so evidence can neither inject HTML nor links when the file is rendered,
 //! nor break the list structure.
@@ -10,11 +16,15 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
-use super::findings::key_findings;
+use super::findings::{key_findings, top_findings};
+use super::html::MAX_FINDINGS;
 use super::Lang;
 use crate::analysis::{Analysis, DerivedRow, Severity};
 use crate::dict::IndicatorDict;
 use crate::extract::format_value;
+
+/// Most rates and most checks listed in the briefing's appendices; the CSVs hold every row.
+pub const APPENDIX_ROWS: usize = 40;
 
 /// Renders the briefing in the requested language.
 pub fn render_briefing(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) -> Vec<u8> {
@@ -47,7 +57,9 @@ pub fn render_briefing(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) ->
     );
 
     let _ = writeln!(out, "## {}\n", l.pick("主要发现", "Key findings"));
-    let findings = key_findings(analysis, dict, lang);
+    let mut findings = key_findings(analysis, dict, lang);
+    let total_findings = findings.len();
+    top_findings(&mut findings, MAX_FINDINGS);
     if findings.is_empty() {
         let _ = writeln!(
             out,
@@ -65,6 +77,22 @@ pub fn render_briefing(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) ->
     if !findings.is_empty() {
         out.push('\n');
     }
+    if total_findings > findings.len() {
+        let _ = writeln!(
+            out,
+            "{}\n",
+            match l {
+                Lang::Zh => format!(
+                    "（共 {total_findings} 条发现，此处列出 {} 条，跨县区比较优先；全部数据见 trends.csv、derived.csv、checks.csv、comparisons.csv。）",
+                    findings.len()
+                ),
+                Lang::En => format!(
+                    "({total_findings} findings in all; {} are listed here, cross-county comparisons first. Every row is in trends.csv, derived.csv, checks.csv and comparisons.csv.)",
+                    findings.len()
+                ),
+            }
+        );
+    }
 
     if !analysis.derived.is_empty() {
         let _ = writeln!(
@@ -76,12 +104,13 @@ pub fn render_briefing(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) ->
             )
         );
         let parts = PartIndex::new(analysis);
-        for (i, d) in analysis.derived.iter().enumerate() {
+        for (i, d) in analysis.derived.iter().take(APPENDIX_ROWS).enumerate() {
             let _ = writeln!(out, "{}. {}", i + 1, md_text(&derived_sentence(d, dict, l)));
             let sources = derived_sources(analysis, &parts, d);
             write_sources(&mut out, l, sources.iter().map(|(a, b)| (a, b)));
         }
         out.push('\n');
+        more_in_csv(&mut out, l, analysis.derived.len(), "derived.csv");
     }
 
     // Most serious first; info checks say how a figure was verified (e.g. a rate consistent
@@ -92,12 +121,19 @@ pub fn render_briefing(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) ->
         let _ = writeln!(
             out,
             "## {}\n",
-            l.pick(
-                "附：数据核对（全部核查结果）",
-                "Appendix: checks on the figures (all of them)"
-            )
+            if checks.len() > APPENDIX_ROWS {
+                l.pick(
+                    "附：数据核对（最严重的核查结果）",
+                    "Appendix: checks on the figures (the most serious)",
+                )
+            } else {
+                l.pick(
+                    "附：数据核对（全部核查结果）",
+                    "Appendix: checks on the figures (all of them)",
+                )
+            }
         );
-        for (i, c) in checks.iter().enumerate() {
+        for (i, c) in checks.iter().take(APPENDIX_ROWS).enumerate() {
             let severity = match (c.severity, l) {
                 (Severity::Error, Lang::Zh) => "错误",
                 (Severity::Error, Lang::En) => "error",
@@ -119,6 +155,7 @@ pub fn render_briefing(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) ->
             write_sources(&mut out, l, [(&c.doc, &c.evidence)].into_iter());
         }
         out.push('\n');
+        more_in_csv(&mut out, l, checks.len(), "checks.csv");
     }
 
     if !analysis.references.is_empty() {
@@ -144,6 +181,24 @@ pub fn render_briefing(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) ->
         out.push('\n');
     }
     out.into_bytes()
+}
+
+/// Says how many rows a capped appendix has in all and which CSV holds them (nothing when
+/// every row was listed).
+fn more_in_csv(out: &mut String, l: Lang, total: usize, csv: &str) {
+    if total <= APPENDIX_ROWS {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "{}\n",
+        match l {
+            Lang::Zh => format!("（共 {total} 项，此处列出前 {APPENDIX_ROWS} 项；全部见 {csv}。）"),
+            Lang::En => format!(
+                "({total} in all; the first {APPENDIX_ROWS} are listed here, every one is in {csv}.)"
+            ),
+        }
+    );
 }
 
 /// One sentence for a derived rate, with its parts and interval.
@@ -495,6 +550,34 @@ mod tests {
             derived_sentence(&d, &dict(), Lang::Zh),
             "甲县行政执法持证人员数2023年较上期变化+36.5%（由632到863），95%区间 +23.2%至+51.3%。"
         );
+    }
+
+    #[test]
+    fn long_appendices_are_capped_and_point_to_their_csv() {
+        let base = analysis();
+        for (checks, listed, capped) in [
+            (1, 1, false),
+            (APPENDIX_ROWS, APPENDIX_ROWS, false),
+            (APPENDIX_ROWS + 1, APPENDIX_ROWS, true),
+            (1000, APPENDIX_ROWS, true),
+        ] {
+            let mut a = base.clone();
+            a.checks = (0..checks)
+                .map(|i| Check {
+                    message: format!("检查{i}"),
+                    ..base.checks[0].clone()
+                })
+                .collect();
+            let text = String::from_utf8(render_briefing(&a, &dict(), Lang::Zh)).expect("utf-8");
+            let shown = (0..checks)
+                .filter(|i| text.contains(&format!("检查{i}\n")))
+                .count();
+            assert_eq!(shown, listed, "{checks} checks");
+            let note =
+                format!("（共 {checks} 项，此处列出前 {APPENDIX_ROWS} 项；全部见 checks.csv。）");
+            assert_eq!(text.contains(&note), capped, "{checks} checks");
+            assert_eq!(text.contains("全部核查结果"), !capped, "{checks} checks");
+        }
     }
 
     #[test]

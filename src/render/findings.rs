@@ -50,6 +50,24 @@ pub fn key_findings(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) -> Ve
     out
 }
 
+/// Keeps at most `max` findings: when there are more (national scale), cross-county
+/// comparisons first, then checks, rates and single counties' changes, each kind in its own
+/// order (stable sort). Below `max` the order is left as it is. Shared by the page and the
+/// briefing so both list the same findings.
+pub fn top_findings(found: &mut Vec<Finding>, max: usize) {
+    if found.len() <= max {
+        return;
+    }
+    let priority = |k: FindingKind| match k {
+        FindingKind::Comparison => 0,
+        FindingKind::Check => 1,
+        FindingKind::Rate => 2,
+        FindingKind::Change => 3,
+    };
+    found.sort_by_key(|f| priority(f.kind));
+    found.truncate(max);
+}
+
 /// The first fact of each county, indicator and year, in the analysis' fact order: one hash
 /// lookup per finding instead of a scan of every fact (which made findings quadratic).
 struct FactIndex<'a>(HashMap<(&'a str, &'a str, &'a str, i32), &'a Fact>);

@@ -26,7 +26,7 @@ pub use super::chart::data::MAX_PROFILES;
 use super::chart::data::{year_span, CountyKey, Grid, SeriesKey};
 use super::chart::{scope_label, unit_label, value_label, Chart, ChartKind};
 use super::escape::html;
-use super::findings::{key_findings, FindingKind};
+use super::findings::{key_findings, top_findings};
 use super::Lang;
 use crate::analysis::{Analysis, Severity, TrendRow};
 use crate::dict::IndicatorDict;
@@ -382,18 +382,9 @@ impl<'a> Page<'a, '_> {
         let l = self.l();
         let mut found = key_findings(self.ctx.analysis, self.ctx.dict, l);
         let total = found.len();
-        if total > MAX_FINDINGS {
-            // At scale: the cross-county view first, then what needs checking, then rates and
-            // single counties' changes (stable sort: each kind keeps its order).
-            let priority = |k: FindingKind| match k {
-                FindingKind::Comparison => 0,
-                FindingKind::Check => 1,
-                FindingKind::Rate => 2,
-                FindingKind::Change => 3,
-            };
-            found.sort_by_key(|f| priority(f.kind));
-            found.truncate(MAX_FINDINGS);
-        }
+        // At scale: the cross-county view first, then what needs checking, then rates and
+        // single counties' changes.
+        top_findings(&mut found, MAX_FINDINGS);
         self.push(&format!(
             "<section id=\"findings\"><h2>{}</h2>",
             l.pick("主要发现", "Key findings")

@@ -21,7 +21,10 @@ pub struct Manifest {
     pub summary: Summary,
     /// Consistency checks.
     pub checks: Vec<Check>,
-    /// Conflicting values between documents.
+    /// Conflicting values between documents. Not written to manifest.json: every conflict is
+    /// also in `checks` (kind `conflict`, with each value, its file and its evidence), and at
+    /// national scale the second copy was a sixth of the file.
+    #[serde(skip_serializing)]
     pub conflicts: Vec<Conflict>,
     /// Warnings (file and problem).
     pub warnings: Vec<String>,
