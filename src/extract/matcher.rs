@@ -137,6 +137,9 @@ pub struct Window<'t> {
     pub after: &'t [char],
     /// The sentence from its start to the end of the number's clause.
     pub sentence_prefix: &'t [char],
+    /// Earlier sentences of the paragraph that still set the topic (empty when the sentence
+    /// names a subject of its own): an indicator's context may be found there.
+    pub topic: &'t [char],
 }
 
 /// How an indicator matched a number.
@@ -202,8 +205,15 @@ impl<'d> Matcher<'d> {
 
     /// Context found, no exclude hit. The clause is given in parts (before and after the
     /// number): an exclude word never spans a number, so no joined copy is needed.
-    fn admissible(c: &Compiled<'_>, clause: [&[char]; 2], sentence_prefix: &[char]) -> bool {
-        (c.context.is_empty() || contains_any(sentence_prefix, &c.context))
+    fn admissible(
+        c: &Compiled<'_>,
+        clause: [&[char]; 2],
+        sentence_prefix: &[char],
+        topic: &[char],
+    ) -> bool {
+        (c.context.is_empty()
+            || contains_any(sentence_prefix, &c.context)
+            || contains_any(topic, &c.context))
             && !clause.iter().any(|part| contains_any(part, &c.exclude))
             && !contains_any(sentence_prefix, &c.exclude_sentence)
     }
@@ -230,7 +240,7 @@ impl<'d> Matcher<'d> {
             if best.as_ref().is_some_and(|b| rank(b) <= rank(&m)) {
                 continue;
             }
-            if Self::admissible(c, [w.before, w.after], w.sentence_prefix) {
+            if Self::admissible(c, [w.before, w.after], w.sentence_prefix, w.topic) {
                 best = Some(m);
             }
         }
@@ -253,7 +263,7 @@ impl<'d> Matcher<'d> {
                 let end = at + phrase.len();
                 let (cs, ce) = clause_of(at);
                 let clause = &sentence[cs..ce.max(end)];
-                if Self::admissible(c, [clause, &[]], &sentence[..ce.max(end)]) {
+                if Self::admissible(c, [clause, &[]], &sentence[..ce.max(end)], &[]) {
                     out.push(StatedMatch {
                         indicator: i,
                         value: *value,
