@@ -294,16 +294,40 @@ fn find_values<'d>(norm: &Normalized, dict: &'d IndicatorDict, report_year: i32)
                     .map_or(tok.start, |open| cs + open),
                 _ => tok.start,
             };
-            let window = Window {
-                before: &chars[cs..before_end],
+            // Items of a list of quantities (审查决策1件、规范性文件10件、合同70份) share the verb
+            // before the first item, but only their own words name them. A number after a list
+            // of nouns (以各乡、镇、各部门为被申请人的复议案件35件) is named by its own clause
+            // if it can be, else by the whole list, every word of which may then exclude it.
+            let (head, counted_list) = list_head(chars, s, cs, &tokens);
+            let window_from = |from: usize, own_from: usize, clause_from: usize| Window {
+                before: &chars[from..before_end],
+                own_from,
+                clause_from,
                 after: &chars[tok.end..after_end],
                 sentence_prefix: &chars[s.start..ce],
                 topic,
             };
-            let Some(m) = matcher.best(&n.unit, &window) else {
+            let (list_start, m) = if counted_list {
+                (
+                    head,
+                    matcher.best(&n.unit, &window_from(head, cs - head, cs - head)),
+                )
+            } else {
+                match matcher.best(&n.unit, &window_from(cs, 0, 0)) {
+                    Some(m) => (cs, Some(m)),
+                    None if head < cs => (head, matcher.best(&n.unit, &window_from(head, 0, 0))),
+                    None => (cs, None),
+                }
+            };
+            let Some(m) = m else {
                 continue;
             };
             let ind = matcher.indicator(m.indicator);
+            // Positions in `m` are relative to the window, which starts at the list's head.
+            let m = matcher::Match {
+                before_start: m.before_start.map(|b| (list_start + b).max(cs) - cs),
+                ..m
+            };
             let before_clause = &chars[cs..tok.start];
             // 其中,城关镇…: the 其中 ends the previous clause but governs this one.
             let lead_qizhong = cs >= 3
@@ -402,6 +426,26 @@ const HEADING_CHARS: usize = 20;
 
 /// Words before a number that make it an average, not a total (年均, 平均).
 const AVERAGE_WORDS: &[&str] = &["年均", "平均", "月均", "日均"];
+
+/// The head of the 、-list whose item starts at `cs` (`cs` itself outside a list), and whether
+/// earlier items state quantities of their own (决策1件、规范性文件10件、合同70份).
+fn list_head(chars: &[char], s: &Sentence, cs: usize, tokens: &[number::Token]) -> (usize, bool) {
+    let mut start = cs;
+    while start > s.start + 1 && chars[start - 1] == '、' {
+        let (prev, _) = section::clause_around(chars, s, start - 1);
+        if prev >= start - 1 {
+            break;
+        }
+        start = prev;
+    }
+    if start == cs {
+        return (cs, false);
+    }
+    let counted = tokens
+        .iter()
+        .any(|k| k.start >= start && k.end <= cs && (k.number.is_count() || k.number.is_percent()));
+    (start, counted)
+}
 
 /// Words right before a number that make it a change, not a level (同比增长12%, 减少5件).
 const CHANGE_WORDS: &[&str] = &[
@@ -822,6 +866,21 @@ mod tests {
                     ("reconsideration.received", 2023, 70.0, Exact),
                     ("reconsideration.concluded", 2023, 66.0, Exact),
                 ],
+                &[],
+            ),
+            // A verb before a list of quantities reaches each item, but only an item's own
+            // object names its number; a list of nouns is named as a whole.
+            (
+                "法律顾问全年审查重大行政决策2件、规范性文件12件、政府合同45份、会议纪要30件。",
+                &[
+                    ("normative_docs.filed", 2023, 12.0, Exact),
+                    ("contracts.reviewed", 2023, 45.0, Exact),
+                ],
+                &[],
+            ),
+            (
+                "本年共收到以各乡镇、县直各部门为被申请人的行政复议申请28件。",
+                &[("reconsideration.received", 2023, 28.0, Exact)],
                 &[],
             ),
             // Mediation bodies that are not people's mediation committees, and a total of
