@@ -22,7 +22,11 @@ fuzz_target!(|text: &str| {
             .skip(fact.offset)
             .take(fact.evidence.chars().count())
             .collect();
-        assert_eq!(at, fact.evidence, "evidence is not the text at offset {}", fact.offset);
+        assert_eq!(
+            at, fact.evidence,
+            "evidence is not the text at offset {}",
+            fact.offset
+        );
         assert!(fact.value.is_finite());
     }
 });

@@ -4,7 +4,7 @@ use anyhow::Context;
 
 use super::pipeline::{extract_batch, Batch};
 use super::Outcome;
-use crate::analysis::analyse;
+use crate::analysis::{analyse, Analysis};
 use crate::cli::RunArgs;
 use crate::config::{dict_from_args, InputConfig, RenderConfig};
 use crate::dict::IndicatorDict;
@@ -17,7 +17,7 @@ use crate::render::html::{render_page, PageContext};
 use crate::render::manifest::{manifest_csv, manifest_json, Manifest, Summary};
 use crate::render::table::export_tables;
 use crate::render::write::OutputDir;
-use crate::render::xlsx::{render_workbook, WorkbookContext};
+use crate::render::xlsx::{render_workbook_with, WorkbookContext};
 
 /// Runs extraction, analysis and rendering into the output folder.
 pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
@@ -25,7 +25,9 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
     let input = InputConfig::from_args(&args.input);
     let render = RenderConfig::from_args(&args.render)?;
     let mut out = OutputDir::create(&render.output)?;
+    let mut clock = PhaseClock::from_env();
     let batch = extract_batch(&input, &dict);
+    clock.lap("extract");
     render_all(&batch.facts, &batch, &dict, &render, &mut out)
         .map_err(|e| e.context(out.unfinished_note()))?;
     Ok(if batch.has_errors() {
@@ -43,36 +45,38 @@ pub fn render_all(
     cfg: &RenderConfig,
     out: &mut OutputDir,
 ) -> anyhow::Result<()> {
+    let mut clock = PhaseClock::from_env();
     let analysis = analyse(facts, dict, &cfg.references).context("analysis")?;
-    // Spreadsheet exports: facts, wide, trends, derived, comparisons, slopes, checks as CSV,
-    // the same tables in one workbook, and the briefing.
-    for table in export_tables(&analysis, dict, cfg.lang).context("export tables")? {
-        out.write(
-            &format!("{}.csv", table.name),
-            &table_csv(&table, &cfg.csv)?,
-        )?;
+    clock.lap("analyse");
+    // The spreadsheet exports and the charts + page depend only on the analysis: they are
+    // built side by side (rayon::join), then written in one fixed order, so the output folder
+    // and the manifest's list of outputs are the same whatever the thread count.
+    let (exports, drawn) = rayon::join(
+        || exports(&analysis, batch, dict, cfg),
+        || -> anyhow::Result<_> {
+            let charts = render_charts(&analysis, dict, cfg.lang, &cfg.csv).context("charts")?;
+            let page = render_page(&PageContext {
+                analysis: &analysis,
+                dict,
+                inputs: &batch.records,
+                charts: &charts,
+                lang: cfg.lang,
+            });
+            Ok((charts, page))
+        },
+    );
+    let (exports, (charts, page)) = (exports?, drawn?);
+    clock.lap("exports | charts+page");
+    for (name, bytes) in &exports {
+        out.write(name, bytes)?;
     }
-    let workbook = render_workbook(&WorkbookContext {
-        analysis: &analysis,
-        dict,
-        inputs: &batch.records,
-        lang: cfg.lang,
-    })?;
-    out.write("fazhi.xlsx", &workbook)?;
-    out.write("briefing.md", &render_briefing(&analysis, dict, cfg.lang))?;
-    let charts = render_charts(&analysis, dict, cfg.lang, &cfg.csv).context("charts")?;
+    clock.lap("write exports");
     for chart in &charts {
         out.write(&format!("charts/{}.svg", chart.name), chart.svg.as_bytes())?;
         out.write(&format!("charts/{}.png", chart.name), &chart.png)?;
         out.write(&format!("charts/{}.csv", chart.name), &chart.data_csv)?;
     }
-    let page = render_page(&PageContext {
-        analysis: &analysis,
-        dict,
-        inputs: &batch.records,
-        charts: &charts,
-        lang: cfg.lang,
-    });
+    clock.lap("write charts");
     out.write("index.html", &page)?;
     let manifest = Manifest {
         tool: format!("fazhi {}", env!("CARGO_PKG_VERSION")),
@@ -92,7 +96,60 @@ pub fn render_all(
     // Last: its presence says the run finished (see render::write).
     out.write("manifest.json", &manifest_json(&manifest)?)?;
     out.finish()?;
+    clock.lap("manifest");
     Ok(())
+}
+
+/// Spreadsheet exports, as (file name, bytes) in writing order: facts, wide, trends, derived,
+/// comparisons, slopes and checks as CSV, the same tables in one workbook, and the briefing.
+fn exports(
+    analysis: &Analysis,
+    batch: &Batch,
+    dict: &IndicatorDict,
+    cfg: &RenderConfig,
+) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let mut files = Vec::new();
+    // Built once for the CSVs and the workbook.
+    let tables = export_tables(analysis, dict, cfg.lang).context("export tables")?;
+    for table in &tables {
+        files.push((format!("{}.csv", table.name), table_csv(table, &cfg.csv)?));
+    }
+    let workbook = render_workbook_with(
+        &WorkbookContext {
+            analysis,
+            dict,
+            inputs: &batch.records,
+            lang: cfg.lang,
+        },
+        &tables,
+    )?;
+    drop(tables);
+    files.push(("fazhi.xlsx".to_string(), workbook));
+    files.push((
+        "briefing.md".to_string(),
+        render_briefing(analysis, dict, cfg.lang),
+    ));
+    Ok(files)
+}
+
+/// Wall time per phase on stderr when `FAZHI_TIMINGS` is set: the cheapest profiler there is,
+/// and the one the benchmarks in BENCHMARKS.md were broken down with.
+struct PhaseClock(Option<std::time::Instant>);
+
+impl PhaseClock {
+    fn from_env() -> Self {
+        PhaseClock(std::env::var_os("FAZHI_TIMINGS").map(|_| std::time::Instant::now()))
+    }
+
+    fn lap(&mut self, phase: &str) {
+        if let Some(start) = self.0 {
+            eprintln!(
+                "timing: {phase:<20} {:>8.3} s",
+                start.elapsed().as_secs_f64()
+            );
+            self.0 = Some(std::time::Instant::now());
+        }
+    }
 }
 
 /// Counts inputs by status.

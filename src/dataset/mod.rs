@@ -46,6 +46,20 @@ pub fn facts_frame(facts: &[Fact]) -> PolarsResult<DataFrame> {
     )
 }
 
+/// The frame the row queries below work on: [`ROW`], the key columns and the value only.
+/// Provenance (file, sentence, offset) stays in the facts themselves, which the queries hand
+/// back by row; copying 200,000 sentences into every query frame was most of their cost.
+fn key_frame(facts: &[Fact]) -> PolarsResult<DataFrame> {
+    df!(
+        ROW => (0..facts.len()).map(|i| i as u64).collect::<Vec<_>>(),
+        COUNTY_KEY => facts.iter().map(county_key).collect::<Vec<_>>(),
+        METRIC => facts.iter().map(|f| f.metric.as_str()).collect::<Vec<_>>(),
+        YEAR => facts.iter().map(|f| f.year).collect::<Vec<_>>(),
+        SCOPE => facts.iter().map(|f| f.scope.to_string()).collect::<Vec<_>>(),
+        VALUE => facts.iter().map(|f| f.value).collect::<Vec<_>>(),
+    )
+}
+
 /// The columns that identify one value: county, indicator, year and scope.
 fn value_key() -> [Expr; 4] {
     [col(COUNTY_KEY), col(METRIC), col(YEAR), col(SCOPE)]
@@ -61,7 +75,7 @@ fn series_key() -> [Expr; 3] {
 pub fn distinct_rows(facts: &[Fact]) -> PolarsResult<Vec<usize>> {
     let mut subset = value_key().to_vec();
     subset.push(col(VALUE));
-    let out = facts_frame(facts)?
+    let out = key_frame(facts)?
         .lazy()
         .unique_stable_generic(Some(subset), UniqueKeepStrategy::First)
         .select([col(ROW)])
@@ -73,7 +87,7 @@ pub fn distinct_rows(facts: &[Fact]) -> PolarsResult<Vec<usize>> {
 /// For each fact, in input order, how many distinct values share its county, indicator, year
 /// and scope (more than one is a conflict).
 pub fn distinct_value_counts(facts: &[Fact]) -> PolarsResult<Vec<usize>> {
-    let out = facts_frame(facts)?
+    let out = key_frame(facts)?
         .lazy()
         .with_columns([col(VALUE).n_unique().over(value_key())?.alias(N_VALUES)])
         .sort([ROW], SortMultipleOptions::default())
@@ -89,7 +103,7 @@ pub fn distinct_value_counts(facts: &[Fact]) -> PolarsResult<Vec<usize>> {
 /// (county, indicator, scope), however many years back it is. `facts` must hold at most one
 /// value per county, indicator, year and scope (collapse repeats and set conflicts aside first).
 pub fn previous_rows(facts: &[Fact]) -> PolarsResult<Vec<Option<usize>>> {
-    let out = facts_frame(facts)?
+    let out = key_frame(facts)?
         .lazy()
         .sort(
             [COUNTY_KEY, METRIC, SCOPE, YEAR],
@@ -104,7 +118,7 @@ pub fn previous_rows(facts: &[Fact]) -> PolarsResult<Vec<Option<usize>>> {
 
 /// Rows holding the latest year of their series (county, indicator, scope), in input order.
 pub fn latest_rows(facts: &[Fact]) -> PolarsResult<Vec<usize>> {
-    let out = facts_frame(facts)?
+    let out = key_frame(facts)?
         .lazy()
         .with_columns([col(YEAR).max().over(series_key())?.alias(LATEST_YEAR)])
         .filter(col(YEAR).eq(col(LATEST_YEAR)))
@@ -144,7 +158,7 @@ pub fn group_standings(facts: &[Fact], by: &[&str]) -> PolarsResult<Vec<GroupSta
             .cast(DataType::Int64)
             .over(&by)
     };
-    let out = facts_frame(facts)?
+    let out = key_frame(facts)?
         .lazy()
         .with_columns([
             rank(RankMethod::Min, true)?.alias(RANK),

@@ -7,6 +7,7 @@
 //! backslash-escaped, so evidence can neither inject HTML nor links when the file is rendered,
 //! nor break the list structure.
 
+use std::collections::HashMap;
 use std::fmt::Write;
 
 use super::findings::key_findings;
@@ -74,9 +75,10 @@ pub fn render_briefing(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) ->
                 "Appendix: rates computed from their parts (numerator, denominator, 95% Wilson interval, method)"
             )
         );
+        let parts = PartIndex::new(analysis);
         for (i, d) in analysis.derived.iter().enumerate() {
             let _ = writeln!(out, "{}. {}", i + 1, md_text(&derived_sentence(d, dict, l)));
-            let sources = derived_sources(analysis, d);
+            let sources = derived_sources(analysis, &parts, d);
             write_sources(&mut out, l, sources.iter().map(|(a, b)| (a, b)));
         }
         out.push('\n');
@@ -227,16 +229,55 @@ fn derived_sentence(d: &DerivedRow, dict: &IndicatorDict, l: Lang) -> String {
     }
 }
 
+/// Positions of the facts of each county, indicator and year, in fact order: one lookup per
+/// derived rate instead of a scan of every fact (which made the briefing quadratic).
+struct PartIndex<'a>(HashMap<(&'a str, &'a str, &'a str, i32), Vec<usize>>);
+
+impl<'a> PartIndex<'a> {
+    fn new(analysis: &'a Analysis) -> Self {
+        let mut index: HashMap<_, Vec<usize>> = HashMap::new();
+        for (i, f) in analysis.facts.iter().enumerate() {
+            index
+                .entry((
+                    f.region_code.as_str(),
+                    f.county.as_str(),
+                    f.metric.as_str(),
+                    f.year,
+                ))
+                .or_default()
+                .push(i);
+        }
+        PartIndex(index)
+    }
+}
+
 /// The facts a derived rate was computed from: (file, evidence), deduplicated, in fact order.
-fn derived_sources(analysis: &Analysis, d: &DerivedRow) -> Vec<(String, String)> {
+fn derived_sources(
+    analysis: &Analysis,
+    parts: &PartIndex<'_>,
+    d: &DerivedRow,
+) -> Vec<(String, String)> {
+    let mut rows: Vec<usize> = [&d.numerator_metric, &d.denominator_metric]
+        .iter()
+        .filter_map(|m| {
+            parts.0.get(&(
+                d.region_code.as_str(),
+                d.county.as_str(),
+                m.as_str(),
+                d.year,
+            ))
+        })
+        .flatten()
+        .copied()
+        .collect();
+    // Numerator and denominator as one list in fact order (the same metric twice is one list).
+    rows.sort_unstable();
+    rows.dedup();
     let mut out: Vec<(String, String)> = Vec::new();
-    for f in &analysis.facts {
-        let part = f.metric == d.numerator_metric || f.metric == d.denominator_metric;
-        if part && f.year == d.year && f.county == d.county && f.region_code == d.region_code {
-            let pair = (f.doc.clone(), f.evidence.clone());
-            if !out.contains(&pair) {
-                out.push(pair);
-            }
+    for f in rows.into_iter().map(|i| &analysis.facts[i]) {
+        let pair = (f.doc.clone(), f.evidence.clone());
+        if !out.contains(&pair) {
+            out.push(pair);
         }
     }
     if out.is_empty() && !d.evidence.is_empty() {

@@ -6,14 +6,31 @@
 //! comparisons of three or more counties. Approximate values keep their qualifier
 //! ("约4000", "2000余"), and changes of a rate are stated in percentage points.
 
+use std::collections::{HashMap, HashSet};
+
 use super::Lang;
 use crate::analysis::{Analysis, Severity};
 use crate::dict::{IndicatorDict, Kind};
 use crate::extract::{format_value, Fact, Qualifier};
 
+/// Which part of the analysis a finding comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FindingKind {
+    /// A year-over-year change of one county's indicator (`trends.csv`).
+    Change,
+    /// A rate computed from its parts (`derived.csv`).
+    Rate,
+    /// A check a reader must look at (`checks.csv`).
+    Check,
+    /// A cross-county comparison of one indicator and year (`comparisons.csv`).
+    Comparison,
+}
+
 /// One key finding.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
+    /// Where it comes from.
+    pub kind: FindingKind,
     /// The sentence, in the requested language, with its figures and years.
     pub sentence: String,
     /// Source files of the figures.
@@ -24,25 +41,39 @@ pub struct Finding {
 
 /// Every key finding of the analysis, as sentences (e.g. staff grew from 632 to 863, +36.6%).
 pub fn key_findings(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) -> Vec<Finding> {
+    let facts = FactIndex::new(analysis);
     let mut out = Vec::new();
-    trends(analysis, dict, lang, &mut out);
-    derived(analysis, dict, lang, &mut out);
+    trends(analysis, &facts, dict, lang, &mut out);
+    derived(analysis, &facts, dict, lang, &mut out);
     checks(analysis, dict, lang, &mut out);
-    comparisons(analysis, dict, lang, &mut out);
+    comparisons(analysis, &facts, dict, lang, &mut out);
     out
 }
 
-/// The fact behind a county's value, for its qualifier and source.
-fn fact_of<'a>(
-    analysis: &'a Analysis,
-    region_code: &str,
-    county: &str,
-    metric: &str,
-    year: i32,
-) -> Option<&'a Fact> {
-    analysis.facts.iter().find(|f| {
-        f.region_code == region_code && f.county == county && f.metric == metric && f.year == year
-    })
+/// The first fact of each county, indicator and year, in the analysis' fact order: one hash
+/// lookup per finding instead of a scan of every fact (which made findings quadratic).
+struct FactIndex<'a>(HashMap<(&'a str, &'a str, &'a str, i32), &'a Fact>);
+
+impl<'a> FactIndex<'a> {
+    fn new(analysis: &'a Analysis) -> Self {
+        let mut index = HashMap::with_capacity(analysis.facts.len());
+        for f in &analysis.facts {
+            index
+                .entry((
+                    f.region_code.as_str(),
+                    f.county.as_str(),
+                    f.metric.as_str(),
+                    f.year,
+                ))
+                .or_insert(f);
+        }
+        FactIndex(index)
+    }
+
+    /// The fact behind a county's value, for its qualifier and source.
+    fn get(&self, region_code: &str, county: &str, metric: &str, year: i32) -> Option<&'a Fact> {
+        self.0.get(&(region_code, county, metric, year)).copied()
+    }
 }
 
 /// A value with its unit and qualifier as a sentence states it (`约4000件`, `more than 2000`).
@@ -70,15 +101,21 @@ fn amount(value: f64, unit: &str, qualifier: Qualifier, lang: Lang) -> String {
     }
 }
 
-fn trends(analysis: &Analysis, dict: &IndicatorDict, lang: Lang, out: &mut Vec<Finding>) {
+fn trends(
+    analysis: &Analysis,
+    facts: &FactIndex<'_>,
+    dict: &IndicatorDict,
+    lang: Lang,
+    out: &mut Vec<Finding>,
+) {
     for t in &analysis.trends {
         let (Some(prev_year), Some(prev)) = (t.prev_year, t.prev_value) else {
             continue;
         };
         let name = dict.name(&t.metric, lang.is_en());
         let is_rate = dict.get(&t.metric).is_some_and(|i| i.kind == Kind::Rate);
-        let now_fact = fact_of(analysis, &t.region_code, &t.county, &t.metric, t.year);
-        let prev_fact = fact_of(analysis, &t.region_code, &t.county, &t.metric, prev_year);
+        let now_fact = facts.get(&t.region_code, &t.county, &t.metric, t.year);
+        let prev_fact = facts.get(&t.region_code, &t.county, &t.metric, prev_year);
         let q = |f: Option<&Fact>| f.map(|f| f.qualifier).unwrap_or(Qualifier::Exact);
         let now = amount(t.value, &t.unit, q(now_fact), lang);
         let before = amount(prev, &t.unit, q(prev_fact), lang);
@@ -122,6 +159,7 @@ fn trends(analysis: &Analysis, dict: &IndicatorDict, lang: Lang, out: &mut Vec<F
             evidence.push(t.evidence.clone());
         }
         out.push(Finding {
+            kind: FindingKind::Change,
             sentence,
             docs,
             evidence,
@@ -129,18 +167,31 @@ fn trends(analysis: &Analysis, dict: &IndicatorDict, lang: Lang, out: &mut Vec<F
     }
 }
 
-fn derived(analysis: &Analysis, dict: &IndicatorDict, lang: Lang, out: &mut Vec<Finding>) {
+fn derived(
+    analysis: &Analysis,
+    facts: &FactIndex<'_>,
+    dict: &IndicatorDict,
+    lang: Lang,
+    out: &mut Vec<Finding>,
+) {
+    // Changes already stated as year-over-year findings, by county, indicator and year.
+    let stated: HashSet<(&str, &str, &str, i32)> = analysis
+        .trends
+        .iter()
+        .filter(|t| t.prev_value.is_some())
+        .map(|t| {
+            (
+                t.region_code.as_str(),
+                t.county.as_str(),
+                t.metric.as_str(),
+                t.year,
+            )
+        })
+        .collect();
     for d in &analysis.derived {
         // A growth already stated as a year-over-year change is not repeated.
         if let Some(base) = d.metric.strip_suffix(".growth") {
-            let stated = analysis.trends.iter().any(|t| {
-                t.metric == base
-                    && t.county == d.county
-                    && t.region_code == d.region_code
-                    && t.year == d.year
-                    && t.prev_value.is_some()
-            });
-            if stated {
+            if stated.contains(&(d.region_code.as_str(), d.county.as_str(), base, d.year)) {
                 continue;
             }
         }
@@ -178,7 +229,7 @@ fn derived(analysis: &Analysis, dict: &IndicatorDict, lang: Lang, out: &mut Vec<
         let mut docs = Vec::new();
         let mut evidence = Vec::new();
         for part in [&d.numerator_metric, &d.denominator_metric] {
-            if let Some(f) = fact_of(analysis, &d.region_code, &d.county, part, d.year) {
+            if let Some(f) = facts.get(&d.region_code, &d.county, part, d.year) {
                 if !evidence.contains(&f.evidence) {
                     docs.push(f.doc.clone());
                     evidence.push(f.evidence.clone());
@@ -186,6 +237,7 @@ fn derived(analysis: &Analysis, dict: &IndicatorDict, lang: Lang, out: &mut Vec<
             }
         }
         out.push(Finding {
+            kind: FindingKind::Rate,
             sentence,
             docs,
             evidence,
@@ -207,6 +259,7 @@ fn checks(analysis: &Analysis, dict: &IndicatorDict, lang: Lang, out: &mut Vec<F
             Lang::En => format!("To check: {} {} {name}: {}", c.county, c.year, c.message),
         };
         out.push(Finding {
+            kind: FindingKind::Check,
             sentence,
             docs: vec![c.doc.clone()],
             evidence: vec![c.evidence.clone()],
@@ -214,7 +267,13 @@ fn checks(analysis: &Analysis, dict: &IndicatorDict, lang: Lang, out: &mut Vec<F
     }
 }
 
-fn comparisons(analysis: &Analysis, dict: &IndicatorDict, lang: Lang, out: &mut Vec<Finding>) {
+fn comparisons(
+    analysis: &Analysis,
+    facts: &FactIndex<'_>,
+    dict: &IndicatorDict,
+    lang: Lang,
+    out: &mut Vec<Finding>,
+) {
     use std::collections::BTreeMap;
     // Per indicator, scope and year: the comparison's rows, when three or more counties share
     // a year (two counties make a pair, not a ranking).
@@ -257,12 +316,13 @@ fn comparisons(analysis: &Analysis, dict: &IndicatorDict, lang: Lang, out: &mut 
         let mut docs = Vec::new();
         let mut evidence = Vec::new();
         for r in [top, bottom] {
-            if let Some(f) = fact_of(analysis, &r.region_code, &r.county, &metric, year) {
+            if let Some(f) = facts.get(&r.region_code, &r.county, &metric, year) {
                 docs.push(f.doc.clone());
                 evidence.push(f.evidence.clone());
             }
         }
         out.push(Finding {
+            kind: FindingKind::Comparison,
             sentence,
             docs,
             evidence,

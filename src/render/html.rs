@@ -8,20 +8,37 @@
 //! whose backend escapes text (tested in `tests/page.rs`). Every figure links to a footnote with
 //! its source file and sentence, and carries both in a `title` for hover. The page reads fully
 //! with script off and prints on A4. Output is deterministic: no clock, stable orders.
+//!
+//! At national scale (thousands of counties, tens of thousands of reports) the page stays a
+//! summary a browser opens in a moment: a table longer than [`TABLE_ROWS`] shows its first and
+//! last `TABLE_ROWS / 2` rows (the highest and lowest, for ranked tables) and names the CSV that
+//! holds every row; county profiles are limited to [`MAX_PROFILES`] counties (the best
+//! covered); the coverage matrix becomes one row per indicator with the number of counties
+//! reporting it once there are more than [`COVERAGE_COLUMNS`] counties; and at most
+//! [`MAX_FINDINGS`] key findings are listed, cross-county comparisons first. A run of a few
+//! reports is below every limit and shows everything.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use sha2::{Digest, Sha256};
 
+pub use super::chart::data::MAX_PROFILES;
 use super::chart::data::{year_span, CountyKey, Grid, SeriesKey};
 use super::chart::{scope_label, unit_label, value_label, Chart, ChartKind};
 use super::escape::html;
-use super::findings::key_findings;
+use super::findings::{key_findings, FindingKind};
 use super::Lang;
-use crate::analysis::{Analysis, Severity};
+use crate::analysis::{Analysis, Severity, TrendRow};
 use crate::dict::IndicatorDict;
-use crate::extract::{format_value, Fact};
+use crate::extract::{format_value, Fact, Scope};
 use crate::ingest::{InputRecord, InputStatus};
+
+/// Longest table shown whole; a longer one shows its first and last `TABLE_ROWS / 2` rows.
+pub const TABLE_ROWS: usize = 40;
+/// Most counties shown as columns of the coverage matrix; beyond, it lists counts per indicator.
+pub const COVERAGE_COLUMNS: usize = 30;
+/// Most key findings listed (cross-county comparisons first, then checks, rates, changes).
+pub const MAX_FINDINGS: usize = 40;
 
 const TEMPLATE: &str = include_str!("templates/report.html");
 const STYLE: &str = include_str!("templates/page.css");
@@ -48,6 +65,7 @@ pub fn render_page(ctx: &PageContext<'_>) -> Vec<u8> {
     let mut page = Page {
         ctx,
         grid,
+        index: Index::new(ctx.analysis),
         sources: Sources::default(),
         out: String::new(),
     };
@@ -171,8 +189,74 @@ impl Sources {
 struct Page<'a, 'b> {
     ctx: &'b PageContext<'a>,
     grid: Grid<'a>,
+    index: Index<'a>,
     sources: Sources,
     out: String,
+}
+
+/// Lookups the page makes per row, built once (a scan of every trend or fact per row made the
+/// page quadratic in the number of reports). Each keeps the first match in analysis order.
+struct Index<'a> {
+    /// (indicator, scope, division code, county, year) → its trend row.
+    trends: HashMap<(&'a str, Scope, &'a str, &'a str, i32), &'a TrendRow>,
+    /// (division code, county, indicator, year) → the fact.
+    facts: HashMap<(&'a str, &'a str, &'a str, i32), &'a Fact>,
+    /// (division code, county) → the county's first fact (for its province and prefecture).
+    places: HashMap<(&'a str, &'a str), &'a Fact>,
+}
+
+impl<'a> Index<'a> {
+    fn new(a: &'a Analysis) -> Self {
+        let mut index = Index {
+            trends: HashMap::with_capacity(a.trends.len()),
+            facts: HashMap::with_capacity(a.facts.len()),
+            places: HashMap::new(),
+        };
+        for t in &a.trends {
+            index
+                .trends
+                .entry((
+                    t.metric.as_str(),
+                    t.scope,
+                    t.region_code.as_str(),
+                    t.county.as_str(),
+                    t.year,
+                ))
+                .or_insert(t);
+        }
+        for f in &a.facts {
+            index
+                .facts
+                .entry((
+                    f.region_code.as_str(),
+                    f.county.as_str(),
+                    f.metric.as_str(),
+                    f.year,
+                ))
+                .or_insert(f);
+            index
+                .places
+                .entry((f.region_code.as_str(), f.county.as_str()))
+                .or_insert(f);
+        }
+        index
+    }
+}
+
+/// Positions of the rows of an `n`-row table that the page shows: all of them up to
+/// [`TABLE_ROWS`], else the first and last `TABLE_ROWS / 2`.
+fn shown_rows(n: usize) -> impl Iterator<Item = usize> {
+    let half = TABLE_ROWS / 2;
+    (0..n).filter(move |&i| n <= TABLE_ROWS || i < half || i >= n - half)
+}
+
+/// `p`-quantile (0–1) of ascending `sorted` values, interpolating linearly between order
+/// statistics (Hyndman & Fan 1996, type 7, the default of R and numpy).
+fn quantile(sorted: &[f64], p: f64) -> Option<f64> {
+    let last = sorted.len().checked_sub(1)?;
+    let h = p * last as f64;
+    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+    Some(sorted[lo] + (h - lo as f64) * (sorted[hi.min(last)] - sorted[lo]))
 }
 
 impl<'a> Page<'a, '_> {
@@ -186,6 +270,23 @@ impl<'a> Page<'a, '_> {
 
     fn push(&mut self, s: &str) {
         self.out.push_str(s);
+    }
+
+    /// After a table cut to [`shown_rows`]: how many rows it has and which file holds them all.
+    fn cut_note(&mut self, total: usize, file: &str) {
+        if total <= TABLE_ROWS {
+            return;
+        }
+        let half = TABLE_ROWS / 2;
+        let note = match self.l() {
+            Lang::Zh => format!(
+                "共 {total} 行, 此处只显示前 {half} 行和后 {half} 行; 全部数据见 {file}。"
+            ),
+            Lang::En => format!(
+                "{total} rows: the first {half} and the last {half} are shown here; all of them are in {file}."
+            ),
+        };
+        self.push(&format!("<p class=\"note\">{}</p>", html(&note)));
     }
 
     /// A value cell: the number with its unit, hover title and footnote link.
@@ -279,7 +380,20 @@ impl<'a> Page<'a, '_> {
 
     fn findings(&mut self) {
         let l = self.l();
-        let found = key_findings(self.ctx.analysis, self.ctx.dict, l);
+        let mut found = key_findings(self.ctx.analysis, self.ctx.dict, l);
+        let total = found.len();
+        if total > MAX_FINDINGS {
+            // At scale: the cross-county view first, then what needs checking, then rates and
+            // single counties' changes (stable sort: each kind keeps its order).
+            let priority = |k: FindingKind| match k {
+                FindingKind::Comparison => 0,
+                FindingKind::Check => 1,
+                FindingKind::Rate => 2,
+                FindingKind::Change => 3,
+            };
+            found.sort_by_key(|f| priority(f.kind));
+            found.truncate(MAX_FINDINGS);
+        }
         self.push(&format!(
             "<section id=\"findings\"><h2>{}</h2>",
             l.pick("主要发现", "Key findings")
@@ -302,6 +416,19 @@ impl<'a> Page<'a, '_> {
                 self.push(&format!("<li>{}{links}</li>", html(&f.sentence)));
             }
             self.push("</ol>");
+            if total > found.len() {
+                let note = match l {
+                    Lang::Zh => format!(
+                        "共 {total} 条发现, 此处列出 {} 条 (先列县区间比较, 再列需核对的检查、比率和变化); 全部数据见 comparisons.csv、checks.csv、derived.csv 和 trends.csv。",
+                        found.len()
+                    ),
+                    Lang::En => format!(
+                        "{total} findings, {} listed here (cross-county comparisons first, then checks, rates and changes); all of them are in comparisons.csv, checks.csv, derived.csv and trends.csv.",
+                        found.len()
+                    ),
+                };
+                self.push(&format!("<p class=\"note\">{}</p>", html(&note)));
+            }
         }
         self.push("</section>\n");
     }
@@ -376,20 +503,19 @@ impl<'a> Page<'a, '_> {
             l.pick("较上一数据", "Change vs previous"),
             l.pick("排名", "Rank"),
         ));
-        for (rank, (county, f)) in latest.iter().enumerate() {
+        for rank in shown_rows(latest.len()) {
+            let (county, f) = &latest[rank];
             let cell = self.value_cell(f);
             let change = self
-                .ctx
-                .analysis
+                .index
                 .trends
-                .iter()
-                .find(|t| {
-                    t.metric == key.metric
-                        && t.scope == key.scope
-                        && t.county == county.county
-                        && t.region_code == county.region_code
-                        && t.year == f.year
-                })
+                .get(&(
+                    key.metric.as_str(),
+                    key.scope,
+                    county.region_code.as_str(),
+                    county.county.as_str(),
+                    f.year,
+                ))
                 .and_then(|t| Some((t.prev_year?, t.prev_value?, t.pct_change, &t.note)));
             let change = match change {
                 Some((py, pv, pct, note)) => format!(
@@ -412,9 +538,13 @@ impl<'a> Page<'a, '_> {
             ));
         }
         self.push("</tbody></table></div>");
+        if latest.len() > TABLE_ROWS {
+            self.distribution(&latest, &unit);
+        }
         if let Some(conflicted) = self.grid.conflicted.get(key) {
             let list: Vec<String> = conflicted
                 .iter()
+                .take(TABLE_ROWS)
                 .map(|(c, years)| {
                     format!(
                         "{} {}",
@@ -427,8 +557,15 @@ impl<'a> Page<'a, '_> {
                     )
                 })
                 .collect();
+            let more = match conflicted.len().saturating_sub(list.len()) {
+                0 => String::new(),
+                n => match l {
+                    Lang::Zh => format!("; 另有 {n} 个县区"),
+                    Lang::En => format!("; {n} more counties"),
+                },
+            };
             self.push(&format!(
-                "<p class=\"note\">{} {}. <a href=\"#quality\">{}</a></p>",
+                "<p class=\"note\">{} {}{more}. <a href=\"#quality\">{}</a></p>",
                 l.pick("来源不一致、未计入:", "Sources disagree, left out:"),
                 list.join("; "),
                 l.pick("见数据质量", "See data quality")
@@ -449,7 +586,9 @@ impl<'a> Page<'a, '_> {
                     "Linear trend over three or more years (least-squares slope, Student-t 95% interval):"
                 )
             ));
-            for s in slopes {
+            let total = slopes.len();
+            for i in shown_rows(total) {
+                let s = slopes[i];
                 self.out.push_str(&format!(
                     "<li>{} {}-{}: {:+.2} {}/{} [{:.2}, {:.2}]</li>",
                     html(&s.county),
@@ -463,8 +602,29 @@ impl<'a> Page<'a, '_> {
                 ));
             }
             self.push("</ul>");
+            self.cut_note(total, "slopes.csv");
         }
         self.push("</article>\n");
+    }
+
+    /// Under a ranked table cut to its top and bottom rows: what the whole column looks like.
+    fn distribution(&mut self, latest: &[(CountyKey, &Fact)], unit: &str) {
+        let l = self.l();
+        let mut values: Vec<f64> = latest.iter().map(|(_, f)| f.value).collect();
+        values.sort_by(f64::total_cmp);
+        let q = |p: f64| quantile(&values, p).map(format_value).unwrap_or_default();
+        let half = TABLE_ROWS / 2;
+        let note = match l {
+            Lang::Zh => format!(
+                "共 {} 个县区, 上表只列最高和最低各 {half} 个。全部县区的最新值: 最小 {}, 下四分位 {}, 中位数 {}, 上四分位 {}, 最大 {} ({})。每个县区的数值见 facts.csv, 排名见 comparisons.csv。",
+                values.len(), q(0.0), q(0.25), q(0.5), q(0.75), q(1.0), unit_label(unit, l)
+            ),
+            Lang::En => format!(
+                "{} counties; the table lists the highest and lowest {half}. Latest values of all counties: minimum {}, lower quartile {}, median {}, upper quartile {}, maximum {} ({}). Every county's value is in facts.csv, its rank in comparisons.csv.",
+                values.len(), q(0.0), q(0.25), q(0.5), q(0.75), q(1.0), unit_label(unit, l)
+            ),
+        };
+        self.push(&format!("<p class=\"note\">{}</p>", html(&note)));
     }
 
     fn counties(&mut self) {
@@ -473,14 +633,32 @@ impl<'a> Page<'a, '_> {
             "<section id=\"counties\"><h2>{}</h2>",
             l.pick("县区概况", "County profiles")
         ));
-        let counties: Vec<CountyKey> = self.grid.counties().into_iter().cloned().collect();
+        let all = self.grid.counties().len();
+        let counties: Vec<CountyKey> = self
+            .grid
+            .profiled_counties()
+            .into_iter()
+            .map(|(_, c)| c.clone())
+            .collect();
+        if counties.len() < all {
+            let note = match l {
+                Lang::Zh => format!(
+                    "共 {all} 个县区, 此处只列出数值最多的 {} 个的概况; 每个县区的全部数值见 facts.csv。",
+                    counties.len()
+                ),
+                Lang::En => format!(
+                    "{all} counties: profiles of the {} with the most figures are shown here; every county's figures are in facts.csv.",
+                    counties.len()
+                ),
+            };
+            self.push(&format!("<p class=\"note\">{}</p>", html(&note)));
+        }
         for county in counties {
             let place: Option<&Fact> = self
-                .ctx
-                .analysis
-                .facts
-                .iter()
-                .find(|f| f.county == county.county && f.region_code == county.region_code);
+                .index
+                .places
+                .get(&(county.region_code.as_str(), county.county.as_str()))
+                .copied();
             let place = place
                 .map(|f| format!("{} {} · {}", f.province, f.prefecture, f.region_code))
                 .unwrap_or_default();
@@ -555,15 +733,31 @@ impl<'a> Page<'a, '_> {
                 l.pick("全国参考值", "National reference"),
                 l.pick("说明", "Note"),
             ));
-            for d in a.derived.iter().filter(|d| d.metric == metric) {
+            let mut rows: Vec<_> = a.derived.iter().filter(|d| d.metric == metric).collect();
+            let total = rows.len();
+            if total > TABLE_ROWS {
+                // Cut to the highest and lowest rates (county order says nothing at scale).
+                rows.sort_by(|x, y| {
+                    y.value.total_cmp(&x.value).then_with(|| {
+                        (&x.region_code, &x.county, x.year).cmp(&(
+                            &y.region_code,
+                            &y.county,
+                            y.year,
+                        ))
+                    })
+                });
+            }
+            for i in shown_rows(total) {
+                let d = rows[i];
                 let mut links = String::new();
                 for part in [&d.numerator_metric, &d.denominator_metric] {
-                    if let Some(f) = a.facts.iter().find(|f| {
-                        &f.metric == part
-                            && f.year == d.year
-                            && f.county == d.county
-                            && f.region_code == d.region_code
-                    }) {
+                    let key = (
+                        d.region_code.as_str(),
+                        d.county.as_str(),
+                        part.as_str(),
+                        d.year,
+                    );
+                    if let Some(f) = self.index.facts.get(&key).copied() {
                         links.push_str(&self.sources.link(&f.doc, &f.evidence));
                     }
                 }
@@ -582,6 +776,18 @@ impl<'a> Page<'a, '_> {
                 ));
             }
             self.push("</tbody></table></div>");
+            if total > TABLE_ROWS {
+                let half = TABLE_ROWS / 2;
+                let note = match l {
+                    Lang::Zh => format!(
+                        "共 {total} 行, 此处只列比率最高和最低各 {half} 行; 全部数据见 derived.csv。"
+                    ),
+                    Lang::En => format!(
+                        "{total} rows: the {half} highest and {half} lowest rates are shown here; all of them are in derived.csv."
+                    ),
+                };
+                self.push(&format!("<p class=\"note\">{}</p>", html(&note)));
+            }
         }
         if !a.references.is_empty() {
             self.push(&format!(
@@ -642,6 +848,8 @@ impl<'a> Page<'a, '_> {
             ));
             let mut checks: Vec<_> = a.checks.iter().collect();
             checks.sort_by_key(|c| std::cmp::Reverse(c.severity));
+            // At scale: the most severe first, so the cut keeps what matters.
+            checks.truncate(TABLE_ROWS);
             for c in checks {
                 let (class, label, rank) = match c.severity {
                     Severity::Error => ("sev-error", l.pick("错误", "error"), 3),
@@ -659,6 +867,24 @@ impl<'a> Page<'a, '_> {
                 ));
             }
             self.push("</tbody></table></div>");
+            let total = a.checks.len();
+            if total > TABLE_ROWS {
+                let count = |s: Severity| a.checks.iter().filter(|c| c.severity == s).count();
+                let (e, w, i) = (
+                    count(Severity::Error),
+                    count(Severity::Warning),
+                    count(Severity::Info),
+                );
+                let note = match l {
+                    Lang::Zh => format!(
+                        "共 {total} 项检查结果 (错误 {e}, 警告 {w}, 提示 {i}), 此处按严重程度列出前 {TABLE_ROWS} 项; 全部见 checks.csv。"
+                    ),
+                    Lang::En => format!(
+                        "{total} check results ({e} errors, {w} warnings, {i} info); the {TABLE_ROWS} most severe are listed here, all of them are in checks.csv."
+                    ),
+                };
+                self.push(&format!("<p class=\"note\">{}</p>", html(&note)));
+            }
         }
         self.push(&format!(
             "<h3>{}</h3>",
@@ -684,7 +910,7 @@ impl<'a> Page<'a, '_> {
                 l.pick("年份", "Year"),
                 l.pick("各来源数值", "Values by source"),
             ));
-            for c in &a.conflicts {
+            for c in a.conflicts.iter().take(TABLE_ROWS) {
                 let mut values = String::new();
                 for s in &c.sources {
                     let link = self.sources.link(&s.doc, &s.evidence);
@@ -703,6 +929,18 @@ impl<'a> Page<'a, '_> {
                 ));
             }
             self.push("</tbody></table></div>");
+            let total = a.conflicts.len();
+            if total > TABLE_ROWS {
+                let note = match l {
+                    Lang::Zh => format!(
+                        "共 {total} 处来源冲突, 此处列出前 {TABLE_ROWS} 处; 全部见 manifest.json (conflicts) 和 checks.csv。"
+                    ),
+                    Lang::En => format!(
+                        "{total} conflicts; the first {TABLE_ROWS} are listed here, all of them are in manifest.json (conflicts) and checks.csv."
+                    ),
+                };
+                self.push(&format!("<p class=\"note\">{}</p>", html(&note)));
+            }
         }
         self.push("</section>\n");
     }
@@ -736,6 +974,23 @@ impl<'a> Page<'a, '_> {
                     .extend(years.iter());
             }
         }
+        let mut metrics: Vec<&str> = self
+            .ctx
+            .dict
+            .indicators
+            .iter()
+            .map(|i| i.id.as_str())
+            .collect();
+        for key in self.grid.series.keys() {
+            if !metrics.contains(&key.metric.as_str()) {
+                metrics.push(&key.metric);
+            }
+        }
+        if counties.len() > COVERAGE_COLUMNS {
+            let out = self.coverage_counts(&metrics, &counties, &found);
+            self.out.push_str(&out);
+            return;
+        }
         let mut out = format!(
             "<section id=\"coverage\"><h2>{}</h2><p class=\"note\">{}</p><div class=\"scroll\"><table><thead><tr><th>{}</th>",
             l.pick("覆盖矩阵", "Coverage matrix"),
@@ -749,18 +1004,6 @@ impl<'a> Page<'a, '_> {
             out.push_str(&format!("<th>{}</th>", html(&c.county)));
         }
         out.push_str("</tr></thead><tbody>");
-        let mut metrics: Vec<&str> = self
-            .ctx
-            .dict
-            .indicators
-            .iter()
-            .map(|i| i.id.as_str())
-            .collect();
-        for key in self.grid.series.keys() {
-            if !metrics.contains(&key.metric.as_str()) {
-                metrics.push(&key.metric);
-            }
-        }
         for metric in metrics {
             out.push_str(&format!(
                 "<tr><td>{}</td>",
@@ -786,6 +1029,51 @@ impl<'a> Page<'a, '_> {
         }
         out.push_str("</tbody></table></div></section>\n");
         self.out.push_str(&out);
+    }
+
+    /// The coverage matrix at scale: one row per indicator, with how many counties report it
+    /// and for which years (thousands of county columns would not be read).
+    fn coverage_counts(
+        &self,
+        metrics: &[&str],
+        counties: &BTreeSet<CountyKey>,
+        found: &BTreeMap<(&str, &CountyKey), BTreeSet<i32>>,
+    ) -> String {
+        let l = self.l();
+        let mut by_metric: BTreeMap<&str, (usize, BTreeSet<i32>)> = BTreeMap::new();
+        for ((metric, _), years) in found {
+            let entry = by_metric.entry(metric).or_default();
+            entry.0 += 1;
+            entry.1.extend(years);
+        }
+        let n = counties.len();
+        let mut out = format!(
+            "<section id=\"coverage\"><h2>{}</h2><p class=\"note\">{}</p><div class=\"scroll\"><table class=\"sortable\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+            l.pick("覆盖矩阵", "Coverage matrix"),
+            html(&match l {
+                Lang::Zh => format!("共 {n} 个县区, 每行为报告了该指标的县区数和年份; 每个县区的情况见 facts.csv。"),
+                Lang::En => format!("{n} counties: each row gives how many counties' reports state the indicator, and for which years; each county's figures are in facts.csv."),
+            }),
+            l.pick("指标", "Indicator"),
+            l.pick("报告的县区", "Counties reporting"),
+            l.pick("占比", "Share"),
+            l.pick("年份", "Years"),
+        );
+        for metric in metrics {
+            let (reporting, years) = by_metric
+                .get(metric)
+                .map(|(c, y)| (*c, year_span(y.iter().copied())))
+                .unwrap_or_default();
+            let share = 100.0 * reporting as f64 / n.max(1) as f64;
+            let class = if reporting == 0 { "miss" } else { "found" };
+            out.push_str(&format!(
+                "<tr><td>{}</td><td class=\"num {class}\" data-v=\"{reporting}\">{reporting} / {n}</td><td class=\"num\" data-v=\"{share:.3}\">{share:.1}%</td><td>{}</td></tr>",
+                html(self.ctx.dict.name(metric, l.is_en())),
+                html(&years),
+            ));
+        }
+        out.push_str("</tbody></table></div></section>\n");
+        out
     }
 
     fn methodology(&mut self) {
@@ -823,7 +1111,13 @@ impl<'a> Page<'a, '_> {
             l.pick("数值个数", "Figures"),
             l.pick("说明", "Message"),
         ));
-        for i in self.ctx.inputs {
+        let mut inputs: Vec<&InputRecord> = self.ctx.inputs.iter().collect();
+        if inputs.len() > TABLE_ROWS {
+            // At scale: the inputs that need attention first (stable: discovery order within).
+            inputs.sort_by_key(|i| i.status == InputStatus::Ok);
+            inputs.truncate(TABLE_ROWS);
+        }
+        for i in inputs {
             let status = match i.status {
                 InputStatus::Ok => l.pick("已提取", "ok"),
                 InputStatus::NoIndicators => l.pick("未找到指标", "no indicators"),
@@ -839,7 +1133,27 @@ impl<'a> Page<'a, '_> {
                 html(i.message.as_deref().unwrap_or("")),
             ));
         }
-        out.push_str("</tbody></table></div></section>\n");
+        out.push_str("</tbody></table></div>");
+        let total = self.ctx.inputs.len();
+        if total > TABLE_ROWS {
+            let count = |s: InputStatus| self.ctx.inputs.iter().filter(|i| i.status == s).count();
+            let (ok, none, skipped, errors) = (
+                count(InputStatus::Ok),
+                count(InputStatus::NoIndicators),
+                count(InputStatus::Skipped),
+                count(InputStatus::Error),
+            );
+            let note = match l {
+                Lang::Zh => format!(
+                    "共 {total} 个输入文件: 已提取 {ok}, 未找到指标 {none}, 跳过 {skipped}, 出错 {errors}。此处先列需要注意的文件, 共列 {TABLE_ROWS} 个; 全部见 manifest.json (inputs)。"
+                ),
+                Lang::En => format!(
+                    "{total} inputs: {ok} ok, {none} with no indicators, {skipped} skipped, {errors} errors. The {TABLE_ROWS} listed here put those needing attention first; all of them are in manifest.json (inputs)."
+                ),
+            };
+            out.push_str(&format!("<p class=\"note\">{}</p>", html(&note)));
+        }
+        out.push_str("</section>\n");
         self.out.push_str(&out);
     }
 
@@ -897,6 +1211,44 @@ mod tests {
         assert!(!csp.contains("unsafe-inline"));
         assert!(!csp.contains("http"));
         assert_eq!(csp.matches("'sha256-").count(), 2);
+    }
+
+    #[test]
+    fn long_tables_keep_their_first_and_last_rows() {
+        let half = TABLE_ROWS / 2;
+        for (n, want_len, want_first_after_gap) in [
+            (0, 0, None),
+            (3, 3, None),
+            (TABLE_ROWS, TABLE_ROWS, None),
+            (TABLE_ROWS + 1, TABLE_ROWS, Some(half + 1)),
+            (20_000, TABLE_ROWS, Some(20_000 - half)),
+        ] {
+            let rows: Vec<usize> = shown_rows(n).collect();
+            assert_eq!(rows.len(), want_len, "{n} rows");
+            assert_eq!(
+                rows.get(half).copied().filter(|_| n > TABLE_ROWS),
+                want_first_after_gap,
+                "{n} rows"
+            );
+            assert_eq!(rows.last().copied(), n.checked_sub(1), "{n} rows");
+        }
+    }
+
+    #[test]
+    fn quantiles_interpolate_between_order_statistics() {
+        // numpy.quantile([1, 2, 3, 4], [0, .25, .5, .75, 1]) = 1, 1.75, 2.5, 3.25, 4.
+        let v = [1.0, 2.0, 3.0, 4.0];
+        for (p, want) in [
+            (0.0, 1.0),
+            (0.25, 1.75),
+            (0.5, 2.5),
+            (0.75, 3.25),
+            (1.0, 4.0),
+        ] {
+            assert_eq!(quantile(&v, p), Some(want), "p = {p}");
+        }
+        assert_eq!(quantile(&[7.0], 0.5), Some(7.0));
+        assert_eq!(quantile(&[], 0.5), None);
     }
 
     #[test]

@@ -87,6 +87,16 @@ impl Formats {
 /// Renders the workbook to bytes.
 pub fn render_workbook(ctx: &WorkbookContext<'_>) -> Result<Vec<u8>, WorkbookError> {
     let tables = export_tables(ctx.analysis, ctx.dict, ctx.lang)?;
+    render_workbook_with(ctx, &tables)
+}
+
+/// Renders the workbook from tables already built by [`export_tables`] for the same context
+/// (`fazhi run` builds them once for the CSVs and the workbook: at national scale they hold
+/// millions of cells).
+pub fn render_workbook_with(
+    ctx: &WorkbookContext<'_>,
+    tables: &[Table],
+) -> Result<Vec<u8>, WorkbookError> {
     let formats = Formats::new();
     let mut wb = Workbook::new();
     let xlsx = |sheet: &str| {
@@ -107,12 +117,12 @@ pub fn render_workbook(ctx: &WorkbookContext<'_>) -> Result<Vec<u8>, WorkbookErr
             .set_author("fazhi")
             .set_creation_datetime(&created),
     );
-    for table in &tables {
+    for table in tables {
         let ws = wb.add_worksheet();
         write_table(ws, table, &formats).map_err(xlsx(&table.name))?;
     }
     let ws = wb.add_worksheet();
-    write_columns_sheet(ws, &tables, ctx, &formats).map_err(xlsx("columns"))?;
+    write_columns_sheet(ws, tables, ctx, &formats).map_err(xlsx("columns"))?;
     let ws = wb.add_worksheet();
     write_sources_sheet(ws, ctx, &formats).map_err(xlsx("sources"))?;
     wb.save_to_buffer().map_err(xlsx("workbook"))

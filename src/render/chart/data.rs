@@ -10,6 +10,11 @@ use crate::analysis::Analysis;
 use crate::dict::IndicatorDict;
 use crate::extract::{Fact, Scope};
 
+/// Most counties given a profile (a chart and a table) on the page; see
+/// [`Grid::profiled_counties`]. A national run has thousands of counties, and one page cannot
+/// usefully show (or a browser quickly load) thousands of profiles.
+pub const MAX_PROFILES: usize = 20;
+
 /// A county as the outputs key it: division code first (stable, ASCII), then the name.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct CountyKey {
@@ -121,6 +126,34 @@ impl<'a> Grid<'a> {
     pub fn counties(&self) -> BTreeSet<&CountyKey> {
         self.series.values().flat_map(|c| c.keys()).collect()
     }
+
+    /// The counties that get a profile (chart and table) on the page, in county order, each
+    /// with its position among all [`counties`](Self::counties) (which names an unresolved
+    /// county's chart file, so a name never depends on which counties were picked).
+    ///
+    /// The rule: every county when there are at most [`MAX_PROFILES`]; otherwise the
+    /// [`MAX_PROFILES`] counties with the most values drawn (the best-covered profiles), ties
+    /// going to the lower division code. Every county's values stay in `facts.csv`.
+    pub fn profiled_counties(&self) -> Vec<(usize, &CountyKey)> {
+        let all: Vec<&CountyKey> = self.counties().into_iter().collect();
+        if all.len() <= MAX_PROFILES {
+            return all.into_iter().enumerate().collect();
+        }
+        let mut values: BTreeMap<&CountyKey, usize> = BTreeMap::new();
+        for counties in self.series.values() {
+            for (county, years) in counties {
+                *values.entry(county).or_default() += years.len();
+            }
+        }
+        let mut ranked: Vec<(usize, &CountyKey)> = all.into_iter().enumerate().collect();
+        ranked.sort_by(|a, b| {
+            let n = |c: &CountyKey| values.get(c).copied().unwrap_or(0);
+            n(b.1).cmp(&n(a.1)).then_with(|| a.0.cmp(&b.0))
+        });
+        ranked.truncate(MAX_PROFILES);
+        ranked.sort_unstable();
+        ranked
+    }
 }
 
 /// The series key of an indicator id and scope, ordered as the dictionary lists indicators.
@@ -225,6 +258,41 @@ mod tests {
         let conflicted = &grid.conflicted[&key];
         assert_eq!(conflicted.len(), 2);
         assert!(conflicted.values().any(|y| y.contains(&2022)));
+    }
+
+    #[test]
+    fn profiles_are_bounded_to_the_best_covered_counties() {
+        // (counties, values per county i) -> expected profiled positions.
+        let many = MAX_PROFILES + 5;
+        type Case = (usize, fn(usize) -> usize, Vec<usize>);
+        let cases: [Case; 3] = [
+            // Few counties: all of them, whatever their coverage.
+            (3, |_| 1, vec![0, 1, 2]),
+            // Equal coverage: the first MAX_PROFILES in county order.
+            (many, |_| 2, (0..MAX_PROFILES).collect()),
+            // The 5 counties with one value are the ones left out, wherever they sort.
+            (
+                many,
+                |i| if i % 5 == 0 { 1 } else { 2 },
+                (0..many).filter(|i| i % 5 != 0).collect(),
+            ),
+        ];
+        for (n, values, want) in cases {
+            let facts: Vec<Fact> = (0..n)
+                .flat_map(|i| {
+                    (0..values(i))
+                        .map(move |y| fact(&format!("c{i:03}"), "m", 2020 + y as i32, 1.0))
+                })
+                .collect();
+            let analysis = Analysis {
+                facts,
+                ..Analysis::default()
+            };
+            let d = dict();
+            let grid = Grid::build(&analysis, &d);
+            let got: Vec<usize> = grid.profiled_counties().iter().map(|(i, _)| *i).collect();
+            assert_eq!(got, want, "{n} counties");
+        }
     }
 
     #[test]

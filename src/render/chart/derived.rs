@@ -2,11 +2,12 @@
 //! county and year, the interval drawn as a whisker so small counts visibly carry wide
 //! uncertainty; a published reference value is drawn as a vertical line.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use rayon::iter::{IntoParallelIterator, ParallelIterator};
 use serde::Serialize;
 
 use super::data::year_span;
@@ -95,18 +96,20 @@ pub(crate) fn charts(ctx: &Ctx<'_>, analysis: &Analysis) -> Result<Vec<Chart>, C
     for d in &analysis.derived {
         by_metric.entry(d.metric.as_str()).or_default().push(d);
     }
-    let mut out = Vec::new();
-    for (metric, mut rows) in by_metric {
-        rows.sort_by(|a, b| {
-            b.value.total_cmp(&a.value).then_with(|| {
-                (&a.region_code, &a.county, a.year).cmp(&(&b.region_code, &b.county, b.year))
-            })
-        });
-        let total = rows.len();
-        rows.truncate(MAX_ROWS);
-        out.push(chart(ctx, metric, &rows, total, analysis)?);
-    }
-    Ok(out)
+    // Drawn in parallel; collecting keeps the id order.
+    by_metric
+        .into_par_iter()
+        .map(|(metric, mut rows)| {
+            rows.sort_by(|a, b| {
+                b.value.total_cmp(&a.value).then_with(|| {
+                    (&a.region_code, &a.county, a.year).cmp(&(&b.region_code, &b.county, b.year))
+                })
+            });
+            let total = rows.len();
+            rows.truncate(MAX_ROWS);
+            chart(ctx, metric, &rows, total, analysis)
+        })
+        .collect()
 }
 
 fn chart(
@@ -155,13 +158,27 @@ fn chart(
         });
     }
     // Derived rows carry evidence, not file names: the reports are those stating the parts.
-    let docs = facts.iter().filter(|f| {
-        rows.iter().any(|r| {
-            f.region_code == r.region_code
-                && f.county == r.county
-                && f.year == r.year
-                && (f.metric == r.numerator_metric || f.metric == r.denominator_metric)
+    // One pass over the facts with a set of the drawn rows' parts (not rows × facts).
+    let parts: HashSet<(&str, &str, i32, &str)> = rows
+        .iter()
+        .flat_map(|r| {
+            [&r.numerator_metric, &r.denominator_metric].map(|m| {
+                (
+                    r.region_code.as_str(),
+                    r.county.as_str(),
+                    r.year,
+                    m.as_str(),
+                )
+            })
         })
+        .collect();
+    let docs = facts.iter().filter(|f| {
+        parts.contains(&(
+            f.region_code.as_str(),
+            f.county.as_str(),
+            f.year,
+            f.metric.as_str(),
+        ))
     });
     footer.push(source_line(docs.map(|f| f.doc.as_str()), l));
     let plot = RatePlot {

@@ -95,31 +95,56 @@ pub enum ChartError {
     },
 }
 
-/// Renders every chart the analysis supports, in a stable order: per indicator a bar chart and
-/// (where some county has two or more years) a trend chart, one chart per derived rate, then
-/// one profile per county.
+/// Renders every chart the page shows, in a stable order: per indicator a bar chart and (where
+/// some county has two or more years) a trend chart, one chart per derived rate, then one
+/// profile per county for at most [`data::MAX_PROFILES`] counties (see
+/// [`Grid::profiled_counties`] for which).
+///
+/// Charts are drawn in parallel (rayon); the order, and every byte, is the same whatever the
+/// thread count, since each chart depends only on the analysis and the collect keeps job order.
 pub fn render_charts(
     analysis: &Analysis,
     dict: &IndicatorDict,
     lang: Lang,
     csv: &CsvOptions,
 ) -> Result<Vec<Chart>, ChartError> {
+    use rayon::prelude::*;
+
+    /// One chart to draw.
+    enum Job<'g> {
+        Bar(&'g data::SeriesKey),
+        Trend(&'g data::SeriesKey),
+        Rates,
+        Profile(usize, &'g data::CountyKey),
+    }
+
+    // Register the font once before the threads start drawing.
+    font::ensure_registered()?;
     let grid = Grid::build(analysis, dict);
     let ctx = Ctx { dict, lang, csv };
-    let mut charts = Vec::new();
+    let mut jobs = Vec::new();
     for key in grid.series.keys() {
-        charts.push(bar::chart(&ctx, &grid, key, &analysis.references)?);
-        if let Some(c) = trend::chart(&ctx, &grid, key)? {
-            charts.push(c);
-        }
+        jobs.push(Job::Bar(key));
+        jobs.push(Job::Trend(key));
     }
-    charts.extend(derived::charts(&ctx, analysis)?);
-    for (i, county) in grid.counties().into_iter().enumerate() {
-        if let Some(c) = profile::chart(&ctx, &grid, county, i)? {
-            charts.push(c);
-        }
+    jobs.push(Job::Rates);
+    for (i, county) in grid.profiled_counties() {
+        jobs.push(Job::Profile(i, county));
     }
-    Ok(charts)
+    let drawn: Vec<Vec<Chart>> = jobs
+        .par_iter()
+        .map(|job| -> Result<Vec<Chart>, ChartError> {
+            Ok(match job {
+                Job::Bar(key) => vec![bar::chart(&ctx, &grid, key, &analysis.references)?],
+                Job::Trend(key) => trend::chart(&ctx, &grid, key)?.into_iter().collect(),
+                Job::Rates => derived::charts(&ctx, analysis)?,
+                Job::Profile(i, county) => profile::chart(&ctx, &grid, county, *i)?
+                    .into_iter()
+                    .collect(),
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(drawn.into_iter().flatten().collect())
 }
 
 /// Settings shared by every chart function.
