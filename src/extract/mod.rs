@@ -270,7 +270,14 @@ fn find_values<'d>(norm: &Normalized, dict: &'d IndicatorDict, report_year: i32)
         while t < tokens.len() && tokens[t].end <= s.end {
             let tok = &tokens[t];
             t += 1;
-            let n = &tok.number;
+            let implied;
+            let n = match implied_count(chars, tok) {
+                Some(number) => {
+                    implied = number;
+                    &implied
+                }
+                None => &tok.number,
+            };
             if !(n.is_count() || n.is_percent()) {
                 continue;
             }
@@ -426,6 +433,21 @@ const HEADING_CHARS: usize = 20;
 
 /// Words before a number that make it an average, not a total (年均, 平均).
 const AVERAGE_WORDS: &[&str] = &["年均", "平均", "月均", "日均"];
+
+/// A whole number that lost its measure word right after the noun it counts (审结复议案件
+/// 4696,审结率…): read as 件 when the noun is 案件 and a clause ends after the number.
+fn implied_count(chars: &[char], tok: &number::Token) -> Option<number::Number> {
+    let n = &tok.number;
+    let bare = n.unit.is_empty() && n.value.fract() == 0.0;
+    let after_noun = tok.start >= 2 && chars[tok.start - 2..tok.start] == ['案', '件'];
+    let clause_ends = chars
+        .get(tok.end)
+        .is_some_and(|c| section::is_clause_break(*c) || *c == '。');
+    (bare && after_noun && clause_ends).then(|| number::Number {
+        unit: "件".to_string(),
+        ..n.clone()
+    })
+}
 
 /// The head of the 、-list whose item starts at `cs` (`cs` itself outside a list), and whether
 /// earlier items state quantities of their own (决策1件、规范性文件10件、合同70份).
@@ -857,6 +879,12 @@ mod tests {
             (
                 "受理行政复议申请50件,其中受理治安类案件12件,占24%。",
                 &[("reconsideration.accepted", 2023, 50.0, Exact)],
+                &[],
+            ),
+            // A measure word lost after the number.
+            (
+                "全年共审结复议案件3120,审结率为91.2%。",
+                &[("reconsideration.concluded", 2023, 3120.0, Exact)],
                 &[],
             ),
             // An aside before the number lists its parts; it does not name the number.
