@@ -214,6 +214,8 @@ fn find_values<'d>(norm: &Normalized, dict: &'d IndicatorDict, report_year: i32)
     let mut t = 0;
     // Start of the run of sentences that share one subject (see `SUBJECT_WORDS`).
     let mut topic_from = 0;
+    let subject_groups: Vec<Vec<Vec<char>>> =
+        SUBJECT_WORDS.iter().map(|group| as_words(group)).collect();
     let mut prev_start = 0;
     let mut span_open = false;
     let mut prev_end = 0;
@@ -221,28 +223,24 @@ fn find_values<'d>(norm: &Normalized, dict: &'d IndicatorDict, report_year: i32)
         while t < tokens.len() && tokens[t].start < s.start {
             t += 1;
         }
-        let own_subject = SUBJECT_WORDS
-            .iter()
-            .any(|group| contains_any(&chars[s.start..s.end], &as_words(group)));
+        let own_subject = subjects_in(&chars[s.start..s.end], &subject_groups) > 0;
         let new_paragraph = chars[prev_end.min(s.start)..s.start].contains(&'\n');
         if new_paragraph {
             // A new paragraph starts a new subject, unless the line before is a short
             // heading (行政复议工作) that names it.
             let heading = prev_end - prev_start <= HEADING_CHARS
-                && !tokens.iter().any(|k| {
-                    k.start >= prev_start
-                        && k.end <= prev_end
-                        && (k.number.is_count() || k.number.is_percent())
-                });
+                && !states_quantity(&tokens, prev_start, prev_end);
             topic_from = if heading { prev_start } else { s.start };
         }
         // 受理1033件 after a sentence about 复议: the subject carries over the full stop
         // unless this sentence names one of its own.
-        let topic: &[char] = if own_subject || subjects_in(&chars[topic_from..s.start]) != 1 {
-            &[]
-        } else {
-            &chars[topic_from..s.start]
-        };
+        topic_from = topic_from.max(s.start.saturating_sub(TOPIC_CHARS));
+        let topic: &[char] =
+            if own_subject || subjects_in(&chars[topic_from..s.start], &subject_groups) != 1 {
+                &[]
+            } else {
+                &chars[topic_from..s.start]
+            };
         // 改革实施以来,成效显著。截至…底,共受理9起: a span of years opened by a sentence
         // without figures runs on through its paragraph until a sentence is dated.
         let sentence_tokens = tokens[t..]
@@ -420,12 +418,24 @@ const SUBJECT_WORDS: &[&[&str]] = &[
     &["审批", "许可"],
 ];
 
-/// How many subjects (groups of `SUBJECT_WORDS`) `chars` names.
-fn subjects_in(chars: &[char]) -> usize {
-    SUBJECT_WORDS
+/// How many subjects (compiled groups of `SUBJECT_WORDS`) `chars` names.
+fn subjects_in(chars: &[char], groups: &[Vec<Vec<char>>]) -> usize {
+    groups
         .iter()
-        .filter(|group| contains_any(chars, &as_words(group)))
+        .filter(|group| contains_any(chars, group))
         .count()
+}
+
+/// How far back (characters) a subject named earlier in the paragraph still carries.
+const TOPIC_CHARS: usize = 400;
+
+/// Whether a count or percentage lies within `from..to` (`tokens` are in text order).
+fn states_quantity(tokens: &[number::Token], from: usize, to: usize) -> bool {
+    let first = tokens.partition_point(|k| k.start < from);
+    tokens[first..]
+        .iter()
+        .take_while(|k| k.end <= to)
+        .any(|k| k.number.is_count() || k.number.is_percent())
 }
 
 /// The longest line read as a heading whose subject carries into the paragraph below it.
@@ -463,10 +473,7 @@ fn list_head(chars: &[char], s: &Sentence, cs: usize, tokens: &[number::Token]) 
     if start == cs {
         return (cs, false);
     }
-    let counted = tokens
-        .iter()
-        .any(|k| k.start >= start && k.end <= cs && (k.number.is_count() || k.number.is_percent()));
-    (start, counted)
+    (start, states_quantity(tokens, start, cs))
 }
 
 /// Words right before a number that make it a change, not a level (同比增长12%, 减少5件).
