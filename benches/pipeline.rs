@@ -1,12 +1,14 @@
 //! Criterion benches of the pipeline's stages on the bundled reports:
 //! `extract::bundled` (throughput in bytes), `dataset::facts_frame`, `analysis::analyse`,
-//! `render::charts` and `render::page`. Run with `cargo bench --bench pipeline`.
+//! `render::charts` and `render::page`, plus `national::*`: the same stages on 50,000 synthetic
+//! facts (2,500 counties × 5 years × 4 indicators), to show how they scale.
+//! Run with `cargo bench --bench pipeline`.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 use fazhi::analysis::analyse;
 use fazhi::dict::load_dict;
-use fazhi::extract::{extract_document, Fact};
+use fazhi::extract::{extract_document, Fact, Qualifier, Scope};
 use fazhi::ingest::{document_from_text, Document};
 use fazhi::render::chart::render_charts;
 use fazhi::render::csv::CsvOptions;
@@ -103,5 +105,73 @@ fn render(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, extract, dataset_and_analysis, render);
+/// Synthetic national facts: `counties` counties, 2019–2023, four reconsideration indicators
+/// with deterministic values (received ≥ concluded ≥ corrected).
+fn national_facts(counties: usize) -> Vec<Fact> {
+    let mut facts = Vec::new();
+    for i in 0..counties {
+        let code = format!("{:06}", 110_000 + i);
+        for year in 2019..=2023 {
+            let received = ((i * 37 + year as usize * 11) % 500 + 20) as f64;
+            for (metric, value) in [
+                ("reconsideration.received", received),
+                ("reconsideration.concluded", (received * 0.8).round()),
+                ("reconsideration.corrected", (received * 0.1).round()),
+                ("litigation.cases", (received * 0.6).round()),
+            ] {
+                facts.push(Fact {
+                    doc: format!("{code}_{year}.txt"),
+                    region_code: code.clone(),
+                    province: "省".into(),
+                    prefecture: "市".into(),
+                    county: format!("县{i}"),
+                    report_year: Some(year),
+                    metric: metric.into(),
+                    year,
+                    scope: Scope::Annual,
+                    value,
+                    unit: "件".into(),
+                    qualifier: Qualifier::Exact,
+                    evidence: format!("{metric} {value}件"),
+                    offset: 0,
+                });
+            }
+        }
+    }
+    facts
+}
+
+fn national(c: &mut Criterion) {
+    let dict = load_dict(None).expect("bundled dictionary");
+    let facts = national_facts(2_500);
+    let mut group = c.benchmark_group("national");
+    group.sample_size(10);
+    group.bench_function("analyse", |b| {
+        b.iter(|| analyse(&facts, &dict, &[]).expect("analysis").facts.len())
+    });
+    let analysis = analyse(&facts, &dict, &[]).expect("analysis");
+    group.bench_function("charts", |b| {
+        b.iter(|| {
+            render_charts(&analysis, &dict, Lang::Zh, &CsvOptions::default())
+                .expect("charts")
+                .len()
+        })
+    });
+    let charts = render_charts(&analysis, &dict, Lang::Zh, &CsvOptions::default()).expect("charts");
+    group.bench_function("page", |b| {
+        b.iter(|| {
+            render_page(&PageContext {
+                analysis: &analysis,
+                dict: &dict,
+                inputs: &[],
+                charts: &charts,
+                lang: Lang::Zh,
+            })
+            .len()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, extract, dataset_and_analysis, render, national);
 criterion_main!(benches);
