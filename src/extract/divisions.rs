@@ -30,7 +30,7 @@ const PLACEHOLDER_PREFECTURES: [&str; 4] = [
 pub struct County {
     /// 6-digit division code.
     pub code: String,
-    /// Official name, suffix included (冠县, 环翠区).
+    /// Official name, suffix included (莘县, 文登区).
     pub name: String,
     /// Index of its prefecture in [`Divisions::prefectures`].
     pub prefecture: usize,
@@ -46,7 +46,7 @@ pub struct Prefecture {
     pub code: String,
     /// Official name; empty for placeholders (see the module docs).
     pub name: String,
-    /// Short forms a report may use (威海 for 威海市, 恩施 for 恩施土家族苗族自治州).
+    /// Short forms a report may use (烟台 for 烟台市, 恩施 for 恩施土家族苗族自治州).
     pub short_names: Vec<String>,
     /// Index of its province in [`Divisions::provinces`].
     pub province: usize,
@@ -244,7 +244,7 @@ impl Divisions {
             }
         }
         for names in by_first_char.values_mut() {
-            // Longest first so 长沙县 wins over a shorter name at the same position; ties by
+            // Longest first so 南昌县 wins over a shorter name at the same position; ties by
             // name so the order does not depend on hashing.
             names.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         }
@@ -413,7 +413,7 @@ fn autonomous_county_alias(name: &str) -> Option<String> {
     Some(chars[..end].iter().collect::<String>() + suffix)
 }
 
-/// 威海市 → 威海; 大兴安岭地区 → 大兴安岭; 恩施土家族苗族自治州 → 恩施 (the place name before
+/// 烟台市 → 烟台; 大兴安岭地区 → 大兴安岭; 恩施土家族苗族自治州 → 恩施 (the place name before
 /// the first people named).
 fn prefecture_short_names(name: &str) -> Vec<String> {
     if name.is_empty() {

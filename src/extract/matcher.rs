@@ -38,7 +38,13 @@ impl Phrase {
         let before = if self.before.is_empty() {
             None
         } else {
-            Some(match_before(w.before, &self.before)?)
+            let (start, end) = match_before(w.before, &self.before)?;
+            // In a list of quantities the phrase's last word must be the item's own object.
+            let last = self.before.last().map_or(0, Vec::len);
+            if end - last < w.own_from {
+                return None;
+            }
+            Some((start, end))
         };
         let after = if self.after.is_empty() {
             None
@@ -131,12 +137,23 @@ fn match_after(hay: &[char], parts: &[Word]) -> Option<(usize, usize)> {
 /// The text around one number, as windows of normalised characters.
 #[derive(Debug, Clone, Copy)]
 pub struct Window<'t> {
-    /// The clause from its start to the number.
+    /// The clause from its start to the number. For an item of a list of quantities
+    /// (审查决策1件、规范性文件10件、合同70份) it starts at the list's head, so the shared verb
+    /// is seen.
     pub before: &'t [char],
+    /// Where the number's own item starts in `before` (0 outside such a list): the last word of
+    /// a phrase must lie there, so one item's object never names another item's number.
+    pub own_from: usize,
+    /// Where the number's own clause starts in `before`: excludes are checked from there, so
+    /// a word at the list's head (涉及…) does not exclude every item.
+    pub clause_from: usize,
     /// The clause from the end of the number (unit included) to the clause's end.
     pub after: &'t [char],
     /// The sentence from its start to the end of the number's clause.
     pub sentence_prefix: &'t [char],
+    /// Earlier sentences of the paragraph that still set the topic (empty when the sentence
+    /// names a subject of its own): an indicator's context may be found there.
+    pub topic: &'t [char],
 }
 
 /// How an indicator matched a number.
@@ -202,8 +219,15 @@ impl<'d> Matcher<'d> {
 
     /// Context found, no exclude hit. The clause is given in parts (before and after the
     /// number): an exclude word never spans a number, so no joined copy is needed.
-    fn admissible(c: &Compiled<'_>, clause: [&[char]; 2], sentence_prefix: &[char]) -> bool {
-        (c.context.is_empty() || contains_any(sentence_prefix, &c.context))
+    fn admissible(
+        c: &Compiled<'_>,
+        clause: [&[char]; 2],
+        sentence_prefix: &[char],
+        topic: &[char],
+    ) -> bool {
+        (c.context.is_empty()
+            || contains_any(sentence_prefix, &c.context)
+            || contains_any(topic, &c.context))
             && !clause.iter().any(|part| contains_any(part, &c.exclude))
             && !contains_any(sentence_prefix, &c.exclude_sentence)
     }
@@ -230,7 +254,12 @@ impl<'d> Matcher<'d> {
             if best.as_ref().is_some_and(|b| rank(b) <= rank(&m)) {
                 continue;
             }
-            if Self::admissible(c, [w.before, w.after], w.sentence_prefix) {
+            if Self::admissible(
+                c,
+                [&w.before[w.clause_from..], w.after],
+                w.sentence_prefix,
+                w.topic,
+            ) {
                 best = Some(m);
             }
         }
@@ -253,7 +282,7 @@ impl<'d> Matcher<'d> {
                 let end = at + phrase.len();
                 let (cs, ce) = clause_of(at);
                 let clause = &sentence[cs..ce.max(end)];
-                if Self::admissible(c, [clause, &[]], &sentence[..ce.max(end)]) {
+                if Self::admissible(c, [clause, &[]], &sentence[..ce.max(end)], &[]) {
                     out.push(StatedMatch {
                         indicator: i,
                         value: *value,

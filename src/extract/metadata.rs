@@ -6,7 +6,7 @@
 //! county: places come from the official division tables ([`super::divisions`]).
 //!
 //! How a county is found, strongest evidence first:
-//! 1. a county name in the title (冠县司法局关于…, 威海市环翠区…, 中共XX县委 XX县人民政府…); a
+//! 1. a county name in the title (莘县司法局关于…, 烟台市芝罘区…, 中共XX县委 XX县人民政府…); a
 //!    title about a prefecture or province (长沙市2023年…) has no county;
 //! 2. the file name, when it reads like a title;
 //! 3. the publisher fields (发布机构, 发布单位, 来源 …);
@@ -95,8 +95,8 @@ const LAW_WORDS: [&str; 4] = ["法治", "依法", "法制", "法治政府"];
 /// Marks of breadcrumbs and navigation, never part of a title.
 const NAV_MARKS: [&str; 6] = [">", "›", "»", "当前位置", "您的位置", "您现在的位置"];
 
-/// Characters after which a place name may start a word: 关于冠县, 中共冠县县委,
-/// 2023年冠县, 冠县和莘县.
+/// Characters after which a place name may start a word: 关于莘县, 中共莘县县委,
+/// 2023年莘县, 莘县和阳谷县.
 const WORD_START_AFTER: [char; 7] = ['于', '共', '年', '度', '和', '及', '与'];
 /// County names that are also ordinary words (城区 "urban area", 郊区 "suburbs" …): taken
 /// only right after their prefecture's name (大同市城区).

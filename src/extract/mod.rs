@@ -237,12 +237,56 @@ fn find_values<'d>(norm: &Normalized, matcher: &Matcher<'d>, report_year: i32) -
     let tokens = number::scan(chars);
     let target_clause = as_words(TARGET_CLAUSE_WORDS);
     let target_sentence = as_words(TARGET_SENTENCE_WORDS);
+    let averages = as_words(AVERAGE_WORDS);
     let mut out = Vec::new();
     let mut t = 0;
+    // Start of the run of sentences that share one subject (see `SUBJECT_WORDS`).
+    let mut topic_from = 0;
+    let subject_groups: Vec<Vec<Vec<char>>> =
+        SUBJECT_WORDS.iter().map(|group| as_words(group)).collect();
+    let mut prev_start = 0;
+    let mut span_open = false;
+    let mut prev_end = 0;
     for s in &sentences {
         while t < tokens.len() && tokens[t].start < s.start {
             t += 1;
         }
+        let own_subject = subjects_in(&chars[s.start..s.end], &subject_groups) > 0;
+        let new_paragraph = chars[prev_end.min(s.start)..s.start].contains(&'\n');
+        if new_paragraph {
+            // A new paragraph starts a new subject, unless the line before is a short
+            // heading (行政复议工作) that names it.
+            let heading = prev_end - prev_start <= HEADING_CHARS
+                && !states_quantity(&tokens, prev_start, prev_end);
+            topic_from = if heading { prev_start } else { s.start };
+        }
+        // 受理1033件 after a sentence about 复议: the subject carries over the full stop
+        // unless this sentence names one of its own.
+        topic_from = topic_from.max(s.start.saturating_sub(TOPIC_CHARS));
+        let topic: &[char] =
+            if own_subject || subjects_in(&chars[topic_from..s.start], &subject_groups) != 1 {
+                &[]
+            } else {
+                &chars[topic_from..s.start]
+            };
+        // 改革实施以来,成效显著。截至…底,共受理9起: a span of years opened by a sentence
+        // without figures runs on through its paragraph until a sentence is dated.
+        let sentence_tokens = tokens[t..]
+            .iter()
+            .take_while(|k| k.end <= s.end)
+            .any(|k| k.number.is_count() || k.number.is_percent());
+        if new_paragraph || year::is_dated(&chars[s.start..s.end]) {
+            span_open = false;
+        }
+        let topic_spans_years = span_open;
+        if !sentence_tokens && year::is_cumulative(&chars[s.start..s.end], &[], report_year) {
+            span_open = true;
+        }
+        if own_subject {
+            topic_from = s.start;
+        }
+        prev_start = s.start;
+        prev_end = s.end;
         // A period stated at the head of a sentence (截至2022年底, / 2023年,) covers its clauses.
         let (_, lead_end) = section::clause_around(chars, s, s.start);
         let lead_year = year::explicit_year(&chars[s.start..lead_end], report_year);
@@ -252,7 +296,14 @@ fn find_values<'d>(norm: &Normalized, matcher: &Matcher<'d>, report_year: i32) -
         while t < tokens.len() && tokens[t].end <= s.end {
             let tok = &tokens[t];
             t += 1;
-            let n = &tok.number;
+            let implied;
+            let n = match implied_count(chars, tok) {
+                Some(number) => {
+                    implied = number;
+                    &implied
+                }
+                None => &tok.number,
+            };
             if !(n.is_count() || n.is_percent()) {
                 continue;
             }
@@ -267,15 +318,49 @@ fn find_values<'d>(norm: &Normalized, matcher: &Matcher<'d>, report_year: i32) -
             } else {
                 ce
             };
-            let window = Window {
-                before: &chars[cs..tok.start],
+            // 结案(包括不予受理及审结)86件: an aside right before the number lists what the
+            // number contains; the words naming the number stand before it.
+            let before_end = match tok.start.checked_sub(1).map(|i| chars[i]) {
+                Some(')') => chars[cs..tok.start]
+                    .iter()
+                    .rposition(|c| *c == '(')
+                    .map_or(tok.start, |open| cs + open),
+                _ => tok.start,
+            };
+            // Items of a list of quantities (审查决策1件、规范性文件10件、合同70份) share the verb
+            // before the first item, but only their own words name them. A number after a list
+            // of nouns (以各乡、镇、各部门为被申请人的复议案件35件) is named by its own clause
+            // if it can be, else by the whole list, every word of which may then exclude it.
+            let (head, counted_list) = list_head(chars, s, cs, &tokens);
+            let window_from = |from: usize, own_from: usize, clause_from: usize| Window {
+                before: &chars[from..before_end],
+                own_from,
+                clause_from,
                 after: &chars[tok.end..after_end],
                 sentence_prefix: &chars[s.start..ce],
+                topic,
             };
-            let Some(m) = matcher.best(&n.unit, &window) else {
+            let (list_start, m) = if counted_list {
+                (
+                    head,
+                    matcher.best(&n.unit, &window_from(head, cs - head, cs - head)),
+                )
+            } else {
+                match matcher.best(&n.unit, &window_from(cs, 0, 0)) {
+                    Some(m) => (cs, Some(m)),
+                    None if head < cs => (head, matcher.best(&n.unit, &window_from(head, 0, 0))),
+                    None => (cs, None),
+                }
+            };
+            let Some(m) = m else {
                 continue;
             };
             let ind = matcher.indicator(m.indicator);
+            // Positions in `m` are relative to the window, which starts at the list's head.
+            let m = matcher::Match {
+                before_start: m.before_start.map(|b| (list_start + b).max(cs) - cs),
+                ..m
+            };
             let before_clause = &chars[cs..tok.start];
             // 其中,城关镇…: the 其中 ends the previous clause but governs this one.
             let lead_qizhong = cs >= 3
@@ -286,7 +371,10 @@ fn find_values<'d>(norm: &Normalized, matcher: &Matcher<'d>, report_year: i32) -
             } else {
                 &[][..]
             };
+            // 年均办理5万件 is an average; 占比22.2% / 占总数的19.1% is a share of something.
             if is_change(&chars[narrow..tok.start])
+                || contains_any(&chars[narrow..tok.start], &averages)
+                || (n.is_percent() && chars[narrow..tok.start].contains(&'占'))
                 || year::is_partial_period(&chars[narrow..tok.start])
                 || year::is_partial_period(lead_clause)
                 || is_named_share(before_clause, m.before_start, lead_qizhong)
@@ -297,8 +385,9 @@ fn find_values<'d>(norm: &Normalized, matcher: &Matcher<'d>, report_year: i32) -
             let mut year = year::explicit_year(&chars[narrow..tok.start], report_year)
                 .or(lead)
                 .unwrap_or(report_year);
-            let cumulative =
-                year::is_cumulative(&chars[s.start..tok.start], before_clause, report_year);
+            let prefix = &chars[s.start..tok.start];
+            let cumulative = year::is_cumulative(prefix, before_clause, report_year)
+                || (topic_spans_years && !year::is_dated(prefix));
             let target = s.plan
                 || year > report_year
                 || contains_any(before_clause, &target_clause)
@@ -334,6 +423,85 @@ fn find_values<'d>(norm: &Normalized, matcher: &Matcher<'d>, report_year: i32) -
         out.extend(stated_values(chars, s, matcher, report_year));
     }
     out
+}
+
+/// Words that name a subject of their own, one group per subject: a sentence without any of
+/// them continues the subject of the sentences before it in the paragraph (复议 context over a
+/// full stop), provided those name exactly one subject (复议应诉工作 names two).
+const SUBJECT_WORDS: &[&[&str]] = &[
+    &["复议"],
+    &["诉讼", "应诉", "法院", "检察"],
+    &["人民调解", "调委会", "调解员", "纠纷"],
+    &["法律援助"],
+    &["公证"],
+    &["矫正"],
+    &["信访", "投诉", "举报", "热线"],
+    &["信息公开"],
+    &["执法"],
+    &["普法", "宣传"],
+    &["规范性文件"],
+    &["合同"],
+    &["决策"],
+    &["咨询"],
+    &["审批", "许可"],
+];
+
+/// How many subjects (compiled groups of `SUBJECT_WORDS`) `chars` names.
+fn subjects_in(chars: &[char], groups: &[Vec<Vec<char>>]) -> usize {
+    groups
+        .iter()
+        .filter(|group| contains_any(chars, group))
+        .count()
+}
+
+/// How far back (characters) a subject named earlier in the paragraph still carries.
+const TOPIC_CHARS: usize = 400;
+
+/// Whether a count or percentage lies within `from..to` (`tokens` are in text order).
+fn states_quantity(tokens: &[number::Token], from: usize, to: usize) -> bool {
+    let first = tokens.partition_point(|k| k.start < from);
+    tokens[first..]
+        .iter()
+        .take_while(|k| k.end <= to)
+        .any(|k| k.number.is_count() || k.number.is_percent())
+}
+
+/// The longest line read as a heading whose subject carries into the paragraph below it.
+const HEADING_CHARS: usize = 20;
+
+/// Words before a number that make it an average, not a total (年均, 平均).
+const AVERAGE_WORDS: &[&str] = &["年均", "平均", "月均", "日均"];
+
+/// A whole number that lost its measure word right after the noun it counts (审结复议案件
+/// 4696,审结率…): read as 件 when the noun is 案件 and a clause ends after the number.
+fn implied_count(chars: &[char], tok: &number::Token) -> Option<number::Number> {
+    let n = &tok.number;
+    let bare = n.unit.is_empty() && n.value.fract() == 0.0;
+    let after_noun = tok.start >= 2 && chars[tok.start - 2..tok.start] == ['案', '件'];
+    let clause_ends = chars
+        .get(tok.end)
+        .is_some_and(|c| section::is_clause_break(*c) || *c == '。');
+    (bare && after_noun && clause_ends).then(|| number::Number {
+        unit: "件".to_string(),
+        ..n.clone()
+    })
+}
+
+/// The head of the 、-list whose item starts at `cs` (`cs` itself outside a list), and whether
+/// earlier items state quantities of their own (决策1件、规范性文件10件、合同70份).
+fn list_head(chars: &[char], s: &Sentence, cs: usize, tokens: &[number::Token]) -> (usize, bool) {
+    let mut start = cs;
+    while start > s.start + 1 && chars[start - 1] == '、' {
+        let (prev, _) = section::clause_around(chars, s, start - 1);
+        if prev >= start - 1 {
+            break;
+        }
+        start = prev;
+    }
+    if start == cs {
+        return (cs, false);
+    }
+    (start, states_quantity(tokens, start, cs))
 }
 
 /// Words right before a number that make it a change, not a level (同比增长12%, 减少5件).
@@ -706,6 +874,97 @@ mod tests {
                 &[("mediation.disputes", 2023, 5000.0, Exact)],
                 &[],
             ),
+            // The subject of a sentence carries over a full stop or semicolon…
+            (
+                "本年新收到行政复议申请64件。依法受理58件;作出撤销、确认违法等纠错决定9件。",
+                &[
+                    ("reconsideration.received", 2023, 64.0, Exact),
+                    ("reconsideration.accepted", 2023, 58.0, Exact),
+                    ("reconsideration.corrected", 2023, 9.0, Exact),
+                ],
+                &[],
+            ),
+            // …and from a short heading into its paragraph…
+            (
+                "(三)行政复议\n全年依法受理41件,审结39件。",
+                &[
+                    ("reconsideration.accepted", 2023, 41.0, Exact),
+                    ("reconsideration.concluded", 2023, 39.0, Exact),
+                ],
+                &[],
+            ),
+            // …but not when the paragraph names two subjects, nor past a new paragraph.
+            (
+                "抓好行政复议和行政应诉工作。共办理案件300件,办结280件。",
+                &[],
+                &[],
+            ),
+            (
+                "收到行政复议申请20件。\n全年受理各类申请500件。",
+                &[("reconsideration.received", 2023, 20.0, Exact)],
+                &[],
+            ),
+            // A share of a total, an average, a subset by sector are not the county's figure.
+            (
+                "收到行政复议申请300件,占全市申请总数的15.2%。",
+                &[("reconsideration.received", 2023, 300.0, Exact)],
+                &[],
+            ),
+            ("年均办理公证4000余件,化解涉农矛盾纠纷2000件。", &[], &[]),
+            (
+                "受理行政复议申请50件,其中受理治安类案件12件,占24%。",
+                &[("reconsideration.accepted", 2023, 50.0, Exact)],
+                &[],
+            ),
+            // A measure word lost after the number.
+            (
+                "全年共审结复议案件3120,审结率为91.2%。",
+                &[("reconsideration.concluded", 2023, 3120.0, Exact)],
+                &[],
+            ),
+            // An aside before the number lists its parts; it does not name the number.
+            (
+                "收到行政复议申请70件。全年审结(含不予受理和终止审理)66件。",
+                &[
+                    ("reconsideration.received", 2023, 70.0, Exact),
+                    ("reconsideration.concluded", 2023, 66.0, Exact),
+                ],
+                &[],
+            ),
+            // A verb before a list of quantities reaches each item, but only an item's own
+            // object names its number; a list of nouns is named as a whole.
+            (
+                "法律顾问全年审查重大行政决策2件、规范性文件12件、政府合同45份、会议纪要30件。",
+                &[
+                    ("normative_docs.filed", 2023, 12.0, Exact),
+                    ("contracts.reviewed", 2023, 45.0, Exact),
+                ],
+                &[],
+            ),
+            (
+                "本年共收到以各乡镇、县直各部门为被申请人的行政复议申请28件。",
+                &[("reconsideration.received", 2023, 28.0, Exact)],
+                &[],
+            ),
+            // Mediation bodies that are not people's mediation committees, and a total of
+            // every kind of mediator before the people's mediators.
+            ("省级社会团体调解组织8个,个人调解工作室30个。", &[], &[]),
+            (
+                "全县建立村居调解委员会300个,共有各类调解人员900名,其中人民调解员600名。",
+                &[
+                    ("mediation.committees", 2023, 300.0, Exact),
+                    ("mediation.mediators", 2023, 600.0, Exact),
+                ],
+                &[],
+            ),
+            (
+                "共化解矛盾纠纷800件,调解成功率99%;通过诉调对接化解矛盾纠纷500件。",
+                &[
+                    ("mediation.disputes", 2023, 800.0, Exact),
+                    ("mediation.success_rate", 2023, 99.0, Exact),
+                ],
+                &[],
+            ),
         ];
         for (body, facts, targets) in table {
             let ex = extract_document(&doc(&format!("{title}{body}")), &dict);
@@ -727,6 +986,18 @@ mod tests {
             ("近3年全县共办理各类公证1.2万件。", Scope::Cumulative),
             (
                 "2015年3月至2023年11月底,全县累计接收社区矫正对象860人。",
+                Scope::Cumulative,
+            ),
+            (
+                "复议体制改革实施以来,成效初显。截至2023年9月底,共受理行政复议案件25件。",
+                Scope::Cumulative,
+            ),
+            (
+                "复议体制改革实施以来,成效初显。2023年受理行政复议案件25件。",
+                Scope::Annual,
+            ),
+            (
+                "党的十九大以来,全县办理法律援助案件1500件。",
                 Scope::Cumulative,
             ),
         ];

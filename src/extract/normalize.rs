@@ -3,7 +3,8 @@
 //! Part of stage 2 (extract). Full-width digits, letters and punctuation become their ASCII
 //! forms (`１２３，` → `123,`), stray whitespace inside a line is dropped (scraped pages put
 //! spaces around numbers: `应诉案件 466 件`), except one space between two ASCII letters or
-//! digits, so that `1 1 N` stays three tokens. Line breaks are kept: they end sentences.
+//! digits, so that `1 1 N` stays three tokens. Line breaks are kept: they end sentences, except
+//! one that only wraps a long line of running text inside a word (矛\n盾纠纷).
 //! Invariant: `origin[i]` is the character index in the original text of normalised character
 //! `i`, strictly increasing, so any normalised span maps back to an exact original substring.
 
@@ -43,6 +44,9 @@ pub fn normalize(text: &str) -> Normalized {
         origin: Vec::with_capacity(text.len() / 2),
     };
     let mut pending_space: Option<usize> = None;
+    // A line break not yet written (its index): a wrapped line is joined to the next one.
+    let mut pending_break: Option<usize> = None;
+    let mut line_start = 0;
     for (idx, c) in text.chars().enumerate() {
         match fold(c) {
             None => {
@@ -50,7 +54,27 @@ pub fn normalize(text: &str) -> Normalized {
                     pending_space = Some(idx);
                 }
             }
+            Some('\n') if pending_break.is_none() => {
+                pending_break = Some(idx);
+                pending_space = None;
+            }
             Some(f) => {
+                if let Some(br) = pending_break.take() {
+                    if !wrapped(&out.chars[line_start..], f) {
+                        out.chars.push('\n');
+                        out.origin.push(br);
+                        line_start = out.chars.len();
+                        pending_space = None;
+                    }
+                }
+                if f == '\n' {
+                    // A blank line: a paragraph break, written as it stands.
+                    out.chars.push(f);
+                    out.origin.push(idx);
+                    line_start = out.chars.len();
+                    pending_space = None;
+                    continue;
+                }
                 if let Some(sp) = pending_space.take() {
                     let prev_alnum = out.chars.last().is_some_and(|p| p.is_ascii_alphanumeric());
                     if prev_alnum && f.is_ascii_alphanumeric() {
@@ -63,7 +87,25 @@ pub fn normalize(text: &str) -> Normalized {
             }
         }
     }
+    if let Some(br) = pending_break {
+        out.chars.push('\n');
+        out.origin.push(br);
+    }
     out
+}
+
+/// The shortest line taken for a wrapped line of running text rather than a title or heading.
+const WRAPPED_LINE_CHARS: usize = 40;
+
+/// Whether a line break between `line` and a next line starting with `next` only wraps running
+/// text inside a word (矛\n盾纠纷): a long line that ends on an ideograph, not a mark, and a next
+/// line that starts with one, not a heading numeral (二、).
+fn wrapped(line: &[char], next: char) -> bool {
+    let ideograph = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+    line.len() >= WRAPPED_LINE_CHARS
+        && line.last().is_some_and(|c| ideograph(*c))
+        && ideograph(next)
+        && !"一二三四五六七八九十〇零第".contains(next)
 }
 
 #[cfg(test)]
@@ -78,6 +120,16 @@ mod tests {
             ("参与调解  68次", "参与调解68次"),
             ("“1 1 N”", "“1 1 N”"),
             ("（一）\u{3000}标题\r\n正文", "(一)标题\n正文"),
+            (
+                "本年度全区各级各类人民调解组织坚持抓早抓小抓苗头,依法及时受理并调处群众之间的各类矛\n盾纠纷 3850 件,成功率很高",
+                "本年度全区各级各类人民调解组织坚持抓早抓小抓苗头,依法及时受理并调处群众之间的各类矛盾纠纷3850件,成功率很高",
+            ),
+            (
+                "本年度全区各级各类人民调解组织坚持抓早抓小抓苗头,依法及时受理并调处群众之间的各类矛盾纠纷\n二、存在的不足",
+                "本年度全区各级各类人民调解组织坚持抓早抓小抓苗头,依法及时受理并调处群众之间的各类矛盾纠纷\n二、存在的不足",
+            ),
+            ("短标题没有标点\n正文开始", "短标题没有标点\n正文开始"),
+            ("第一段。\n\n第二段", "第一段。\n\n第二段"),
         ];
         for (input, want) in table {
             let n = normalize(input);

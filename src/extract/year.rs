@@ -118,10 +118,7 @@ pub fn is_cumulative(sentence_prefix: &[char], clause: &[char], report_year: i32
         .iter()
         .any(|m| matches!(m, YearMention::Since(y) if *y < report_year));
     // 近几年来/试点以来 span years without naming one; a year or 全年 stated for the value wins.
-    let dated = mentions(sentence_prefix)
-        .iter()
-        .any(|m| matches!(m, YearMention::Explicit(_) | YearMention::LastYear))
-        || SINGLE_YEAR_WORDS.iter().any(|w| has(sentence_prefix, w));
+    let dated = is_dated(sentence_prefix);
     let vague_span = !dated
         && (MULTI_YEAR_WORDS.iter().any(|w| has(sentence_prefix, w))
             || counts_years(sentence_prefix));
@@ -131,8 +128,38 @@ pub fn is_cumulative(sentence_prefix: &[char], clause: &[char], report_year: i32
         || (has(clause, "累计") && (has(sentence_prefix, "截至") || has(sentence_prefix, "以来")))
 }
 
+/// Whether `chars` ties what follows to one year: a year stated for it (2023年, 去年) or a
+/// single-year word (全年, 今年). A year after 截至 only ends a period (截至2025年7月底, after a
+/// span that began earlier) and dates nothing by itself.
+pub fn is_dated(chars: &[char]) -> bool {
+    let has = |w: &str| {
+        let w: Vec<char> = w.chars().collect();
+        chars.windows(w.len()).any(|x| x == w.as_slice())
+    };
+    let end_points = years_in(chars)
+        .iter()
+        .filter(|(_, at)| *at >= 2 && matches!(chars[at - 2..*at], ['截', '至'] | ['截', '止']))
+        .count();
+    let dated_mentions = mentions(chars)
+        .iter()
+        .filter(|m| matches!(m, YearMention::Explicit(_) | YearMention::LastYear))
+        .count();
+    dated_mentions > end_points || SINGLE_YEAR_WORDS.iter().any(|w| has(w))
+}
+
 /// Words for a span of several years that name no year (多年来, 试点以来).
-const MULTI_YEAR_WORDS: &[&str] = &["多年来", "历年", "试点以来", "成立以来", "建立以来"];
+const MULTI_YEAR_WORDS: &[&str] = &[
+    "多年来",
+    "历年",
+    "试点以来",
+    "成立以来",
+    "建立以来",
+    "实施以来",
+    "改革以来",
+    "启动以来",
+    "运行以来",
+    "大以来",
+];
 
 /// Whether `chars` counts years as a span: 近3年, 近几年, 五年来, 3年以来. A year such as
 /// 2023年 has four digits and is not a count; 第三年 is an ordinal.
