@@ -1110,4 +1110,31 @@ exclude = ["调解"]
         assert!(ex.facts.is_empty());
         assert!(ex.warnings.iter().any(|w| w.contains("report year")));
     }
+
+    #[test]
+    fn one_shared_extractor_gives_what_a_fresh_compile_gives() {
+        let dict = load_dict(None).expect("bundled dictionary");
+        let extractor = Extractor::new(&dict);
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/reports");
+        let mut paths: Vec<_> = std::fs::read_dir(&dir)
+            .expect("bundled reports")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        paths.sort();
+        assert!(!paths.is_empty());
+        let mut texts: Vec<Document> = paths
+            .iter()
+            .map(|p| doc(&std::fs::read_to_string(p).expect("utf-8 report")))
+            .collect();
+        texts.push(doc(
+            "甲县2023年法治政府建设年度报告\n受理行政复议案件73件。",
+        ));
+        for d in &texts {
+            let fresh = extract_document(d, &dict);
+            let shared = extractor.extract(d);
+            assert_eq!(fresh.facts, shared.facts);
+            assert_eq!(fresh.targets, shared.targets);
+            assert_eq!(fresh.warnings, shared.warnings);
+        }
+    }
 }
