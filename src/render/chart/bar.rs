@@ -5,34 +5,18 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use serde::Serialize;
 
 use super::data::{year_span, Grid, SeriesKey};
 use super::{
     category_labels, chart_csv, file_stem, fit, frame, render, scope_label, short_source,
     source_line, text, text_width, unit_label, value_label, Chart, ChartError, ChartKind, Ctx,
-    Plot, BAR, GRID, REFERENCE,
+    FactRow, Plot, BAR, GRID, REFERENCE,
 };
 use crate::analysis::Reference;
-use crate::extract::{format_value, Fact};
+use crate::extract::format_value;
 
 /// Most bars drawn in one chart; the rest are counted in the footer.
 pub const MAX_BARS: usize = 40;
-
-/// One row of the chart's CSV.
-#[derive(Serialize)]
-struct Row<'a> {
-    region_code: &'a str,
-    county: &'a str,
-    metric: &'a str,
-    scope: String,
-    year: i32,
-    value: String,
-    qualifier: String,
-    unit: &'a str,
-    doc: String,
-    evidence: String,
-}
 
 struct BarPlot {
     name: String,
@@ -147,7 +131,7 @@ pub(crate) fn chart(
             .collect(),
     };
     let (svg, png) = render(&plot)?;
-    let rows: Vec<Row<'_>> = shown.iter().map(|(c, f)| row(key, c, f)).collect();
+    let rows: Vec<FactRow<'_>> = shown.iter().map(|(c, f)| FactRow::new(key, c, f)).collect();
     Ok(Chart {
         data_csv: chart_csv(&name, &rows, ctx.csv)?,
         name,
@@ -157,22 +141,6 @@ pub(crate) fn chart(
         svg,
         png,
     })
-}
-
-fn row<'a>(key: &'a SeriesKey, county: &'a super::data::CountyKey, f: &'a Fact) -> Row<'a> {
-    use crate::render::escape::spreadsheet_cell;
-    Row {
-        region_code: &county.region_code,
-        county: &county.county,
-        metric: &key.metric,
-        scope: key.scope.to_string(),
-        year: f.year,
-        value: format_value(f.value),
-        qualifier: f.qualifier.to_string(),
-        unit: &f.unit,
-        doc: spreadsheet_cell(&f.doc).into_owned(),
-        evidence: spreadsheet_cell(&f.evidence).into_owned(),
-    }
 }
 
 impl Plot for BarPlot {

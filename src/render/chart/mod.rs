@@ -240,6 +240,45 @@ pub(crate) fn chart_csv<T: Serialize>(
     })
 }
 
+/// One row of a chart's CSV for a fact drawn in it: exactly the data behind a bar or point,
+/// with its source (bar, trend and county-profile charts share it).
+#[derive(Serialize)]
+pub(crate) struct FactRow<'a> {
+    region_code: &'a str,
+    county: &'a str,
+    metric: &'a str,
+    scope: String,
+    year: i32,
+    value: String,
+    qualifier: String,
+    unit: &'a str,
+    doc: String,
+    evidence: String,
+}
+
+impl<'a> FactRow<'a> {
+    /// The row for `fact`, drawn for `county` in the series `key`; text cells neutralised.
+    pub(crate) fn new(
+        key: &'a data::SeriesKey,
+        county: &'a data::CountyKey,
+        fact: &'a crate::extract::Fact,
+    ) -> Self {
+        use super::escape::spreadsheet_cell;
+        FactRow {
+            region_code: &county.region_code,
+            county: &county.county,
+            metric: &key.metric,
+            scope: key.scope.to_string(),
+            year: fact.year,
+            value: crate::extract::format_value(fact.value),
+            qualifier: fact.qualifier.to_string(),
+            unit: &fact.unit,
+            doc: spreadsheet_cell(&fact.doc).into_owned(),
+            evidence: spreadsheet_cell(&fact.evidence).into_owned(),
+        }
+    }
+}
+
 /// One drawable chart: its pixel size at 1× and how to draw it at scale `k`.
 pub(crate) trait Plot {
     /// File stem, for error messages.

@@ -5,33 +5,17 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use serde::Serialize;
 
 use super::data::{year_span, CountyKey, Grid, SeriesKey};
 use super::{
     chart_csv, file_stem, fit, frame, render, source_line, text, unit_label, value_label, Chart,
-    ChartError, ChartKind, Ctx, Lang, Plot, BAR,
+    ChartError, ChartKind, Ctx, FactRow, Lang, Plot, BAR,
 };
-use crate::extract::{format_value, Fact};
-use crate::render::escape::spreadsheet_cell;
+use crate::extract::Fact;
 
 const COLUMNS: usize = 4;
 const PANEL_W: u32 = 184;
 const PANEL_H: u32 = 150;
-
-#[derive(Serialize)]
-struct Row<'a> {
-    region_code: &'a str,
-    county: &'a str,
-    metric: &'a str,
-    scope: String,
-    year: i32,
-    value: String,
-    qualifier: String,
-    unit: &'a str,
-    doc: String,
-    evidence: String,
-}
 
 struct Panel {
     title: String,
@@ -125,22 +109,9 @@ pub(crate) fn chart(
         panels,
     };
     let (svg, png) = render(&plot)?;
-    let rows: Vec<Row<'_>> = series
+    let rows: Vec<FactRow<'_>> = series
         .iter()
-        .flat_map(|(key, facts)| {
-            facts.iter().map(move |f| Row {
-                region_code: &county.region_code,
-                county: &county.county,
-                metric: &key.metric,
-                scope: key.scope.to_string(),
-                year: f.year,
-                value: format_value(f.value),
-                qualifier: f.qualifier.to_string(),
-                unit: &f.unit,
-                doc: spreadsheet_cell(&f.doc).into_owned(),
-                evidence: spreadsheet_cell(&f.evidence).into_owned(),
-            })
-        })
+        .flat_map(|(key, facts)| facts.iter().map(move |f| FactRow::new(key, county, f)))
         .collect();
     Ok(Some(Chart {
         data_csv: chart_csv(&name, &rows, ctx.csv)?,

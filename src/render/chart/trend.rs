@@ -4,29 +4,13 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use serde::Serialize;
 
 use super::data::{year_span, CountyKey, Grid, SeriesKey};
 use super::{
     chart_csv, file_stem, frame, render, scope_label, source_line, text, unit_label, value_label,
-    Chart, ChartError, ChartKind, Ctx, Lang, Plot, GRID, SERIES,
+    Chart, ChartError, ChartKind, Ctx, FactRow, Lang, Plot, GRID, SERIES,
 };
 use crate::extract::{format_value, Fact};
-use crate::render::escape::spreadsheet_cell;
-
-#[derive(Serialize)]
-struct Row<'a> {
-    region_code: &'a str,
-    county: &'a str,
-    metric: &'a str,
-    scope: String,
-    year: i32,
-    value: String,
-    qualifier: String,
-    unit: &'a str,
-    doc: String,
-    evidence: String,
-}
 
 /// (year, value, value label).
 type TrendPoint = (i32, f64, String);
@@ -125,22 +109,9 @@ pub(crate) fn chart(
             .collect(),
     };
     let (svg, png) = render(&plot)?;
-    let rows: Vec<Row<'_>> = multi
+    let rows: Vec<FactRow<'_>> = multi
         .iter()
-        .flat_map(|(c, v)| {
-            v.iter().map(move |f| Row {
-                region_code: &c.region_code,
-                county: &c.county,
-                metric: &key.metric,
-                scope: key.scope.to_string(),
-                year: f.year,
-                value: format_value(f.value),
-                qualifier: f.qualifier.to_string(),
-                unit: &f.unit,
-                doc: spreadsheet_cell(&f.doc).into_owned(),
-                evidence: spreadsheet_cell(&f.evidence).into_owned(),
-            })
-        })
+        .flat_map(|(c, v)| v.iter().map(move |f| FactRow::new(key, c, f)))
         .collect();
     Ok(Some(Chart {
         data_csv: chart_csv(&name, &rows, ctx.csv)?,
