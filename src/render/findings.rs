@@ -381,7 +381,7 @@ scope = "annual"
     fn trend(metric: &str, unit: &str, prev: f64, now: f64) -> TrendRow {
         TrendRow {
             region_code: "1".into(),
-            county: "冠县".into(),
+            county: "沛县".into(),
             metric: metric.into(),
             scope: Scope::Stock,
             year: 2023,
@@ -415,14 +415,14 @@ scope = "annual"
         assert_eq!(
             zh,
             vec![
-                "冠县持证人员数由2022年的632人变为2023年的863人（+36.6%）。",
-                "冠县纠错率由2022年的34.44%变为2023年的40%（+5.6个百分点）。",
+                "沛县持证人员数由2022年的632人变为2023年的863人（+36.6%）。",
+                "沛县纠错率由2022年的34.44%变为2023年的40%（+5.6个百分点）。",
             ]
         );
         let en = key_findings(&analysis, &d, Lang::En);
         assert_eq!(
             en[0].sentence,
-            "冠县: Certified staff went from 632 persons in 2022 to 863 persons in 2023 (+36.6%)."
+            "沛县: Certified staff went from 632 persons in 2022 to 863 persons in 2023 (+36.6%)."
         );
         assert_eq!(en[0].docs, vec!["a.txt".to_string()]);
     }
@@ -433,7 +433,7 @@ scope = "annual"
         let analysis = Analysis {
             derived: vec![DerivedRow {
                 region_code: "1".into(),
-                county: "冠县".into(),
+                county: "沛县".into(),
                 metric: "rate.derived".into(),
                 year: 2023,
                 numerator_metric: "c".into(),
@@ -452,7 +452,7 @@ scope = "annual"
         let f = key_findings(&analysis, &d, Lang::Zh);
         assert_eq!(
             f[0].sentence,
-            "冠县2023年纠错率为4.1%（3/73，95%区间1.4%–11.4%）；全国同年为12.83%。"
+            "沛县2023年纠错率为4.1%（3/73，95%区间1.4%–11.4%）；全国同年为12.83%。"
         );
         // A fallback denominator is said in the sentence, not only in the appendix.
         let mut fallback = analysis.clone();
