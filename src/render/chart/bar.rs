@@ -8,9 +8,9 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::data::{year_span, Grid, SeriesKey};
 use super::{
-    category_labels, chart_csv, file_stem, fit, frame, render, scope_label, short_source,
-    source_line, text, text_width, unit_label, value_label, Chart, ChartError, ChartKind, Ctx,
-    FactRow, Plot, BAR, GRID, REFERENCE,
+    category_labels, chart_csv, file_stem, fit, frame, horizontal_bars_size, render, scope_label,
+    short_source, source_line, text, text_width, unit_label, value_label, Chart, ChartError,
+    ChartKind, Ctx, FactRow, Plot, BAR, GRID, REFERENCE,
 };
 use crate::analysis::Reference;
 use crate::extract::format_value;
@@ -149,8 +149,7 @@ impl Plot for BarPlot {
     }
 
     fn size(&self) -> (u32, u32) {
-        let body = 34 * self.bars.len().max(1) as u32 + 40;
-        (760, 60 + body + 18 * self.footer.len() as u32 + 16)
+        horizontal_bars_size(self.bars.len(), self.footer.len())
     }
 
     fn draw<DB: DrawingBackend>(

@@ -12,8 +12,9 @@ use serde::Serialize;
 
 use super::data::year_span;
 use super::{
-    category_labels, chart_csv, file_stem, fit, frame, render, short_source, source_line, text,
-    text_width, Chart, ChartError, ChartKind, Ctx, Lang, Plot, BAR, GRID, REFERENCE,
+    category_labels, chart_csv, file_stem, fit, frame, horizontal_bars_size, render, short_source,
+    source_line, text, text_width, Chart, ChartError, ChartKind, Ctx, Lang, Plot, BAR, GRID,
+    REFERENCE,
 };
 use crate::analysis::{Analysis, DerivedRow, Reference};
 use crate::dict::IndicatorDict;
@@ -250,8 +251,7 @@ impl Plot for RatePlot {
     }
 
     fn size(&self) -> (u32, u32) {
-        let body = 34 * self.rows.len().max(1) as u32 + 40;
-        (760, 60 + body + 18 * self.footer.len() as u32 + 16)
+        horizontal_bars_size(self.rows.len(), self.footer.len())
     }
 
     fn draw<DB: DrawingBackend>(

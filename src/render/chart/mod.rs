@@ -279,6 +279,13 @@ impl<'a> FactRow<'a> {
     }
 }
 
+/// Pixel size at 1× of a chart of horizontal bars (the bar chart and the derived-rate chart
+/// share one layout): 34 px a row, room for title and axis, 18 px a footer line.
+pub(crate) fn horizontal_bars_size(rows: usize, footer_lines: usize) -> (u32, u32) {
+    let body = 34 * rows.max(1) as u32 + 40;
+    (760, 60 + body + 18 * footer_lines as u32 + 16)
+}
+
 /// One drawable chart: its pixel size at 1× and how to draw it at scale `k`.
 pub(crate) trait Plot {
     /// File stem, for error messages.
