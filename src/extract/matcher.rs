@@ -8,6 +8,7 @@
 //! excludes, and match a phrase; among candidates the phrase closest to the number wins, then
 //! the longer phrase. Invariant: a number gets at most one indicator.
 
+use super::search;
 use crate::dict::{Indicator, IndicatorDict};
 
 type Word = Vec<char>;
@@ -86,22 +87,9 @@ struct Compiled<'d> {
     stated: Vec<(Word, f64)>,
 }
 
-/// Position of `needle` in `hay`, first or last occurrence.
-fn find(hay: &[char], needle: &[char], last: bool) -> Option<usize> {
-    if needle.is_empty() || needle.len() > hay.len() {
-        return None;
-    }
-    let mut it = hay.windows(needle.len()).enumerate();
-    if last {
-        it.rev().find(|(_, w)| *w == needle).map(|(i, _)| i)
-    } else {
-        it.find(|(_, w)| *w == needle).map(|(i, _)| i)
-    }
-}
-
 /// Whether any word occurs in `hay`.
 pub fn contains_any(hay: &[char], list: &[Word]) -> bool {
-    list.iter().any(|w| find(hay, w, false).is_some())
+    list.iter().any(|w| search::contains(hay, w))
 }
 
 /// Matches `parts` in order ending as late as possible in `hay`: (start, end).
@@ -110,7 +98,7 @@ fn match_before(hay: &[char], parts: &[Word]) -> Option<(usize, usize)> {
     let mut end = None;
     let mut start = 0;
     for part in parts.iter().rev() {
-        let at = find(&hay[..limit], part, true)?;
+        let at = search::rfind(&hay[..limit], part)?;
         if end.is_none() {
             end = Some(at + part.len());
         }
@@ -125,7 +113,7 @@ fn match_after(hay: &[char], parts: &[Word]) -> Option<(usize, usize)> {
     let mut from = 0;
     let mut start = None;
     for part in parts {
-        let at = from + find(&hay[from..], part, false)?;
+        let at = from + search::find(&hay[from..], part)?;
         if start.is_none() {
             start = Some(at);
         }
@@ -276,7 +264,7 @@ impl<'d> Matcher<'d> {
         let mut out = Vec::new();
         for (i, c) in self.compiled.iter().enumerate() {
             for (phrase, value) in &c.stated {
-                let Some(at) = find(sentence, phrase, false) else {
+                let Some(at) = search::find(sentence, phrase) else {
                     continue;
                 };
                 let end = at + phrase.len();

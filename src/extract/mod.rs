@@ -19,6 +19,7 @@ pub mod metadata;
 pub mod normalize;
 pub mod number;
 pub mod score;
+pub mod search;
 pub mod section;
 pub mod year;
 

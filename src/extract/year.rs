@@ -5,7 +5,7 @@
 //! 去年/上年 the year before; `YYYY年以来` with an earlier year, or 累计 with 截至, make the value
 //! cumulative. Years are read only as `YYYY年` with 1949 ≤ YYYY ≤ 2100.
 
-use super::number::starts_with;
+use super::search::{contains_str, starts_with};
 
 /// What a stretch of text says about the year a value belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,8 +80,7 @@ pub fn mentions(chars: &[char]) -> Vec<YearMention> {
         }
     }
     for word in ["去年", "上年", "上一年"] {
-        let w: Vec<char> = word.chars().collect();
-        if chars.windows(w.len()).any(|x| x == w.as_slice()) {
+        if contains_str(chars, word) {
             out.push(YearMention::LastYear);
         }
     }
@@ -110,10 +109,7 @@ pub fn value_year(narrow: &[char], report_year: i32) -> i32 {
 /// Whether the text before a value makes it a total over several years: `YYYY年以来` with a
 /// year before the report year, or 累计 in the value's own clause together with 截至/以来.
 pub fn is_cumulative(sentence_prefix: &[char], clause: &[char], report_year: i32) -> bool {
-    let has = |hay: &[char], w: &str| {
-        let w: Vec<char> = w.chars().collect();
-        hay.windows(w.len()).any(|x| x == w.as_slice())
-    };
+    let has = contains_str;
     let spans_years = mentions(sentence_prefix)
         .iter()
         .any(|m| matches!(m, YearMention::Since(y) if *y < report_year));
@@ -132,10 +128,7 @@ pub fn is_cumulative(sentence_prefix: &[char], clause: &[char], report_year: i32
 /// single-year word (全年, 今年). A year after 截至 only ends a period (截至2025年7月底, after a
 /// span that began earlier) and dates nothing by itself.
 pub fn is_dated(chars: &[char]) -> bool {
-    let has = |w: &str| {
-        let w: Vec<char> = w.chars().collect();
-        chars.windows(w.len()).any(|x| x == w.as_slice())
-    };
+    let has = |w: &str| contains_str(chars, w);
     let end_points = years_in(chars)
         .iter()
         .filter(|(_, at)| *at >= 2 && matches!(chars[at - 2..*at], ['截', '至'] | ['截', '止']))
@@ -202,10 +195,7 @@ const PARTIAL_PERIODS: &[&str] = &["上半年", "下半年", "季度", "前三�
 /// Whether the words before a value limit it to part of the year (上半年, 一季度, 1-6月).
 /// `1-12月` and `截至12月底` are the whole year.
 pub fn is_partial_period(chars: &[char]) -> bool {
-    let has = |w: &str| {
-        let w: Vec<char> = w.chars().collect();
-        chars.windows(w.len()).any(|x| x == w.as_slice())
-    };
+    let has = |w: &str| contains_str(chars, w);
     if PARTIAL_PERIODS.iter().any(|w| has(w)) {
         return true;
     }
@@ -240,10 +230,7 @@ pub fn is_partial_period(chars: &[char]) -> bool {
 pub fn title_year(chars: &[char]) -> Option<i32> {
     let title_words = ["报告", "总结", "法治", "工作"];
     for line in chars.split(|c| *c == '\n').take(30) {
-        let is_title = title_words.iter().any(|w| {
-            let w: Vec<char> = w.chars().collect();
-            line.windows(w.len()).any(|x| x == w.as_slice())
-        });
+        let is_title = title_words.iter().any(|w| contains_str(line, w));
         if is_title {
             if let Some((y, _)) = years_in(line).first() {
                 return Some(*y);
