@@ -62,6 +62,57 @@ pub fn starts_with(chars: &[char], at: usize, word: &str) -> bool {
     })
 }
 
+/// Where the words of several groups occur in one text, found in one pass, so that "which
+/// groups does this stretch name" costs a binary search per group instead of a scan.
+#[derive(Debug, Clone)]
+pub struct Occurrences {
+    /// For each group, its words' occurrences as (start, end), sorted by start.
+    by_group: Vec<Vec<(usize, usize)>>,
+}
+
+impl Occurrences {
+    /// Finds every occurrence of every word of `groups` in `hay` (overlaps included).
+    pub fn new(hay: &[char], groups: &[Vec<Vec<char>>]) -> Occurrences {
+        let mut by_group = vec![Vec::new(); groups.len()];
+        let mut words: Vec<(char, usize, &[char])> = groups
+            .iter()
+            .enumerate()
+            .flat_map(|(g, words)| {
+                words
+                    .iter()
+                    .filter_map(move |w| w.first().map(|first| (*first, g, w.as_slice())))
+            })
+            .collect();
+        words.sort_by_key(|(first, _, _)| *first);
+        for (at, c) in hay.iter().enumerate() {
+            let from = words.partition_point(|(first, _, _)| first < c);
+            for (_, group, word) in words[from..].iter().take_while(|(first, _, _)| first == c) {
+                if hay[at..].starts_with(word) {
+                    by_group[*group].push((at, at + word.len()));
+                }
+            }
+        }
+        Occurrences { by_group }
+    }
+
+    /// Whether a word of group `group` lies wholly within `from..to`.
+    pub fn within(&self, group: usize, from: usize, to: usize) -> bool {
+        let list = &self.by_group[group];
+        let first = list.partition_point(|(start, _)| *start < from);
+        list[first..]
+            .iter()
+            .take_while(|(start, _)| *start < to)
+            .any(|(_, end)| *end <= to)
+    }
+
+    /// How many groups have a word wholly within `from..to`.
+    pub fn groups_within(&self, from: usize, to: usize) -> usize {
+        (0..self.by_group.len())
+            .filter(|g| self.within(*g, from, to))
+            .count()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,7 +162,50 @@ mod tests {
         assert!(starts_with(&hay, 5, ""));
     }
 
+    #[test]
+    fn occurrences_count_the_groups_named_in_a_stretch() {
+        let groups: Vec<Vec<Vec<char>>> = vec![
+            vec![c("复议")],
+            vec![c("诉讼"), c("应诉")],
+            vec![c("调解"), c("人民调解")],
+        ];
+        let text = c("复议工作。行政应诉。人民调解");
+        let occ = Occurrences::new(&text, &groups);
+        let n = text.len();
+        assert_eq!(occ.groups_within(0, n), 3);
+        assert_eq!(occ.groups_within(0, 4), 1);
+        assert_eq!(
+            occ.groups_within(1, 4),
+            0,
+            "a word cut at the start does not count"
+        );
+        assert_eq!(occ.groups_within(5, 9), 1, "应诉 inside 行政应诉");
+        assert_eq!(
+            occ.groups_within(5, 8),
+            0,
+            "a word cut at the end does not count"
+        );
+        assert!(occ.within(2, 10, n));
+        assert!(!occ.within(0, 4, n));
+    }
+
     proptest::proptest! {
+        #[test]
+        fn occurrences_agree_with_searching_each_stretch(
+            hay in "[复议诉讼应]{0,14}", from in 0usize..15, len in 0usize..15,
+        ) {
+            let groups: Vec<Vec<Vec<char>>> =
+                vec![vec![c("复议")], vec![c("诉讼"), c("应诉"), c("诉")]];
+            let h = c(&hay);
+            let from = from.min(h.len());
+            let to = (from + len).min(h.len());
+            let occ = Occurrences::new(&h, &groups);
+            for (g, words) in groups.iter().enumerate() {
+                let expected = words.iter().any(|w| contains(&h[from..to], w));
+                proptest::prop_assert_eq!(occ.within(g, from, to), expected);
+            }
+        }
+
         #[test]
         fn agrees_with_the_naive_search(hay in "[复议件审结]{0,12}", needle in "[复议件]{0,3}") {
             let (h, n) = (c(&hay), c(&needle));
