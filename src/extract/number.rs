@@ -400,7 +400,11 @@ fn inside_pair(chars: &[char], i: usize, open: char, close: char, max_span: usiz
     let stop = |c: char| matches!(c, '。' | '\n' | ';' | '!' | '?');
     if open == close {
         // Straight quotes: inside when an odd number of them open the sentence up to `i`
-        // and one closes within the span.
+        // and one closes within the span. The last one opening must lie within the span, so
+        // without one there the sentence need not be read back.
+        if !chars[(i + 1).saturating_sub(max_span)..i].contains(&open) {
+            return false;
+        }
         let from = chars[..i]
             .iter()
             .rposition(|c| stop(*c))

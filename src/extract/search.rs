@@ -84,7 +84,13 @@ impl Occurrences {
             })
             .collect();
         words.sort_by_key(|(first, _, _)| *first);
+        // A 64-bit sketch of the first characters rules most positions out with one test.
+        let sketch = |c: char| 1u64 << (u32::from(c) % 64);
+        let firsts = words.iter().fold(0, |acc, (first, _, _)| acc | sketch(*first));
         for (at, c) in hay.iter().enumerate() {
+            if firsts & sketch(*c) == 0 {
+                continue;
+            }
             let from = words.partition_point(|(first, _, _)| first < c);
             for (_, group, word) in words[from..].iter().take_while(|(first, _, _)| first == c) {
                 if hay[at..].starts_with(word) {
