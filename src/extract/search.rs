@@ -84,11 +84,14 @@ impl Occurrences {
             })
             .collect();
         words.sort_by_key(|(first, _, _)| *first);
-        // A 64-bit sketch of the first characters rules most positions out with one test.
-        let sketch = |c: char| 1u64 << (u32::from(c) % 64);
-        let firsts = words.iter().fold(0, |acc, (first, _, _)| acc | sketch(*first));
+        // A 1,024-bit sketch of the first characters rules most positions out with one test.
+        let slot = |c: char| (u32::from(c) % 1024) as usize;
+        let mut firsts = [0u64; 16];
+        for (first, _, _) in &words {
+            firsts[slot(*first) / 64] |= 1 << (slot(*first) % 64);
+        }
         for (at, c) in hay.iter().enumerate() {
-            if firsts & sketch(*c) == 0 {
+            if firsts[slot(*c) / 64] & (1 << (slot(*c) % 64)) == 0 {
                 continue;
             }
             let from = words.partition_point(|(first, _, _)| first < c);
