@@ -49,9 +49,14 @@ pub fn contains_str(hay: &[char], needle: &str) -> bool {
         return false;
     };
     let rest = chars.as_str();
-    hay.iter()
-        .enumerate()
-        .any(|(i, c)| *c == first && starts_with(hay, i + 1, rest))
+    let mut from = 0;
+    while let Some(at) = hay[from..].iter().position(|c| *c == first) {
+        if starts_with(hay, from + at + 1, rest) {
+            return true;
+        }
+        from += at + 1;
+    }
+    false
 }
 
 /// Whether `word` occurs in `chars` at index `at` (always, for an empty word).

@@ -23,21 +23,25 @@ pub enum YearMention {
 /// Every `YYYY年` in `chars` with its index, in order.
 pub fn years_in(chars: &[char]) -> Vec<(i32, usize)> {
     let mut out = Vec::new();
-    let mut i = 0;
-    while i + 4 < chars.len() + 1 {
-        let window = &chars[i..(i + 4).min(chars.len())];
-        let four_digits = window.len() == 4 && window.iter().all(|c| c.is_ascii_digit());
+    // Each 年 is checked for four digits before it (and no fifth): 年 is rarer than digits.
+    let mut from = 4;
+    while let Some(k) = chars
+        .get(from..)
+        .and_then(|rest| rest.iter().position(|c| *c == '年'))
+    {
+        let nian = from + k;
+        from = nian + 1;
+        let i = nian - 4;
+        let window = &chars[i..nian];
         let digit_before = i > 0 && chars[i - 1].is_ascii_digit();
-        if four_digits && !digit_before && chars.get(i + 4) == Some(&'年') {
-            let y: i32 = window
-                .iter()
-                .fold(0, |acc, c| acc * 10 + c.to_digit(10).unwrap_or(0) as i32);
-            if (1949..=2100).contains(&y) {
-                out.push((y, i));
-            }
-            i += 5;
-        } else {
-            i += 1;
+        if digit_before || !window.iter().all(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        let y: i32 = window
+            .iter()
+            .fold(0, |acc, c| acc * 10 + c.to_digit(10).unwrap_or(0) as i32);
+        if (1949..=2100).contains(&y) {
+            out.push((y, i));
         }
     }
     out
@@ -110,18 +114,24 @@ pub fn value_year(narrow: &[char], report_year: i32) -> i32 {
 /// year before the report year, or 累计 in the value's own clause together with 截至/以来.
 pub fn is_cumulative(sentence_prefix: &[char], clause: &[char], report_year: i32) -> bool {
     let has = contains_str;
-    let spans_years = mentions(sentence_prefix)
-        .iter()
-        .any(|m| matches!(m, YearMention::Since(y) if *y < report_year));
+    let spans_years = || {
+        mentions(sentence_prefix)
+            .iter()
+            .any(|m| matches!(m, YearMention::Since(y) if *y < report_year))
+    };
     // 近几年来/试点以来 span years without naming one; a year or 全年 stated for the value wins.
-    let dated = is_dated(sentence_prefix);
-    let vague_span = !dated
-        && (MULTI_YEAR_WORDS.iter().any(|w| has(sentence_prefix, w))
-            || counts_years(sentence_prefix));
-    spans_years
-        || vague_span
-        || (has(clause, "累计") && spans_from_earlier_year(sentence_prefix, report_year))
-        || (has(clause, "累计") && (has(sentence_prefix, "截至") || has(sentence_prefix, "以来")))
+    let vague_span = || {
+        (MULTI_YEAR_WORDS.iter().any(|w| has(sentence_prefix, w)) || counts_years(sentence_prefix))
+            && !is_dated(sentence_prefix)
+    };
+    let counted = || {
+        has(clause, "累计")
+            && (spans_from_earlier_year(sentence_prefix, report_year)
+                || has(sentence_prefix, "截至")
+                || has(sentence_prefix, "以来"))
+    };
+    // Cheapest test first; the answer is the same in any order.
+    counted() || spans_years() || vague_span()
 }
 
 /// Whether `chars` ties what follows to one year: a year stated for it (2023年, 去年) or a
