@@ -8,6 +8,8 @@
 //! excludes, and match a phrase; among candidates the phrase closest to the number wins, then
 //! the longer phrase. Invariant: a number gets at most one indicator.
 
+use std::collections::HashMap;
+
 use super::search;
 use crate::dict::{Indicator, IndicatorDict};
 
@@ -176,6 +178,8 @@ pub struct StatedMatch {
 #[derive(Debug, Clone)]
 pub struct Matcher<'d> {
     compiled: Vec<Compiled<'d>>,
+    /// For each unit, the indicators that accept it, in dictionary order.
+    by_unit: HashMap<&'d str, Vec<usize>>,
 }
 
 impl<'d> Matcher<'d> {
@@ -197,7 +201,16 @@ impl<'d> Matcher<'d> {
                     .collect(),
             })
             .collect();
-        Matcher { compiled }
+        let mut by_unit: HashMap<&'d str, Vec<usize>> = HashMap::new();
+        for (i, ind) in dict.indicators.iter().enumerate() {
+            for unit in &ind.units {
+                let list = by_unit.entry(unit.as_str()).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        Matcher { compiled, by_unit }
     }
 
     /// The indicator at `index`.
@@ -227,10 +240,8 @@ impl<'d> Matcher<'d> {
     pub fn best(&self, unit: &str, w: &Window<'_>) -> Option<Match> {
         let mut best: Option<Match> = None;
         let rank = |m: &Match| (m.distance, std::cmp::Reverse(m.weight));
-        for (i, c) in self.compiled.iter().enumerate() {
-            if !c.indicator.units.iter().any(|u| u == unit) {
-                continue;
-            }
+        for &i in self.by_unit.get(unit)? {
+            let c = &self.compiled[i];
             let Some(m) = c
                 .phrases
                 .iter()

@@ -6,6 +6,12 @@
 //! loop the compiler vectorises) and compares the rest only where it matches, which in Chinese
 //! text is rare.
 
+/// Element-wise equality of two short slices, without a call to `memcmp` (words here are a
+/// few characters long, and most comparisons fail at the first).
+fn same(a: &[char], b: &[char]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
 /// Position of the first occurrence of `needle` in `hay` (`None` for an empty needle).
 pub fn find(hay: &[char], needle: &[char]) -> Option<usize> {
     let (&first, rest) = needle.split_first()?;
@@ -13,7 +19,7 @@ pub fn find(hay: &[char], needle: &[char]) -> Option<usize> {
     let mut from = 0;
     while from <= last_start {
         let at = from + hay[from..=last_start].iter().position(|c| *c == first)?;
-        if hay[at + 1..at + needle.len()] == *rest {
+        if same(&hay[at + 1..at + needle.len()], rest) {
             return Some(at);
         }
         from = at + 1;
@@ -28,7 +34,7 @@ pub fn rfind(hay: &[char], needle: &[char]) -> Option<usize> {
     let mut to = last_start + 1;
     while to > 0 {
         let at = hay[..to].iter().rposition(|c| *c == first)?;
-        if hay[at + 1..at + needle.len()] == *rest {
+        if same(&hay[at + 1..at + needle.len()], rest) {
             return Some(at);
         }
         to = at;
