@@ -6,6 +6,23 @@
 //! loop the compiler vectorises) and compares the rest only where it matches, which in Chinese
 //! text is rare.
 
+/// Position of the first `c` in `hay`: sixteen characters are compared at a time (a loop
+/// without an early exit, which the compiler turns into vector compares), then the block that
+/// holds a match is searched.
+pub fn position_of(hay: &[char], c: char) -> Option<usize> {
+    const BLOCK: usize = 16;
+    let mut blocks = hay.chunks_exact(BLOCK);
+    for (b, block) in blocks.by_ref().enumerate() {
+        if block.iter().fold(false, |hit, x| hit | (*x == c)) {
+            return block.iter().position(|x| *x == c).map(|i| b * BLOCK + i);
+        }
+    }
+    let tail = blocks.remainder();
+    tail.iter()
+        .position(|x| *x == c)
+        .map(|i| hay.len() - tail.len() + i)
+}
+
 /// Element-wise equality of two short slices, without a call to `memcmp` (words here are a
 /// few characters long, and most comparisons fail at the first).
 fn same(a: &[char], b: &[char]) -> bool {
@@ -18,7 +35,7 @@ pub fn find(hay: &[char], needle: &[char]) -> Option<usize> {
     let last_start = hay.len().checked_sub(needle.len())?;
     let mut from = 0;
     while from <= last_start {
-        let at = from + hay[from..=last_start].iter().position(|c| *c == first)?;
+        let at = from + position_of(&hay[from..=last_start], first)?;
         if same(&hay[at + 1..at + needle.len()], rest) {
             return Some(at);
         }
@@ -56,7 +73,7 @@ pub fn contains_str(hay: &[char], needle: &str) -> bool {
     };
     let rest = chars.as_str();
     let mut from = 0;
-    while let Some(at) = hay[from..].iter().position(|c| *c == first) {
+    while let Some(at) = position_of(&hay[from..], first) {
         if starts_with(hay, from + at + 1, rest) {
             return true;
         }
@@ -170,6 +187,21 @@ mod tests {
             assert_eq!(rfind(&c(hay), &c(needle)), *last, "rfind {needle} in {hay}");
             assert_eq!(contains(&c(hay), &c(needle)), first.is_some());
             assert_eq!(contains_str(&c(hay), needle), first.is_some());
+        }
+    }
+
+    #[test]
+    fn position_of_finds_the_first_match_in_any_block() {
+        for len in [0, 1, 15, 16, 17, 40] {
+            for at in 0..len {
+                let mut hay = vec!['件'; len];
+                hay[at] = '年';
+                if at + 3 < len {
+                    hay[at + 3] = '年';
+                }
+                assert_eq!(position_of(&hay, '年'), Some(at), "len {len} at {at}");
+            }
+            assert_eq!(position_of(&vec!['件'; len], '年'), None);
         }
     }
 

@@ -5,7 +5,7 @@
 //! 去年/上年 the year before; `YYYY年以来` with an earlier year, or 累计 with 截至, make the value
 //! cumulative. Years are read only as `YYYY年` with 1949 ≤ YYYY ≤ 2100.
 
-use super::search::{contains_str, starts_with};
+use super::search::{contains_str, position_of, starts_with};
 
 /// What a stretch of text says about the year a value belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,10 +25,7 @@ pub fn years_in(chars: &[char]) -> Vec<(i32, usize)> {
     let mut out = Vec::new();
     // Each 年 is checked for four digits before it (and no fifth): 年 is rarer than digits.
     let mut from = 4;
-    while let Some(k) = chars
-        .get(from..)
-        .and_then(|rest| rest.iter().position(|c| *c == '年'))
-    {
+    while let Some(k) = chars.get(from..).and_then(|rest| position_of(rest, '年')) {
         let nian = from + k;
         from = nian + 1;
         let i = nian - 4;
