@@ -62,7 +62,8 @@ pub fn decode(bytes: &[u8], html: bool) -> Result<Decoded, DecodeError> {
     if let Some(encoding) = utf16_without_bom(bytes) {
         return Ok(decode_with(encoding, bytes, 0, "detected"));
     }
-    let utf8_valid = std::str::from_utf8(bytes).is_ok();
+    let utf8 = std::str::from_utf8(bytes).ok();
+    let utf8_valid = utf8.is_some();
     if html {
         if let Some(encoding) = meta_charset(&bytes[..bytes.len().min(SNIFF_BYTES)]) {
             let legacy_but_utf8 = encoding != UTF_8 && utf8_valid && !bytes.is_ascii();
@@ -71,8 +72,14 @@ pub fn decode(bytes: &[u8], html: bool) -> Result<Decoded, DecodeError> {
             }
         }
     }
-    if utf8_valid {
-        return Ok(decode_with(UTF_8, bytes, 0, "utf8"));
+    if let Some(text) = utf8 {
+        // Already validated: a copy is all decoding would do.
+        return Ok(Decoded {
+            text: text.to_owned(),
+            encoding: UTF_8.name().to_string(),
+            source: "utf8".to_string(),
+            malformed_offsets: Vec::new(),
+        });
     }
     if mostly_utf8(bytes) {
         // A UTF-8 file with a few damaged bytes: chardetng rules UTF-8 out on the first
