@@ -19,7 +19,7 @@ use rust_xlsxwriter::{
 };
 
 use super::column_docs::describe;
-use super::table::{export_tables, Cell, NumberStyle, Table, TableError};
+use super::table::{export_sources, CellRef, ExportTable, NumberStyle, TableError};
 use super::Lang;
 use crate::analysis::Analysis;
 use crate::dict::IndicatorDict;
@@ -92,16 +92,15 @@ impl Formats {
 
 /// Renders the workbook to bytes.
 pub fn render_workbook(ctx: &WorkbookContext<'_>) -> Result<Vec<u8>, WorkbookError> {
-    let tables = export_tables(ctx.analysis, ctx.dict, ctx.lang)?;
+    let tables = export_sources(ctx.analysis, ctx.dict, ctx.lang)?;
     render_workbook_with(ctx, &tables)
 }
 
-/// Renders the workbook from tables already built by [`export_tables`] for the same context
-/// (`fazhi run` builds them once for the CSVs and the workbook: at national scale they hold
-/// millions of cells).
+/// Renders the workbook from the tables [`export_sources`] describes for the same context
+/// (`fazhi run` shares them between the CSVs and the workbook).
 pub fn render_workbook_with(
     ctx: &WorkbookContext<'_>,
-    tables: &[Table],
+    tables: &[ExportTable<'_>],
 ) -> Result<Vec<u8>, WorkbookError> {
     let formats = Formats::new();
     let mut wb = Workbook::new();
@@ -127,7 +126,13 @@ pub fn render_workbook_with(
         let ws = wb
             .add_worksheet_with_low_memory()
             .map_err(xlsx(&table.name))?;
-        write_table(ws, table, &formats).map_err(xlsx(&table.name))?;
+        write_table(ws, table, &formats).map_err(|e| match e {
+            SheetError::Table(e) => WorkbookError::Table(e),
+            SheetError::Xlsx(source) => WorkbookError::Xlsx {
+                sheet: table.name.clone(),
+                source,
+            },
+        })?;
     }
     let ws = wb
         .add_worksheet_with_low_memory()
@@ -140,10 +145,28 @@ pub fn render_workbook_with(
     wb.save_to_buffer().map_err(xlsx("workbook"))
 }
 
+/// What writing a table sheet can fail with: the table's rows or the xlsx writer.
+enum SheetError {
+    Table(TableError),
+    Xlsx(XlsxError),
+}
+
+impl From<TableError> for SheetError {
+    fn from(e: TableError) -> Self {
+        SheetError::Table(e)
+    }
+}
+
+impl From<XlsxError> for SheetError {
+    fn from(e: XlsxError) -> Self {
+        SheetError::Xlsx(e)
+    }
+}
+
 /// Writes one table: header row (labels), typed cells, frozen header, autofilter, widths.
-/// Rows go out in order (the sheet streams them); widths, freeze and filter are sheet
-/// settings written when the workbook is saved.
-fn write_table(ws: &mut Worksheet, table: &Table, f: &Formats) -> Result<(), XlsxError> {
+/// Rows go out in order as the table produces them (the sheet streams them); widths, freeze
+/// and filter are sheet settings written when the workbook is saved.
+fn write_table(ws: &mut Worksheet, table: &ExportTable<'_>, f: &Formats) -> Result<(), SheetError> {
     ws.set_name(&table.name)?;
     let labels = table.labels();
     let mut widths: Vec<usize> = labels
@@ -153,57 +176,83 @@ fn write_table(ws: &mut Worksheet, table: &Table, f: &Formats) -> Result<(), Xls
     for (c, label) in labels.iter().enumerate() {
         ws.write_string_with_format(0, col(c), *label, &f.header)?;
     }
-    for (r, row) in table.rows.iter().enumerate() {
-        let row_no = u32::try_from(r + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
-        let unit = table.row_units.get(r).map(String::as_str).unwrap_or("");
-        for (c, cell) in row.iter().enumerate() {
-            let column = &table.columns[c];
-            let style = if unit == "%" && UNIT_VALUE_COLUMNS.contains(&column.name.as_str()) {
+    // Columns whose numbers are shown as percentages in `%` rows.
+    let by_unit: Vec<bool> = table
+        .columns
+        .iter()
+        .map(|c| UNIT_VALUE_COLUMNS.contains(&c.name.as_str()))
+        .collect();
+    let mut r = 0_usize;
+    table.for_each_row(|row, unit| -> Result<(), SheetError> {
+        r += 1;
+        let row_no = u32::try_from(r).map_err(|_| XlsxError::RowColumnLimitError)?;
+        let percent_row = unit == "%";
+        for (c, cell) in row.cells().enumerate() {
+            let style = if percent_row && by_unit[c] {
                 NumberStyle::Percent
             } else {
-                column.style
+                table.columns[c].style
             };
-            let shown = write_cell(ws, row_no, col(c), cell, style, f)?;
+            let shown = write_cell(ws, row_no, col(c), cell, style, f, widths[c])?;
             widths[c] = widths[c].max(shown);
         }
-    }
-    finish_sheet(ws, table.rows.len(), &widths)
+        Ok(())
+    })?;
+    finish_sheet(ws, table.len(), &widths)?;
+    Ok(())
 }
 
-/// Writes one cell; returns its display width.
+/// Writes one cell; returns its display width, or 0 when `known` (the column's width so far)
+/// already reaches the widest column (then the width need not be measured).
 fn write_cell(
     ws: &mut Worksheet,
     row: u32,
     col: u16,
-    cell: &Cell,
+    cell: CellRef<'_>,
     style: NumberStyle,
     f: &Formats,
+    known: usize,
 ) -> Result<usize, XlsxError> {
+    let measure = known + 2 < MAX_WIDTH;
     match cell {
-        Cell::Text(t) | Cell::Code(t) => {
+        CellRef::Text(t) | CellRef::Code(t) => {
             if needs_quote_prefix(t) {
                 ws.write_string_with_format(row, col, t, &f.quoted)?;
             } else {
                 ws.write_string(row, col, t)?;
             }
-            Ok(display_width(t))
+            Ok(if measure { display_width(t) } else { 0 })
         }
         // Years, ranks, offsets and whole-number values are far below 2^53: exact as f64.
-        Cell::Int(i) if style == NumberStyle::General => {
-            ws.write_number(row, col, *i as f64)?;
-            Ok(i.to_string().len())
+        CellRef::Int(i) if style == NumberStyle::General => {
+            ws.write_number(row, col, i as f64)?;
+            Ok(if measure { int_width(i) } else { 0 })
         }
-        Cell::Int(i) => write_cell(ws, row, col, &Cell::Number(*i as f64), style, f),
-        Cell::Number(v) if v.is_finite() => {
+        CellRef::Int(i) => write_cell(ws, row, col, CellRef::Number(i as f64), style, f, known),
+        CellRef::Number(v) if v.is_finite() => {
             match style {
-                NumberStyle::General => ws.write_number(row, col, *v)?,
-                NumberStyle::Percent => ws.write_number_with_format(row, col, *v, &f.percent)?,
-                NumberStyle::Decimal => ws.write_number_with_format(row, col, *v, &f.decimal)?,
+                NumberStyle::General => ws.write_number(row, col, v)?,
+                NumberStyle::Percent => ws.write_number_with_format(row, col, v, &f.percent)?,
+                NumberStyle::Decimal => ws.write_number_with_format(row, col, v, &f.decimal)?,
             };
-            Ok(format_value(*v).len() + usize::from(style == NumberStyle::Percent))
+            Ok(if measure {
+                format_value(v).len() + usize::from(style == NumberStyle::Percent)
+            } else {
+                0
+            })
         }
-        Cell::Number(_) | Cell::Empty => Ok(0),
+        CellRef::Number(_) | CellRef::Empty => Ok(0),
     }
+}
+
+/// Characters of an integer written in decimal (`i.to_string().len()` without the string).
+fn int_width(i: i64) -> usize {
+    let sign = usize::from(i < 0);
+    let digits = i
+        .unsigned_abs()
+        .checked_ilog10()
+        .map_or(1, |d| d as usize + 1);
+    sign + digits
 }
 
 /// True when a spreadsheet would read the text as a formula (same rule as
@@ -231,7 +280,7 @@ fn finish_sheet(ws: &mut Worksheet, rows: usize, widths: &[usize]) -> Result<(),
 /// Describes every column of every table: table, column, header shown, meaning.
 fn write_columns_sheet(
     ws: &mut Worksheet,
-    tables: &[Table],
+    tables: &[ExportTable<'_>],
     ctx: &WorkbookContext<'_>,
     f: &Formats,
 ) -> Result<(), XlsxError> {
@@ -262,7 +311,11 @@ fn write_columns_sheet(
 }
 
 /// The meaning of a wide-table indicator column (`metric` or `metric@scope`).
-fn wide_indicator_meaning(t: &Table, column: &str, ctx: &WorkbookContext<'_>) -> Option<String> {
+fn wide_indicator_meaning(
+    t: &ExportTable<'_>,
+    column: &str,
+    ctx: &WorkbookContext<'_>,
+) -> Option<String> {
     if t.name != "wide" {
         return None;
     }
@@ -367,8 +420,8 @@ fn write_text_rows<const N: usize>(
         let row_no = u32::try_from(r + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
         for (c, text) in row.iter().enumerate() {
             if !text.is_empty() {
-                let cell = Cell::Text(text.clone());
-                let w = write_cell(ws, row_no, col(c), &cell, NumberStyle::General, f)?;
+                let cell = CellRef::Text(text);
+                let w = write_cell(ws, row_no, col(c), cell, NumberStyle::General, f, widths[c])?;
                 widths[c] = widths[c].max(w);
             }
         }
@@ -412,6 +465,13 @@ mod tests {
             ("", 0),
         ] {
             assert_eq!(display_width(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn int_width_counts_like_to_string() {
+        for i in [0, 7, -7, 9, 10, 99, 100, 2023, -2023, i64::MAX, i64::MIN] {
+            assert_eq!(int_width(i), i.to_string().len(), "{i}");
         }
     }
 
