@@ -20,23 +20,23 @@ const MIN_COUNTIES_FOR_Z: usize = 3;
 /// Both comparisons, sorted: per-year groups first, then latest-year groups. Only groups of
 /// two or more counties are compared.
 pub(super) fn comparisons(
-    facts: &[Fact],
+    facts: &[&Fact],
     references: &[Reference],
 ) -> Result<Vec<ComparisonRow>, PolarsError> {
     let mut rows = Vec::new();
     let per_year = group_standings(facts, &[METRIC, SCOPE, YEAR])?;
-    for (f, g) in facts.iter().zip(&per_year) {
+    for (&f, g) in facts.iter().zip(&per_year) {
         if let Some(row) = row("year", f, g, references, String::new()) {
             rows.push(row);
         }
     }
 
-    let latest: Vec<Fact> = latest_rows(facts)?
+    let latest: Vec<&Fact> = latest_rows(facts)?
         .into_iter()
-        .filter_map(|i| facts.get(i).cloned())
+        .filter_map(|i| facts.get(i).copied())
         .collect();
     let mut years: BTreeMap<(&str, Scope), (i32, i32)> = BTreeMap::new();
-    for f in &latest {
+    for f in latest.iter().copied() {
         let span = years
             .entry((f.metric.as_str(), f.scope))
             .or_insert((f.year, f.year));
@@ -44,7 +44,7 @@ pub(super) fn comparisons(
         span.1 = span.1.max(f.year);
     }
     let standings = group_standings(&latest, &[METRIC, SCOPE])?;
-    for (f, g) in latest.iter().zip(&standings) {
+    for (&f, g) in latest.iter().zip(&standings) {
         let (first, last) = years
             .get(&(f.metric.as_str(), f.scope))
             .copied()
@@ -122,9 +122,9 @@ fn row(
 }
 
 /// Least-squares slope per county, indicator and scope over three or more years.
-pub(super) fn slopes(facts: &[Fact]) -> Vec<SlopeRow> {
+pub(super) fn slopes(facts: &[&Fact]) -> Vec<SlopeRow> {
     let mut series: BTreeMap<(String, &str, Scope), Vec<&Fact>> = BTreeMap::new();
-    for f in facts {
+    for &f in facts {
         series
             .entry((county_key(f), f.metric.as_str(), f.scope))
             .or_default()

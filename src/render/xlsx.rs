@@ -30,6 +30,13 @@ use crate::ingest::{InputRecord, InputStatus};
 /// the same bytes (rust_xlsxwriter would otherwise stamp the current time).
 pub const FIXED_CREATED: (u16, u8, u8) = (2000, 1, 1);
 
+/// Deflate level of the zip container (1 fastest … 9 smallest; rust_xlsxwriter's default is
+/// 6). Measured on the 5,000-report workbook: level 6 took 1.76 s for 10.4 MB, level 2 0.94 s
+/// for 13.0 MB (level 3: 1.09 s, 11.7 MB; level 1: 0.86 s, 17.7 MB). Compressing is most of
+/// the workbook's time and the workbook is the longest job of a run, so the faster level is
+/// worth a quarter more bytes. The cells are the same at any level.
+const ZIP_LEVEL: u8 = 2;
+
 /// Widest column, in character cells (a CJK character counts two).
 const MAX_WIDTH: usize = 60;
 /// Narrowest column.
@@ -104,6 +111,7 @@ pub fn render_workbook_with(
 ) -> Result<Vec<u8>, WorkbookError> {
     let formats = Formats::new();
     let mut wb = Workbook::new();
+    wb.set_zip_compression_level(ZIP_LEVEL);
     let xlsx = |sheet: &str| {
         let sheet = sheet.to_string();
         move |source| WorkbookError::Xlsx {
