@@ -23,14 +23,36 @@ pub(super) fn comparisons(
     facts: &[&Fact],
     references: &[Reference],
 ) -> Result<Vec<ComparisonRow>, PolarsError> {
-    let mut rows = Vec::new();
-    let per_year = group_standings(facts, &[METRIC, SCOPE, YEAR])?;
-    for (&f, g) in facts.iter().zip(&per_year) {
-        if let Some(row) = row("year", f, g, references, String::new()) {
-            rows.push(row);
-        }
-    }
+    // The two bases are independent: side by side.
+    let (per_year, latest) = rayon::join(
+        || per_year_rows(facts, references),
+        || latest_rows_compared(facts, references),
+    );
+    let mut rows = per_year?;
+    rows.extend(latest?);
+    rows.sort_by(|a, b| comparison_order(a).cmp(&comparison_order(b)));
+    Ok(rows)
+}
 
+/// Counties compared within each indicator, scope and year.
+fn per_year_rows(
+    facts: &[&Fact],
+    references: &[Reference],
+) -> Result<Vec<ComparisonRow>, PolarsError> {
+    let per_year = group_standings(facts, &[METRIC, SCOPE, YEAR])?;
+    Ok(facts
+        .iter()
+        .zip(&per_year)
+        .filter_map(|(&f, g)| row("year", f, g, references, String::new()))
+        .collect())
+}
+
+/// Counties compared on their latest year of each indicator and scope.
+fn latest_rows_compared(
+    facts: &[&Fact],
+    references: &[Reference],
+) -> Result<Vec<ComparisonRow>, PolarsError> {
+    let mut rows = Vec::new();
     let latest: Vec<&Fact> = latest_rows(facts)?
         .into_iter()
         .filter_map(|i| facts.get(i).copied())
@@ -61,7 +83,6 @@ pub(super) fn comparisons(
             rows.push(row);
         }
     }
-    rows.sort_by(|a, b| comparison_order(a).cmp(&comparison_order(b)));
     Ok(rows)
 }
 

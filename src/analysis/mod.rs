@@ -79,29 +79,35 @@ pub fn analyse_owned(
         .map(|(f, _)| f)
         .collect();
 
-    let conflicts = checks::conflicts(&contested);
-    let mut checks_out = checks::conflict_checks(&conflicts);
-    checks_out.extend(checks::value_checks(&facts, dict));
-
     let prev = dataset::previous_rows(&clear)?;
-    let (trends, jumps) = trends::trends(&clear, &prev, dict);
-    checks_out.extend(jumps);
+    // The comparisons (dataframe work) and the rest are independent: side by side.
+    let (comparisons, (conflicts, trends, derived_rows, slopes, mut checks_out)) = rayon::join(
+        || compare::comparisons(&clear, references),
+        || {
+            let conflicts = checks::conflicts(&contested);
+            let mut checks_out = checks::conflict_checks(&conflicts);
+            checks_out.extend(checks::value_checks(&facts, dict));
 
-    let parts = derived::Parts::new(&clear, &contested);
-    let (mut derived_rows, part_checks) = derived::rates(&parts, references);
-    checks_out.extend(part_checks);
-    derived_rows.extend(derived::growth(&clear, &prev, references));
-    derived_rows.sort_by(|a, b| {
-        (&a.region_code, &a.county, &a.metric, a.year).cmp(&(
-            &b.region_code,
-            &b.county,
-            &b.metric,
-            b.year,
-        ))
-    });
+            let (trends, jumps) = trends::trends(&clear, &prev, dict);
+            checks_out.extend(jumps);
 
-    let comparisons = compare::comparisons(&clear, references)?;
-    let slopes = compare::slopes(&clear);
+            let parts = derived::Parts::new(&clear, &contested);
+            let (mut derived_rows, part_checks) = derived::rates(&parts, references);
+            checks_out.extend(part_checks);
+            derived_rows.extend(derived::growth(&clear, &prev, references));
+            derived_rows.sort_by(|a, b| {
+                (&a.region_code, &a.county, &a.metric, a.year).cmp(&(
+                    &b.region_code,
+                    &b.county,
+                    &b.metric,
+                    b.year,
+                ))
+            });
+            let slopes = compare::slopes(&clear);
+            (conflicts, trends, derived_rows, slopes, checks_out)
+        },
+    );
+    let comparisons = comparisons?;
     drop((clear, contested));
 
     checks_out.sort_by(|a, b| check_order(a).cmp(&check_order(b)));
