@@ -48,10 +48,21 @@ pub fn analyse(
 /// up in [`Analysis::facts`], and every computation works on references to them. (At national
 /// scale one copy of the facts is over 100 MB; the analysis used to make four.)
 pub fn analyse_owned(
-    mut facts: Vec<Fact>,
+    facts: Vec<Fact>,
     dict: &IndicatorDict,
     references: &[Reference],
 ) -> Result<Analysis, AnalysisError> {
+    let facts = collapse_repeats(facts)?;
+    let mut analysis = analyse_collapsed(&facts, dict, references)?;
+    analysis.facts = facts;
+    Ok(analysis)
+}
+
+/// The first step of the analysis, on its own: the facts sorted (county, indicator, year,
+/// scope, source) with identical repeats collapsed to the first. This is exactly
+/// [`Analysis::facts`], so a caller can start writing the facts while the rest is computed
+/// ([`analyse_collapsed`]).
+pub fn collapse_repeats(mut facts: Vec<Fact>) -> Result<Vec<Fact>, AnalysisError> {
     facts.sort_by(|a, b| fact_order(a).cmp(&fact_order(b)));
     let mut keep = vec![false; facts.len()];
     for i in dataset::distinct_rows(&facts)? {
@@ -62,8 +73,18 @@ pub fn analyse_owned(
         row += 1;
         keep[row - 1]
     });
-    let facts = facts;
-    let counts = dataset::distinct_value_counts(&facts)?;
+    Ok(facts)
+}
+
+/// Everything after [`collapse_repeats`]: `facts` must be its result. The returned analysis
+/// leaves [`Analysis::facts`] empty: the caller moves `facts` in once it no longer borrows
+/// them (see [`analyse_owned`]).
+pub fn analyse_collapsed(
+    facts: &[Fact],
+    dict: &IndicatorDict,
+    references: &[Reference],
+) -> Result<Analysis, AnalysisError> {
+    let counts = dataset::distinct_value_counts(facts)?;
     // Non-finite values (a CSV cell reading "NaN") stay in the facts table and get a check,
     // but never enter a computation.
     let clear: Vec<&Fact> = facts
@@ -86,7 +107,7 @@ pub fn analyse_owned(
         || {
             let conflicts = checks::conflicts(&contested);
             let mut checks_out = checks::conflict_checks(&conflicts);
-            checks_out.extend(checks::value_checks(&facts, dict));
+            checks_out.extend(checks::value_checks(facts, dict));
 
             let (trends, jumps) = trends::trends(&clear, &prev, dict);
             checks_out.extend(jumps);
@@ -112,7 +133,7 @@ pub fn analyse_owned(
 
     checks_out.sort_by(|a, b| check_order(a).cmp(&check_order(b)));
     Ok(Analysis {
-        facts,
+        facts: Vec::new(),
         conflicts,
         trends,
         derived: derived_rows,

@@ -4,7 +4,7 @@ use anyhow::Context;
 
 use super::pipeline::{extract_batch, Batch};
 use super::Outcome;
-use crate::analysis::analyse_owned;
+use crate::analysis::{analyse_collapsed, collapse_repeats};
 use crate::cli::RunArgs;
 use crate::config::{dict_from_args, InputConfig, RenderConfig};
 use crate::dict::IndicatorDict;
@@ -17,7 +17,7 @@ use crate::render::html::{render_page, PageContext};
 use crate::render::manifest::{manifest_csv, manifest_json, Manifest, Summary};
 use crate::render::table::{export_sources, ExportTable};
 use crate::render::write::OutputDir;
-use crate::render::xlsx::{render_workbook_with, WorkbookContext};
+use crate::render::xlsx::{WorkbookContext, WorkbookWriter};
 
 /// Runs extraction, analysis and rendering into the output folder.
 pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
@@ -50,29 +50,47 @@ pub fn render_all(
     out: &mut OutputDir,
 ) -> anyhow::Result<()> {
     let mut clock = PhaseClock::from_env();
-    let mut analysis = analyse_owned(facts, dict, &cfg.references).context("analysis")?;
-    clock.lap("analyse");
+    let facts = collapse_repeats(facts).context("analysis")?;
+    clock.lap("collapse repeats");
+    // The workbook is the longest job of a run and its first two sheets (facts, wide) need
+    // only the collapsed facts: they are written while the rest of the analysis is computed.
+    let (book, analysis) = rayon::join(
+        || {
+            timed("xlsx facts, wide", || -> anyhow::Result<_> {
+                let mut book = WorkbookWriter::new(cfg.lang)?;
+                book.add_table(&ExportTable::facts(&facts))?;
+                book.add_table(&ExportTable::wide_of(&facts, dict, cfg.lang))?;
+                Ok(book)
+            })
+        },
+        || analyse_collapsed(&facts, dict, &cfg.references),
+    );
+    let (mut book, mut analysis) = (book?, analysis.context("analysis")?);
+    analysis.facts = facts;
+    clock.lap("analyse | xlsx facts");
     let written = {
         let analysis = &analysis;
         // Nothing is copied here: each table produces its rows when a writer asks for them.
         let tables = export_sources(analysis, dict, cfg.lang).context("export tables")?;
-        // Three jobs that depend only on the analysis run side by side (rayon::join): the
-        // workbook (the longest, so it starts first), the CSVs + briefing, and the charts +
-        // page. The CSVs are written as soon as each is made, so at most one is held in memory;
-        // the rest is written afterwards in one fixed order, so the output folder and the
-        // manifest's list of outputs are the same whatever the thread count.
+        // Three jobs that depend only on the analysis run side by side (rayon::join): the rest
+        // of the workbook (the longest, so it starts first), the CSVs + briefing, and the
+        // charts + page. The CSVs are written as soon as each is made, so at most one is held
+        // in memory; the rest is written afterwards in one fixed order, so the output folder
+        // and the manifest's list of outputs are the same whatever the thread count.
         let (workbook, (briefing, drawn)) = rayon::join(
             || {
-                timed("xlsx", || {
-                    render_workbook_with(
-                        &WorkbookContext {
-                            analysis,
-                            dict,
-                            inputs: &batch.records,
-                            lang: cfg.lang,
-                        },
-                        &tables,
-                    )
+                timed("xlsx", || -> anyhow::Result<_> {
+                    // The facts and wide sheets are in already.
+                    for table in &tables[2..] {
+                        book.add_table(table)?;
+                    }
+                    let ctx = WorkbookContext {
+                        analysis,
+                        dict,
+                        inputs: &batch.records,
+                        lang: cfg.lang,
+                    };
+                    Ok(book.finish(&ctx, &tables)?)
                 })
             },
             || {

@@ -361,7 +361,12 @@ impl<'a> ExportTable<'a> {
 
     /// The wide table (see [`wide_table`]).
     pub fn wide(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) -> Self {
-        let table = wide_table(analysis, dict, lang);
+        Self::wide_of(&analysis.facts, dict, lang)
+    }
+
+    /// The wide table of facts already collapsed as in `Analysis.facts` (see [`wide_table`]).
+    pub fn wide_of(facts: &[Fact], dict: &IndicatorDict, lang: Lang) -> Self {
+        let table = wide_table_of(facts, dict, lang);
         ExportTable {
             name: table.name,
             columns: table.columns,
@@ -528,10 +533,15 @@ pub fn facts_table(facts: &[Fact]) -> Table {
 /// `Analysis.conflicts`) are never resolved here: the cell is left empty and the `conflicts`
 /// column names the indicator and every value, so nobody pastes one of them as if it were sure.
 pub fn wide_table(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) -> Table {
+    wide_table_of(&analysis.facts, dict, lang)
+}
+
+/// [`wide_table`] of facts already collapsed as in `Analysis.facts`.
+pub fn wide_table_of(facts: &[Fact], dict: &IndicatorDict, lang: Lang) -> Table {
     // (region_code, county, year) → (metric, scope) → distinct values; borrowed from the facts.
     type RowKey<'f> = (&'f str, &'f str, i32);
     let mut cells: BTreeMap<RowKey<'_>, BTreeMap<(&str, Scope), Vec<f64>>> = BTreeMap::new();
-    for f in &analysis.facts {
+    for f in facts {
         let values = cells
             .entry((&f.region_code, &f.county, f.year))
             .or_default()

@@ -109,48 +109,83 @@ pub fn render_workbook_with(
     ctx: &WorkbookContext<'_>,
     tables: &[ExportTable<'_>],
 ) -> Result<Vec<u8>, WorkbookError> {
-    let formats = Formats::new();
-    let mut wb = Workbook::new();
-    wb.set_zip_compression_level(ZIP_LEVEL);
-    let xlsx = |sheet: &str| {
-        let sheet = sheet.to_string();
-        move |source| WorkbookError::Xlsx {
-            sheet: sheet.clone(),
-            source,
-        }
-    };
-    let created = ExcelDateTime::from_ymd(FIXED_CREATED.0, FIXED_CREATED.1, FIXED_CREATED.2)
-        .map_err(xlsx("properties"))?;
-    wb.set_properties(
-        &DocProperties::new()
-            .set_title(
-                ctx.lang
-                    .pick("法治政府建设年度报告指标", "Rule-of-law report indicators"),
-            )
-            .set_author("fazhi")
-            .set_creation_datetime(&created),
-    );
+    let mut book = WorkbookWriter::new(ctx.lang)?;
     for table in tables {
-        let ws = wb
+        book.add_table(table)?;
+    }
+    book.finish(ctx, tables)
+}
+
+/// A workbook being written one table sheet at a time, so a caller can start with the facts
+/// before the rest of the analysis exists (`fazhi run` does). [`render_workbook_with`] is the
+/// same thing in one call.
+pub struct WorkbookWriter {
+    wb: Workbook,
+    formats: Formats,
+}
+
+impl WorkbookWriter {
+    /// An empty workbook with its properties set (title in `lang`, fixed creation date).
+    pub fn new(lang: Lang) -> Result<Self, WorkbookError> {
+        let mut wb = Workbook::new();
+        wb.set_zip_compression_level(ZIP_LEVEL);
+        let created = ExcelDateTime::from_ymd(FIXED_CREATED.0, FIXED_CREATED.1, FIXED_CREATED.2)
+            .map_err(xlsx("properties"))?;
+        wb.set_properties(
+            &DocProperties::new()
+                .set_title(lang.pick("法治政府建设年度报告指标", "Rule-of-law report indicators"))
+                .set_author("fazhi")
+                .set_creation_datetime(&created),
+        );
+        Ok(WorkbookWriter {
+            wb,
+            formats: Formats::new(),
+        })
+    }
+
+    /// Adds one table as the next sheet, streaming its rows.
+    pub fn add_table(&mut self, table: &ExportTable<'_>) -> Result<(), WorkbookError> {
+        let ws = self
+            .wb
             .add_worksheet_with_low_memory()
             .map_err(xlsx(&table.name))?;
-        write_table(ws, table, &formats).map_err(|e| match e {
+        write_table(ws, table, &self.formats).map_err(|e| match e {
             SheetError::Table(e) => WorkbookError::Table(e),
             SheetError::Xlsx(source) => WorkbookError::Xlsx {
                 sheet: table.name.clone(),
                 source,
             },
-        })?;
+        })
     }
-    let ws = wb
-        .add_worksheet_with_low_memory()
-        .map_err(xlsx("columns"))?;
-    write_columns_sheet(ws, tables, ctx, &formats).map_err(xlsx("columns"))?;
-    let ws = wb
-        .add_worksheet_with_low_memory()
-        .map_err(xlsx("sources"))?;
-    write_sources_sheet(ws, ctx, &formats).map_err(xlsx("sources"))?;
-    wb.save_to_buffer().map_err(xlsx("workbook"))
+
+    /// Adds the `columns` sheet (describing every column of `tables`, the tables added, in
+    /// order) and the `sources` sheet, and returns the workbook's bytes.
+    pub fn finish(
+        mut self,
+        ctx: &WorkbookContext<'_>,
+        tables: &[ExportTable<'_>],
+    ) -> Result<Vec<u8>, WorkbookError> {
+        let ws = self
+            .wb
+            .add_worksheet_with_low_memory()
+            .map_err(xlsx("columns"))?;
+        write_columns_sheet(ws, tables, ctx, &self.formats).map_err(xlsx("columns"))?;
+        let ws = self
+            .wb
+            .add_worksheet_with_low_memory()
+            .map_err(xlsx("sources"))?;
+        write_sources_sheet(ws, ctx, &self.formats).map_err(xlsx("sources"))?;
+        self.wb.save_to_buffer().map_err(xlsx("workbook"))
+    }
+}
+
+/// Wraps a writer error with the sheet it happened in.
+fn xlsx(sheet: &str) -> impl Fn(XlsxError) -> WorkbookError {
+    let sheet = sheet.to_string();
+    move |source| WorkbookError::Xlsx {
+        sheet: sheet.clone(),
+        source,
+    }
 }
 
 /// What writing a table sheet can fail with: the table's rows or the xlsx writer.
