@@ -128,11 +128,21 @@ pub fn render_all(
     drop(workbook);
     out.write("briefing.md", &briefing)?;
     clock.lap("write exports");
-    for chart in &charts {
-        out.write(&format!("charts/{}.svg", chart.name), chart.svg.as_bytes())?;
-        out.write(&format!("charts/{}.png", chart.name), &chart.png)?;
-        out.write(&format!("charts/{}.csv", chart.name), &chart.data_csv)?;
-    }
+    let chart_files: Vec<(String, &[u8])> = charts
+        .iter()
+        .flat_map(|chart| {
+            [
+                (format!("charts/{}.svg", chart.name), chart.svg.as_bytes()),
+                (format!("charts/{}.png", chart.name), chart.png.as_slice()),
+                (
+                    format!("charts/{}.csv", chart.name),
+                    chart.data_csv.as_slice(),
+                ),
+            ]
+        })
+        .collect();
+    out.write_batch(&chart_files)?;
+    drop(chart_files);
     drop(charts);
     clock.lap("write charts");
     out.write("index.html", &page)?;
