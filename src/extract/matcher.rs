@@ -8,6 +8,9 @@
 //! excludes, and match a phrase; among candidates the phrase closest to the number wins, then
 //! the longer phrase. Invariant: a number gets at most one indicator.
 
+use std::collections::HashMap;
+
+use super::search;
 use crate::dict::{Indicator, IndicatorDict};
 
 type Word = Vec<char>;
@@ -86,22 +89,9 @@ struct Compiled<'d> {
     stated: Vec<(Word, f64)>,
 }
 
-/// Position of `needle` in `hay`, first or last occurrence.
-fn find(hay: &[char], needle: &[char], last: bool) -> Option<usize> {
-    if needle.is_empty() || needle.len() > hay.len() {
-        return None;
-    }
-    let mut it = hay.windows(needle.len()).enumerate();
-    if last {
-        it.rev().find(|(_, w)| *w == needle).map(|(i, _)| i)
-    } else {
-        it.find(|(_, w)| *w == needle).map(|(i, _)| i)
-    }
-}
-
 /// Whether any word occurs in `hay`.
 pub fn contains_any(hay: &[char], list: &[Word]) -> bool {
-    list.iter().any(|w| find(hay, w, false).is_some())
+    list.iter().any(|w| search::contains(hay, w))
 }
 
 /// Matches `parts` in order ending as late as possible in `hay`: (start, end).
@@ -110,7 +100,7 @@ fn match_before(hay: &[char], parts: &[Word]) -> Option<(usize, usize)> {
     let mut end = None;
     let mut start = 0;
     for part in parts.iter().rev() {
-        let at = find(&hay[..limit], part, true)?;
+        let at = search::rfind(&hay[..limit], part)?;
         if end.is_none() {
             end = Some(at + part.len());
         }
@@ -125,7 +115,7 @@ fn match_after(hay: &[char], parts: &[Word]) -> Option<(usize, usize)> {
     let mut from = 0;
     let mut start = None;
     for part in parts {
-        let at = from + find(&hay[from..], part, false)?;
+        let at = from + search::find(&hay[from..], part)?;
         if start.is_none() {
             start = Some(at);
         }
@@ -188,6 +178,8 @@ pub struct StatedMatch {
 #[derive(Debug, Clone)]
 pub struct Matcher<'d> {
     compiled: Vec<Compiled<'d>>,
+    /// For each unit, the indicators that accept it, in dictionary order.
+    by_unit: HashMap<&'d str, Vec<usize>>,
 }
 
 impl<'d> Matcher<'d> {
@@ -209,7 +201,16 @@ impl<'d> Matcher<'d> {
                     .collect(),
             })
             .collect();
-        Matcher { compiled }
+        let mut by_unit: HashMap<&'d str, Vec<usize>> = HashMap::new();
+        for (i, ind) in dict.indicators.iter().enumerate() {
+            for unit in &ind.units {
+                let list = by_unit.entry(unit.as_str()).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        Matcher { compiled, by_unit }
     }
 
     /// The indicator at `index`.
@@ -239,10 +240,8 @@ impl<'d> Matcher<'d> {
     pub fn best(&self, unit: &str, w: &Window<'_>) -> Option<Match> {
         let mut best: Option<Match> = None;
         let rank = |m: &Match| (m.distance, std::cmp::Reverse(m.weight));
-        for (i, c) in self.compiled.iter().enumerate() {
-            if !c.indicator.units.iter().any(|u| u == unit) {
-                continue;
-            }
+        for &i in self.by_unit.get(unit)? {
+            let c = &self.compiled[i];
             let Some(m) = c
                 .phrases
                 .iter()
@@ -276,7 +275,7 @@ impl<'d> Matcher<'d> {
         let mut out = Vec::new();
         for (i, c) in self.compiled.iter().enumerate() {
             for (phrase, value) in &c.stated {
-                let Some(at) = find(sentence, phrase, false) else {
+                let Some(at) = search::find(sentence, phrase) else {
                     continue;
                 };
                 let end = at + phrase.len();

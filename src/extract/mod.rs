@@ -19,6 +19,7 @@ pub mod metadata;
 pub mod normalize;
 pub mod number;
 pub mod score;
+pub mod search;
 pub mod section;
 pub mod year;
 
@@ -244,6 +245,7 @@ fn find_values<'d>(norm: &Normalized, matcher: &Matcher<'d>, report_year: i32) -
     let mut topic_from = 0;
     let subject_groups: Vec<Vec<Vec<char>>> =
         SUBJECT_WORDS.iter().map(|group| as_words(group)).collect();
+    let subjects = search::Occurrences::new(chars, &subject_groups);
     let mut prev_start = 0;
     let mut span_open = false;
     let mut prev_end = 0;
@@ -251,7 +253,7 @@ fn find_values<'d>(norm: &Normalized, matcher: &Matcher<'d>, report_year: i32) -
         while t < tokens.len() && tokens[t].start < s.start {
             t += 1;
         }
-        let own_subject = subjects_in(&chars[s.start..s.end], &subject_groups) > 0;
+        let own_subject = subjects.groups_within(s.start, s.end) > 0;
         let new_paragraph = chars[prev_end.min(s.start)..s.start].contains(&'\n');
         if new_paragraph {
             // A new paragraph starts a new subject, unless the line before is a short
@@ -263,12 +265,11 @@ fn find_values<'d>(norm: &Normalized, matcher: &Matcher<'d>, report_year: i32) -
         // 受理1033件 after a sentence about 复议: the subject carries over the full stop
         // unless this sentence names one of its own.
         topic_from = topic_from.max(s.start.saturating_sub(TOPIC_CHARS));
-        let topic: &[char] =
-            if own_subject || subjects_in(&chars[topic_from..s.start], &subject_groups) != 1 {
-                &[]
-            } else {
-                &chars[topic_from..s.start]
-            };
+        let topic: &[char] = if own_subject || subjects.groups_within(topic_from, s.start) != 1 {
+            &[]
+        } else {
+            &chars[topic_from..s.start]
+        };
         // 改革实施以来,成效显著。截至…底,共受理9起: a span of years opened by a sentence
         // without figures runs on through its paragraph until a sentence is dated.
         let sentence_tokens = tokens[t..]
@@ -445,14 +446,6 @@ const SUBJECT_WORDS: &[&[&str]] = &[
     &["咨询"],
     &["审批", "许可"],
 ];
-
-/// How many subjects (compiled groups of `SUBJECT_WORDS`) `chars` names.
-fn subjects_in(chars: &[char], groups: &[Vec<Vec<char>>]) -> usize {
-    groups
-        .iter()
-        .filter(|group| contains_any(chars, group))
-        .count()
-}
 
 /// How far back (characters) a subject named earlier in the paragraph still carries.
 const TOPIC_CHARS: usize = 400;

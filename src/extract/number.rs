@@ -13,6 +13,7 @@
 //! and unit, in character indices of the scanned slice.
 
 use super::fact::Qualifier;
+use super::search::starts_with;
 
 /// Measure words that can follow a number, longest first within each shared prefix so that
 /// `人次` wins over `人` and `个月` (a duration) over `个`.
@@ -160,14 +161,6 @@ fn is_cn_numeral(c: char) -> bool {
 /// Whether a Chinese numeral may start at `c` (a magnitude alone, as in 万达, is a word).
 fn starts_cn_numeral(c: char) -> bool {
     digit_of(c).is_some() || c == '十'
-}
-
-/// Whether `word` occurs in `chars` at index `at`.
-pub(crate) fn starts_with(chars: &[char], at: usize, word: &str) -> bool {
-    chars.get(at..).is_some_and(|rest| {
-        let mut it = rest.iter();
-        word.chars().all(|w| it.next() == Some(&w))
-    })
 }
 
 /// Value of a run of Chinese numerals: positional (一千二百 → 1200, 两千 → 2000, 十五 → 15,
@@ -407,7 +400,11 @@ fn inside_pair(chars: &[char], i: usize, open: char, close: char, max_span: usiz
     let stop = |c: char| matches!(c, '。' | '\n' | ';' | '!' | '?');
     if open == close {
         // Straight quotes: inside when an odd number of them open the sentence up to `i`
-        // and one closes within the span.
+        // and one closes within the span. The last one opening must lie within the span, so
+        // without one there the sentence need not be read back.
+        if !chars[(i + 1).saturating_sub(max_span)..i].contains(&open) {
+            return false;
+        }
         let from = chars[..i]
             .iter()
             .rposition(|c| stop(*c))

@@ -7,6 +7,7 @@
 
 use std::sync::OnceLock;
 
+use super::search::{contains, contains_str};
 use super::year::{mentions, YearMention};
 
 /// Words that, in a heading, announce next year's plans.
@@ -99,15 +100,6 @@ pub fn is_clause_break(c: char) -> bool {
     is_sentence_break(c) || matches!(c, ',' | '、' | ':' | '(' | ')')
 }
 
-fn contains(hay: &[char], needle: &str) -> bool {
-    let n: Vec<char> = needle.chars().collect();
-    contains_chars(hay, &n)
-}
-
-fn contains_chars(hay: &[char], needle: &[char]) -> bool {
-    !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
-}
-
 /// A word list as characters, built once per process.
 fn char_table(cell: &'static OnceLock<Vec<Vec<char>>>, words: &[&str]) -> &'static [Vec<char>] {
     cell.get_or_init(|| words.iter().map(|w| w.chars().collect()).collect())
@@ -130,7 +122,7 @@ fn plan_openers() -> &'static [Vec<char>] {
 
 /// Whether a line is page chrome rather than report text.
 pub fn is_chrome(line: &[char]) -> bool {
-    line.len() <= CHROME_MAX_LINE && chrome_markers().iter().any(|m| contains_chars(line, m))
+    line.len() <= CHROME_MAX_LINE && chrome_markers().iter().any(|m| contains(line, m))
 }
 
 /// Heading level: 1 for 一、, 2 for (一), 0 for anything else.
@@ -157,10 +149,7 @@ pub fn is_plan_heading(heading: &[char], report_year: Option<i32>) -> bool {
         .take(60)
         .copied()
         .collect();
-    if plan_heading_words()
-        .iter()
-        .any(|w| contains_chars(&head, w))
-    {
+    if plan_heading_words().iter().any(|w| contains(&head, w)) {
         return true;
     }
     match report_year {
@@ -179,8 +168,8 @@ const BARE_HEADING_MAX_LINE: usize = 30;
 fn is_bare_plan_heading(line: &[char], report_year: Option<i32>) -> bool {
     line.len() <= BARE_HEADING_MAX_LINE
         && !line.iter().any(|c| matches!(c, '。' | ',' | ';'))
-        && !contains(line, "报告")
-        && !contains(line, "总结")
+        && !contains_str(line, "报告")
+        && !contains_str(line, "总结")
         && is_plan_heading(line, report_year)
 }
 

@@ -5,7 +5,7 @@
 //! 去年/上年 the year before; `YYYY年以来` with an earlier year, or 累计 with 截至, make the value
 //! cumulative. Years are read only as `YYYY年` with 1949 ≤ YYYY ≤ 2100.
 
-use super::number::starts_with;
+use super::search::{contains_str, position_of, starts_with};
 
 /// What a stretch of text says about the year a value belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,21 +23,22 @@ pub enum YearMention {
 /// Every `YYYY年` in `chars` with its index, in order.
 pub fn years_in(chars: &[char]) -> Vec<(i32, usize)> {
     let mut out = Vec::new();
-    let mut i = 0;
-    while i + 4 < chars.len() + 1 {
-        let window = &chars[i..(i + 4).min(chars.len())];
-        let four_digits = window.len() == 4 && window.iter().all(|c| c.is_ascii_digit());
+    // Each 年 is checked for four digits before it (and no fifth): 年 is rarer than digits.
+    let mut from = 4;
+    while let Some(k) = chars.get(from..).and_then(|rest| position_of(rest, '年')) {
+        let nian = from + k;
+        from = nian + 1;
+        let i = nian - 4;
+        let window = &chars[i..nian];
         let digit_before = i > 0 && chars[i - 1].is_ascii_digit();
-        if four_digits && !digit_before && chars.get(i + 4) == Some(&'年') {
-            let y: i32 = window
-                .iter()
-                .fold(0, |acc, c| acc * 10 + c.to_digit(10).unwrap_or(0) as i32);
-            if (1949..=2100).contains(&y) {
-                out.push((y, i));
-            }
-            i += 5;
-        } else {
-            i += 1;
+        if digit_before || !window.iter().all(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        let y: i32 = window
+            .iter()
+            .fold(0, |acc, c| acc * 10 + c.to_digit(10).unwrap_or(0) as i32);
+        if (1949..=2100).contains(&y) {
+            out.push((y, i));
         }
     }
     out
@@ -80,8 +81,7 @@ pub fn mentions(chars: &[char]) -> Vec<YearMention> {
         }
     }
     for word in ["去年", "上年", "上一年"] {
-        let w: Vec<char> = word.chars().collect();
-        if chars.windows(w.len()).any(|x| x == w.as_slice()) {
+        if contains_str(chars, word) {
             out.push(YearMention::LastYear);
         }
     }
@@ -110,32 +110,32 @@ pub fn value_year(narrow: &[char], report_year: i32) -> i32 {
 /// Whether the text before a value makes it a total over several years: `YYYY年以来` with a
 /// year before the report year, or 累计 in the value's own clause together with 截至/以来.
 pub fn is_cumulative(sentence_prefix: &[char], clause: &[char], report_year: i32) -> bool {
-    let has = |hay: &[char], w: &str| {
-        let w: Vec<char> = w.chars().collect();
-        hay.windows(w.len()).any(|x| x == w.as_slice())
+    let has = contains_str;
+    let spans_years = || {
+        mentions(sentence_prefix)
+            .iter()
+            .any(|m| matches!(m, YearMention::Since(y) if *y < report_year))
     };
-    let spans_years = mentions(sentence_prefix)
-        .iter()
-        .any(|m| matches!(m, YearMention::Since(y) if *y < report_year));
     // 近几年来/试点以来 span years without naming one; a year or 全年 stated for the value wins.
-    let dated = is_dated(sentence_prefix);
-    let vague_span = !dated
-        && (MULTI_YEAR_WORDS.iter().any(|w| has(sentence_prefix, w))
-            || counts_years(sentence_prefix));
-    spans_years
-        || vague_span
-        || (has(clause, "累计") && spans_from_earlier_year(sentence_prefix, report_year))
-        || (has(clause, "累计") && (has(sentence_prefix, "截至") || has(sentence_prefix, "以来")))
+    let vague_span = || {
+        (MULTI_YEAR_WORDS.iter().any(|w| has(sentence_prefix, w)) || counts_years(sentence_prefix))
+            && !is_dated(sentence_prefix)
+    };
+    let counted = || {
+        has(clause, "累计")
+            && (spans_from_earlier_year(sentence_prefix, report_year)
+                || has(sentence_prefix, "截至")
+                || has(sentence_prefix, "以来"))
+    };
+    // Cheapest test first; the answer is the same in any order.
+    counted() || spans_years() || vague_span()
 }
 
 /// Whether `chars` ties what follows to one year: a year stated for it (2023年, 去年) or a
 /// single-year word (全年, 今年). A year after 截至 only ends a period (截至2025年7月底, after a
 /// span that began earlier) and dates nothing by itself.
 pub fn is_dated(chars: &[char]) -> bool {
-    let has = |w: &str| {
-        let w: Vec<char> = w.chars().collect();
-        chars.windows(w.len()).any(|x| x == w.as_slice())
-    };
+    let has = |w: &str| contains_str(chars, w);
     let end_points = years_in(chars)
         .iter()
         .filter(|(_, at)| *at >= 2 && matches!(chars[at - 2..*at], ['截', '至'] | ['截', '止']))
@@ -202,10 +202,7 @@ const PARTIAL_PERIODS: &[&str] = &["上半年", "下半年", "季度", "前三�
 /// Whether the words before a value limit it to part of the year (上半年, 一季度, 1-6月).
 /// `1-12月` and `截至12月底` are the whole year.
 pub fn is_partial_period(chars: &[char]) -> bool {
-    let has = |w: &str| {
-        let w: Vec<char> = w.chars().collect();
-        chars.windows(w.len()).any(|x| x == w.as_slice())
-    };
+    let has = |w: &str| contains_str(chars, w);
     if PARTIAL_PERIODS.iter().any(|w| has(w)) {
         return true;
     }
@@ -240,10 +237,7 @@ pub fn is_partial_period(chars: &[char]) -> bool {
 pub fn title_year(chars: &[char]) -> Option<i32> {
     let title_words = ["报告", "总结", "法治", "工作"];
     for line in chars.split(|c| *c == '\n').take(30) {
-        let is_title = title_words.iter().any(|w| {
-            let w: Vec<char> = w.chars().collect();
-            line.windows(w.len()).any(|x| x == w.as_slice())
-        });
+        let is_title = title_words.iter().any(|w| contains_str(line, w));
         if is_title {
             if let Some((y, _)) = years_in(line).first() {
                 return Some(*y);
