@@ -141,12 +141,11 @@ pub fn render_all(
             ]
         })
         .collect();
-    out.write_batch(&chart_files)?;
-    drop(chart_files);
-    drop(charts);
-    clock.lap("write charts");
-    out.write("index.html", &page)?;
-    drop(page);
+    // Everything left to write is known now, so the manifest (which lists it) is serialised
+    // while the charts and the page are written.
+    let mut outputs = out.written().to_vec();
+    outputs.extend(chart_files.iter().map(|(name, _)| name.clone()));
+    outputs.extend(["index.html", "manifest.csv", "manifest.json"].map(String::from));
     let manifest = Manifest {
         tool: format!("fazhi {}", env!("CARGO_PKG_VERSION")),
         inputs: batch.records.clone(),
@@ -155,17 +154,28 @@ pub fn render_all(
         checks: std::mem::take(&mut analysis.checks),
         conflicts: std::mem::take(&mut analysis.conflicts),
         warnings: batch.warnings.clone(),
-        outputs: {
-            let mut o = out.written().to_vec();
-            o.push("manifest.csv".to_string());
-            o.push("manifest.json".to_string());
-            o
-        },
+        outputs,
     };
     drop(analysis);
-    out.write("manifest.csv", &manifest_csv(&manifest)?)?;
+    let (written, serialised) = rayon::join(
+        || -> anyhow::Result<()> {
+            out.write_batch(&chart_files)?;
+            out.write("index.html", &page)
+        },
+        || -> anyhow::Result<_> { Ok((manifest_csv(&manifest)?, manifest_json(&manifest)?)) },
+    );
+    written?;
+    let (manifest_csv_bytes, manifest_json_bytes) = serialised?;
+    drop(chart_files);
+    drop((charts, page));
+    clock.lap("write charts, page");
+    anyhow::ensure!(
+        out.written() == &manifest.outputs[..manifest.outputs.len() - 2],
+        "bug: the manifest's list of outputs differs from the files written"
+    );
+    out.write("manifest.csv", &manifest_csv_bytes)?;
     // Last: its presence says the run finished (see render::write).
-    out.write("manifest.json", &manifest_json(&manifest)?)?;
+    out.write("manifest.json", &manifest_json_bytes)?;
     out.finish()?;
     clock.lap("manifest");
     Ok(())
