@@ -20,23 +20,45 @@ const MIN_COUNTIES_FOR_Z: usize = 3;
 /// Both comparisons, sorted: per-year groups first, then latest-year groups. Only groups of
 /// two or more counties are compared.
 pub(super) fn comparisons(
-    facts: &[Fact],
+    facts: &[&Fact],
+    references: &[Reference],
+) -> Result<Vec<ComparisonRow>, PolarsError> {
+    // The two bases are independent: side by side.
+    let (per_year, latest) = rayon::join(
+        || per_year_rows(facts, references),
+        || latest_rows_compared(facts, references),
+    );
+    let mut rows = per_year?;
+    rows.extend(latest?);
+    rows.sort_by(|a, b| comparison_order(a).cmp(&comparison_order(b)));
+    Ok(rows)
+}
+
+/// Counties compared within each indicator, scope and year.
+fn per_year_rows(
+    facts: &[&Fact],
+    references: &[Reference],
+) -> Result<Vec<ComparisonRow>, PolarsError> {
+    let per_year = group_standings(facts, &[METRIC, SCOPE, YEAR])?;
+    Ok(facts
+        .iter()
+        .zip(&per_year)
+        .filter_map(|(&f, g)| row("year", f, g, references, String::new()))
+        .collect())
+}
+
+/// Counties compared on their latest year of each indicator and scope.
+fn latest_rows_compared(
+    facts: &[&Fact],
     references: &[Reference],
 ) -> Result<Vec<ComparisonRow>, PolarsError> {
     let mut rows = Vec::new();
-    let per_year = group_standings(facts, &[METRIC, SCOPE, YEAR])?;
-    for (f, g) in facts.iter().zip(&per_year) {
-        if let Some(row) = row("year", f, g, references, String::new()) {
-            rows.push(row);
-        }
-    }
-
-    let latest: Vec<Fact> = latest_rows(facts)?
+    let latest: Vec<&Fact> = latest_rows(facts)?
         .into_iter()
-        .filter_map(|i| facts.get(i).cloned())
+        .filter_map(|i| facts.get(i).copied())
         .collect();
     let mut years: BTreeMap<(&str, Scope), (i32, i32)> = BTreeMap::new();
-    for f in &latest {
+    for f in latest.iter().copied() {
         let span = years
             .entry((f.metric.as_str(), f.scope))
             .or_insert((f.year, f.year));
@@ -44,7 +66,7 @@ pub(super) fn comparisons(
         span.1 = span.1.max(f.year);
     }
     let standings = group_standings(&latest, &[METRIC, SCOPE])?;
-    for (f, g) in latest.iter().zip(&standings) {
+    for (&f, g) in latest.iter().zip(&standings) {
         let (first, last) = years
             .get(&(f.metric.as_str(), f.scope))
             .copied()
@@ -61,7 +83,6 @@ pub(super) fn comparisons(
             rows.push(row);
         }
     }
-    rows.sort_by(|a, b| comparison_order(a).cmp(&comparison_order(b)));
     Ok(rows)
 }
 
@@ -122,9 +143,9 @@ fn row(
 }
 
 /// Least-squares slope per county, indicator and scope over three or more years.
-pub(super) fn slopes(facts: &[Fact]) -> Vec<SlopeRow> {
+pub(super) fn slopes(facts: &[&Fact]) -> Vec<SlopeRow> {
     let mut series: BTreeMap<(String, &str, Scope), Vec<&Fact>> = BTreeMap::new();
-    for f in facts {
+    for &f in facts {
         series
             .entry((county_key(f), f.metric.as_str(), f.scope))
             .or_default()

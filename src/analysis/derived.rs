@@ -70,10 +70,10 @@ pub(super) struct Parts<'a> {
 
 impl<'a> Parts<'a> {
     /// Indexes the unambiguous facts and remembers which slots are contested.
-    pub(super) fn new(clear: &'a [Fact], contested: &[&'a Fact]) -> Self {
+    pub(super) fn new(clear: &[&'a Fact], contested: &[&'a Fact]) -> Self {
         let slot = |f: &'a Fact| (county_key(f), f.year, f.scope, f.metric.as_str());
         Parts {
-            clear: clear.iter().map(|f| (slot(f), f)).collect(),
+            clear: clear.iter().map(|f| (slot(f), *f)).collect(),
             contested: contested.iter().map(|f| slot(f)).collect(),
         }
     }
@@ -286,13 +286,13 @@ fn exceeds(part: &Fact, whole: &Fact) -> Check {
 /// Growth of stock indicators (certified enforcement staff) between consecutive reported years,
 /// with a 95% interval that treats both counts as Poisson (see `stats::ratio_interval`).
 pub(super) fn growth(
-    facts: &[Fact],
+    facts: &[&Fact],
     prev: &[Option<usize>],
     references: &[Reference],
 ) -> Vec<DerivedRow> {
     let mut rows = Vec::new();
-    for (f, p) in facts.iter().zip(prev) {
-        let Some(p) = p.and_then(|j| facts.get(j)) else {
+    for (&f, p) in facts.iter().zip(prev) {
+        let Some(&p) = p.and_then(|j| facts.get(j)) else {
             continue;
         };
         if !GROWTH.contains(&f.metric.as_str()) {

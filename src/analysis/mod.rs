@@ -41,20 +41,57 @@ pub fn analyse(
     dict: &IndicatorDict,
     references: &[Reference],
 ) -> Result<Analysis, AnalysisError> {
-    let mut sorted = facts.to_vec();
-    sorted.sort_by(|a, b| fact_order(a).cmp(&fact_order(b)));
-    let facts: Vec<Fact> = dataset::distinct_rows(&sorted)?
-        .into_iter()
-        .map(|i| sorted[i].clone())
-        .collect();
-    let counts = dataset::distinct_value_counts(&facts)?;
+    analyse_owned(facts.to_vec(), dict, references)
+}
+
+/// [`analyse`], taking the facts by value: they are sorted and deduplicated in place and end
+/// up in [`Analysis::facts`], and every computation works on references to them. (At national
+/// scale one copy of the facts is over 100 MB; the analysis used to make four.)
+pub fn analyse_owned(
+    facts: Vec<Fact>,
+    dict: &IndicatorDict,
+    references: &[Reference],
+) -> Result<Analysis, AnalysisError> {
+    let facts = collapse_repeats(facts)?;
+    let mut analysis = analyse_collapsed(&facts, dict, references)?;
+    analysis.facts = facts;
+    Ok(analysis)
+}
+
+/// The first step of the analysis, on its own: the facts sorted (county, indicator, year,
+/// scope, source) with identical repeats collapsed to the first. This is exactly
+/// [`Analysis::facts`], so a caller can start writing the facts while the rest is computed
+/// ([`analyse_collapsed`]).
+pub fn collapse_repeats(mut facts: Vec<Fact>) -> Result<Vec<Fact>, AnalysisError> {
+    facts.sort_by(|a, b| fact_order(a).cmp(&fact_order(b)));
+    let mut keep = vec![false; facts.len()];
+    for i in dataset::distinct_rows(&facts)? {
+        keep[i] = true;
+    }
+    let mut row = 0;
+    facts.retain(|_| {
+        row += 1;
+        keep[row - 1]
+    });
+    Ok(facts)
+}
+
+/// Everything after [`collapse_repeats`]: `facts` must be its result. The returned analysis
+/// leaves [`Analysis::facts`] empty: the caller moves `facts` in once it no longer borrows
+/// them (see [`analyse_owned`]).
+pub fn analyse_collapsed(
+    facts: &[Fact],
+    dict: &IndicatorDict,
+    references: &[Reference],
+) -> Result<Analysis, AnalysisError> {
+    let counts = dataset::distinct_value_counts(facts)?;
     // Non-finite values (a CSV cell reading "NaN") stay in the facts table and get a check,
     // but never enter a computation.
-    let clear: Vec<Fact> = facts
+    let clear: Vec<&Fact> = facts
         .iter()
         .zip(&counts)
         .filter(|(f, n)| **n <= 1 && f.value.is_finite())
-        .map(|(f, _)| f.clone())
+        .map(|(f, _)| f)
         .collect();
     let contested: Vec<&Fact> = facts
         .iter()
@@ -63,33 +100,40 @@ pub fn analyse(
         .map(|(f, _)| f)
         .collect();
 
-    let conflicts = checks::conflicts(&contested);
-    let mut checks_out = checks::conflict_checks(&conflicts);
-    checks_out.extend(checks::value_checks(&facts, dict));
-
     let prev = dataset::previous_rows(&clear)?;
-    let (trends, jumps) = trends::trends(&clear, &prev, dict);
-    checks_out.extend(jumps);
+    // The comparisons (dataframe work) and the rest are independent: side by side.
+    let (comparisons, (conflicts, trends, derived_rows, slopes, mut checks_out)) = rayon::join(
+        || compare::comparisons(&clear, references),
+        || {
+            let conflicts = checks::conflicts(&contested);
+            let mut checks_out = checks::conflict_checks(&conflicts);
+            checks_out.extend(checks::value_checks(facts, dict));
 
-    let parts = derived::Parts::new(&clear, &contested);
-    let (mut derived_rows, part_checks) = derived::rates(&parts, references);
-    checks_out.extend(part_checks);
-    derived_rows.extend(derived::growth(&clear, &prev, references));
-    derived_rows.sort_by(|a, b| {
-        (&a.region_code, &a.county, &a.metric, a.year).cmp(&(
-            &b.region_code,
-            &b.county,
-            &b.metric,
-            b.year,
-        ))
-    });
+            let (trends, jumps) = trends::trends(&clear, &prev, dict);
+            checks_out.extend(jumps);
 
-    let comparisons = compare::comparisons(&clear, references)?;
-    let slopes = compare::slopes(&clear);
+            let parts = derived::Parts::new(&clear, &contested);
+            let (mut derived_rows, part_checks) = derived::rates(&parts, references);
+            checks_out.extend(part_checks);
+            derived_rows.extend(derived::growth(&clear, &prev, references));
+            derived_rows.sort_by(|a, b| {
+                (&a.region_code, &a.county, &a.metric, a.year).cmp(&(
+                    &b.region_code,
+                    &b.county,
+                    &b.metric,
+                    b.year,
+                ))
+            });
+            let slopes = compare::slopes(&clear);
+            (conflicts, trends, derived_rows, slopes, checks_out)
+        },
+    );
+    let comparisons = comparisons?;
+    drop((clear, contested));
 
     checks_out.sort_by(|a, b| check_order(a).cmp(&check_order(b)));
     Ok(Analysis {
-        facts,
+        facts: Vec::new(),
         conflicts,
         trends,
         derived: derived_rows,

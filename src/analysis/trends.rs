@@ -12,14 +12,14 @@ use crate::extract::{format_value, Fact};
 /// `yoy_jump` check for every change beyond the documented thresholds. `prev[i]` is the row in
 /// `facts` of the previous value of fact `i`'s series.
 pub(super) fn trends(
-    facts: &[Fact],
+    facts: &[&Fact],
     prev: &[Option<usize>],
     dict: &IndicatorDict,
 ) -> (Vec<TrendRow>, Vec<Check>) {
     let mut rows = Vec::with_capacity(facts.len());
     let mut checks = Vec::new();
-    for (f, p) in facts.iter().zip(prev) {
-        let p = p.and_then(|j| facts.get(j));
+    for (&f, p) in facts.iter().zip(prev) {
+        let p = p.and_then(|j| facts.get(j).copied());
         let rate = is_rate(&f.metric, &f.unit, dict);
         let mut notes = Vec::new();
         if f.report_year.is_some_and(|y| y != f.year) {

@@ -64,7 +64,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<Outcome> {
         warnings: read.problems.clone(),
         ..Batch::default()
     };
-    render_all(&read.facts, &batch, &dict, &render, &mut out)
+    render_all(read.facts, &batch, &dict, &render, &mut out)
         .map_err(|e| e.context(out.unfinished_note()))?;
     Ok(if read.problems.is_empty() {
         Outcome::Clean

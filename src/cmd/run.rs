@@ -4,7 +4,7 @@ use anyhow::Context;
 
 use super::pipeline::{extract_batch, Batch};
 use super::Outcome;
-use crate::analysis::{analyse, Analysis};
+use crate::analysis::{analyse_collapsed, collapse_repeats};
 use crate::cli::RunArgs;
 use crate::config::{dict_from_args, InputConfig, RenderConfig};
 use crate::dict::IndicatorDict;
@@ -12,12 +12,12 @@ use crate::extract::Fact;
 use crate::ingest::{InputRecord, InputStatus};
 use crate::render::briefing::render_briefing;
 use crate::render::chart::render_charts;
-use crate::render::csv::table_csv;
+use crate::render::csv::export_csv;
 use crate::render::html::{render_page, PageContext};
 use crate::render::manifest::{manifest_csv, manifest_json, Manifest, Summary};
-use crate::render::table::export_tables;
+use crate::render::table::{export_sources, ExportTable};
 use crate::render::write::OutputDir;
-use crate::render::xlsx::{render_workbook_with, WorkbookContext};
+use crate::render::xlsx::{WorkbookContext, WorkbookWriter};
 
 /// Runs extraction, analysis and rendering into the output folder.
 pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
@@ -26,9 +26,12 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
     let render = RenderConfig::from_args(&args.render)?;
     let mut out = OutputDir::create(&render.output)?;
     let mut clock = PhaseClock::from_env();
-    let batch = extract_batch(&input, &dict);
+    let mut batch = extract_batch(&input, &dict);
     clock.lap("extract");
-    render_all(&batch.facts, &batch, &dict, &render, &mut out)
+    // The analysis takes the facts over (sorting and deduplicating them in place) rather than
+    // copying them: at national scale they are over 100 MB.
+    let facts = std::mem::take(&mut batch.facts);
+    render_all(facts, &batch, &dict, &render, &mut out)
         .map_err(|e| e.context(out.unfinished_note()))?;
     Ok(if batch.has_errors() {
         Outcome::InputsFailed
@@ -37,99 +40,159 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
     })
 }
 
-/// Analyses `facts` and writes every output; `batch` supplies the inputs' records and warnings.
+/// Analyses `facts` and writes every output; `batch` supplies the inputs' records and warnings
+/// (its own facts are not used).
 pub fn render_all(
-    facts: &[Fact],
+    facts: Vec<Fact>,
     batch: &Batch,
     dict: &IndicatorDict,
     cfg: &RenderConfig,
     out: &mut OutputDir,
 ) -> anyhow::Result<()> {
     let mut clock = PhaseClock::from_env();
-    let analysis = analyse(facts, dict, &cfg.references).context("analysis")?;
-    clock.lap("analyse");
-    // The spreadsheet exports and the charts + page depend only on the analysis: they are
-    // built side by side (rayon::join), then written in one fixed order, so the output folder
-    // and the manifest's list of outputs are the same whatever the thread count.
-    let (exports, drawn) = rayon::join(
-        || exports(&analysis, batch, dict, cfg),
-        || -> anyhow::Result<_> {
-            let charts = render_charts(&analysis, dict, cfg.lang, &cfg.csv).context("charts")?;
-            let page = render_page(&PageContext {
-                analysis: &analysis,
-                dict,
-                inputs: &batch.records,
-                charts: &charts,
-                lang: cfg.lang,
-            });
-            Ok((charts, page))
+    let facts = collapse_repeats(facts).context("analysis")?;
+    clock.lap("collapse repeats");
+    // The workbook is the longest job of a run and its first two sheets (facts, wide) need
+    // only the collapsed facts: they are written while the rest of the analysis is computed.
+    let (book, analysis) = rayon::join(
+        || {
+            timed("xlsx facts, wide", || -> anyhow::Result<_> {
+                let mut book = WorkbookWriter::new(cfg.lang)?;
+                book.add_table(&ExportTable::facts(&facts))?;
+                book.add_table(&ExportTable::wide_of(&facts, dict, cfg.lang))?;
+                Ok(book)
+            })
         },
+        || analyse_collapsed(&facts, dict, &cfg.references),
     );
-    let (exports, (charts, page)) = (exports?, drawn?);
+    let (mut book, mut analysis) = (book?, analysis.context("analysis")?);
+    analysis.facts = facts;
+    clock.lap("analyse | xlsx facts");
+    let written = {
+        let analysis = &analysis;
+        // Nothing is copied here: each table produces its rows when a writer asks for them.
+        let tables = export_sources(analysis, dict, cfg.lang).context("export tables")?;
+        // Three jobs that depend only on the analysis run side by side (rayon::join): the rest
+        // of the workbook (the longest, so it starts first), the CSVs + briefing, and the
+        // charts + page. The CSVs are written as soon as each is made, so at most one is held
+        // in memory; the rest is written afterwards in one fixed order, so the output folder
+        // and the manifest's list of outputs are the same whatever the thread count.
+        let (workbook, (briefing, drawn)) = rayon::join(
+            || {
+                timed("xlsx", || -> anyhow::Result<_> {
+                    // The facts and wide sheets are in already.
+                    for table in &tables[2..] {
+                        book.add_table(table)?;
+                    }
+                    let ctx = WorkbookContext {
+                        analysis,
+                        dict,
+                        inputs: &batch.records,
+                        lang: cfg.lang,
+                    };
+                    Ok(book.finish(&ctx, &tables)?)
+                })
+            },
+            || {
+                rayon::join(
+                    || -> anyhow::Result<Vec<u8>> {
+                        timed("csv", || write_csvs(&tables, cfg, out))?;
+                        Ok(timed("briefing", || {
+                            render_briefing(analysis, dict, cfg.lang)
+                        }))
+                    },
+                    || -> anyhow::Result<_> {
+                        let charts = timed("charts", || {
+                            render_charts(analysis, dict, cfg.lang, &cfg.csv)
+                        })
+                        .context("charts")?;
+                        let page = timed("page", || {
+                            render_page(&PageContext {
+                                analysis,
+                                dict,
+                                inputs: &batch.records,
+                                charts: &charts,
+                                lang: cfg.lang,
+                            })
+                        });
+                        Ok((charts, page))
+                    },
+                )
+            },
+        );
+        (workbook, briefing, drawn)
+    };
+    let (workbook, briefing, (charts, page)) = (written.0?, written.1?, written.2?);
     clock.lap("exports | charts+page");
-    for (name, bytes) in &exports {
-        out.write(name, bytes)?;
-    }
+    out.write("fazhi.xlsx", &workbook)?;
+    drop(workbook);
+    out.write("briefing.md", &briefing)?;
     clock.lap("write exports");
-    for chart in &charts {
-        out.write(&format!("charts/{}.svg", chart.name), chart.svg.as_bytes())?;
-        out.write(&format!("charts/{}.png", chart.name), &chart.png)?;
-        out.write(&format!("charts/{}.csv", chart.name), &chart.data_csv)?;
-    }
-    clock.lap("write charts");
-    out.write("index.html", &page)?;
+    let chart_files: Vec<(String, &[u8])> = charts
+        .iter()
+        .flat_map(|chart| {
+            [
+                (format!("charts/{}.svg", chart.name), chart.svg.as_bytes()),
+                (format!("charts/{}.png", chart.name), chart.png.as_slice()),
+                (
+                    format!("charts/{}.csv", chart.name),
+                    chart.data_csv.as_slice(),
+                ),
+            ]
+        })
+        .collect();
+    // Everything left to write is known now, so the manifest (which lists it) is serialised
+    // while the charts and the page are written.
+    let mut outputs = out.written().to_vec();
+    outputs.extend(chart_files.iter().map(|(name, _)| name.clone()));
+    outputs.extend(["index.html", "manifest.csv", "manifest.json"].map(String::from));
     let manifest = Manifest {
         tool: format!("fazhi {}", env!("CARGO_PKG_VERSION")),
         inputs: batch.records.clone(),
         summary: summarise(&batch.records, analysis.facts.len()),
-        checks: analysis.checks.clone(),
-        conflicts: analysis.conflicts.clone(),
+        // The analysis is not needed any more: its checks move into the manifest.
+        checks: std::mem::take(&mut analysis.checks),
+        conflicts: std::mem::take(&mut analysis.conflicts),
         warnings: batch.warnings.clone(),
-        outputs: {
-            let mut o = out.written().to_vec();
-            o.push("manifest.csv".to_string());
-            o.push("manifest.json".to_string());
-            o
-        },
+        outputs,
     };
-    out.write("manifest.csv", &manifest_csv(&manifest)?)?;
+    drop(analysis);
+    let (written, serialised) = rayon::join(
+        || -> anyhow::Result<()> {
+            out.write_batch(&chart_files)?;
+            out.write("index.html", &page)
+        },
+        || -> anyhow::Result<_> { Ok((manifest_csv(&manifest)?, manifest_json(&manifest)?)) },
+    );
+    written?;
+    let (manifest_csv_bytes, manifest_json_bytes) = serialised?;
+    drop(chart_files);
+    drop((charts, page));
+    clock.lap("write charts, page");
+    anyhow::ensure!(
+        out.written() == &manifest.outputs[..manifest.outputs.len() - 2],
+        "bug: the manifest's list of outputs differs from the files written"
+    );
+    out.write("manifest.csv", &manifest_csv_bytes)?;
     // Last: its presence says the run finished (see render::write).
-    out.write("manifest.json", &manifest_json(&manifest)?)?;
+    out.write("manifest.json", &manifest_json_bytes)?;
     out.finish()?;
     clock.lap("manifest");
     Ok(())
 }
 
-/// Spreadsheet exports, as (file name, bytes) in writing order: facts, wide, trends, derived,
-/// comparisons, slopes and checks as CSV, the same tables in one workbook, and the briefing.
-fn exports(
-    analysis: &Analysis,
-    batch: &Batch,
-    dict: &IndicatorDict,
+/// Writes the CSV exports in order (facts, wide, trends, derived, comparisons, slopes,
+/// checks), each as soon as it is made.
+fn write_csvs(
+    tables: &[ExportTable<'_>],
     cfg: &RenderConfig,
-) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
-    let mut files = Vec::new();
-    // Built once for the CSVs and the workbook.
-    let tables = export_tables(analysis, dict, cfg.lang).context("export tables")?;
-    for table in &tables {
-        files.push((format!("{}.csv", table.name), table_csv(table, &cfg.csv)?));
+    out: &mut OutputDir,
+) -> anyhow::Result<()> {
+    for table in tables {
+        let bytes = export_csv(table, &cfg.csv)?;
+        out.write(&format!("{}.csv", table.name), &bytes)?;
     }
-    let workbook = render_workbook_with(
-        &WorkbookContext {
-            analysis,
-            dict,
-            inputs: &batch.records,
-            lang: cfg.lang,
-        },
-        &tables,
-    )?;
-    drop(tables);
-    files.push(("fazhi.xlsx".to_string(), workbook));
-    files.push((
-        "briefing.md".to_string(),
-        render_briefing(analysis, dict, cfg.lang),
-    ));
-    Ok(files)
+    Ok(())
 }
 
 /// Wall time per phase on stderr when `FAZHI_TIMINGS` is set: the cheapest profiler there is,
@@ -144,12 +207,33 @@ impl PhaseClock {
     fn lap(&mut self, phase: &str) {
         if let Some(start) = self.0 {
             eprintln!(
-                "timing: {phase:<20} {:>8.3} s",
-                start.elapsed().as_secs_f64()
+                "timing: {phase:<20} {:>8.3} s{}",
+                start.elapsed().as_secs_f64(),
+                peak_memory_note()
             );
             self.0 = Some(std::time::Instant::now());
         }
     }
+}
+
+/// Runs `step`, printing its wall time on stderr when `FAZHI_TIMINGS` is set (for the steps
+/// inside a phase, e.g. each branch of the exports ∥ charts join).
+fn timed<T>(step: &str, f: impl FnOnce() -> T) -> T {
+    let mut clock = PhaseClock::from_env();
+    let out = f();
+    clock.lap(&format!("  {step}"));
+    out
+}
+
+/// ", peak 123 MiB" from the process's high-water mark (Linux `VmHWM`); empty elsewhere.
+fn peak_memory_note() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map(|kib| format!(", peak {} MiB", kib / 1024))
+        .unwrap_or_default()
 }
 
 /// Counts inputs by status.

@@ -9,6 +9,8 @@
 
 pub mod columns;
 
+use std::borrow::Borrow;
+
 use polars::prelude::*;
 
 use crate::extract::Fact;
@@ -28,10 +30,11 @@ pub fn county_key(fact: &Fact) -> String {
 
 /// Builds the long facts frame: one row per fact, columns as in the facts table plus
 /// [`ROW`] and [`COUNTY_KEY`].
-pub fn facts_frame(facts: &[Fact]) -> PolarsResult<DataFrame> {
+pub fn facts_frame<F: Borrow<Fact>>(facts: &[F]) -> PolarsResult<DataFrame> {
+    let facts: Vec<&Fact> = facts.iter().map(Borrow::borrow).collect();
     df!(
         ROW => (0..facts.len()).map(|i| i as u64).collect::<Vec<_>>(),
-        COUNTY_KEY => facts.iter().map(county_key).collect::<Vec<_>>(),
+        COUNTY_KEY => facts.iter().map(|f| county_key(f)).collect::<Vec<_>>(),
         DOC => facts.iter().map(|f| f.doc.as_str()).collect::<Vec<_>>(),
         REGION_CODE => facts.iter().map(|f| f.region_code.as_str()).collect::<Vec<_>>(),
         COUNTY => facts.iter().map(|f| f.county.as_str()).collect::<Vec<_>>(),
@@ -49,10 +52,12 @@ pub fn facts_frame(facts: &[Fact]) -> PolarsResult<DataFrame> {
 /// The frame the row queries below work on: [`ROW`], the key columns and the value only.
 /// Provenance (file, sentence, offset) stays in the facts themselves, which the queries hand
 /// back by row; copying 200,000 sentences into every query frame was most of their cost.
-fn key_frame(facts: &[Fact]) -> PolarsResult<DataFrame> {
+/// Takes facts or references to them (the analysis queries subsets without copying facts).
+fn key_frame<F: Borrow<Fact>>(facts: &[F]) -> PolarsResult<DataFrame> {
+    let facts: Vec<&Fact> = facts.iter().map(Borrow::borrow).collect();
     df!(
         ROW => (0..facts.len()).map(|i| i as u64).collect::<Vec<_>>(),
-        COUNTY_KEY => facts.iter().map(county_key).collect::<Vec<_>>(),
+        COUNTY_KEY => facts.iter().map(|f| county_key(f)).collect::<Vec<_>>(),
         METRIC => facts.iter().map(|f| f.metric.as_str()).collect::<Vec<_>>(),
         YEAR => facts.iter().map(|f| f.year).collect::<Vec<_>>(),
         SCOPE => facts.iter().map(|f| f.scope.to_string()).collect::<Vec<_>>(),
@@ -72,7 +77,7 @@ fn series_key() -> [Expr; 3] {
 
 /// Rows left after collapsing identical facts (same county, indicator, year, scope and value,
 /// e.g. a figure repeated in the next year's report): the first of each, in input order.
-pub fn distinct_rows(facts: &[Fact]) -> PolarsResult<Vec<usize>> {
+pub fn distinct_rows<F: Borrow<Fact>>(facts: &[F]) -> PolarsResult<Vec<usize>> {
     let mut subset = value_key().to_vec();
     subset.push(col(VALUE));
     let out = key_frame(facts)?
@@ -86,7 +91,7 @@ pub fn distinct_rows(facts: &[Fact]) -> PolarsResult<Vec<usize>> {
 
 /// For each fact, in input order, how many distinct values share its county, indicator, year
 /// and scope (more than one is a conflict).
-pub fn distinct_value_counts(facts: &[Fact]) -> PolarsResult<Vec<usize>> {
+pub fn distinct_value_counts<F: Borrow<Fact>>(facts: &[F]) -> PolarsResult<Vec<usize>> {
     let out = key_frame(facts)?
         .lazy()
         .with_columns([col(VALUE).n_unique().over(value_key())?.alias(N_VALUES)])
@@ -102,7 +107,7 @@ pub fn distinct_value_counts(facts: &[Fact]) -> PolarsResult<Vec<usize>> {
 /// For each fact, in input order, the row of the previous year's value of the same series
 /// (county, indicator, scope), however many years back it is. `facts` must hold at most one
 /// value per county, indicator, year and scope (collapse repeats and set conflicts aside first).
-pub fn previous_rows(facts: &[Fact]) -> PolarsResult<Vec<Option<usize>>> {
+pub fn previous_rows<F: Borrow<Fact>>(facts: &[F]) -> PolarsResult<Vec<Option<usize>>> {
     let out = key_frame(facts)?
         .lazy()
         .sort(
@@ -117,7 +122,7 @@ pub fn previous_rows(facts: &[Fact]) -> PolarsResult<Vec<Option<usize>>> {
 }
 
 /// Rows holding the latest year of their series (county, indicator, scope), in input order.
-pub fn latest_rows(facts: &[Fact]) -> PolarsResult<Vec<usize>> {
+pub fn latest_rows<F: Borrow<Fact>>(facts: &[F]) -> PolarsResult<Vec<usize>> {
     let out = key_frame(facts)?
         .lazy()
         .with_columns([col(YEAR).max().over(series_key())?.alias(LATEST_YEAR)])
@@ -150,7 +155,10 @@ pub struct GroupStanding {
 /// For each fact, in input order, its standing among the facts that share the columns `by`
 /// (e.g. `[METRIC, SCOPE, YEAR]`: one group per indicator, scope and year). Callers pass at most
 /// one fact per county and group.
-pub fn group_standings(facts: &[Fact], by: &[&str]) -> PolarsResult<Vec<GroupStanding>> {
+pub fn group_standings<F: Borrow<Fact>>(
+    facts: &[F],
+    by: &[&str],
+) -> PolarsResult<Vec<GroupStanding>> {
     let by: Vec<Expr> = by.iter().map(|c| col(*c)).collect();
     let rank = |method: RankMethod, descending: bool| {
         col(VALUE)

@@ -16,7 +16,7 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
-use super::findings::{key_findings, top_findings};
+use super::findings::top_key_findings;
 use super::html::MAX_FINDINGS;
 use super::Lang;
 use crate::analysis::{Analysis, DerivedRow, Severity};
@@ -57,9 +57,7 @@ pub fn render_briefing(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) ->
     );
 
     let _ = writeln!(out, "## {}\n", l.pick("主要发现", "Key findings"));
-    let mut findings = key_findings(analysis, dict, lang);
-    let total_findings = findings.len();
-    top_findings(&mut findings, MAX_FINDINGS);
+    let (findings, total_findings) = top_key_findings(analysis, dict, lang, MAX_FINDINGS);
     if findings.is_empty() {
         let _ = writeln!(
             out,

@@ -10,7 +10,11 @@
 use serde::Serialize;
 
 use super::escape::spreadsheet_cell;
-use super::table::{facts_table, rows_table, wide_table, Cell, Table, TableError};
+use std::borrow::Cow;
+
+use super::table::{
+    facts_table, rows_table, wide_table, Cell, CellRef, ExportTable, Table, TableError,
+};
 use super::Lang;
 use crate::analysis::Analysis;
 use crate::dict::IndicatorDict;
@@ -84,30 +88,100 @@ fn describe(chars: &[Unencodable]) -> String {
         .join(", ")
 }
 
-/// Writes a table as CSV: header row of column names, then the rows.
+/// Writes a table held in memory as CSV: header row of column names, then the rows.
 pub fn table_csv(table: &Table, opts: &CsvOptions) -> Result<Vec<u8>, CsvError> {
+    write_csv(&table.name, &table.names(), opts, |wtr| {
+        for row in &table.rows {
+            write_row(wtr, row.iter().map(Cell::as_cell_ref))?;
+        }
+        Ok(())
+    })
+}
+
+/// Writes an export table as CSV, row by row as the table produces them (the same bytes as
+/// [`table_csv`] of the materialised table).
+pub fn export_csv(table: &ExportTable<'_>, opts: &CsvOptions) -> Result<Vec<u8>, CsvError> {
+    write_csv(&table.name, &table.names(), opts, |wtr| {
+        table.for_each_row(|row, _| -> Result<(), RowsError> {
+            write_row(wtr, row.cells())?;
+            Ok(())
+        })
+    })
+}
+
+/// Writes one record.
+fn write_row<'c>(
+    wtr: &mut csv::Writer<Vec<u8>>,
+    cells: impl Iterator<Item = CellRef<'c>>,
+) -> Result<(), csv::Error> {
+    for cell in cells {
+        wtr.write_field(csv_field(cell).as_bytes())?;
+    }
+    // An empty record ends the one whose fields were just written.
+    wtr.write_record(None::<&[u8]>)
+}
+
+/// What writing the rows can fail with: the table's rows or the csv writer.
+enum RowsError {
+    Table(TableError),
+    Csv(csv::Error),
+}
+
+impl From<TableError> for RowsError {
+    fn from(e: TableError) -> Self {
+        RowsError::Table(e)
+    }
+}
+
+impl From<csv::Error> for RowsError {
+    fn from(e: csv::Error) -> Self {
+        RowsError::Csv(e)
+    }
+}
+
+/// The header, then whatever `rows` writes, then the encoding.
+fn write_csv(
+    name: &str,
+    header: &[&str],
+    opts: &CsvOptions,
+    rows: impl FnOnce(&mut csv::Writer<Vec<u8>>) -> Result<(), RowsError>,
+) -> Result<Vec<u8>, CsvError> {
     let wrap = |source| CsvError::Write {
-        table: table.name.clone(),
+        table: name.to_string(),
         source,
     };
-    let mut wtr = csv::Writer::from_writer(Vec::new());
-    wtr.write_record(table.names()).map_err(wrap)?;
-    for row in &table.rows {
-        wtr.write_record(row.iter().map(csv_cell)).map_err(wrap)?;
-    }
+    // UTF-8 output starts with its byte-order mark, so the bytes are written once.
+    let start = match opts.encoding {
+        CsvEncoding::Utf8 => BOM.to_vec(),
+        CsvEncoding::Gb18030 => Vec::new(),
+    };
+    let mut wtr = csv::Writer::from_writer(start);
+    wtr.write_record(header).map_err(wrap)?;
+    rows(&mut wtr).map_err(|e| match e {
+        RowsError::Table(e) => CsvError::Table(e),
+        RowsError::Csv(e) => wrap(e),
+    })?;
     let utf8 = wtr
         .into_inner()
         .map_err(|e| wrap(csv::Error::from(e.into_error())))?;
-    encode(&table.name, utf8, opts)
+    encode(name, utf8, opts)
 }
+
+/// The UTF-8 byte-order mark.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// The text of one cell in a CSV file.
 pub fn csv_cell(cell: &Cell) -> String {
+    csv_field(cell.as_cell_ref()).into_owned()
+}
+
+/// The text of one cell in a CSV file, borrowed where it can be.
+fn csv_field(cell: CellRef<'_>) -> Cow<'_, str> {
     match cell {
-        Cell::Text(t) | Cell::Code(t) => spreadsheet_cell(t).into_owned(),
-        Cell::Int(i) => i.to_string(),
-        Cell::Number(v) if v.is_finite() => format_value(*v),
-        Cell::Number(_) | Cell::Empty => String::new(),
+        CellRef::Text(t) | CellRef::Code(t) => spreadsheet_cell(t),
+        CellRef::Int(i) => Cow::Owned(i.to_string()),
+        CellRef::Number(v) if v.is_finite() => Cow::Owned(format_value(v)),
+        CellRef::Number(_) | CellRef::Empty => Cow::Borrowed(""),
     }
 }
 
@@ -132,13 +206,11 @@ pub fn rows_csv<T: Serialize>(rows: &[T], opts: &CsvOptions) -> Result<Vec<u8>, 
     table_csv(&rows_table("rows", rows, &[])?, opts)
 }
 
+/// The CSV text in the chosen encoding (`utf8` already starts with the BOM when UTF-8 was
+/// chosen).
 fn encode(table: &str, utf8: Vec<u8>, opts: &CsvOptions) -> Result<Vec<u8>, CsvError> {
     match opts.encoding {
-        CsvEncoding::Utf8 => {
-            let mut out = b"\xEF\xBB\xBF".to_vec();
-            out.extend_from_slice(&utf8);
-            Ok(out)
-        }
+        CsvEncoding::Utf8 => Ok(utf8),
         CsvEncoding::Gb18030 => {
             // The csv writer only ever receives &str, so its output is valid UTF-8.
             let text = String::from_utf8_lossy(&utf8);

@@ -42,12 +42,83 @@ pub struct Finding {
 /// Every key finding of the analysis, as sentences (e.g. staff grew from 632 to 863, +36.6%).
 pub fn key_findings(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) -> Vec<Finding> {
     let facts = FactIndex::new(analysis);
-    let mut out = Vec::new();
+    let mut out = Sink::all();
     trends(analysis, &facts, dict, lang, &mut out);
     derived(analysis, &facts, dict, lang, &mut out);
     checks(analysis, dict, lang, &mut out);
     comparisons(analysis, &facts, dict, lang, &mut out);
-    out
+    out.found
+}
+
+/// The findings the page and the briefing list, and how many there are in all: exactly
+/// [`key_findings`] cut by [`top_findings`] to `max`, without writing the sentences of
+/// findings that are not kept (at national scale there are hundreds of thousands of them, and
+/// forty are shown).
+pub fn top_key_findings(
+    analysis: &Analysis,
+    dict: &IndicatorDict,
+    lang: Lang,
+    max: usize,
+) -> (Vec<Finding>, usize) {
+    let facts = FactIndex::new(analysis);
+    let mut counted = Sink::counting();
+    trends(analysis, &facts, dict, lang, &mut counted);
+    derived(analysis, &facts, dict, lang, &mut counted);
+    checks(analysis, dict, lang, &mut counted);
+    comparisons(analysis, &facts, dict, lang, &mut counted);
+    let total = counted.total;
+    if total <= max {
+        return (key_findings(analysis, dict, lang), total);
+    }
+    // top_findings keeps the first `max` after a stable sort by kind (comparisons, checks,
+    // rates, changes): the same as producing the kinds in that order and keeping the first.
+    let mut out = Sink::first(max);
+    comparisons(analysis, &facts, dict, lang, &mut out);
+    checks(analysis, dict, lang, &mut out);
+    derived(analysis, &facts, dict, lang, &mut out);
+    trends(analysis, &facts, dict, lang, &mut out);
+    (out.found, total)
+}
+
+/// Where generated findings go: every finding is counted; its sentence is written (the
+/// closure called) only while `keep` allows.
+struct Sink {
+    found: Vec<Finding>,
+    total: usize,
+    keep: usize,
+}
+
+impl Sink {
+    fn all() -> Self {
+        Sink {
+            found: Vec::new(),
+            total: 0,
+            keep: usize::MAX,
+        }
+    }
+
+    fn counting() -> Self {
+        Sink {
+            found: Vec::new(),
+            total: 0,
+            keep: 0,
+        }
+    }
+
+    fn first(max: usize) -> Self {
+        Sink {
+            found: Vec::new(),
+            total: 0,
+            keep: max,
+        }
+    }
+
+    fn push(&mut self, finding: impl FnOnce() -> Finding) {
+        self.total += 1;
+        if self.found.len() < self.keep {
+            self.found.push(finding());
+        }
+    }
 }
 
 /// Keeps at most `max` findings: when there are more (national scale), cross-county
@@ -124,63 +195,66 @@ fn trends(
     facts: &FactIndex<'_>,
     dict: &IndicatorDict,
     lang: Lang,
-    out: &mut Vec<Finding>,
+    out: &mut Sink,
 ) {
     for t in &analysis.trends {
         let (Some(prev_year), Some(prev)) = (t.prev_year, t.prev_value) else {
             continue;
         };
-        let name = dict.name(&t.metric, lang.is_en());
         let is_rate = dict.get(&t.metric).is_some_and(|i| i.kind == Kind::Rate);
-        let now_fact = facts.get(&t.region_code, &t.county, &t.metric, t.year);
-        let prev_fact = facts.get(&t.region_code, &t.county, &t.metric, prev_year);
-        let q = |f: Option<&Fact>| f.map(|f| f.qualifier).unwrap_or(Qualifier::Exact);
-        let now = amount(t.value, &t.unit, q(now_fact), lang);
-        let before = amount(prev, &t.unit, q(prev_fact), lang);
         // A rate's change is in percentage points; a count's in percent of the earlier value.
-        let change = if is_rate {
-            t.change.map(|c| match lang {
-                Lang::Zh => format!("{c:+.1}个百分点"),
-                Lang::En => format!("{c:+.1} percentage points"),
-            })
-        } else {
-            t.pct_change.map(|p| format!("{p:+.1}%"))
-        };
+        let change = if is_rate { t.change } else { t.pct_change };
         let Some(change) = change else {
             continue;
         };
-        let per_year = match (t.annual_rate, is_rate) {
-            (Some(r), false) if t.year - prev_year > 1 => match lang {
-                Lang::Zh => format!("，年均{r:+.1}%"),
-                Lang::En => format!(", {r:+.1}% a year"),
-            },
-            _ => String::new(),
-        };
-        let sentence = match lang {
-            Lang::Zh => format!(
-                "{}{}由{prev_year}年的{before}变为{}年的{now}（{change}{per_year}）。",
-                t.county, name, t.year
-            ),
-            Lang::En => format!(
-                "{}: {name} went from {before} in {prev_year} to {now} in {} ({change}{per_year}).",
-                t.county, t.year
-            ),
-        };
-        let mut docs = Vec::new();
-        let mut evidence = Vec::new();
-        if let Some(f) = prev_fact {
-            docs.push(f.doc.clone());
-            evidence.push(f.evidence.clone());
-        }
-        if !evidence.contains(&t.evidence) {
-            docs.push(t.doc.clone());
-            evidence.push(t.evidence.clone());
-        }
-        out.push(Finding {
-            kind: FindingKind::Change,
-            sentence,
-            docs,
-            evidence,
+        out.push(|| {
+            let name = dict.name(&t.metric, lang.is_en());
+            let now_fact = facts.get(&t.region_code, &t.county, &t.metric, t.year);
+            let prev_fact = facts.get(&t.region_code, &t.county, &t.metric, prev_year);
+            let q = |f: Option<&Fact>| f.map(|f| f.qualifier).unwrap_or(Qualifier::Exact);
+            let now = amount(t.value, &t.unit, q(now_fact), lang);
+            let before = amount(prev, &t.unit, q(prev_fact), lang);
+            let change = if is_rate {
+                match lang {
+                    Lang::Zh => format!("{change:+.1}个百分点"),
+                    Lang::En => format!("{change:+.1} percentage points"),
+                }
+            } else {
+                format!("{change:+.1}%")
+            };
+            let per_year = match (t.annual_rate, is_rate) {
+                (Some(r), false) if t.year - prev_year > 1 => match lang {
+                    Lang::Zh => format!("，年均{r:+.1}%"),
+                    Lang::En => format!(", {r:+.1}% a year"),
+                },
+                _ => String::new(),
+            };
+            let sentence = match lang {
+                Lang::Zh => format!(
+                    "{}{}由{prev_year}年的{before}变为{}年的{now}（{change}{per_year}）。",
+                    t.county, name, t.year
+                ),
+                Lang::En => format!(
+                    "{}: {name} went from {before} in {prev_year} to {now} in {} ({change}{per_year}).",
+                    t.county, t.year
+                ),
+            };
+            let mut docs = Vec::new();
+            let mut evidence = Vec::new();
+            if let Some(f) = prev_fact {
+                docs.push(f.doc.clone());
+                evidence.push(f.evidence.clone());
+            }
+            if !evidence.contains(&t.evidence) {
+                docs.push(t.doc.clone());
+                evidence.push(t.evidence.clone());
+            }
+            Finding {
+                kind: FindingKind::Change,
+                sentence,
+                docs,
+                evidence,
+            }
         });
     }
 }
@@ -190,7 +264,7 @@ fn derived(
     facts: &FactIndex<'_>,
     dict: &IndicatorDict,
     lang: Lang,
-    out: &mut Vec<Finding>,
+    out: &mut Sink,
 ) {
     // Changes already stated as year-over-year findings, by county, indicator and year.
     let stated: HashSet<(&str, &str, &str, i32)> = analysis
@@ -213,57 +287,59 @@ fn derived(
                 continue;
             }
         }
-        let name = super::chart::derived_name(dict, &d.metric, lang);
-        let reference = match (d.reference, lang) {
-            (Some(r), Lang::Zh) => format!("；全国同年为{}%", format_value(r)),
-            (Some(r), Lang::En) => {
-                format!("; the national figure that year was {}%", format_value(r))
-            }
-            (None, _) => String::new(),
-        };
-        let parts = super::chart::parts_label(d).replace("->", "→");
-        // analysis/derived.rs says "denominator: X, not Y" when it fell back from the preferred
-        // denominator; a briefing sentence must not hide that (3 of 73 accepted is not 3 of 73
-        // concluded).
-        let basis = if d.note.contains("; denominator: ") {
-            let den = dict.name(&d.denominator_metric, lang.is_en());
-            match lang {
-                Lang::Zh => format!("，以{den}为分母"),
-                Lang::En => format!(", over {den}"),
-            }
-        } else {
-            String::new()
-        };
-        let sentence = match lang {
-            Lang::Zh => format!(
-                "{}{}年{name}为{:.1}%（{parts}{basis}，95%区间{:.1}%–{:.1}%）{reference}。",
-                d.county, d.year, d.value, d.ci_low, d.ci_high
-            ),
-            Lang::En => format!(
-                "{}: {name} was {:.1}% in {} ({parts}{basis}, 95% interval {:.1}%-{:.1}%){reference}.",
-                d.county, d.value, d.year, d.ci_low, d.ci_high
-            ),
-        };
-        let mut docs = Vec::new();
-        let mut evidence = Vec::new();
-        for part in [&d.numerator_metric, &d.denominator_metric] {
-            if let Some(f) = facts.get(&d.region_code, &d.county, part, d.year) {
-                if !evidence.contains(&f.evidence) {
-                    docs.push(f.doc.clone());
-                    evidence.push(f.evidence.clone());
+        out.push(|| {
+            let name = super::chart::derived_name(dict, &d.metric, lang);
+            let reference = match (d.reference, lang) {
+                (Some(r), Lang::Zh) => format!("；全国同年为{}%", format_value(r)),
+                (Some(r), Lang::En) => {
+                    format!("; the national figure that year was {}%", format_value(r))
+                }
+                (None, _) => String::new(),
+            };
+            let parts = super::chart::parts_label(d).replace("->", "→");
+            // analysis/derived.rs says "denominator: X, not Y" when it fell back from the preferred
+            // denominator; a briefing sentence must not hide that (3 of 73 accepted is not 3 of 73
+            // concluded).
+            let basis = if d.note.contains("; denominator: ") {
+                let den = dict.name(&d.denominator_metric, lang.is_en());
+                match lang {
+                    Lang::Zh => format!("，以{den}为分母"),
+                    Lang::En => format!(", over {den}"),
+                }
+            } else {
+                String::new()
+            };
+            let sentence = match lang {
+                Lang::Zh => format!(
+                    "{}{}年{name}为{:.1}%（{parts}{basis}，95%区间{:.1}%–{:.1}%）{reference}。",
+                    d.county, d.year, d.value, d.ci_low, d.ci_high
+                ),
+                Lang::En => format!(
+                    "{}: {name} was {:.1}% in {} ({parts}{basis}, 95% interval {:.1}%-{:.1}%){reference}.",
+                    d.county, d.value, d.year, d.ci_low, d.ci_high
+                ),
+            };
+            let mut docs = Vec::new();
+            let mut evidence = Vec::new();
+            for part in [&d.numerator_metric, &d.denominator_metric] {
+                if let Some(f) = facts.get(&d.region_code, &d.county, part, d.year) {
+                    if !evidence.contains(&f.evidence) {
+                        docs.push(f.doc.clone());
+                        evidence.push(f.evidence.clone());
+                    }
                 }
             }
-        }
-        out.push(Finding {
-            kind: FindingKind::Rate,
-            sentence,
-            docs,
-            evidence,
+            Finding {
+                kind: FindingKind::Rate,
+                sentence,
+                docs,
+                evidence,
+            }
         });
     }
 }
 
-fn checks(analysis: &Analysis, dict: &IndicatorDict, lang: Lang, out: &mut Vec<Finding>) {
+fn checks(analysis: &Analysis, dict: &IndicatorDict, lang: Lang, out: &mut Sink) {
     let mut checks: Vec<_> = analysis
         .checks
         .iter()
@@ -271,16 +347,18 @@ fn checks(analysis: &Analysis, dict: &IndicatorDict, lang: Lang, out: &mut Vec<F
         .collect();
     checks.sort_by_key(|c| std::cmp::Reverse(c.severity));
     for c in checks {
-        let name = dict.name(&c.metric, lang.is_en());
-        let sentence = match lang {
-            Lang::Zh => format!("需核对：{}{}年{name}：{}", c.county, c.year, c.message),
-            Lang::En => format!("To check: {} {} {name}: {}", c.county, c.year, c.message),
-        };
-        out.push(Finding {
-            kind: FindingKind::Check,
-            sentence,
-            docs: vec![c.doc.clone()],
-            evidence: vec![c.evidence.clone()],
+        out.push(|| {
+            let name = dict.name(&c.metric, lang.is_en());
+            let sentence = match lang {
+                Lang::Zh => format!("需核对：{}{}年{name}：{}", c.county, c.year, c.message),
+                Lang::En => format!("To check: {} {} {name}: {}", c.county, c.year, c.message),
+            };
+            Finding {
+                kind: FindingKind::Check,
+                sentence,
+                docs: vec![c.doc.clone()],
+                evidence: vec![c.evidence.clone()],
+            }
         });
     }
 }
@@ -290,7 +368,7 @@ fn comparisons(
     facts: &FactIndex<'_>,
     dict: &IndicatorDict,
     lang: Lang,
-    out: &mut Vec<Finding>,
+    out: &mut Sink,
 ) {
     use std::collections::BTreeMap;
     // Per indicator, scope and year: the comparison's rows, when three or more counties share
@@ -313,37 +391,39 @@ fn comparisons(
         ) else {
             continue;
         };
-        let name = dict.name(&metric, lang.is_en());
-        let median = amount(top.median, &top.unit, Qualifier::Exact, lang);
-        let hi = amount(top.value, &top.unit, Qualifier::Exact, lang);
-        let lo = amount(bottom.value, &bottom.unit, Qualifier::Exact, lang);
-        let sentence = match lang {
-            Lang::Zh => format!(
-                "{year}年{name}：{}个县区中{}最高（{hi}），{}最低（{lo}），中位数{median}。",
-                rows.len(),
-                top.county,
-                bottom.county
-            ),
-            Lang::En => format!(
-                "{name} in {year}: highest of {} counties {} ({hi}), lowest {} ({lo}), median {median}.",
-                rows.len(),
-                top.county,
-                bottom.county
-            ),
-        };
-        let mut docs = Vec::new();
-        let mut evidence = Vec::new();
-        for r in [top, bottom] {
-            if let Some(f) = facts.get(&r.region_code, &r.county, &metric, year) {
-                docs.push(f.doc.clone());
-                evidence.push(f.evidence.clone());
+        out.push(|| {
+            let name = dict.name(&metric, lang.is_en());
+            let median = amount(top.median, &top.unit, Qualifier::Exact, lang);
+            let hi = amount(top.value, &top.unit, Qualifier::Exact, lang);
+            let lo = amount(bottom.value, &bottom.unit, Qualifier::Exact, lang);
+            let sentence = match lang {
+                Lang::Zh => format!(
+                    "{year}年{name}：{}个县区中{}最高（{hi}），{}最低（{lo}），中位数{median}。",
+                    rows.len(),
+                    top.county,
+                    bottom.county
+                ),
+                Lang::En => format!(
+                    "{name} in {year}: highest of {} counties {} ({hi}), lowest {} ({lo}), median {median}.",
+                    rows.len(),
+                    top.county,
+                    bottom.county
+                ),
+            };
+            let mut docs = Vec::new();
+            let mut evidence = Vec::new();
+            for r in [top, bottom] {
+                if let Some(f) = facts.get(&r.region_code, &r.county, &metric, year) {
+                    docs.push(f.doc.clone());
+                    evidence.push(f.evidence.clone());
+                }
             }
-        }
-        out.push(Finding {
-            kind: FindingKind::Comparison,
-            sentence,
-            docs,
-            evidence,
+            Finding {
+                kind: FindingKind::Comparison,
+                sentence,
+                docs,
+                evidence,
+            }
         });
     }
 }
@@ -466,6 +546,94 @@ scope = "annual"
             "{}",
             f[0].sentence
         );
+    }
+
+    #[test]
+    fn top_key_findings_are_key_findings_cut_by_top_findings() {
+        use crate::analysis::{Check, ComparisonRow};
+        let d = dict();
+        let check = |county: &str, severity| Check {
+            kind: "yoy_jump".into(),
+            severity,
+            region_code: "1".into(),
+            county: county.into(),
+            doc: "a.txt".into(),
+            metric: "staff".into(),
+            year: 2023,
+            message: format!("{county} moved"),
+            evidence: "e".into(),
+        };
+        let compared = |county: &str, rank: usize| ComparisonRow {
+            basis: "year".into(),
+            metric: "staff".into(),
+            scope: Scope::Stock,
+            year: 2023,
+            region_code: county.into(),
+            county: county.into(),
+            value: 100.0 - rank as f64,
+            unit: "人".into(),
+            reference: None,
+            rank,
+            n: 3,
+            median: 98.0,
+            percentile: 50.0,
+            z_score: None,
+            note: String::new(),
+        };
+        let mut second_year: Vec<ComparisonRow> = ["甲", "乙", "丙"]
+            .iter()
+            .enumerate()
+            .map(|(i, c)| compared(c, i + 1))
+            .collect();
+        for r in &mut second_year {
+            r.year = 2022;
+        }
+        let mut analysis = Analysis {
+            trends: vec![
+                trend("staff", "人", 632.0, 863.0),
+                trend("rate", "%", 34.44, 40.0),
+                trend("staff", "人", 10.0, 12.0),
+            ],
+            checks: vec![
+                check("甲", Severity::Warning),
+                check("乙", Severity::Info),
+                check("丙", Severity::Error),
+            ],
+            comparisons: ["甲", "乙", "丙"]
+                .iter()
+                .enumerate()
+                .map(|(i, c)| compared(c, i + 1))
+                .chain(second_year)
+                .collect(),
+            ..Analysis::default()
+        };
+        analysis.derived = vec![DerivedRow {
+            region_code: "1".into(),
+            county: "沛县".into(),
+            metric: "rate.derived".into(),
+            year: 2023,
+            numerator_metric: "c".into(),
+            numerator: 3.0,
+            denominator_metric: "a".into(),
+            denominator: 73.0,
+            value: 4.1,
+            ci_low: 1.4,
+            ci_high: 11.4,
+            reference: None,
+            note: String::new(),
+            evidence: String::new(),
+        }];
+        for lang in [Lang::Zh, Lang::En] {
+            let all = key_findings(&analysis, &d, lang);
+            assert_eq!(all.len(), 8, "3 changes, 1 rate, 2 checks, 2 comparisons");
+            for max in 0..=all.len() + 1 {
+                let mut want = all.clone();
+                top_findings(&mut want, max);
+                let (got, total) = top_key_findings(&analysis, &d, lang, max);
+                assert_eq!(total, all.len(), "max {max}");
+                assert_eq!(got, want, "max {max}");
+            }
+        }
     }
 
     #[test]

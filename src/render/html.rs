@@ -26,7 +26,7 @@ pub use super::chart::data::MAX_PROFILES;
 use super::chart::data::{year_span, CountyKey, Grid, SeriesKey};
 use super::chart::{scope_label, unit_label, value_label, Chart, ChartKind};
 use super::escape::html;
-use super::findings::{key_findings, top_findings};
+use super::findings::top_key_findings;
 use super::Lang;
 use crate::analysis::{Analysis, Severity, TrendRow};
 use crate::dict::IndicatorDict;
@@ -380,11 +380,9 @@ impl<'a> Page<'a, '_> {
 
     fn findings(&mut self) {
         let l = self.l();
-        let mut found = key_findings(self.ctx.analysis, self.ctx.dict, l);
-        let total = found.len();
         // At scale: the cross-county view first, then what needs checking, then rates and
         // single counties' changes.
-        top_findings(&mut found, MAX_FINDINGS);
+        let (found, total) = top_key_findings(self.ctx.analysis, self.ctx.dict, l, MAX_FINDINGS);
         self.push(&format!(
             "<section id=\"findings\"><h2>{}</h2>",
             l.pick("主要发现", "Key findings")

@@ -49,11 +49,108 @@ pub struct Summary {
     pub facts: usize,
 }
 
-/// Serialises the manifest as pretty JSON.
+/// Serialises the manifest as JSON with one entry per line: the top-level fields and the
+/// lists are laid out like pretty JSON, and each input, check or warning is one compact line.
+/// At national scale (20,000 inputs, 50,000 checks) fully pretty JSON spent a fifth of its
+/// 42 MB on indentation; this keeps the file readable and greppable (one check per line) at
+/// the size of compact JSON. Any JSON reader sees the same document.
 pub fn manifest_json(manifest: &Manifest) -> anyhow::Result<Vec<u8>> {
-    let mut out = serde_json::to_vec_pretty(manifest)?;
+    let mut out = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, EntryPerLine::default());
+    manifest.serialize(&mut ser)?;
     out.push(b'\n');
     Ok(out)
+}
+
+/// Containers nested at most this deep are laid out one value per line (the manifest object
+/// and its lists); deeper ones (each entry) are compact.
+const LINE_DEPTH: usize = 2;
+
+/// A serde_json formatter: pretty (two-space indent) down to [`LINE_DEPTH`], compact below.
+#[derive(Debug, Default)]
+struct EntryPerLine {
+    depth: usize,
+    has_value: bool,
+}
+
+impl EntryPerLine {
+    fn newline_indent<W: ?Sized + std::io::Write>(&self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b"\n")?;
+        for _ in 0..self.depth {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+
+    /// Before a value (or key) of the current container.
+    fn separate<W: ?Sized + std::io::Write>(&self, w: &mut W, first: bool) -> std::io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        if self.depth <= LINE_DEPTH {
+            self.newline_indent(w)?;
+        }
+        Ok(())
+    }
+
+    fn open<W: ?Sized + std::io::Write>(&mut self, w: &mut W, b: &[u8]) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b)
+    }
+
+    fn close<W: ?Sized + std::io::Write>(&mut self, w: &mut W, b: &[u8]) -> std::io::Result<()> {
+        let closed = self.depth;
+        self.depth -= 1;
+        if closed <= LINE_DEPTH && self.has_value {
+            self.newline_indent(w)?;
+        }
+        w.write_all(b)
+    }
+}
+
+impl serde_json::ser::Formatter for EntryPerLine {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"[")
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.separate(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"{")
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.separate(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(if self.depth <= LINE_DEPTH {
+            b": "
+        } else {
+            b":"
+        })
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 /// Columns of `manifest.csv`, in order.
@@ -124,6 +221,54 @@ mod tests {
             warnings: Vec::new(),
             outputs: Vec::new(),
         }
+    }
+
+    #[test]
+    fn json_has_one_entry_per_line_and_reads_as_the_same_document() {
+        let mut inputs = Vec::new();
+        for name in ["a.txt", "b \"quoted\"\n.txt"] {
+            let mut r = InputRecord::unread(
+                std::path::Path::new(name),
+                InputStatus::Error,
+                "cannot read".into(),
+            );
+            r.malformed_offsets = vec![1, 2];
+            inputs.push(r);
+        }
+        let mut m = manifest(inputs);
+        m.warnings = vec!["w1".into(), "w2".into()];
+        m.outputs = vec!["facts.csv".into()];
+        let bytes = manifest_json(&m).expect("json");
+        let text = String::from_utf8(bytes).expect("utf-8");
+        let parsed: serde_json::Value = serde_json::from_str(&text).expect("valid json");
+        assert_eq!(parsed, serde_json::to_value(&m).expect("value"));
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "{");
+        assert_eq!(lines[1], "  \"tool\": \"fazhi test\",");
+        assert_eq!(lines[2], "  \"inputs\": [");
+        assert!(
+            lines[3].starts_with("    {\"path\":\"a.txt\","),
+            "{}",
+            lines[3]
+        );
+        assert!(
+            lines[3].contains("\"malformed_offsets\":[1,2]"),
+            "{}",
+            lines[3]
+        );
+        assert!(lines[3].ends_with("},"), "{}", lines[3]);
+        assert!(
+            lines[4].starts_with("    {\"path\":\"b \\\"quoted\\\"\\n.txt\""),
+            "{}",
+            lines[4]
+        );
+        assert_eq!(lines[5], "  ],");
+        assert!(text.contains("\n  \"checks\": [],\n"), "{text}");
+        assert!(
+            text.contains("\n  \"warnings\": [\n    \"w1\",\n    \"w2\"\n  ],\n"),
+            "{text}"
+        );
+        assert!(text.ends_with("\n}\n"), "{text}");
     }
 
     #[test]

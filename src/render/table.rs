@@ -1,11 +1,18 @@
-//! Typed tables shared by the CSV and XLSX writers: every export is first turned into a
-//! [`Table`] of [`Cell`]s, so both formats agree on which cells are numbers and which are text.
+//! Typed tables shared by the CSV and XLSX writers: every export is described as an
+//! [`ExportTable`] (its columns, and its rows produced one at a time as typed cells), so both
+//! formats agree on which cells are numbers and which are text.
+//!
+//! Memory: `fazhi run` never materialises the exports. At national scale they are over a
+//! million rows; held as [`Table`]s of owned strings they were most of the run's peak memory.
+//! An [`ExportTable`] borrows the analysis and fills one reusable [`Row`] per row, which the
+//! CSV and workbook writers consume and forget. [`Table`] (everything in memory) remains for
+//! tests and small callers: [`ExportTable::to_table`].
 //!
 //! Why typed cells: formula neutralisation must apply to text only. A negative change (`-3`)
 //! is a number and stays a number; a county name or evidence sentence starting with `=` or
 //! `-` is text and gets neutralised. Serialising serde rows straight to CSV strings loses that
-//! distinction, so analysis rows go through [`rows_table`], a tiny serde serializer that keeps
-//! each field's type.
+//! distinction, so analysis rows go through a tiny serde serializer that keeps each field's
+//! type ([`rows_table`], [`ExportTable`]).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -31,6 +38,122 @@ pub enum Cell {
     Number(f64),
     /// No value.
     Empty,
+}
+
+impl Cell {
+    /// The cell, borrowed.
+    pub fn as_cell_ref(&self) -> CellRef<'_> {
+        match self {
+            Cell::Text(t) => CellRef::Text(t),
+            Cell::Code(t) => CellRef::Code(t),
+            Cell::Int(i) => CellRef::Int(*i),
+            Cell::Number(v) => CellRef::Number(*v),
+            Cell::Empty => CellRef::Empty,
+        }
+    }
+}
+
+/// One cell of a row being written, borrowed from the row (see [`Cell`] for the meaning of
+/// each kind).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum CellRef<'a> {
+    /// Untrusted or free text.
+    Text(&'a str),
+    /// A code that must stay text.
+    Code(&'a str),
+    /// An integer.
+    Int(i64),
+    /// A measured value.
+    Number(f64),
+    /// No value.
+    Empty,
+}
+
+impl CellRef<'_> {
+    /// The cell, owned.
+    pub fn to_cell(self) -> Cell {
+        match self {
+            CellRef::Text(t) => Cell::Text(t.to_string()),
+            CellRef::Code(t) => Cell::Code(t.to_string()),
+            CellRef::Int(i) => Cell::Int(i),
+            CellRef::Number(v) => Cell::Number(v),
+            CellRef::Empty => Cell::Empty,
+        }
+    }
+}
+
+/// Where a cell of a [`Row`] lives: text as a byte range of the row's text buffer.
+#[derive(Debug, Clone, Copy)]
+enum Slot {
+    Text(usize, usize),
+    Code(usize, usize),
+    Int(i64),
+    Number(f64),
+    Empty,
+}
+
+/// One row of an export, reused from row to row: its text cells share one buffer, so filling
+/// a row allocates nothing once the buffers have grown to the longest row.
+#[derive(Debug, Default)]
+pub struct Row {
+    text: String,
+    slots: Vec<Slot>,
+    /// Field names of serde rows (checked against the table's columns); empty otherwise.
+    names: Vec<&'static str>,
+}
+
+impl Row {
+    fn clear(&mut self) {
+        self.text.clear();
+        self.slots.clear();
+        self.names.clear();
+    }
+
+    fn push(&mut self, slot: Slot) {
+        self.slots.push(slot);
+    }
+
+    fn push_text(&mut self, text: &str) {
+        let start = self.text.len();
+        self.text.push_str(text);
+        self.slots.push(Slot::Text(start, self.text.len()));
+    }
+
+    fn push_code(&mut self, text: &str) {
+        let start = self.text.len();
+        self.text.push_str(text);
+        self.slots.push(Slot::Code(start, self.text.len()));
+    }
+
+    /// Number of cells.
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// True when the row has no cells.
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    /// The cell in column `i`.
+    pub fn get(&self, i: usize) -> Option<CellRef<'_>> {
+        self.slots.get(i).map(|slot| self.cell(*slot))
+    }
+
+    /// The cells in column order.
+    pub fn cells(&self) -> impl Iterator<Item = CellRef<'_>> + '_ {
+        self.slots.iter().map(|slot| self.cell(*slot))
+    }
+
+    fn cell(&self, slot: Slot) -> CellRef<'_> {
+        match slot {
+            Slot::Text(a, b) => CellRef::Text(&self.text[a..b]),
+            Slot::Code(a, b) => CellRef::Code(&self.text[a..b]),
+            Slot::Int(i) => CellRef::Int(i),
+            Slot::Number(v) => CellRef::Number(v),
+            Slot::Empty => CellRef::Empty,
+        }
+    }
 }
 
 /// How a numeric column is displayed in the workbook (CSV writes plain numbers either way).
@@ -130,43 +253,278 @@ const DECIMAL_FIELDS: [&str; 2] = ["z_score", "slope"];
 /// Fields that hold division codes and must stay text.
 const CODE_FIELDS: [&str; 1] = ["region_code"];
 
-/// The facts table (columns fixed by [`FACT_COLUMNS`]).
-pub fn facts_table(facts: &[Fact]) -> Table {
-    let columns = FACT_COLUMNS
-        .iter()
-        .map(|c| Column {
-            name: (*c).to_string(),
-            label: None,
-            style: NumberStyle::General,
-        })
-        .collect();
-    let rows = facts
-        .iter()
-        .map(|f| {
-            vec![
-                Cell::Text(f.doc.clone()),
-                Cell::Code(f.region_code.clone()),
-                Cell::Text(f.province.clone()),
-                Cell::Text(f.prefecture.clone()),
-                Cell::Text(f.county.clone()),
-                f.report_year.map_or(Cell::Empty, |y| Cell::Int(y.into())),
-                Cell::Text(f.metric.clone()),
-                Cell::Int(f.year.into()),
-                Cell::Text(f.scope.to_string()),
-                Cell::Number(f.value),
-                Cell::Text(f.unit.clone()),
-                Cell::Text(f.qualifier.to_string()),
-                Cell::Text(f.evidence.clone()),
-                Cell::Int(i64::try_from(f.offset).unwrap_or(i64::MAX)),
-            ]
-        })
-        .collect();
-    Table {
-        name: "facts".to_string(),
-        columns,
-        rows,
-        row_units: facts.iter().map(|f| f.unit.clone()).collect(),
+/// One exported table: its columns, and a way to produce its rows one at a time. Built by
+/// [`export_sources`]; borrows the analysis, so it costs nothing until a writer asks for rows.
+pub struct ExportTable<'a> {
+    /// File stem and sheet name (`facts`, `wide`, `trends`, ...).
+    pub name: String,
+    /// Columns in order.
+    pub columns: Vec<Column>,
+    /// The column whose text is the row's unit (`%` rows of the facts, trends and comparisons
+    /// get the percentage display in the workbook); `None` when units do not apply.
+    unit_column: Option<usize>,
+    source: Source<'a>,
+}
+
+/// Where an [`ExportTable`]'s rows come from.
+enum Source<'a> {
+    /// The facts, one row each.
+    Facts(&'a [Fact]),
+    /// Rows already built (the wide table: one row per county and year, small).
+    Cells(Vec<Vec<Cell>>),
+    /// Analysis rows serialised field by field.
+    Serde(Box<dyn SerdeRows + Sync + 'a>),
+}
+
+/// A slice of serde rows, seen through one object-safe interface.
+trait SerdeRows {
+    fn len(&self) -> usize;
+    fn fill(&self, i: usize, row: &mut Row) -> Result<(), SerError>;
+}
+
+struct SliceRows<'a, T>(&'a [T]);
+
+impl<T: Serialize> SerdeRows for SliceRows<'_, T> {
+    fn len(&self) -> usize {
+        self.0.len()
     }
+
+    fn fill(&self, i: usize, row: &mut Row) -> Result<(), SerError> {
+        self.0[i].serialize(RowSerializer(row))
+    }
+}
+
+impl<'a> ExportTable<'a> {
+    /// The facts table (columns fixed by [`FACT_COLUMNS`]); each row's unit is its `unit`.
+    pub fn facts(facts: &'a [Fact]) -> Self {
+        ExportTable {
+            name: "facts".to_string(),
+            columns: FACT_COLUMNS
+                .iter()
+                .map(|c| Column {
+                    name: (*c).to_string(),
+                    label: None,
+                    style: NumberStyle::General,
+                })
+                .collect(),
+            unit_column: FACT_COLUMNS.iter().position(|c| *c == "unit"),
+            source: Source::Facts(facts),
+        }
+    }
+
+    /// A table of serde rows (trends, derived, comparisons, checks...), keeping each field's
+    /// type. The columns are the first row's fields; `columns_if_empty` gives the header when
+    /// there are no rows, so an empty table still tells the reader what it would hold.
+    pub fn rows<T: Serialize + Sync>(
+        name: &str,
+        rows: &'a [T],
+        columns_if_empty: &[&str],
+    ) -> Result<Self, TableError> {
+        let names: Vec<String> = match rows.first() {
+            Some(first) => {
+                let mut row = Row::default();
+                first
+                    .serialize(RowSerializer(&mut row))
+                    .map_err(|e| e.into_table_error(name))?;
+                row.names.iter().map(|n| n.to_string()).collect()
+            }
+            None => columns_if_empty.iter().map(|s| s.to_string()).collect(),
+        };
+        Ok(ExportTable {
+            name: name.to_string(),
+            columns: Self::columns_of(names),
+            unit_column: None,
+            source: Source::Serde(Box::new(SliceRows(rows))),
+        })
+    }
+
+    /// Columns of serde rows, by field name: percentages, statistics and the rest.
+    fn columns_of(names: impl IntoIterator<Item = String>) -> Vec<Column> {
+        names
+            .into_iter()
+            .map(|n| {
+                let style = if PERCENT_FIELDS.contains(&n.as_str()) {
+                    NumberStyle::Percent
+                } else if DECIMAL_FIELDS.contains(&n.as_str()) {
+                    NumberStyle::Decimal
+                } else {
+                    NumberStyle::General
+                };
+                Column {
+                    name: n,
+                    label: None,
+                    style,
+                }
+            })
+            .collect()
+    }
+
+    /// The wide table (see [`wide_table`]).
+    pub fn wide(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) -> Self {
+        Self::wide_of(&analysis.facts, dict, lang)
+    }
+
+    /// The wide table of facts already collapsed as in `Analysis.facts` (see [`wide_table`]).
+    pub fn wide_of(facts: &[Fact], dict: &IndicatorDict, lang: Lang) -> Self {
+        let table = wide_table_of(facts, dict, lang);
+        ExportTable {
+            name: table.name,
+            columns: table.columns,
+            unit_column: None,
+            source: Source::Cells(table.rows),
+        }
+    }
+
+    /// Marks the `value` and `reference` columns as percentages (derived rates are all
+    /// percentages).
+    pub fn with_percent_values(mut self) -> Self {
+        for c in &mut self.columns {
+            if c.name == "value" || c.name == "reference" {
+                c.style = NumberStyle::Percent;
+            }
+        }
+        self
+    }
+
+    /// Takes each row's unit from the table's `unit` column, so `%` values get the percentage
+    /// display in the workbook (trends and comparisons mix units).
+    pub fn with_row_units(mut self) -> Self {
+        self.unit_column = self.columns.iter().position(|c| c.name == "unit");
+        self
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        match &self.source {
+            Source::Facts(facts) => facts.len(),
+            Source::Cells(rows) => rows.len(),
+            Source::Serde(rows) => rows.len(),
+        }
+    }
+
+    /// True when the table has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The header names (stable ids).
+    pub fn names(&self) -> Vec<&str> {
+        self.columns.iter().map(|c| c.name.as_str()).collect()
+    }
+
+    /// The headers as shown to a person (labels where set, else names).
+    pub fn labels(&self) -> Vec<&str> {
+        self.columns
+            .iter()
+            .map(|c| c.label.as_deref().unwrap_or(&c.name))
+            .collect()
+    }
+
+    /// Calls `f` with every row in order and the row's unit (empty when units do not apply).
+    /// One [`Row`] is reused throughout: copy out what must outlive the call.
+    pub fn for_each_row<E: From<TableError>>(
+        &self,
+        mut f: impl FnMut(&Row, &str) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut row = Row::default();
+        for i in 0..self.len() {
+            self.fill(i, &mut row)?;
+            let unit = match self.unit_column.and_then(|c| row.get(c)) {
+                Some(CellRef::Text(u)) => u,
+                _ => "",
+            };
+            f(&row, unit)?;
+        }
+        Ok(())
+    }
+
+    /// Fills `row` with row `i`.
+    fn fill(&self, i: usize, row: &mut Row) -> Result<(), TableError> {
+        match &self.source {
+            Source::Facts(facts) => fill_fact(&facts[i], row),
+            Source::Cells(rows) => {
+                row.clear();
+                for cell in &rows[i] {
+                    match cell {
+                        Cell::Text(t) => row.push_text(t),
+                        Cell::Code(t) => row.push_code(t),
+                        Cell::Int(v) => row.push(Slot::Int(*v)),
+                        Cell::Number(v) => row.push(Slot::Number(*v)),
+                        Cell::Empty => row.push(Slot::Empty),
+                    }
+                }
+            }
+            Source::Serde(rows) => {
+                rows.fill(i, row)
+                    .map_err(|e| e.into_table_error(&self.name))?;
+                let same = row.names.len() == self.columns.len()
+                    && row
+                        .names
+                        .iter()
+                        .zip(&self.columns)
+                        .all(|(n, c)| *n == c.name);
+                if !same {
+                    return Err(TableError::Ragged {
+                        table: self.name.clone(),
+                        row: i + 1,
+                        got: row.names.iter().map(|n| n.to_string()).collect(),
+                        expected: self.columns.iter().map(|c| c.name.clone()).collect(),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The whole table in memory (for tests and small outputs).
+    pub fn to_table(&self) -> Result<Table, TableError> {
+        let mut rows = Vec::with_capacity(self.len());
+        let mut row_units = Vec::new();
+        self.for_each_row(|row, unit| -> Result<(), TableError> {
+            rows.push(row.cells().map(CellRef::to_cell).collect());
+            if self.unit_column.is_some() {
+                row_units.push(unit.to_string());
+            }
+            Ok(())
+        })?;
+        Ok(Table {
+            name: self.name.clone(),
+            columns: self.columns.clone(),
+            rows,
+            row_units,
+        })
+    }
+}
+
+/// One fact as a row of the facts table.
+fn fill_fact(f: &Fact, row: &mut Row) {
+    use std::fmt::Write;
+    row.clear();
+    row.push_text(&f.doc);
+    row.push_code(&f.region_code);
+    row.push_text(&f.province);
+    row.push_text(&f.prefecture);
+    row.push_text(&f.county);
+    row.push(f.report_year.map_or(Slot::Empty, |y| Slot::Int(y.into())));
+    row.push_text(&f.metric);
+    row.push(Slot::Int(f.year.into()));
+    let start = row.text.len();
+    write!(row.text, "{}", f.scope).expect("writing to a String cannot fail");
+    row.push(Slot::Text(start, row.text.len()));
+    row.push(Slot::Number(f.value));
+    row.push_text(&f.unit);
+    let start = row.text.len();
+    write!(row.text, "{}", f.qualifier).expect("writing to a String cannot fail");
+    row.push(Slot::Text(start, row.text.len()));
+    row.push_text(&f.evidence);
+    row.push(Slot::Int(i64::try_from(f.offset).unwrap_or(i64::MAX)));
+}
+
+/// The facts table (columns fixed by [`FACT_COLUMNS`]), in memory.
+pub fn facts_table(facts: &[Fact]) -> Table {
+    ExportTable::facts(facts)
+        .to_table()
+        .expect("fact rows are always one cell per column")
 }
 
 /// The wide table: one row per county and year, one column per indicator and scope.
@@ -175,35 +533,38 @@ pub fn facts_table(facts: &[Fact]) -> Table {
 /// `Analysis.conflicts`) are never resolved here: the cell is left empty and the `conflicts`
 /// column names the indicator and every value, so nobody pastes one of them as if it were sure.
 pub fn wide_table(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) -> Table {
-    // (metric, scope) columns in dictionary order, then unknown metrics by id.
-    let mut keys: Vec<(String, Scope)> = Vec::new();
-    for f in &analysis.facts {
-        let key = (f.metric.clone(), f.scope);
-        if !keys.contains(&key) {
-            keys.push(key);
+    wide_table_of(&analysis.facts, dict, lang)
+}
+
+/// [`wide_table`] of facts already collapsed as in `Analysis.facts`.
+pub fn wide_table_of(facts: &[Fact], dict: &IndicatorDict, lang: Lang) -> Table {
+    // (region_code, county, year) → (metric, scope) → distinct values; borrowed from the facts.
+    type RowKey<'f> = (&'f str, &'f str, i32);
+    let mut cells: BTreeMap<RowKey<'_>, BTreeMap<(&str, Scope), Vec<f64>>> = BTreeMap::new();
+    for f in facts {
+        let values = cells
+            .entry((&f.region_code, &f.county, f.year))
+            .or_default()
+            .entry((&f.metric, f.scope))
+            .or_default();
+        if !values.contains(&f.value) {
+            values.push(f.value);
         }
     }
+    // (metric, scope) columns in dictionary order, then unknown metrics by id.
+    let mut keys: Vec<(&str, Scope)> = cells
+        .values()
+        .flat_map(|by_key| by_key.keys().copied())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let order = |m: &str| {
         dict.indicators
             .iter()
             .position(|i| i.id == m)
             .unwrap_or(usize::MAX)
     };
-    keys.sort_by(|a, b| (order(&a.0), &a.0, a.1).cmp(&(order(&b.0), &b.0, b.1)));
-
-    // (region_code, county, year) → (metric, scope) → distinct values.
-    type RowKey = (String, String, i32);
-    let mut cells: BTreeMap<RowKey, BTreeMap<(String, Scope), Vec<f64>>> = BTreeMap::new();
-    for f in &analysis.facts {
-        let values = cells
-            .entry((f.region_code.clone(), f.county.clone(), f.year))
-            .or_default()
-            .entry((f.metric.clone(), f.scope))
-            .or_default();
-        if !values.contains(&f.value) {
-            values.push(f.value);
-        }
-    }
+    keys.sort_by_cached_key(|k| (order(k.0), k.0, k.1));
 
     let mut columns = vec![
         plain_column("region_code", lang.pick("区划代码", "Division code")),
@@ -214,7 +575,7 @@ pub fn wide_table(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) -> Tabl
         let indicator = dict.get(metric);
         let default_scope = indicator.map(|i| i.scope);
         let name = if default_scope == Some(*scope) {
-            metric.clone()
+            metric.to_string()
         } else {
             format!("{metric}@{scope}")
         };
@@ -241,7 +602,12 @@ pub fn wide_table(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) -> Tabl
     let rows = cells
         .into_iter()
         .map(|((code, county, year), by_key)| {
-            let mut row = vec![Cell::Code(code), Cell::Text(county), Cell::Int(year.into())];
+            let mut row = Vec::with_capacity(keys.len() + 4);
+            row.extend([
+                Cell::Code(code.to_string()),
+                Cell::Text(county.to_string()),
+                Cell::Int(year.into()),
+            ]);
             let mut conflicts = Vec::new();
             for key in &keys {
                 match by_key.get(key).map(Vec::as_slice) {
@@ -290,53 +656,33 @@ pub fn scope_label(scope: Scope, lang: Lang) -> &'static str {
     }
 }
 
-/// Turns serde rows (trends, derived, comparisons, checks...) into a table, keeping each
-/// field's type. `columns_if_empty` gives the header when there are no rows, so an empty
-/// table still tells the reader what it would hold.
+/// Turns serde rows (trends, derived, comparisons, checks...) into a table in memory, keeping
+/// each field's type. `columns_if_empty` gives the header when there are no rows.
 pub fn rows_table<T: Serialize>(
     name: &str,
     rows: &[T],
     columns_if_empty: &[&str],
 ) -> Result<Table, TableError> {
-    let mut names: Option<Vec<String>> = None;
+    let mut columns = ExportTable::columns_of(columns_if_empty.iter().map(|s| s.to_string()));
+    let mut row = Row::default();
     let mut out_rows = Vec::with_capacity(rows.len());
-    for (i, row) in rows.iter().enumerate() {
-        let fields = row
-            .serialize(RowSerializer)
+    for (i, r) in rows.iter().enumerate() {
+        r.serialize(RowSerializer(&mut row))
             .map_err(|e| e.into_table_error(name))?;
-        let row_names: Vec<String> = fields.iter().map(|(n, _)| n.clone()).collect();
-        match &names {
-            None => names = Some(row_names),
-            Some(expected) if *expected != row_names => {
-                return Err(TableError::Ragged {
-                    table: name.to_string(),
-                    row: i + 1,
-                    got: row_names,
-                    expected: expected.clone(),
-                })
-            }
-            Some(_) => {}
+        if i == 0 {
+            columns = ExportTable::columns_of(row.names.iter().map(|n| n.to_string()));
+        } else if row.names.len() != columns.len()
+            || row.names.iter().zip(&columns).any(|(n, c)| *n != c.name)
+        {
+            return Err(TableError::Ragged {
+                table: name.to_string(),
+                row: i + 1,
+                got: row.names.iter().map(|n| n.to_string()).collect(),
+                expected: columns.iter().map(|c| c.name.clone()).collect(),
+            });
         }
-        out_rows.push(fields.into_iter().map(|(_, c)| c).collect());
+        out_rows.push(row.cells().map(CellRef::to_cell).collect());
     }
-    let names = names.unwrap_or_else(|| columns_if_empty.iter().map(|s| s.to_string()).collect());
-    let columns = names
-        .into_iter()
-        .map(|n| {
-            let style = if PERCENT_FIELDS.contains(&n.as_str()) {
-                NumberStyle::Percent
-            } else if DECIMAL_FIELDS.contains(&n.as_str()) {
-                NumberStyle::Decimal
-            } else {
-                NumberStyle::General
-            };
-            Column {
-                name: n,
-                label: None,
-                style,
-            }
-        })
-        .collect();
     Ok(Table {
         name: name.to_string(),
         columns,
@@ -346,57 +692,36 @@ pub fn rows_table<T: Serialize>(
 }
 
 /// Every exported table, in the order of the workbook's sheets: facts, wide, trends,
-/// derived, comparisons, slopes, checks. Empty tables keep their documented header.
+/// derived, comparisons, slopes, checks. Empty tables keep their documented header. Nothing
+/// is copied yet: each table produces its rows when written.
+pub fn export_sources<'a>(
+    analysis: &'a Analysis,
+    dict: &IndicatorDict,
+    lang: Lang,
+) -> Result<Vec<ExportTable<'a>>, TableError> {
+    let header = column_names;
+    Ok(vec![
+        ExportTable::facts(&analysis.facts),
+        ExportTable::wide(analysis, dict, lang),
+        ExportTable::rows("trends", &analysis.trends, &header("trends"))?.with_row_units(),
+        ExportTable::rows("derived", &analysis.derived, &header("derived"))?.with_percent_values(),
+        ExportTable::rows("comparisons", &analysis.comparisons, &header("comparisons"))?
+            .with_row_units(),
+        ExportTable::rows("slopes", &analysis.slopes, &header("slopes"))?,
+        ExportTable::rows("checks", &analysis.checks, &header("checks"))?,
+    ])
+}
+
+/// Every exported table in memory ([`export_sources`], materialised).
 pub fn export_tables(
     analysis: &Analysis,
     dict: &IndicatorDict,
     lang: Lang,
 ) -> Result<Vec<Table>, TableError> {
-    let header = column_names;
-    Ok(vec![
-        facts_table(&analysis.facts),
-        wide_table(analysis, dict, lang),
-        with_row_units(rows_table("trends", &analysis.trends, &header("trends"))?),
-        with_percent_values(rows_table(
-            "derived",
-            &analysis.derived,
-            &header("derived"),
-        )?),
-        with_row_units(rows_table(
-            "comparisons",
-            &analysis.comparisons,
-            &header("comparisons"),
-        )?),
-        rows_table("slopes", &analysis.slopes, &header("slopes"))?,
-        rows_table("checks", &analysis.checks, &header("checks"))?,
-    ])
-}
-
-/// Marks a table's `value` and `reference` columns as percentages (derived rates are all
-/// percentages).
-pub fn with_percent_values(mut table: Table) -> Table {
-    for c in &mut table.columns {
-        if c.name == "value" || c.name == "reference" {
-            c.style = NumberStyle::Percent;
-        }
-    }
-    table
-}
-
-/// Per-row units taken from the table's `unit` column, so `%` values get the percentage
-/// display in the workbook (trends and comparisons mix units).
-pub fn with_row_units(mut table: Table) -> Table {
-    if let Some(idx) = table.columns.iter().position(|c| c.name == "unit") {
-        table.row_units = table
-            .rows
-            .iter()
-            .map(|r| match r.get(idx) {
-                Some(Cell::Text(u)) => u.clone(),
-                _ => String::new(),
-            })
-            .collect();
-    }
-    table
+    export_sources(analysis, dict, lang)?
+        .iter()
+        .map(ExportTable::to_table)
+        .collect()
 }
 
 // ---- a serde serializer for one flat row -------------------------------------------------
@@ -446,11 +771,10 @@ impl ser::Error for SerError {
     }
 }
 
-struct RowSerializer;
+/// Serialises one struct into a [`Row`] (cleared first), recording each field's name.
+struct RowSerializer<'r>(&'r mut Row);
 
-struct RowFields {
-    fields: Vec<(String, Cell)>,
-}
+struct RowFields<'r>(&'r mut Row);
 
 macro_rules! not_a_struct {
     ($($name:ident($($arg:ty),* $(,)?)),* $(,)?) => {
@@ -460,16 +784,16 @@ macro_rules! not_a_struct {
     };
 }
 
-impl ser::Serializer for RowSerializer {
-    type Ok = Vec<(String, Cell)>;
+impl<'r> ser::Serializer for RowSerializer<'r> {
+    type Ok = ();
     type Error = SerError;
-    type SerializeSeq = Impossible<Self::Ok, SerError>;
-    type SerializeTuple = Impossible<Self::Ok, SerError>;
-    type SerializeTupleStruct = Impossible<Self::Ok, SerError>;
-    type SerializeTupleVariant = Impossible<Self::Ok, SerError>;
-    type SerializeMap = Impossible<Self::Ok, SerError>;
-    type SerializeStruct = RowFields;
-    type SerializeStructVariant = Impossible<Self::Ok, SerError>;
+    type SerializeSeq = Impossible<(), SerError>;
+    type SerializeTuple = Impossible<(), SerError>;
+    type SerializeTupleStruct = Impossible<(), SerError>;
+    type SerializeTupleVariant = Impossible<(), SerError>;
+    type SerializeMap = Impossible<(), SerError>;
+    type SerializeStruct = RowFields<'r>;
+    type SerializeStructVariant = Impossible<(), SerError>;
 
     not_a_struct!(
         serialize_bool(bool),
@@ -492,14 +816,14 @@ impl ser::Serializer for RowSerializer {
         serialize_unit_variant(&'static str, u32, &'static str),
     );
 
-    fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<Self::Ok, SerError> {
+    fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<(), SerError> {
         value.serialize(self)
     }
     fn serialize_newtype_struct<T: ?Sized + Serialize>(
         self,
         _: &'static str,
         value: &T,
-    ) -> Result<Self::Ok, SerError> {
+    ) -> Result<(), SerError> {
         value.serialize(self)
     }
     fn serialize_newtype_variant<T: ?Sized + Serialize>(
@@ -508,7 +832,7 @@ impl ser::Serializer for RowSerializer {
         _: u32,
         _: &'static str,
         _: &T,
-    ) -> Result<Self::Ok, SerError> {
+    ) -> Result<(), SerError> {
         Err(SerError::NotAStruct)
     }
     fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, SerError> {
@@ -539,11 +863,10 @@ impl ser::Serializer for RowSerializer {
     fn serialize_struct(
         self,
         _: &'static str,
-        len: usize,
+        _: usize,
     ) -> Result<Self::SerializeStruct, SerError> {
-        Ok(RowFields {
-            fields: Vec::with_capacity(len),
-        })
+        self.0.clear();
+        Ok(RowFields(self.0))
     }
     fn serialize_struct_variant(
         self,
@@ -556,8 +879,8 @@ impl ser::Serializer for RowSerializer {
     }
 }
 
-impl ser::SerializeStruct for RowFields {
-    type Ok = Vec<(String, Cell)>;
+impl ser::SerializeStruct for RowFields<'_> {
+    type Ok = ();
     type Error = SerError;
 
     fn serialize_field<T: ?Sized + Serialize>(
@@ -565,32 +888,49 @@ impl ser::SerializeStruct for RowFields {
         key: &'static str,
         value: &T,
     ) -> Result<(), SerError> {
-        let cell = value
-            .serialize(CellSerializer)
+        let before = self.0.slots.len();
+        value
+            .serialize(CellSerializer {
+                row: self.0,
+                code: CODE_FIELDS.contains(&key),
+            })
             .map_err(|reason| SerError::NotACell {
                 column: key.to_string(),
                 reason: reason.to_string(),
             })?;
-        let cell = match cell {
-            Cell::Text(t) if CODE_FIELDS.contains(&key) => Cell::Code(t),
-            other => other,
-        };
-        self.fields.push((key.to_string(), cell));
+        debug_assert_eq!(self.0.slots.len(), before + 1, "one cell per field");
+        self.0.names.push(key);
         Ok(())
     }
 
-    fn end(self) -> Result<Self::Ok, SerError> {
-        Ok(self.fields)
+    fn end(self) -> Result<(), SerError> {
+        Ok(())
     }
 }
 
-/// Serialises one field value into a [`Cell`].
-struct CellSerializer;
+/// Serialises one field value as the next cell of a [`Row`]; text of a code field (see
+/// [`CODE_FIELDS`]) becomes a [`CellRef::Code`].
+struct CellSerializer<'r> {
+    row: &'r mut Row,
+    code: bool,
+}
 
-fn int_cell<T: TryInto<i64> + Copy + Into<f64>>(v: T) -> Cell {
-    match v.try_into() {
-        Ok(i) => Cell::Int(i),
-        Err(_) => Cell::Number(v.into()),
+impl CellSerializer<'_> {
+    fn text(self, text: &str) -> Result<(), SerError> {
+        if self.code {
+            self.row.push_code(text);
+        } else {
+            self.row.push_text(text);
+        }
+        Ok(())
+    }
+
+    fn int<T: TryInto<i64> + Copy + Into<f64>>(self, v: T) -> Result<(), SerError> {
+        self.row.push(match v.try_into() {
+            Ok(i) => Slot::Int(i),
+            Err(_) => Slot::Number(v.into()),
+        });
+        Ok(())
     }
 }
 
@@ -602,91 +942,99 @@ macro_rules! not_a_cell {
     };
 }
 
-impl ser::Serializer for CellSerializer {
-    type Ok = Cell;
+impl ser::Serializer for CellSerializer<'_> {
+    type Ok = ();
     type Error = SerError;
-    type SerializeSeq = Impossible<Cell, SerError>;
-    type SerializeTuple = Impossible<Cell, SerError>;
-    type SerializeTupleStruct = Impossible<Cell, SerError>;
-    type SerializeTupleVariant = Impossible<Cell, SerError>;
-    type SerializeMap = Impossible<Cell, SerError>;
-    type SerializeStruct = Impossible<Cell, SerError>;
-    type SerializeStructVariant = Impossible<Cell, SerError>;
+    type SerializeSeq = Impossible<(), SerError>;
+    type SerializeTuple = Impossible<(), SerError>;
+    type SerializeTupleStruct = Impossible<(), SerError>;
+    type SerializeTupleVariant = Impossible<(), SerError>;
+    type SerializeMap = Impossible<(), SerError>;
+    type SerializeStruct = Impossible<(), SerError>;
+    type SerializeStructVariant = Impossible<(), SerError>;
 
-    fn serialize_bool(self, v: bool) -> Result<Cell, SerError> {
-        Ok(Cell::Text(v.to_string()))
+    fn serialize_bool(self, v: bool) -> Result<(), SerError> {
+        self.text(if v { "true" } else { "false" })
     }
-    fn serialize_i8(self, v: i8) -> Result<Cell, SerError> {
-        Ok(Cell::Int(v.into()))
+    fn serialize_i8(self, v: i8) -> Result<(), SerError> {
+        self.int(v)
     }
-    fn serialize_i16(self, v: i16) -> Result<Cell, SerError> {
-        Ok(Cell::Int(v.into()))
+    fn serialize_i16(self, v: i16) -> Result<(), SerError> {
+        self.int(v)
     }
-    fn serialize_i32(self, v: i32) -> Result<Cell, SerError> {
-        Ok(Cell::Int(v.into()))
+    fn serialize_i32(self, v: i32) -> Result<(), SerError> {
+        self.int(v)
     }
-    fn serialize_i64(self, v: i64) -> Result<Cell, SerError> {
-        Ok(Cell::Int(v))
+    fn serialize_i64(self, v: i64) -> Result<(), SerError> {
+        self.row.push(Slot::Int(v));
+        Ok(())
     }
-    fn serialize_u8(self, v: u8) -> Result<Cell, SerError> {
-        Ok(Cell::Int(v.into()))
+    fn serialize_u8(self, v: u8) -> Result<(), SerError> {
+        self.int(v)
     }
-    fn serialize_u16(self, v: u16) -> Result<Cell, SerError> {
-        Ok(Cell::Int(v.into()))
+    fn serialize_u16(self, v: u16) -> Result<(), SerError> {
+        self.int(v)
     }
-    fn serialize_u32(self, v: u32) -> Result<Cell, SerError> {
-        Ok(int_cell(v))
+    fn serialize_u32(self, v: u32) -> Result<(), SerError> {
+        self.int(v)
     }
-    fn serialize_u64(self, v: u64) -> Result<Cell, SerError> {
+    fn serialize_u64(self, v: u64) -> Result<(), SerError> {
         // Counts far beyond i64 do not occur; keep the value rather than fail.
-        Ok(i64::try_from(v).map_or(Cell::Number(v as f64), Cell::Int))
+        self.row
+            .push(i64::try_from(v).map_or(Slot::Number(v as f64), Slot::Int));
+        Ok(())
     }
-    fn serialize_f32(self, v: f32) -> Result<Cell, SerError> {
-        Ok(Cell::Number(v.into()))
+    fn serialize_f32(self, v: f32) -> Result<(), SerError> {
+        self.row.push(Slot::Number(v.into()));
+        Ok(())
     }
-    fn serialize_f64(self, v: f64) -> Result<Cell, SerError> {
-        Ok(if v.is_finite() {
-            Cell::Number(v)
+    fn serialize_f64(self, v: f64) -> Result<(), SerError> {
+        self.row.push(if v.is_finite() {
+            Slot::Number(v)
         } else {
-            Cell::Empty
-        })
+            Slot::Empty
+        });
+        Ok(())
     }
-    fn serialize_char(self, v: char) -> Result<Cell, SerError> {
-        Ok(Cell::Text(v.to_string()))
+    fn serialize_char(self, v: char) -> Result<(), SerError> {
+        self.text(v.encode_utf8(&mut [0; 4]))
     }
-    fn serialize_str(self, v: &str) -> Result<Cell, SerError> {
-        Ok(Cell::Text(v.to_string()))
+    fn serialize_str(self, v: &str) -> Result<(), SerError> {
+        self.text(v)
     }
-    fn serialize_none(self) -> Result<Cell, SerError> {
-        Ok(Cell::Empty)
+    fn serialize_none(self) -> Result<(), SerError> {
+        self.row.push(Slot::Empty);
+        Ok(())
     }
-    fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<Cell, SerError> {
+    fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<(), SerError> {
         value.serialize(self)
     }
-    fn serialize_unit(self) -> Result<Cell, SerError> {
-        Ok(Cell::Empty)
+    fn serialize_unit(self) -> Result<(), SerError> {
+        self.row.push(Slot::Empty);
+        Ok(())
     }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<Cell, SerError> {
-        Ok(Cell::Empty)
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), SerError> {
+        self.row.push(Slot::Empty);
+        Ok(())
     }
     fn serialize_unit_variant(
         self,
         _: &'static str,
         _: u32,
         variant: &'static str,
-    ) -> Result<Cell, SerError> {
-        Ok(Cell::Text(variant.to_string()))
+    ) -> Result<(), SerError> {
+        self.text(variant)
     }
     fn serialize_newtype_struct<T: ?Sized + Serialize>(
         self,
         _: &'static str,
         value: &T,
-    ) -> Result<Cell, SerError> {
+    ) -> Result<(), SerError> {
         value.serialize(self)
     }
     not_a_cell!(
         "byte string",
-        serialize_bytes(&[u8]) -> Cell,
+        serialize_bytes(&[u8]) -> (),
     );
     fn serialize_newtype_variant<T: ?Sized + Serialize>(
         self,
@@ -694,7 +1042,7 @@ impl ser::Serializer for CellSerializer {
         _: u32,
         _: &'static str,
         _: &T,
-    ) -> Result<Cell, SerError> {
+    ) -> Result<(), SerError> {
         Err(SerError::Custom(
             "an enum with data cannot be one cell".into(),
         ))

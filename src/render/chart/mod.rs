@@ -344,6 +344,9 @@ fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, png::Encod
         writer.write_image_data(rgb)?;
         writer.finish()?;
     }
+    // The encoder grows its buffer by doubling: without this, every chart held for writing
+    // keeps up to twice its PNG's size (84 MB for 282 charts at 5,000 reports).
+    out.shrink_to_fit();
     Ok(out)
 }
 
