@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use aho_corasick::{AhoCorasick, MatchKind};
 use serde::Deserialize;
 
 const PROVINCES_CSV: &str = include_str!("../../data/divisions/provinces.csv");
@@ -83,8 +84,9 @@ pub struct Divisions {
     pub provinces: Vec<Province>,
     by_name: HashMap<String, Vec<usize>>,
     by_code: HashMap<String, usize>,
-    /// County names by first character, longest first, for scanning text.
-    by_first_char: HashMap<char, Vec<String>>,
+    /// Every county name (and autonomous-county short name) of two or more characters, as
+    /// one automaton: a text is scanned once for all of them, leftmost-longest.
+    county_names: AhoCorasick,
 }
 
 #[derive(Deserialize)]
@@ -141,6 +143,9 @@ pub enum DivisionsError {
         /// The missing parent code.
         parent: String,
     },
+    /// The county names could not be compiled into one automaton (too many or too long).
+    #[error("division table areas: county names not indexable: {0}")]
+    Automaton(String),
 }
 
 fn read_rows<T: serde::de::DeserializeOwned>(
@@ -233,28 +238,23 @@ impl Divisions {
                 by_name.entry(alias).or_default().push(i);
             }
         }
-        let mut by_first_char: HashMap<char, Vec<String>> = HashMap::new();
-        for name in by_name.keys() {
-            // Names of one character cannot be told from ordinary words; the tables have none.
-            if name.chars().count() < 2 {
-                continue;
-            }
-            if let Some(first) = name.chars().next() {
-                by_first_char.entry(first).or_default().push(name.clone());
-            }
-        }
-        for names in by_first_char.values_mut() {
-            // Longest first so 南昌县 wins over a shorter name at the same position; ties by
-            // name so the order does not depend on hashing.
-            names.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-        }
+        // Names of one character cannot be told from ordinary words; the tables have none.
+        // Sorted, so the automaton does not depend on hashing.
+        let mut names: Vec<&String> = by_name.keys().filter(|n| n.chars().count() >= 2).collect();
+        names.sort();
+        // Leftmost-longest: at the first position where any name starts, the longest name
+        // there (南昌县 over a shorter name at the same position); the scan resumes after it.
+        let county_names = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(names)
+            .map_err(|e| DivisionsError::Automaton(e.to_string()))?;
         Ok(Divisions {
             counties,
             prefectures,
             provinces,
             by_name,
             by_code,
-            by_first_char,
+            county_names,
         })
     }
 
@@ -279,32 +279,16 @@ impl Divisions {
         &self.provinces[self.counties[county].province]
     }
 
-    /// The longest county name starting at byte `pos` of `text`, if any.
-    pub fn county_name_at<'t>(&self, text: &'t str, pos: usize) -> Option<&'t str> {
-        let rest = text.get(pos..)?;
-        let first = rest.chars().next()?;
-        self.by_first_char
-            .get(&first)?
-            .iter()
-            .find(|name| rest.starts_with(name.as_str()))
-            .map(|name| &rest[..name.len()])
-    }
-
     /// Every county name in `text`, left to right, longest match at each position and
     /// without overlaps. No boundary check: the caller decides which mentions are names.
     pub fn county_mentions<'t>(&self, text: &'t str) -> Vec<CountyMention<'t>> {
-        let mut out = Vec::new();
-        let mut skip_to = 0;
-        for (pos, _) in text.char_indices() {
-            if pos < skip_to {
-                continue;
-            }
-            if let Some(name) = self.county_name_at(text, pos) {
-                out.push(CountyMention { start: pos, name });
-                skip_to = pos + name.len();
-            }
-        }
-        out
+        self.county_names
+            .find_iter(text)
+            .map(|m| CountyMention {
+                start: m.start(),
+                name: &text[m.range()],
+            })
+            .collect()
     }
 
     /// The prefecture-level unit whose full name starts at byte `pos` of `text`.
@@ -503,6 +487,49 @@ mod tests {
         let text = "江西省南昌市南昌县司法局与沛县";
         let names: Vec<&str> = d.county_mentions(text).iter().map(|m| m.name).collect();
         assert_eq!(names, ["南昌县", "沛县"]);
+    }
+
+    /// The scan the automaton replaced: at each character, the longest name starting there.
+    fn mentions_by_scanning(d: &Divisions, text: &str) -> Vec<(usize, String)> {
+        let mut names: Vec<&String> = d
+            .by_name
+            .keys()
+            .filter(|n| n.chars().count() >= 2)
+            .collect();
+        names.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        let mut out = Vec::new();
+        let mut skip_to = 0;
+        for (pos, _) in text.char_indices() {
+            if pos < skip_to {
+                continue;
+            }
+            if let Some(name) = names.iter().find(|n| text[pos..].starts_with(n.as_str())) {
+                out.push((pos, name.to_string()));
+                skip_to = pos + name.len();
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn mentions_equal_the_longest_match_scan(
+            picks in proptest::collection::vec((0usize..2978, 0usize..4), 0..12),
+        ) {
+            let d = divisions();
+            // Names glued to each other and to common characters, so that names overlap.
+            let glue = ["", "县", "市", "和"];
+            let text: String = picks
+                .iter()
+                .map(|(i, g)| format!("{}{}", d.counties[i % d.counties.len()].name, glue[*g]))
+                .collect();
+            let found: Vec<(usize, String)> = d
+                .county_mentions(&text)
+                .iter()
+                .map(|m| (m.start, m.name.to_string()))
+                .collect();
+            proptest::prop_assert_eq!(found, mentions_by_scanning(d, &text));
+        }
     }
 
     #[test]
