@@ -8,11 +8,14 @@
 //! as a formula is a string cell carrying Excel's quote-prefix flag, so editing it in Excel
 //! does not turn it into a formula either.
 //!
-//! Memory: the table sheets are written row by row in rust_xlsxwriter's "low memory" mode
-//! (each finished row is streamed to a temporary file; only the shared-string table stays in
-//! memory), so at national scale (over a million rows) the workbook costs little more than
-//! its compressed bytes. The output is the same as in the default mode: shared strings,
-//! formats, frozen header, autofilter and widths.
+//! Memory and speed: every sheet is written row by row in rust_xlsxwriter's "constant memory"
+//! mode: each finished row is streamed to a temporary file and its text is written inline in
+//! the cell (`t="inlineStr"`) rather than through the workbook's shared-string table, so
+//! nothing of a sheet stays in memory and no text is hashed or copied into that table (at
+//! national scale over a million text cells). Excel,
+//! LibreOffice and calamine read inline strings exactly like shared ones; the file is larger
+//! (repeated texts are stored each time: 56 MB instead of 46 MB at 20,000 reports). Formats,
+//! frozen header, autofilter and widths are as in the default mode.
 
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatBorder, Workbook, Worksheet, XlsxError,
@@ -147,7 +150,7 @@ impl WorkbookWriter {
     pub fn add_table(&mut self, table: &ExportTable<'_>) -> Result<(), WorkbookError> {
         let ws = self
             .wb
-            .add_worksheet_with_low_memory()
+            .add_worksheet_with_constant_memory()
             .map_err(xlsx(&table.name))?;
         write_table(ws, table, &self.formats).map_err(|e| match e {
             SheetError::Table(e) => WorkbookError::Table(e),
@@ -167,12 +170,12 @@ impl WorkbookWriter {
     ) -> Result<Vec<u8>, WorkbookError> {
         let ws = self
             .wb
-            .add_worksheet_with_low_memory()
+            .add_worksheet_with_constant_memory()
             .map_err(xlsx("columns"))?;
         write_columns_sheet(ws, tables, ctx, &self.formats).map_err(xlsx("columns"))?;
         let ws = self
             .wb
-            .add_worksheet_with_low_memory()
+            .add_worksheet_with_constant_memory()
             .map_err(xlsx("sources"))?;
         write_sources_sheet(ws, ctx, &self.formats).map_err(xlsx("sources"))?;
         self.wb.save_to_buffer().map_err(xlsx("workbook"))
