@@ -154,7 +154,7 @@ pub struct GroupStanding {
 
 /// For each fact, in input order, its standing among the facts that share the columns `by`
 /// (e.g. `[METRIC, SCOPE, YEAR]`: one group per indicator, scope and year). Callers pass at most
-/// one fact per county and group.
+/// one fact per county and group, and finite values only (the analysis sets the others aside).
 pub fn group_standings<F: Borrow<Fact>>(
     facts: &[F],
     by: &[&str],
@@ -172,8 +172,6 @@ pub fn group_standings<F: Borrow<Fact>>(
             rank(RankMethod::Min, true)?.alias(RANK),
             col(VALUE).len().cast(DataType::Int64).over(&by)?.alias(N),
             (rank(RankMethod::Min, false)? - lit(1i64)).alias(N_BELOW),
-            (rank(RankMethod::Max, false)? - rank(RankMethod::Min, false)? + lit(1i64))
-                .alias(N_EQUAL),
             col(VALUE).median().over(&by)?.alias(MEDIAN),
             col(VALUE).mean().over(&by)?.alias(MEAN),
             col(VALUE).std(1).over(&by)?.alias(SD),
@@ -183,18 +181,26 @@ pub fn group_standings<F: Borrow<Fact>>(
     let rank = usize_column(&out, RANK)?;
     let n = usize_column(&out, N)?;
     let n_below = usize_column(&out, N_BELOW)?;
-    let n_equal = usize_column(&out, N_EQUAL)?;
     let median = f64_column(&out, MEDIAN)?;
     let mean = f64_column(&out, MEAN)?;
     let sd = f64_column(&out, SD)?;
     let missing = |what: &str| polars_err!(ComputeError: "group standing: no {} for a row", what);
     (0..out.height())
         .map(|i| {
+            let rank = rank[i].ok_or_else(|| missing(RANK))?;
+            let n = n[i].ok_or_else(|| missing(N))?;
+            let n_below = n_below[i].ok_or_else(|| missing(N_BELOW))?;
+            // rank − 1 values are above this one and n_below below it: the rest are equal
+            // (one window rank fewer than asking polars for the highest rank of the ties).
+            let n_equal = (n + 1)
+                .checked_sub(rank + n_below)
+                .filter(|&e| e > 0)
+                .ok_or_else(|| missing(N_EQUAL))?;
             Ok(GroupStanding {
-                rank: rank[i].ok_or_else(|| missing(RANK))?,
-                n: n[i].ok_or_else(|| missing(N))?,
-                n_below: n_below[i].ok_or_else(|| missing(N_BELOW))?,
-                n_equal: n_equal[i].ok_or_else(|| missing(N_EQUAL))?,
+                rank,
+                n,
+                n_below,
+                n_equal,
                 median: median[i].ok_or_else(|| missing(MEDIAN))?,
                 mean: mean[i].ok_or_else(|| missing(MEAN))?,
                 sd: sd[i].filter(|s| s.is_finite()),
