@@ -12,10 +12,10 @@
 //! mode: each finished row is streamed to a temporary file and its text is written inline in
 //! the cell (`t="inlineStr"`) rather than through the workbook's shared-string table, so
 //! nothing of a sheet stays in memory and no text is hashed or copied into that table (at
-//! national scale over a million text cells). Excel,
-//! LibreOffice and calamine read inline strings exactly like shared ones; the file is larger
-//! (repeated texts are stored each time: 56 MB instead of 46 MB at 20,000 reports). Formats,
-//! frozen header, autofilter and widths are as in the default mode.
+//! national scale, over a million text cells). Excel, LibreOffice and calamine read inline
+//! strings exactly like shared ones; the file is larger (repeated texts are stored each time:
+//! 56 MB instead of 46 MB at 20,000 reports). Cells, formats, frozen header, autofilter and
+//! widths are as in the default mode.
 
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatBorder, Workbook, Worksheet, XlsxError,
