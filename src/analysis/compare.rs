@@ -65,25 +65,35 @@ fn latest_rows_compared(
         span.0 = span.0.min(f.year);
         span.1 = span.1.max(f.year);
     }
+    // One note per indicator and scope, written once (copied into each of its rows).
+    let notes: BTreeMap<(&str, Scope), String> = years
+        .into_iter()
+        .map(|(key, (first, last))| (key, latest_note(first, last)))
+        .collect();
     let standings = group_standings(&latest, &[METRIC, SCOPE])?;
     for (&f, g) in latest.iter().zip(&standings) {
-        let (first, last) = years
-            .get(&(f.metric.as_str(), f.scope))
-            .copied()
-            .unwrap_or((f.year, f.year));
-        let note = if first == last {
-            format!("latest year per county: all {last}")
-        } else {
-            format!(
-                "latest year per county; years differ: {first}–{last}, so values from different \
-                 years are compared"
-            )
+        let note = match notes.get(&(f.metric.as_str(), f.scope)) {
+            Some(note) => note.clone(),
+            None => latest_note(f.year, f.year),
         };
         if let Some(row) = row("latest", f, g, references, note) {
             rows.push(row);
         }
     }
     Ok(rows)
+}
+
+/// The note of a latest-year comparison whose counties' latest years run from `first` to
+/// `last`.
+fn latest_note(first: i32, last: i32) -> String {
+    if first == last {
+        format!("latest year per county: all {last}")
+    } else {
+        format!(
+            "latest year per county; years differ: {first}–{last}, so values from different \
+             years are compared"
+        )
+    }
 }
 
 /// Per-year groups first (by indicator, scope, year), then latest-year groups; within a group

@@ -10,10 +10,11 @@
 pub mod columns;
 
 use std::borrow::Borrow;
+use std::collections::HashMap;
 
 use polars::prelude::*;
 
-use crate::extract::Fact;
+use crate::extract::{Fact, Scope};
 use columns::*;
 
 /// The key that says which county a fact belongs to: the division code when resolved, else the
@@ -122,15 +123,32 @@ pub fn previous_rows<F: Borrow<Fact>>(facts: &[F]) -> PolarsResult<Vec<Option<us
 }
 
 /// Rows holding the latest year of their series (county, indicator, scope), in input order.
+/// Two passes over the facts with a map from series to its latest year: one group key and one
+/// integer maximum need no frame (a polars window over the three text keys cost about a second
+/// at 20,000 reports).
 pub fn latest_rows<F: Borrow<Fact>>(facts: &[F]) -> PolarsResult<Vec<usize>> {
-    let out = key_frame(facts)?
-        .lazy()
-        .with_columns([col(YEAR).max().over(series_key())?.alias(LATEST_YEAR)])
-        .filter(col(YEAR).eq(col(LATEST_YEAR)))
-        .sort([ROW], SortMultipleOptions::default())
-        .select([col(ROW)])
-        .collect()?;
-    Ok(usize_column(&out, ROW)?.into_iter().flatten().collect())
+    let keys: Vec<(String, &str, Scope)> = facts
+        .iter()
+        .map(|f| {
+            let f = f.borrow();
+            (county_key(f), f.metric.as_str(), f.scope)
+        })
+        .collect();
+    let mut latest: HashMap<&(String, &str, Scope), i32> = HashMap::with_capacity(keys.len());
+    for (key, f) in keys.iter().zip(facts) {
+        let year = f.borrow().year;
+        latest
+            .entry(key)
+            .and_modify(|y| *y = (*y).max(year))
+            .or_insert(year);
+    }
+    Ok(keys
+        .iter()
+        .zip(facts)
+        .enumerate()
+        .filter(|(_, (key, f))| latest.get(key) == Some(&Borrow::<Fact>::borrow(*f).year))
+        .map(|(i, _)| i)
+        .collect())
 }
 
 /// Where one value stands in its comparison group.
@@ -154,7 +172,7 @@ pub struct GroupStanding {
 
 /// For each fact, in input order, its standing among the facts that share the columns `by`
 /// (e.g. `[METRIC, SCOPE, YEAR]`: one group per indicator, scope and year). Callers pass at most
-/// one fact per county and group.
+/// one fact per county and group, and finite values only (the analysis sets the others aside).
 pub fn group_standings<F: Borrow<Fact>>(
     facts: &[F],
     by: &[&str],
@@ -172,8 +190,6 @@ pub fn group_standings<F: Borrow<Fact>>(
             rank(RankMethod::Min, true)?.alias(RANK),
             col(VALUE).len().cast(DataType::Int64).over(&by)?.alias(N),
             (rank(RankMethod::Min, false)? - lit(1i64)).alias(N_BELOW),
-            (rank(RankMethod::Max, false)? - rank(RankMethod::Min, false)? + lit(1i64))
-                .alias(N_EQUAL),
             col(VALUE).median().over(&by)?.alias(MEDIAN),
             col(VALUE).mean().over(&by)?.alias(MEAN),
             col(VALUE).std(1).over(&by)?.alias(SD),
@@ -183,18 +199,26 @@ pub fn group_standings<F: Borrow<Fact>>(
     let rank = usize_column(&out, RANK)?;
     let n = usize_column(&out, N)?;
     let n_below = usize_column(&out, N_BELOW)?;
-    let n_equal = usize_column(&out, N_EQUAL)?;
     let median = f64_column(&out, MEDIAN)?;
     let mean = f64_column(&out, MEAN)?;
     let sd = f64_column(&out, SD)?;
     let missing = |what: &str| polars_err!(ComputeError: "group standing: no {} for a row", what);
     (0..out.height())
         .map(|i| {
+            let rank = rank[i].ok_or_else(|| missing(RANK))?;
+            let n = n[i].ok_or_else(|| missing(N))?;
+            let n_below = n_below[i].ok_or_else(|| missing(N_BELOW))?;
+            // rank − 1 values are above this one and n_below below it: the rest are equal
+            // (one window rank fewer than asking polars for the highest rank of the ties).
+            let n_equal = (n + 1)
+                .checked_sub(rank + n_below)
+                .filter(|&e| e > 0)
+                .ok_or_else(|| missing(N_EQUAL))?;
             Ok(GroupStanding {
-                rank: rank[i].ok_or_else(|| missing(RANK))?,
-                n: n[i].ok_or_else(|| missing(N))?,
-                n_below: n_below[i].ok_or_else(|| missing(N_BELOW))?,
-                n_equal: n_equal[i].ok_or_else(|| missing(N_EQUAL))?,
+                rank,
+                n,
+                n_below,
+                n_equal,
                 median: median[i].ok_or_else(|| missing(MEDIAN))?,
                 mean: mean[i].ok_or_else(|| missing(MEAN))?,
                 sd: sd[i].filter(|s| s.is_finite()),
@@ -278,6 +302,24 @@ mod tests {
             vec![Some(3), None, None, Some(1), None]
         );
         assert_eq!(latest_rows(&facts).expect("frame"), vec![0, 2, 4]);
+    }
+
+    #[test]
+    fn latest_rows_keep_every_row_of_the_latest_year_per_series() {
+        let mut stock = fact("s", "1", "m", 2023, 4.0);
+        stock.scope = Scope::Stock;
+        let facts = [
+            fact("a", "1", "m", 2022, 1.0),
+            fact("b", "1", "m", 2023, 2.0),
+            fact("c", "1", "m", 2023, 3.0),
+            stock,
+            fact("u", "", "m", 2020, 5.0),
+            fact("v", "", "m", 2019, 6.0),
+        ];
+        // Two rows share county 1's latest year; the stock series and the two unresolved
+        // reports (two counties) are series of their own.
+        assert_eq!(latest_rows(&facts).expect("rows"), vec![1, 2, 3, 4, 5]);
+        assert_eq!(latest_rows::<Fact>(&[]).expect("rows"), Vec::<usize>::new());
     }
 
     #[test]

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::escape::spreadsheet_cell;
 use std::borrow::Cow;
+use std::fmt::Write as _;
 
 use super::table::{
     facts_table, rows_table, wide_table, Cell, CellRef, ExportTable, Table, TableError,
@@ -91,8 +92,9 @@ fn describe(chars: &[Unencodable]) -> String {
 /// Writes a table held in memory as CSV: header row of column names, then the rows.
 pub fn table_csv(table: &Table, opts: &CsvOptions) -> Result<Vec<u8>, CsvError> {
     write_csv(&table.name, &table.names(), opts, |wtr| {
+        let mut scratch = String::new();
         for row in &table.rows {
-            write_row(wtr, row.iter().map(Cell::as_cell_ref))?;
+            write_row(wtr, row.iter().map(Cell::as_cell_ref), &mut scratch)?;
         }
         Ok(())
     })
@@ -102,20 +104,35 @@ pub fn table_csv(table: &Table, opts: &CsvOptions) -> Result<Vec<u8>, CsvError> 
 /// [`table_csv`] of the materialised table).
 pub fn export_csv(table: &ExportTable<'_>, opts: &CsvOptions) -> Result<Vec<u8>, CsvError> {
     write_csv(&table.name, &table.names(), opts, |wtr| {
+        let mut scratch = String::new();
         table.for_each_row(|row, _| -> Result<(), RowsError> {
-            write_row(wtr, row.cells())?;
+            write_row(wtr, row.cells(), &mut scratch)?;
             Ok(())
         })
     })
 }
 
-/// Writes one record.
+/// Writes one record. Numbers are formatted into `scratch` (reused from row to row), text is
+/// written from where it is: no cell allocates unless it must be neutralised.
 fn write_row<'c>(
     wtr: &mut csv::Writer<Vec<u8>>,
     cells: impl Iterator<Item = CellRef<'c>>,
+    scratch: &mut String,
 ) -> Result<(), csv::Error> {
     for cell in cells {
-        wtr.write_field(csv_field(cell).as_bytes())?;
+        match cell {
+            CellRef::Int(i) => {
+                scratch.clear();
+                push_int(scratch, i);
+                wtr.write_field(scratch.as_bytes())?;
+            }
+            CellRef::Number(v) if v.is_finite() => {
+                scratch.clear();
+                push_value(scratch, v);
+                wtr.write_field(scratch.as_bytes())?;
+            }
+            cell => wtr.write_field(csv_field(cell).as_bytes())?,
+        }
     }
     // An empty record ends the one whose fields were just written.
     wtr.write_record(None::<&[u8]>)
@@ -182,6 +199,28 @@ fn csv_field(cell: CellRef<'_>) -> Cow<'_, str> {
         CellRef::Int(i) => Cow::Owned(i.to_string()),
         CellRef::Number(v) if v.is_finite() => Cow::Owned(format_value(v)),
         CellRef::Number(_) | CellRef::Empty => Cow::Borrowed(""),
+    }
+}
+
+/// Appends `i` in decimal (what `i.to_string()` gives).
+fn push_int(buf: &mut String, i: i64) {
+    // Writing to a String cannot fail.
+    let _ = write!(buf, "{i}");
+}
+
+/// Appends `value` exactly as [`format_value`] writes it (`2000`, `99.5`, `34.44`), into a
+/// buffer the caller reuses instead of a new string per number.
+pub(super) fn push_value(buf: &mut String, value: f64) {
+    if value.is_finite() && value.fract() == 0.0 && value.abs() < 1e15 {
+        push_int(buf, value as i64);
+    } else {
+        let start = buf.len();
+        let _ = write!(buf, "{value:.6}");
+        let kept = buf[start..]
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .len();
+        buf.truncate(start + kept);
     }
 }
 
@@ -268,6 +307,42 @@ mod tests {
     fn body(bytes: &[u8]) -> String {
         String::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").expect("bom").to_vec())
             .expect("utf-8")
+    }
+
+    #[test]
+    fn push_value_writes_what_format_value_writes() {
+        let values = [
+            0.0,
+            -0.0,
+            2000.0,
+            -3.0,
+            99.5,
+            34.44,
+            0.1 + 0.2,
+            1e-9,
+            -1e-9,
+            123_456.789_012_3,
+            999_999_999_999_999.0,
+            1e15,
+            -1e15,
+            1e20,
+            2.5e-7,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MAX,
+        ];
+        let mut buf = String::from("kept|");
+        for v in values {
+            buf.truncate("kept|".len());
+            push_value(&mut buf, v);
+            assert_eq!(buf, format!("kept|{}", format_value(v)), "{v}");
+        }
+        for i in [0_i64, 7, -7, 10, i64::MAX, i64::MIN] {
+            buf.clear();
+            push_int(&mut buf, i);
+            assert_eq!(buf, i.to_string());
+        }
     }
 
     #[test]

@@ -61,22 +61,19 @@ pub fn top_key_findings(
     max: usize,
 ) -> (Vec<Finding>, usize) {
     let facts = FactIndex::new(analysis);
-    let mut counted = Sink::counting();
-    trends(analysis, &facts, dict, lang, &mut counted);
-    derived(analysis, &facts, dict, lang, &mut counted);
-    checks(analysis, dict, lang, &mut counted);
-    comparisons(analysis, &facts, dict, lang, &mut counted);
-    let total = counted.total;
-    if total <= max {
-        return (key_findings(analysis, dict, lang), total);
-    }
     // top_findings keeps the first `max` after a stable sort by kind (comparisons, checks,
     // rates, changes): the same as producing the kinds in that order and keeping the first.
+    // The same pass counts them all (the total does not depend on the order).
     let mut out = Sink::first(max);
     comparisons(analysis, &facts, dict, lang, &mut out);
     checks(analysis, dict, lang, &mut out);
     derived(analysis, &facts, dict, lang, &mut out);
     trends(analysis, &facts, dict, lang, &mut out);
+    let total = out.total;
+    if total <= max {
+        // Nothing was cut: every finding, in key_findings' own order (few, so cheap).
+        return (key_findings(analysis, dict, lang), total);
+    }
     (out.found, total)
 }
 
@@ -94,14 +91,6 @@ impl Sink {
             found: Vec::new(),
             total: 0,
             keep: usize::MAX,
-        }
-    }
-
-    fn counting() -> Self {
-        Sink {
-            found: Vec::new(),
-            total: 0,
-            keep: 0,
         }
     }
 
