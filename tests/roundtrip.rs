@@ -502,6 +502,38 @@ fn same_facts_give_byte_identical_exports() {
 }
 
 #[test]
+fn two_names_under_one_code_get_a_profile_chart_each() {
+    // sample_facts has 乙县 and an edited "=乙县" under 330103: one file each, never one
+    // chart overwriting the other.
+    let work = tempfile::tempdir().expect("tempdir");
+    let path = work.path().join("facts.csv");
+    write_facts(&path, &sample_facts(), CsvEncoding::Utf8);
+    let out = work.path().join("out");
+    fazhi()
+        .args(["report", "--facts"])
+        .arg(&path)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let mut profiles: Vec<String> = std::fs::read_dir(out.join("charts"))
+        .expect("charts")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("county_330103") && n.ends_with(".svg"))
+        .collect();
+    profiles.sort();
+    assert_eq!(profiles.len(), 2, "{profiles:?}");
+    let page = std::fs::read_to_string(out.join("index.html")).expect("page");
+    for p in &profiles {
+        assert!(
+            page.contains(p.trim_end_matches(".svg")),
+            "{p} not on the page"
+        );
+    }
+}
+
+#[test]
 fn gb18030_output_refuses_a_character_it_cannot_hold() {
     let work = tempfile::tempdir().expect("tempdir");
     let path = work.path().join("facts.csv");

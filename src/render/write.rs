@@ -85,9 +85,15 @@ impl OutputDir {
     /// synced), and updates the marker once: hundreds of chart files cost one sync each
     /// instead of two plus a rewrite of the growing marker. They are recorded in the order
     /// given; on failure, the ones given before the first failing file that were written are
-    /// recorded, and the error names that file.
+    /// recorded, and the error names that file. A name given twice is refused before anything
+    /// is written.
     pub fn write_batch(&mut self, files: &[(String, &[u8])]) -> anyhow::Result<()> {
         use rayon::prelude::*;
+        // Two files of one name would race for one temporary file, and one would be lost.
+        let mut names = std::collections::HashSet::new();
+        if let Some((relative, _)) = files.iter().find(|(r, _)| !names.insert(r.as_str())) {
+            anyhow::bail!("{relative} would be written twice in one batch");
+        }
         let paths = files
             .iter()
             .map(|(relative, _)| self.path_of(relative))
@@ -306,6 +312,25 @@ mod tests {
         }
         let long = safe_file_name(&"县".repeat(200));
         assert!(long.len() <= NAME_MAX_BYTES && long.chars().all(|c| c == '县'));
+    }
+
+    #[test]
+    fn a_batch_naming_one_file_twice_is_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut out = OutputDir::create(&dir.path().join("out")).expect("create");
+        let files = [
+            ("charts/a.svg".to_string(), &b"<svg/>"[..]),
+            ("charts/b.svg".to_string(), &b"<svg/>"[..]),
+            ("charts/a.svg".to_string(), &b"<svg></svg>"[..]),
+        ];
+        let err = out.write_batch(&files).expect_err("duplicate name");
+        assert!(err.to_string().contains("charts/a.svg"), "{err}");
+        assert!(
+            !dir.path().join("out/charts/b.svg").exists(),
+            "nothing written"
+        );
+        out.write_batch(&files[..2]).expect("distinct names");
+        assert!(dir.path().join("out/charts/b.svg").exists());
     }
 
     #[test]

@@ -53,10 +53,21 @@ pub(crate) fn chart(
         return Ok(None);
     }
     // File names come from the division code, never from the (non-ASCII, untrusted) name.
-    let name = if county.region_code.chars().all(|c| c.is_ascii_digit())
-        && !county.region_code.is_empty()
-    {
+    // Two names under one code (a name edited by hand in facts.csv) get one file each: the
+    // code alone would have the second chart overwrite the first.
+    let resolved =
+        county.region_code.chars().all(|c| c.is_ascii_digit()) && !county.region_code.is_empty();
+    let shared_code = || {
+        grid.counties()
+            .iter()
+            .filter(|c| c.region_code == county.region_code)
+            .count()
+            > 1
+    };
+    let name = if resolved && !shared_code() {
         file_stem(&["county", &county.region_code])
+    } else if resolved {
+        file_stem(&["county", &format!("{}_{}", county.region_code, index + 1)])
     } else {
         file_stem(&["county", &format!("unresolved{}", index + 1)])
     };
