@@ -195,16 +195,26 @@ pub struct Table {
 impl Table {
     /// The header names (stable ids).
     pub fn names(&self) -> Vec<&str> {
-        self.columns.iter().map(|c| c.name.as_str()).collect()
+        names(&self.columns)
     }
 
     /// The headers as shown to a person (labels where set, else names).
     pub fn labels(&self) -> Vec<&str> {
-        self.columns
-            .iter()
-            .map(|c| c.label.as_deref().unwrap_or(&c.name))
-            .collect()
+        labels(&self.columns)
     }
+}
+
+/// The header names of `columns` (stable ids).
+fn names(columns: &[Column]) -> Vec<&str> {
+    columns.iter().map(|c| c.name.as_str()).collect()
+}
+
+/// The headers of `columns` as shown to a person (labels where set, else names).
+fn labels(columns: &[Column]) -> Vec<&str> {
+    columns
+        .iter()
+        .map(|c| c.label.as_deref().unwrap_or(&c.name))
+        .collect()
 }
 
 /// Errors turning rows into a table.
@@ -409,15 +419,12 @@ impl<'a> ExportTable<'a> {
 
     /// The header names (stable ids).
     pub fn names(&self) -> Vec<&str> {
-        self.columns.iter().map(|c| c.name.as_str()).collect()
+        names(&self.columns)
     }
 
     /// The headers as shown to a person (labels where set, else names).
     pub fn labels(&self) -> Vec<&str> {
-        self.columns
-            .iter()
-            .map(|c| c.label.as_deref().unwrap_or(&c.name))
-            .collect()
+        labels(&self.columns)
     }
 
     /// Calls `f` with every row in order and the row's unit (empty when units do not apply).
