@@ -24,10 +24,6 @@ struct Phrase {
     weight: usize,
 }
 
-fn words(list: &[String]) -> Vec<Word> {
-    list.iter().map(|w| w.chars().collect()).collect()
-}
-
 fn parts(side: &str) -> Vec<Word> {
     side.split('…')
         .filter(|p| !p.trim().is_empty())
@@ -191,9 +187,9 @@ impl<'d> Matcher<'d> {
             .map(|ind| Compiled {
                 indicator: ind,
                 phrases: ind.phrases.iter().map(|p| Phrase::compile(p)).collect(),
-                context: words(&ind.context),
-                exclude: words(&ind.exclude),
-                exclude_sentence: words(&ind.exclude_sentence),
+                context: search::words(&ind.context),
+                exclude: search::words(&ind.exclude),
+                exclude_sentence: search::words(&ind.exclude_sentence),
                 stated: ind
                     .stated
                     .iter()

@@ -226,25 +226,23 @@ impl<'t> Evidence<'t> {
     }
 }
 
-fn as_words(list: &[&str]) -> Vec<Vec<char>> {
-    list.iter().map(|w| w.chars().collect()).collect()
-}
-
 /// Finds every indicator value in normalised text: one pass over sentences, numbers scanned
 /// once, each quantity matched against the compiled dictionary in its own clause.
 fn find_values<'d>(norm: &Normalized, matcher: &Matcher<'d>, report_year: i32) -> Vec<Found<'d>> {
     let chars = &norm.chars;
     let sentences = section::sentences(chars, Some(report_year));
     let tokens = number::scan(chars);
-    let target_clause = as_words(TARGET_CLAUSE_WORDS);
-    let target_sentence = as_words(TARGET_SENTENCE_WORDS);
-    let averages = as_words(AVERAGE_WORDS);
+    let target_clause = search::words(TARGET_CLAUSE_WORDS);
+    let target_sentence = search::words(TARGET_SENTENCE_WORDS);
+    let averages = search::words(AVERAGE_WORDS);
     let mut out = Vec::new();
     let mut t = 0;
     // Start of the run of sentences that share one subject (see `SUBJECT_WORDS`).
     let mut topic_from = 0;
-    let subject_groups: Vec<Vec<Vec<char>>> =
-        SUBJECT_WORDS.iter().map(|group| as_words(group)).collect();
+    let subject_groups: Vec<Vec<Vec<char>>> = SUBJECT_WORDS
+        .iter()
+        .map(|group| search::words(group))
+        .collect();
     let subjects = search::Occurrences::new(chars, &subject_groups);
     let mut prev_start = 0;
     let mut span_open = false;
@@ -514,7 +512,7 @@ fn is_change(narrow: &[char]) -> bool {
         trimmed.ends_with(&w)
     };
     CHANGE_WORDS.iter().any(|w| ends_with(w))
-        || contains_any(narrow, &as_words(&["同比", "比上年", "较上年"]))
+        || search::contains_any_str(narrow, &["同比", "比上年", "较上年"])
 }
 
 /// Words naming a body or a place: after 其中, they make the number one body's share
@@ -551,7 +549,7 @@ fn is_named_share(before_clause: &[char], phrase_start: Option<usize>, lead_qizh
         }
     };
     let end = phrase_start.unwrap_or(before_clause.len()).max(from);
-    contains_any(&before_clause[from..end], &as_words(SHARE_MARKERS))
+    search::contains_any_str(&before_clause[from..end], SHARE_MARKERS)
 }
 
 /// What a value states: metric, scope and year.

@@ -23,6 +23,16 @@ pub fn position_of(hay: &[char], c: char) -> Option<usize> {
         .map(|i| hay.len() - tail.len() + i)
 }
 
+/// A word list as characters, the form every search here takes.
+pub fn words<S: AsRef<str>>(list: &[S]) -> Vec<Vec<char>> {
+    list.iter().map(|w| w.as_ref().chars().collect()).collect()
+}
+
+/// Whether any word of `list` occurs in `hay`, without converting the words.
+pub fn contains_any_str(hay: &[char], list: &[&str]) -> bool {
+    list.iter().any(|w| contains_str(hay, w))
+}
+
 /// Element-wise equality of two short slices, without a call to `memcmp` (words here are a
 /// few characters long, and most comparisons fail at the first).
 fn same(a: &[char], b: &[char]) -> bool {

@@ -102,7 +102,7 @@ pub fn is_clause_break(c: char) -> bool {
 
 /// A word list as characters, built once per process.
 fn char_table(cell: &'static OnceLock<Vec<Vec<char>>>, words: &[&str]) -> &'static [Vec<char>] {
-    cell.get_or_init(|| words.iter().map(|w| w.chars().collect()).collect())
+    cell.get_or_init(|| super::search::words(words))
 }
 
 fn chrome_markers() -> &'static [Vec<char>] {
