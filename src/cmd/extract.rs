@@ -6,7 +6,8 @@ use super::pipeline::extract_batch;
 use super::Outcome;
 use crate::cli::ExtractArgs;
 use crate::config::{csv_options, dict_from_args, InputConfig};
-use crate::render::csv::facts_csv;
+use crate::render::csv::export_csv;
+use crate::render::table::ExportTable;
 use crate::render::write::write_atomic;
 
 /// Extracts facts and writes them as CSV.
@@ -21,7 +22,11 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<Outcome> {
             r.message.as_deref().unwrap_or_default()
         );
     }
-    let bytes = facts_csv(&batch.facts, &csv_options(args.csv_encoding))?;
+    // Streamed row by row: the table is never built whole.
+    let bytes = export_csv(
+        &ExportTable::facts(&batch.facts),
+        &csv_options(args.csv_encoding),
+    )?;
     match args.output.as_deref() {
         Some(p) if p.as_os_str() != "-" => write_atomic(p, &bytes)?,
         _ => {

@@ -87,6 +87,10 @@ pub struct Divisions {
     /// Every county name (and autonomous-county short name) of two or more characters, as
     /// one automaton: a text is scanned once for all of them, leftmost-longest.
     county_names: AhoCorasick,
+    /// Prefectures, then provinces, by the last character of their full or short names, in
+    /// code order: the few whose name may end a text, instead of every one.
+    prefectures_ending: HashMap<char, Vec<usize>>,
+    provinces_ending: HashMap<char, Vec<usize>>,
 }
 
 #[derive(Deserialize)]
@@ -248,6 +252,16 @@ impl Divisions {
             .match_kind(MatchKind::LeftmostLongest)
             .build(names)
             .map_err(|e| DivisionsError::Automaton(e.to_string()))?;
+        let prefectures_ending = by_last_char(
+            prefectures
+                .iter()
+                .map(|p| (p.name.as_str(), p.short_names.as_slice())),
+        );
+        let provinces_ending = by_last_char(
+            provinces
+                .iter()
+                .map(|p| (p.name.as_str(), p.short_names.as_slice())),
+        );
         Ok(Divisions {
             counties,
             prefectures,
@@ -255,6 +269,8 @@ impl Divisions {
             by_name,
             by_code,
             county_names,
+            prefectures_ending,
+            provinces_ending,
         })
     }
 
@@ -291,6 +307,35 @@ impl Divisions {
             .collect()
     }
 
+    /// The first prefecture-level unit (in code order) whose full or short name ends `text`.
+    pub fn prefecture_ending(&self, text: &str) -> Option<usize> {
+        let last = text.chars().next_back()?;
+        self.prefectures_ending
+            .get(&last)?
+            .iter()
+            .copied()
+            .find(|&i| {
+                let p = &self.prefectures[i];
+                !p.name.is_empty()
+                    && (text.ends_with(p.name.as_str())
+                        || p.short_names.iter().any(|s| text.ends_with(s.as_str())))
+            })
+    }
+
+    /// The first province-level unit (in code order) whose full or short name ends `text`.
+    pub fn province_ending(&self, text: &str) -> Option<usize> {
+        let last = text.chars().next_back()?;
+        self.provinces_ending
+            .get(&last)?
+            .iter()
+            .copied()
+            .find(|&i| {
+                let p = &self.provinces[i];
+                text.ends_with(p.name.as_str())
+                    || p.short_names.iter().any(|s| text.ends_with(s.as_str()))
+            })
+    }
+
     /// The prefecture-level unit whose full name starts at byte `pos` of `text`.
     pub fn prefecture_name_at(&self, text: &str, pos: usize) -> Option<usize> {
         let rest = text.get(pos..)?;
@@ -306,6 +351,24 @@ impl Divisions {
             .iter()
             .position(|p| rest.starts_with(p.name.as_str()))
     }
+}
+
+/// Unit indices by the last character of each of their names (full and short), each list in
+/// index order without repeats.
+fn by_last_char<'a>(
+    units: impl Iterator<Item = (&'a str, &'a [String])>,
+) -> HashMap<char, Vec<usize>> {
+    let mut index: HashMap<char, Vec<usize>> = HashMap::new();
+    for (i, (name, short_names)) in units.enumerate() {
+        let names = std::iter::once(name).chain(short_names.iter().map(String::as_str));
+        for last in names.filter_map(|n| n.chars().next_back()) {
+            let list = index.entry(last).or_default();
+            if list.last() != Some(&i) {
+                list.push(i);
+            }
+        }
+    }
+    index
 }
 
 /// 山东省 → 山东; 广西壮族自治区 → 广西; 北京市 → 北京; 内蒙古自治区 → 内蒙古.
@@ -530,6 +593,49 @@ mod tests {
                 .collect();
             proptest::prop_assert_eq!(found, mentions_by_scanning(d, &text));
         }
+
+        #[test]
+        fn the_parent_ending_a_text_is_the_first_in_code_order(
+            prefecture in 0usize..400,
+            province in 0usize..40,
+            short in proptest::bool::ANY,
+            tail in "[县市省区和]{0,2}",
+        ) {
+            let d = divisions();
+            let p = &d.prefectures[prefecture % d.prefectures.len()];
+            let q = &d.provinces[province % d.provinces.len()];
+            let pick = |name: &String, shorts: &[String]| match shorts.first() {
+                Some(s) if short => s.clone(),
+                _ => name.clone(),
+            };
+            let text = format!("{}{}{tail}", pick(&q.name, &q.short_names), pick(&p.name, &p.short_names));
+            // The obvious definition: every unit, in order, checked against the text.
+            let ends = |name: &String, shorts: &[String]| {
+                text.ends_with(name.as_str()) || shorts.iter().any(|s| text.ends_with(s.as_str()))
+            };
+            let want_prefecture = d
+                .prefectures
+                .iter()
+                .position(|p| !p.name.is_empty() && ends(&p.name, &p.short_names));
+            let want_province = d.provinces.iter().position(|p| ends(&p.name, &p.short_names));
+            proptest::prop_assert_eq!(d.prefecture_ending(&text), want_prefecture);
+            proptest::prop_assert_eq!(d.province_ending(&text), want_province);
+        }
+    }
+
+    #[test]
+    fn no_parent_has_an_empty_name() {
+        let d = divisions();
+        let names = d
+            .prefectures
+            .iter()
+            .flat_map(|p| p.short_names.iter())
+            .chain(
+                d.provinces
+                    .iter()
+                    .flat_map(|p| std::iter::once(&p.name).chain(&p.short_names)),
+            );
+        assert!(names.into_iter().all(|n| !n.is_empty()));
     }
 
     #[test]

@@ -337,15 +337,8 @@ fn word_hits(d: &Divisions, text: &str) -> Vec<Hit> {
         .into_iter()
         .filter_map(|m| {
             let before = &text[..m.start];
-            let parent_prefecture = d.prefectures.iter().position(|p| {
-                !p.name.is_empty()
-                    && (before.ends_with(p.name.as_str())
-                        || p.short_names.iter().any(|s| before.ends_with(s.as_str())))
-            });
-            let parent_province = d.provinces.iter().position(|p| {
-                before.ends_with(p.name.as_str())
-                    || p.short_names.iter().any(|s| before.ends_with(s.as_str()))
-            });
+            let parent_prefecture = d.prefecture_ending(before);
+            let parent_province = d.province_ending(before);
             let generic = GENERIC_NAMES.contains(&m.name);
             let starts_word = match before.chars().next_back() {
                 None => true,
@@ -579,9 +572,11 @@ fn year_in_opening(lines: &[&str], title: Option<&str>) -> Option<i32> {
 /// The label must start a word, so 时间 is not read out of 重要时间节点.
 fn field_values(lines: &[&str], label: &str) -> Vec<String> {
     let mut out = Vec::new();
+    // One searcher for every line: most lines do not hold the label.
+    let finder = memchr::memmem::Finder::new(label);
     for (i, line) in lines.iter().enumerate() {
         let mut search_from = 0;
-        while let Some(found) = line[search_from..].find(label) {
+        while let Some(found) = finder.find(&line.as_bytes()[search_from..]) {
             let start = search_from + found;
             let end = start + label.len();
             search_from = end;
@@ -705,6 +700,10 @@ fn file_stem(doc_name: &str) -> &str {
 
 /// The first `n` characters of `text`.
 fn head_of(text: &str, n: usize) -> &str {
+    // A text of at most `n` bytes, or whose characters are counted fast, needs no walk.
+    if text.len() <= n || text.chars().count() <= n {
+        return text;
+    }
     match text.char_indices().nth(n) {
         Some((i, _)) => &text[..i],
         None => text,
@@ -713,6 +712,9 @@ fn head_of(text: &str, n: usize) -> &str {
 
 /// The last `n` characters of `text`.
 fn tail_of(text: &str, n: usize) -> &str {
+    if n > 0 && (text.len() <= n || text.chars().count() <= n) {
+        return text;
+    }
     match text.char_indices().rev().nth(n.saturating_sub(1)) {
         Some((i, _)) if n > 0 => &text[i..],
         _ => text,
