@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use super::search;
+use super::search::{self, Sketch};
 use crate::dict::{Indicator, IndicatorDict};
 
 type Word = Vec<char>;
@@ -22,6 +22,9 @@ struct Phrase {
     before: Vec<Word>,
     after: Vec<Word>,
     weight: usize,
+    /// The characters of `before` and of `after`: a window without them is not searched.
+    before_sketch: Sketch,
+    after_sketch: Sketch,
 }
 
 fn parts(side: &str) -> Vec<Word> {
@@ -33,7 +36,10 @@ fn parts(side: &str) -> Vec<Word> {
 
 impl Phrase {
     /// How this phrase matches the windows around a number, if it does.
-    fn matches(&self, indicator: usize, w: &Window<'_>) -> Option<Match> {
+    fn matches(&self, indicator: usize, w: &Window<'_>, sketches: [Sketch; 2]) -> Option<Match> {
+        if !(sketches[0].covers(self.before_sketch) && sketches[1].covers(self.after_sketch)) {
+            return None;
+        }
         let before = if self.before.is_empty() {
             None
         } else {
@@ -67,6 +73,8 @@ impl Phrase {
         };
         let weight = before.iter().chain(&after).map(Vec::len).sum();
         Phrase {
+            before_sketch: Sketch::of_words(&before),
+            after_sketch: Sketch::of_words(&after),
             before,
             after,
             weight,
@@ -82,7 +90,8 @@ struct Compiled<'d> {
     context: Vec<Word>,
     exclude: Vec<Word>,
     exclude_sentence: Vec<Word>,
-    stated: Vec<(Word, f64)>,
+    /// Words that state a value, the value, and the words' characters.
+    stated: Vec<(Word, f64, Sketch)>,
 }
 
 /// Whether any word occurs in `hay`.
@@ -193,7 +202,11 @@ impl<'d> Matcher<'d> {
                 stated: ind
                     .stated
                     .iter()
-                    .map(|s| (s.phrase.chars().collect(), s.value))
+                    .map(|s| {
+                        let words: Word = s.phrase.chars().collect();
+                        let sketch = Sketch::of(&words);
+                        (words, s.value, sketch)
+                    })
                     .collect(),
             })
             .collect();
@@ -236,12 +249,14 @@ impl<'d> Matcher<'d> {
     pub fn best(&self, unit: &str, w: &Window<'_>) -> Option<Match> {
         let mut best: Option<Match> = None;
         let rank = |m: &Match| (m.distance, std::cmp::Reverse(m.weight));
-        for &i in self.by_unit.get(unit)? {
+        let indicators = self.by_unit.get(unit)?;
+        let sketches = [Sketch::of(w.before), Sketch::of(w.after)];
+        for &i in indicators {
             let c = &self.compiled[i];
             let Some(m) = c
                 .phrases
                 .iter()
-                .filter_map(|p| p.matches(i, w))
+                .filter_map(|p| p.matches(i, w, sketches))
                 .min_by_key(|m| rank(m))
             else {
                 continue;
@@ -269,8 +284,12 @@ impl<'d> Matcher<'d> {
         clause_of: impl Fn(usize) -> (usize, usize),
     ) -> Vec<StatedMatch> {
         let mut out = Vec::new();
+        let sketch = Sketch::of(sentence);
         for (i, c) in self.compiled.iter().enumerate() {
-            for (phrase, value) in &c.stated {
+            for (phrase, value, phrase_sketch) in &c.stated {
+                if !sketch.covers(*phrase_sketch) {
+                    continue;
+                }
                 let Some(at) = search::find(sentence, phrase) else {
                     continue;
                 };

@@ -188,7 +188,8 @@ fn reject_binary(bytes: &[u8]) -> Result<(), DecodeError> {
 /// (line breaks, digits, punctuation) sitting on one side only.
 fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
     let sniff = &bytes[..bytes.len().min(SNIFF_BYTES) & !1];
-    if sniff.len() < 16 {
+    // Without a NUL byte there is nothing to count (the common case, found fast).
+    if sniff.len() < 16 || !sniff.contains(&0) {
         return None;
     }
     let pairs = sniff.len() / 2;
