@@ -177,6 +177,11 @@ impl Sketch {
         Sketch(words.iter().fold(0, |bits, w| bits | Self::of(w).0))
     }
 
+    /// The sketch of the characters of `word`.
+    pub fn of_str(word: &str) -> Sketch {
+        Sketch(word.chars().fold(0, |bits, c| bits | Self::bit(c)))
+    }
+
     /// Whether every character `other` was made of may be in this sketch's text.
     pub fn covers(self, other: Sketch) -> bool {
         other.0 & !self.0 == 0

@@ -7,7 +7,7 @@
 
 use std::sync::OnceLock;
 
-use super::search::{contains, contains_str};
+use super::search::{contains, contains_str, Sketch};
 use super::year::{mentions, YearMention};
 
 /// Words that, in a heading, announce next year's plans.
@@ -122,7 +122,12 @@ fn plan_openers() -> &'static [Vec<char>] {
 
 /// Whether a line is page chrome rather than report text.
 pub fn is_chrome(line: &[char]) -> bool {
-    line.len() <= CHROME_MAX_LINE && chrome_markers().iter().any(|m| contains(line, m))
+    line.len() <= CHROME_MAX_LINE && {
+        let sketch = Sketch::of(line);
+        chrome_markers()
+            .iter()
+            .any(|m| sketch.covers(Sketch::of(m)) && contains(line, m))
+    }
 }
 
 /// Heading level: 1 for 一、, 2 for (一), 0 for anything else.
@@ -149,7 +154,11 @@ pub fn is_plan_heading(heading: &[char], report_year: Option<i32>) -> bool {
         .take(60)
         .copied()
         .collect();
-    if plan_heading_words().iter().any(|w| contains(&head, w)) {
+    let sketch = Sketch::of(&head);
+    if plan_heading_words()
+        .iter()
+        .any(|w| sketch.covers(Sketch::of(w)) && contains(&head, w))
+    {
         return true;
     }
     match report_year {

@@ -5,7 +5,7 @@
 //! 去年/上年 the year before; `YYYY年以来` with an earlier year, or 累计 with 截至, make the value
 //! cumulative. Years are read only as `YYYY年` with 1949 ≤ YYYY ≤ 2100.
 
-use super::search::{contains_str, position_of, starts_with};
+use super::search::{contains_str, position_of, starts_with, Sketch};
 
 /// What a stretch of text says about the year a value belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,7 +58,22 @@ fn in_book_title(chars: &[char], at: usize) -> bool {
 /// Year mentions in `chars`, in order. Years in book titles and the ends of year ranges
 /// (2021-2025年) describe documents, not values, and are skipped.
 pub fn mentions(chars: &[char]) -> Vec<YearMention> {
+    mentions_sketched(chars, Sketch::of(chars))
+}
+
+/// Whether the word `w` occurs in `chars`, whose characters `sketch` holds: most words are
+/// ruled out by the sketch without a search.
+fn has(chars: &[char], sketch: Sketch, w: &str) -> bool {
+    sketch.covers(Sketch::of_str(w)) && contains_str(chars, w)
+}
+
+/// [`mentions`], given the sketch of `chars`.
+fn mentions_sketched(chars: &[char], sketch: Sketch) -> Vec<YearMention> {
     let mut out = Vec::new();
+    // Every mention has a 年 (2023年, 去年).
+    if !sketch.covers(Sketch::of_str("年")) {
+        return out;
+    }
     for (y, at) in years_in(chars) {
         let range_end = at >= 2
             && matches!(chars[at - 1], '-' | '—' | '–' | '~' | '至')
@@ -81,7 +96,7 @@ pub fn mentions(chars: &[char]) -> Vec<YearMention> {
         }
     }
     for word in ["去年", "上年", "上一年"] {
-        if contains_str(chars, word) {
+        if has(chars, sketch, word) {
             out.push(YearMention::LastYear);
         }
     }
@@ -110,22 +125,24 @@ pub fn value_year(narrow: &[char], report_year: i32) -> i32 {
 /// Whether the text before a value makes it a total over several years: `YYYY年以来` with a
 /// year before the report year, or 累计 in the value's own clause together with 截至/以来.
 pub fn is_cumulative(sentence_prefix: &[char], clause: &[char], report_year: i32) -> bool {
-    let has = contains_str;
+    let sketch = Sketch::of(sentence_prefix);
+    let in_prefix = |w: &str| has(sentence_prefix, sketch, w);
     let spans_years = || {
-        mentions(sentence_prefix)
+        mentions_sketched(sentence_prefix, sketch)
             .iter()
             .any(|m| matches!(m, YearMention::Since(y) if *y < report_year))
     };
     // 近几年来/试点以来 span years without naming one; a year or 全年 stated for the value wins.
     let vague_span = || {
-        (MULTI_YEAR_WORDS.iter().any(|w| has(sentence_prefix, w)) || counts_years(sentence_prefix))
-            && !is_dated(sentence_prefix)
+        (MULTI_YEAR_WORDS.iter().any(|w| in_prefix(w))
+            || sketch.covers(Sketch::of_str("年")) && counts_years(sentence_prefix))
+            && !is_dated_sketched(sentence_prefix, sketch)
     };
     let counted = || {
-        has(clause, "累计")
+        contains_str(clause, "累计")
             && (spans_from_earlier_year(sentence_prefix, report_year)
-                || has(sentence_prefix, "截至")
-                || has(sentence_prefix, "以来"))
+                || in_prefix("截至")
+                || in_prefix("以来"))
     };
     // Cheapest test first; the answer is the same in any order.
     counted() || spans_years() || vague_span()
@@ -135,16 +152,25 @@ pub fn is_cumulative(sentence_prefix: &[char], clause: &[char], report_year: i32
 /// single-year word (全年, 今年). A year after 截至 only ends a period (截至2025年7月底, after a
 /// span that began earlier) and dates nothing by itself.
 pub fn is_dated(chars: &[char]) -> bool {
-    let has = |w: &str| contains_str(chars, w);
+    is_dated_sketched(chars, Sketch::of(chars))
+}
+
+/// [`is_dated`], given the sketch of `chars`.
+fn is_dated_sketched(chars: &[char], sketch: Sketch) -> bool {
+    let single_year_word = || SINGLE_YEAR_WORDS.iter().any(|w| has(chars, sketch, w));
+    // Every year (2023年, 去年) has a 年.
+    if !sketch.covers(Sketch::of_str("年")) {
+        return single_year_word();
+    }
     let end_points = years_in(chars)
         .iter()
         .filter(|(_, at)| *at >= 2 && matches!(chars[at - 2..*at], ['截', '至'] | ['截', '止']))
         .count();
-    let dated_mentions = mentions(chars)
+    let dated_mentions = mentions_sketched(chars, sketch)
         .iter()
         .filter(|m| matches!(m, YearMention::Explicit(_) | YearMention::LastYear))
         .count();
-    dated_mentions > end_points || SINGLE_YEAR_WORDS.iter().any(|w| has(w))
+    dated_mentions > end_points || single_year_word()
 }
 
 /// Words for a span of several years that name no year (多年来, 试点以来).
