@@ -19,6 +19,10 @@ pub struct Normalized {
 
 /// Maps one character to its normalised form; `None` for whitespace other than a line break.
 fn fold(c: char) -> Option<char> {
+    // Most characters are ideographs, which stay as they are.
+    if ('\u{4e00}'..='\u{9fff}').contains(&c) {
+        return Some(c);
+    }
     Some(match c {
         '\n' => '\n',
         '\r' | '\t' | ' ' | '\u{3000}' | '\u{a0}' | '\u{2002}'..='\u{200b}' | '\u{feff}' => {
@@ -146,5 +150,13 @@ mod tests {
             assert_eq!(fold(original[o]).unwrap_or(' '), n.chars[i]);
         }
         assert!(n.origin.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn ideographs_are_kept_as_they_are() {
+        for c in ['\u{4e00}', '件', '\u{9fff}'] {
+            assert_eq!(fold(c), Some(c));
+        }
+        assert!(('\u{4e00}'..='\u{9fff}').all(|c| !c.is_whitespace()));
     }
 }

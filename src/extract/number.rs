@@ -505,6 +505,27 @@ fn is_not_a_quantity(chars: &[char], start: usize, digits: usize, end_digits: us
         || inside_pair(chars, digits, '【', '】', 8)
 }
 
+/// A character's bit in a 128-bit set (code point modulo 128).
+const fn start_bit(c: char) -> u128 {
+    1 << (c as u32 % 128)
+}
+
+/// Every character that can start a number (digits, Chinese numerals, 百 of 百分之), folded
+/// into 128 bits: a character whose bit is clear cannot start one.
+const START_BITS: u128 = {
+    let starts = [
+        '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '零', '〇', '一', '二', '两', '三', '四',
+        '五', '六', '七', '八', '九', '十', '百',
+    ];
+    let mut bits = 0;
+    let mut i = 0;
+    while i < starts.len() {
+        bits |= start_bit(starts[i]);
+        i += 1;
+    }
+    bits
+};
+
 /// Finds every number expression in `chars` that can be a quantity (see the module docs for
 /// what is dropped). Tokens are in text order and do not overlap.
 pub fn scan(chars: &[char]) -> Vec<Token> {
@@ -512,8 +533,11 @@ pub fn scan(chars: &[char]) -> Vec<Token> {
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
-        // Fast path: most characters cannot start a number.
-        if !(c.is_ascii_digit() || starts_cn_numeral(c) || c == '百') {
+        // Fast path: most characters cannot start a number, and most of those fail the
+        // one-bit test.
+        if START_BITS & start_bit(c) == 0
+            || !(c.is_ascii_digit() || starts_cn_numeral(c) || c == '百')
+        {
             i += 1;
             continue;
         }
@@ -763,4 +787,12 @@ mod tests {
             }
         }
     }
+}
+#[test]
+fn the_start_bits_hold_every_character_that_starts_a_number() {
+    let starts: Vec<char> = (char::MIN..=char::MAX)
+        .filter(|c| c.is_ascii_digit() || starts_cn_numeral(*c) || *c == '百')
+        .collect();
+    assert_eq!(starts.len(), 24);
+    assert!(starts.iter().all(|c| START_BITS & start_bit(*c) != 0));
 }
