@@ -13,7 +13,7 @@
 //! and unit, in character indices of the scanned slice.
 
 use super::fact::Qualifier;
-use super::search::starts_with;
+use super::search::{position_of, starts_with};
 
 /// Measure words that can follow a number, longest first within each shared prefix so that
 /// `人次` wins over `人` and `个月` (a duration) over `个`.
@@ -417,6 +417,11 @@ fn inside_pair(chars: &[char], i: usize, open: char, close: char, max_span: usiz
             .take_while(|c| !stop(**c))
             .any(|c| *c == close);
         return before % 2 == 1 && closes && last_open.is_some_and(|o| i - (from + o) < max_span);
+    }
+    // Without an opening mark within reach there is nothing to walk back to (the common
+    // case, ruled out by one vectorised search).
+    if position_of(&chars[i.saturating_sub(max_span)..i], open).is_none() {
+        return false;
     }
     let mut j = i;
     let mut opened = None;
