@@ -199,30 +199,25 @@ struct Found<'d> {
 /// Maps normalised spans back to exact substrings of the original text.
 struct Evidence<'t> {
     text: &'t str,
-    /// Byte offset of each character of `text`, plus the length.
-    bytes: Vec<usize>,
-    origin: &'t [usize],
+    norm: &'t Normalized,
 }
 
 impl<'t> Evidence<'t> {
     fn new(text: &'t str, norm: &'t Normalized) -> Evidence<'t> {
-        let mut bytes: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
-        bytes.push(text.len());
-        Evidence {
-            text,
-            bytes,
-            origin: &norm.origin,
-        }
+        Evidence { text, norm }
     }
 
     /// The original substring covering normalised `start..end`, and its character offset.
     fn span(&self, start: usize, end: usize) -> (String, usize) {
-        let first = self.origin[start];
-        let last = self.origin[end.max(start + 1) - 1] + 1;
-        (
-            self.text[self.bytes[first]..self.bytes[last]].to_string(),
-            first,
-        )
+        let last = end.max(start + 1) - 1;
+        let from = self.norm.origin_bytes[start];
+        let last_byte = self.norm.origin_bytes[last];
+        let to = last_byte
+            + self.text[last_byte..]
+                .chars()
+                .next()
+                .map_or(0, char::len_utf8);
+        (self.text[from..to].to_string(), self.norm.origin[start])
     }
 }
 

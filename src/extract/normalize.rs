@@ -15,6 +15,9 @@ pub struct Normalized {
     pub chars: Vec<char>,
     /// For each normalised character, its character index in the original text.
     pub origin: Vec<usize>,
+    /// For each normalised character, the byte offset in the original text of the character
+    /// at `origin`, so a span maps back to a substring without re-reading the text.
+    pub origin_bytes: Vec<usize>,
 }
 
 /// Maps one character to its normalised form; `None` for whitespace other than a line break.
@@ -41,40 +44,48 @@ fn fold(c: char) -> Option<char> {
     })
 }
 
+impl Normalized {
+    /// Appends `c`, which stands for the original character at (character index, byte offset).
+    fn push(&mut self, c: char, (index, byte): (usize, usize)) {
+        self.chars.push(c);
+        self.origin.push(index);
+        self.origin_bytes.push(byte);
+    }
+}
+
 /// Normalises `text` (see the module docs).
 pub fn normalize(text: &str) -> Normalized {
     let mut out = Normalized {
         chars: Vec::with_capacity(text.len() / 2),
         origin: Vec::with_capacity(text.len() / 2),
+        origin_bytes: Vec::with_capacity(text.len() / 2),
     };
-    let mut pending_space: Option<usize> = None;
-    // A line break not yet written (its index): a wrapped line is joined to the next one.
-    let mut pending_break: Option<usize> = None;
+    let mut pending_space: Option<(usize, usize)> = None;
+    // A line break not yet written (its index and byte offset): a wrapped line is joined to the next one.
+    let mut pending_break: Option<(usize, usize)> = None;
     let mut line_start = 0;
-    for (idx, c) in text.chars().enumerate() {
+    for (idx, (byte, c)) in text.char_indices().enumerate() {
         match fold(c) {
             None => {
                 if pending_space.is_none() {
-                    pending_space = Some(idx);
+                    pending_space = Some((idx, byte));
                 }
             }
             Some('\n') if pending_break.is_none() => {
-                pending_break = Some(idx);
+                pending_break = Some((idx, byte));
                 pending_space = None;
             }
             Some(f) => {
                 if let Some(br) = pending_break.take() {
                     if !wrapped(&out.chars[line_start..], f) {
-                        out.chars.push('\n');
-                        out.origin.push(br);
+                        out.push('\n', br);
                         line_start = out.chars.len();
                         pending_space = None;
                     }
                 }
                 if f == '\n' {
                     // A blank line: a paragraph break, written as it stands.
-                    out.chars.push(f);
-                    out.origin.push(idx);
+                    out.push(f, (idx, byte));
                     line_start = out.chars.len();
                     pending_space = None;
                     continue;
@@ -82,18 +93,15 @@ pub fn normalize(text: &str) -> Normalized {
                 if let Some(sp) = pending_space.take() {
                     let prev_alnum = out.chars.last().is_some_and(|p| p.is_ascii_alphanumeric());
                     if prev_alnum && f.is_ascii_alphanumeric() {
-                        out.chars.push(' ');
-                        out.origin.push(sp);
+                        out.push(' ', sp);
                     }
                 }
-                out.chars.push(f);
-                out.origin.push(idx);
+                out.push(f, (idx, byte));
             }
         }
     }
     if let Some(br) = pending_break {
-        out.chars.push('\n');
-        out.origin.push(br);
+        out.push('\n', br);
     }
     out
 }
@@ -150,6 +158,9 @@ mod tests {
             assert_eq!(fold(original[o]).unwrap_or(' '), n.chars[i]);
         }
         assert!(n.origin.windows(2).all(|w| w[0] < w[1]));
+        let bytes: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+        let mapped: Vec<usize> = n.origin.iter().map(|&o| bytes[o]).collect();
+        assert_eq!(n.origin_bytes, mapped);
     }
 
     #[test]
