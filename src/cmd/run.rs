@@ -11,9 +11,10 @@ use crate::dict::IndicatorDict;
 use crate::extract::Fact;
 use crate::ingest::{InputRecord, InputStatus};
 use crate::render::briefing::render_briefing;
-use crate::render::chart::render_charts;
+use crate::render::chart::data::Grid;
+use crate::render::chart::render_charts_from;
 use crate::render::csv::export_csv;
-use crate::render::html::{render_page, PageContext};
+use crate::render::html::{render_page_with, PageContext};
 use crate::render::manifest::{manifest_csv, manifest_json, Manifest, Summary};
 use crate::render::table::{export_sources, ExportTable};
 use crate::render::write::OutputDir;
@@ -102,18 +103,21 @@ pub fn render_all(
                         }))
                     },
                     || -> anyhow::Result<_> {
+                        // Charts and page read one grouping of the facts, built once.
+                        let grid = Grid::build(analysis, dict);
                         let charts = timed("charts", || {
-                            render_charts(analysis, dict, cfg.lang, &cfg.csv)
+                            render_charts_from(&grid, analysis, dict, cfg.lang, &cfg.csv)
                         })
                         .context("charts")?;
                         let page = timed("page", || {
-                            render_page(&PageContext {
+                            let ctx = PageContext {
                                 analysis,
                                 dict,
                                 inputs: &batch.records,
                                 charts: &charts,
                                 lang: cfg.lang,
-                            })
+                            };
+                            render_page_with(&ctx, &grid)
                         });
                         Ok((charts, page))
                     },

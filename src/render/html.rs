@@ -60,8 +60,13 @@ pub struct PageContext<'a> {
 
 /// Renders the page.
 pub fn render_page(ctx: &PageContext<'_>) -> Vec<u8> {
+    render_page_with(ctx, &Grid::build(ctx.analysis, ctx.dict))
+}
+
+/// [`render_page`] from a grid already built from the context's analysis and dictionary (the
+/// charts read the same grid, so a run builds it once).
+pub fn render_page_with(ctx: &PageContext<'_>, grid: &Grid<'_>) -> Vec<u8> {
     let l = ctx.lang;
-    let grid = Grid::build(ctx.analysis, ctx.dict);
     let mut page = Page {
         ctx,
         grid,
@@ -188,7 +193,7 @@ impl Sources {
 
 struct Page<'a, 'b> {
     ctx: &'b PageContext<'a>,
-    grid: Grid<'a>,
+    grid: &'b Grid<'a>,
     index: Index<'a>,
     sources: Sources,
     out: String,

@@ -4,7 +4,7 @@
 //! can never disagree. Invariant: a county/indicator/year/scope whose sources state different
 //! values is never drawn; it is listed in [`Grid::conflicted`] and the page shows every source.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::analysis::Analysis;
 use crate::dict::IndicatorDict;
@@ -52,18 +52,22 @@ pub struct Grid<'a> {
     pub series: BTreeMap<SeriesKey, BTreeMap<CountyKey, BTreeMap<i32, &'a Fact>>>,
     /// Cells left out because their sources disagree: series → county → years.
     pub conflicted: BTreeMap<SeriesKey, BTreeMap<CountyKey, BTreeSet<i32>>>,
+    /// Every county of [`series`](Self::series), sorted and distinct: computed once by
+    /// [`build`](Self::build), since charts and the page ask for it many times.
+    counties: Vec<CountyKey>,
 }
 
 impl<'a> Grid<'a> {
     /// Groups the analysis' facts; repeats of the same value collapse to the first source.
     pub fn build(analysis: &'a Analysis, dict: &IndicatorDict) -> Self {
         let mut grid = Grid::default();
+        let keys = SeriesKeys::new(dict);
         let mut conflicted: BTreeSet<(SeriesKey, CountyKey, i32)> = analysis
             .conflicts
             .iter()
             .map(|c| {
                 (
-                    series_key(dict, &c.metric, c.scope),
+                    keys.key(&c.metric, c.scope),
                     CountyKey {
                         region_code: c.region_code.clone(),
                         county: c.county.clone(),
@@ -72,14 +76,24 @@ impl<'a> Grid<'a> {
                 )
             })
             .collect();
+        // The facts come sorted by county and indicator, so consecutive facts mostly share
+        // their series key: it is made (and its map entry found) once per run of them.
+        let mut last: Option<SeriesKey> = None;
         for fact in &analysis.facts {
-            let key = series_key(dict, &fact.metric, fact.scope);
-            let years = grid
-                .series
-                .entry(key.clone())
-                .or_default()
-                .entry(CountyKey::of(fact))
-                .or_default();
+            let same = last
+                .as_ref()
+                .is_some_and(|k| k.scope == fact.scope && k.metric == fact.metric);
+            if !same {
+                last = Some(keys.key(&fact.metric, fact.scope));
+            }
+            let Some(key) = last.as_ref() else {
+                continue;
+            };
+            let counties = match grid.series.get_mut(key) {
+                Some(counties) => counties,
+                None => grid.series.entry(key.clone()).or_default(),
+            };
+            let years = counties.entry(CountyKey::of(fact)).or_default();
             match years.get(&fact.year) {
                 None => {
                     years.insert(fact.year, fact);
@@ -87,7 +101,7 @@ impl<'a> Grid<'a> {
                 // Same value again (a repeated document): keep the first source.
                 Some(first) if first.value == fact.value => {}
                 Some(_) => {
-                    conflicted.insert((key, CountyKey::of(fact), fact.year));
+                    conflicted.insert((key.clone(), CountyKey::of(fact), fact.year));
                 }
             }
         }
@@ -106,6 +120,8 @@ impl<'a> Grid<'a> {
             counties.retain(|_, years| !years.is_empty());
         }
         grid.series.retain(|_, counties| !counties.is_empty());
+        let counties: BTreeSet<&CountyKey> = grid.series.values().flat_map(|c| c.keys()).collect();
+        grid.counties = counties.into_iter().cloned().collect();
         grid
     }
 
@@ -122,9 +138,23 @@ impl<'a> Grid<'a> {
         out
     }
 
-    /// Every county that appears in any series.
-    pub fn counties(&self) -> BTreeSet<&CountyKey> {
-        self.series.values().flat_map(|c| c.keys()).collect()
+    /// Every county that appears in any series, sorted, each once.
+    pub fn counties(&self) -> &[CountyKey] {
+        &self.counties
+    }
+
+    /// Whether more than one county of the grid has `county`'s division code (two names under
+    /// one code: a name edited by hand in facts.csv). Counties sort by code first, so those
+    /// counties are one run of the sorted list.
+    pub fn shares_code(&self, county: &CountyKey) -> bool {
+        let code = county.region_code.as_str();
+        let from = self
+            .counties
+            .partition_point(|c| c.region_code.as_str() < code);
+        let to = self
+            .counties
+            .partition_point(|c| c.region_code.as_str() <= code);
+        to - from > 1
     }
 
     /// The counties that get a profile (chart and table) on the page, in county order, each
@@ -135,7 +165,7 @@ impl<'a> Grid<'a> {
     /// [`MAX_PROFILES`] counties with the most values drawn (the best-covered profiles), ties
     /// going to the lower division code. Every county's values stay in `facts.csv`.
     pub fn profiled_counties(&self) -> Vec<(usize, &CountyKey)> {
-        let all: Vec<&CountyKey> = self.counties().into_iter().collect();
+        let all: Vec<&CountyKey> = self.counties.iter().collect();
         if all.len() <= MAX_PROFILES {
             return all.into_iter().enumerate().collect();
         }
@@ -153,6 +183,31 @@ impl<'a> Grid<'a> {
         ranked.truncate(MAX_PROFILES);
         ranked.sort_unstable();
         ranked
+    }
+}
+
+/// [`series_key`] with the dictionary's positions looked up in a map instead of a scan of the
+/// indicators (the grid makes a key for every run of facts).
+struct SeriesKeys<'d> {
+    order: HashMap<&'d str, usize>,
+}
+
+impl<'d> SeriesKeys<'d> {
+    fn new(dict: &'d IndicatorDict) -> Self {
+        let mut order = HashMap::with_capacity(dict.indicators.len());
+        for (i, indicator) in dict.indicators.iter().enumerate() {
+            // The first position of an id, as `series_key`'s scan finds it.
+            order.entry(indicator.id.as_str()).or_insert(i);
+        }
+        SeriesKeys { order }
+    }
+
+    fn key(&self, metric: &str, scope: Scope) -> SeriesKey {
+        SeriesKey {
+            order: self.order.get(metric).copied().unwrap_or(usize::MAX),
+            metric: metric.to_string(),
+            scope,
+        }
     }
 }
 
@@ -292,6 +347,34 @@ mod tests {
             let grid = Grid::build(&analysis, &d);
             let got: Vec<usize> = grid.profiled_counties().iter().map(|(i, _)| *i).collect();
             assert_eq!(got, want, "{n} counties");
+        }
+    }
+
+    #[test]
+    fn counties_are_listed_once_and_shared_codes_found() {
+        let mut renamed = fact("b2", "m", 2022, 1.0);
+        renamed.region_code = "code-b".into();
+        let analysis = Analysis {
+            facts: vec![
+                fact("a", "m", 2022, 1.0),
+                fact("a", "n", 2022, 1.0),
+                fact("b", "m", 2022, 1.0),
+                renamed,
+                fact("c", "m", 2022, 1.0),
+            ],
+            ..Analysis::default()
+        };
+        let d = dict();
+        let grid = Grid::build(&analysis, &d);
+        let names: Vec<&str> = grid.counties().iter().map(|c| c.county.as_str()).collect();
+        assert_eq!(names, ["a", "b", "b2", "c"]);
+        for (county, shared) in [("a", false), ("b", true), ("b2", true), ("c", false)] {
+            let key = grid
+                .counties()
+                .iter()
+                .find(|c| c.county == county)
+                .expect("listed");
+            assert_eq!(grid.shares_code(key), shared, "{county}");
         }
     }
 

@@ -173,13 +173,19 @@ fn chart(
             })
         })
         .collect();
+    // The parts are a handful of indicators: most facts are ruled out by their indicator
+    // before any hashing.
+    let mut part_metrics: Vec<&str> = parts.iter().map(|p| p.3).collect();
+    part_metrics.sort_unstable();
+    part_metrics.dedup();
     let docs = facts.iter().filter(|f| {
-        parts.contains(&(
-            f.region_code.as_str(),
-            f.county.as_str(),
-            f.year,
-            f.metric.as_str(),
-        ))
+        part_metrics.contains(&f.metric.as_str())
+            && parts.contains(&(
+                f.region_code.as_str(),
+                f.county.as_str(),
+                f.year,
+                f.metric.as_str(),
+            ))
     });
     footer.push(source_line(docs.map(|f| f.doc.as_str()), l));
     let plot = RatePlot {

@@ -108,6 +108,18 @@ pub fn render_charts(
     lang: Lang,
     csv: &CsvOptions,
 ) -> Result<Vec<Chart>, ChartError> {
+    render_charts_from(&Grid::build(analysis, dict), analysis, dict, lang, csv)
+}
+
+/// [`render_charts`] from a grid already built from `analysis` (the page reads the same grid,
+/// so a run builds it once).
+pub fn render_charts_from(
+    grid: &Grid<'_>,
+    analysis: &Analysis,
+    dict: &IndicatorDict,
+    lang: Lang,
+    csv: &CsvOptions,
+) -> Result<Vec<Chart>, ChartError> {
     use rayon::prelude::*;
 
     /// One chart to draw.
@@ -120,7 +132,6 @@ pub fn render_charts(
 
     // Register the font once before the threads start drawing.
     font::ensure_registered()?;
-    let grid = Grid::build(analysis, dict);
     let ctx = Ctx { dict, lang, csv };
     let mut jobs = Vec::new();
     for key in grid.series.keys() {
@@ -135,10 +146,10 @@ pub fn render_charts(
         .par_iter()
         .map(|job| -> Result<Vec<Chart>, ChartError> {
             Ok(match job {
-                Job::Bar(key) => vec![bar::chart(&ctx, &grid, key, &analysis.references)?],
-                Job::Trend(key) => trend::chart(&ctx, &grid, key)?.into_iter().collect(),
+                Job::Bar(key) => vec![bar::chart(&ctx, grid, key, &analysis.references)?],
+                Job::Trend(key) => trend::chart(&ctx, grid, key)?.into_iter().collect(),
                 Job::Rates => derived::charts(&ctx, analysis)?,
-                Job::Profile(i, county) => profile::chart(&ctx, &grid, county, *i)?
+                Job::Profile(i, county) => profile::chart(&ctx, grid, county, *i)?
                     .into_iter()
                     .collect(),
             })

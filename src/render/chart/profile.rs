@@ -57,14 +57,7 @@ pub(crate) fn chart(
     // code alone would have the second chart overwrite the first.
     let resolved =
         county.region_code.chars().all(|c| c.is_ascii_digit()) && !county.region_code.is_empty();
-    let shared_code = || {
-        grid.counties()
-            .iter()
-            .filter(|c| c.region_code == county.region_code)
-            .count()
-            > 1
-    };
-    let name = if resolved && !shared_code() {
+    let name = if resolved && !grid.shares_code(county) {
         file_stem(&["county", &county.region_code])
     } else if resolved {
         file_stem(&["county", &format!("{}_{}", county.region_code, index + 1)])
