@@ -942,7 +942,7 @@ impl<'a> Page<'a, '_> {
     fn coverage(&mut self) {
         let l = self.l();
         // Counties from the inputs too, so a report with no indicator shows as a blank column.
-        let mut counties: BTreeSet<CountyKey> = self.grid.counties().into_iter().cloned().collect();
+        let mut counties: BTreeSet<CountyKey> = self.grid.counties().iter().cloned().collect();
         for i in self.ctx.inputs {
             if let Some(county) = &i.county {
                 counties.insert(CountyKey {
