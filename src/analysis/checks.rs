@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use super::is_rate;
 use super::model::{Check, Conflict, ConflictSource, Severity};
+use super::RateOf;
 use crate::dataset::county_key;
 use crate::dict::IndicatorDict;
 use crate::extract::{format_value, Fact};
@@ -115,6 +115,7 @@ pub(super) fn conflict_checks(conflicts: &[Conflict]) -> Vec<Check> {
 /// indicators fazhi knows) and values that are not finite numbers.
 pub(super) fn value_checks(facts: &[Fact], dict: &IndicatorDict) -> Vec<Check> {
     let mut out = Vec::new();
+    let mut rate_of = RateOf::new(dict);
     for f in facts {
         if !f.value.is_finite() {
             out.push(fact_check(
@@ -128,13 +129,14 @@ pub(super) fn value_checks(facts: &[Fact], dict: &IndicatorDict) -> Vec<Check> {
             ));
             continue;
         }
-        let value = format_value(f.value);
-        if is_rate(&f.metric, &f.unit, dict) && f.value > 100.0 {
+        // Formatted only for a fact that fails a check (almost none do).
+        let value = || format_value(f.value);
+        if f.value > 100.0 && rate_of.get(&f.metric, &f.unit) {
             out.push(fact_check(
                 f,
                 "rate_above_100",
                 Severity::Error,
-                format!("{} {} is a rate above 100%: {value}%", f.metric, f.year),
+                format!("{} {} is a rate above 100%: {}%", f.metric, f.year, value()),
             ));
         }
         if f.value < 0.0 {
@@ -142,7 +144,7 @@ pub(super) fn value_checks(facts: &[Fact], dict: &IndicatorDict) -> Vec<Check> {
                 f,
                 "negative_value",
                 Severity::Error,
-                format!("{} {} is negative: {value}{}", f.metric, f.year, f.unit),
+                format!("{} {} is negative: {}{}", f.metric, f.year, value(), f.unit),
             ));
         }
     }

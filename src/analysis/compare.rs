@@ -1,6 +1,7 @@
 //! Cross-county comparisons (per indicator, scope and year, and each county's latest year)
 //! and least-squares trends over three or more years.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use polars::prelude::PolarsError;
@@ -11,7 +12,7 @@ use super::model::{ComparisonRow, SlopeRow};
 use super::reference::Reference;
 use super::stats::{ols_slope, percentile_rank, z_score};
 use crate::dataset::columns::{METRIC, SCOPE, YEAR};
-use crate::dataset::{county_key, group_standings, latest_rows, GroupStanding};
+use crate::dataset::{county_key_ref, group_standings, latest_rows, GroupStanding};
 use crate::extract::{Fact, Scope};
 
 /// Fewer counties than this get no z-score (the spread of two values says nothing).
@@ -154,10 +155,10 @@ fn row(
 
 /// Least-squares slope per county, indicator and scope over three or more years.
 pub(super) fn slopes(facts: &[&Fact]) -> Vec<SlopeRow> {
-    let mut series: BTreeMap<(String, &str, Scope), Vec<&Fact>> = BTreeMap::new();
+    let mut series: BTreeMap<(Cow<'_, str>, &str, Scope), Vec<&Fact>> = BTreeMap::new();
     for &f in facts {
         series
-            .entry((county_key(f), f.metric.as_str(), f.scope))
+            .entry((county_key_ref(f), f.metric.as_str(), f.scope))
             .or_default()
             .push(f);
     }

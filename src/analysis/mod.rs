@@ -63,7 +63,11 @@ pub fn analyse_owned(
 /// [`Analysis::facts`], so a caller can start writing the facts while the rest is computed
 /// ([`analyse_collapsed`]).
 pub fn collapse_repeats(mut facts: Vec<Fact>) -> Result<Vec<Fact>, AnalysisError> {
-    facts.sort_by(|a, b| fact_order(a).cmp(&fact_order(b)));
+    // A stable sort: the parallel one gives exactly the sequential one's order.
+    {
+        use rayon::slice::ParallelSliceMut;
+        facts.par_sort_by(|a, b| fact_order(a).cmp(&fact_order(b)));
+    }
     let mut keep = vec![false; facts.len()];
     for i in dataset::distinct_rows(&facts)? {
         keep[i] = true;
@@ -174,6 +178,30 @@ fn check_order(c: &Check) -> (&str, &str, &str, i32, &str, &str, &str) {
 fn is_rate(metric: &str, unit: &str, dict: &IndicatorDict) -> bool {
     dict.get(metric)
         .map_or(unit == "%", |i| i.kind == Kind::Rate)
+}
+
+/// [`is_rate`] remembering its last answer: facts come sorted by county and indicator, so
+/// consecutive facts mostly ask about the same indicator (the dictionary lookup is a scan).
+struct RateOf<'d, 'f> {
+    dict: &'d IndicatorDict,
+    last: Option<(&'f str, &'f str, bool)>,
+}
+
+impl<'d, 'f> RateOf<'d, 'f> {
+    fn new(dict: &'d IndicatorDict) -> Self {
+        RateOf { dict, last: None }
+    }
+
+    fn get(&mut self, metric: &'f str, unit: &'f str) -> bool {
+        match self.last {
+            Some((m, u, rate)) if m == metric && u == unit => rate,
+            _ => {
+                let rate = is_rate(metric, unit, self.dict);
+                self.last = Some((metric, unit, rate));
+                rate
+            }
+        }
+    }
 }
 
 /// "more than 4000 (余/多)" / "nearly 4000 (近/约)" for approximate values; `None` otherwise.

@@ -4,7 +4,7 @@
 use super::checks::{fact_check, YOY_JUMP_FACTOR, YOY_JUMP_MIN_COUNT, YOY_JUMP_RATE_POINTS};
 use super::model::{Check, Severity, TrendRow};
 use super::stats::{annual_rate, pct_change};
-use super::{approximate, is_rate};
+use super::{approximate, RateOf};
 use crate::dict::IndicatorDict;
 use crate::extract::{format_value, Fact};
 
@@ -18,9 +18,10 @@ pub(super) fn trends(
 ) -> (Vec<TrendRow>, Vec<Check>) {
     let mut rows = Vec::with_capacity(facts.len());
     let mut checks = Vec::new();
+    let mut rate_of = RateOf::new(dict);
     for (&f, p) in facts.iter().zip(prev) {
         let p = p.and_then(|j| facts.get(j).copied());
-        let rate = is_rate(&f.metric, &f.unit, dict);
+        let rate = rate_of.get(&f.metric, &f.unit);
         let mut notes = Vec::new();
         if f.report_year.is_some_and(|y| y != f.year) {
             if let Some(y) = f.report_year {

@@ -9,7 +9,7 @@
 
 pub mod columns;
 
-use std::borrow::Borrow;
+use std::borrow::{Borrow, Cow};
 use std::collections::HashMap;
 
 use polars::prelude::*;
@@ -26,6 +26,27 @@ pub fn county_key(fact: &Fact) -> String {
         fact.county.clone()
     } else {
         format!("doc:{}", fact.doc)
+    }
+}
+
+/// [`county_key`] without copying the code or name (only an unresolved report's `doc:` key is
+/// made): the frames and maps below need it for every fact.
+pub fn county_key_ref(fact: &Fact) -> Cow<'_, str> {
+    if !fact.region_code.is_empty() {
+        Cow::Borrowed(&fact.region_code)
+    } else if !fact.county.is_empty() {
+        Cow::Borrowed(&fact.county)
+    } else {
+        Cow::Owned(format!("doc:{}", fact.doc))
+    }
+}
+
+/// The scope as its `Display` text, without formatting a new string per fact.
+fn scope_text(scope: Scope) -> &'static str {
+    match scope {
+        Scope::Annual => "annual",
+        Scope::Stock => "stock",
+        Scope::Cumulative => "cumulative",
     }
 }
 
@@ -56,12 +77,13 @@ pub fn facts_frame<F: Borrow<Fact>>(facts: &[F]) -> PolarsResult<DataFrame> {
 /// Takes facts or references to them (the analysis queries subsets without copying facts).
 fn key_frame<F: Borrow<Fact>>(facts: &[F]) -> PolarsResult<DataFrame> {
     let facts: Vec<&Fact> = facts.iter().map(Borrow::borrow).collect();
+    let keys: Vec<Cow<'_, str>> = facts.iter().map(|f| county_key_ref(f)).collect();
     df!(
         ROW => (0..facts.len()).map(|i| i as u64).collect::<Vec<_>>(),
-        COUNTY_KEY => facts.iter().map(|f| county_key(f)).collect::<Vec<_>>(),
+        COUNTY_KEY => keys.iter().map(|k| k.as_ref()).collect::<Vec<&str>>(),
         METRIC => facts.iter().map(|f| f.metric.as_str()).collect::<Vec<_>>(),
         YEAR => facts.iter().map(|f| f.year).collect::<Vec<_>>(),
-        SCOPE => facts.iter().map(|f| f.scope.to_string()).collect::<Vec<_>>(),
+        SCOPE => facts.iter().map(|f| scope_text(f.scope)).collect::<Vec<_>>(),
         VALUE => facts.iter().map(|f| f.value).collect::<Vec<_>>(),
     )
 }
@@ -127,14 +149,14 @@ pub fn previous_rows<F: Borrow<Fact>>(facts: &[F]) -> PolarsResult<Vec<Option<us
 /// integer maximum need no frame (a polars window over the three text keys cost about a second
 /// at 20,000 reports).
 pub fn latest_rows<F: Borrow<Fact>>(facts: &[F]) -> PolarsResult<Vec<usize>> {
-    let keys: Vec<(String, &str, Scope)> = facts
+    let keys: Vec<(Cow<'_, str>, &str, Scope)> = facts
         .iter()
         .map(|f| {
             let f = f.borrow();
-            (county_key(f), f.metric.as_str(), f.scope)
+            (county_key_ref(f), f.metric.as_str(), f.scope)
         })
         .collect();
-    let mut latest: HashMap<&(String, &str, Scope), i32> = HashMap::with_capacity(keys.len());
+    let mut latest: HashMap<&(Cow<'_, str>, &str, Scope), i32> = HashMap::with_capacity(keys.len());
     for (key, f) in keys.iter().zip(facts) {
         let year = f.borrow().year;
         latest
@@ -265,6 +287,23 @@ mod tests {
             evidence: format!("{value}件"),
             offset: 0,
         }
+    }
+
+    #[test]
+    fn keys_read_as_their_owned_forms() {
+        for scope in [Scope::Annual, Scope::Stock, Scope::Cumulative] {
+            assert_eq!(scope_text(scope), scope.to_string());
+        }
+        let mut unnamed = fact("a.txt", "", "m", 2022, 1.0);
+        let named = Fact {
+            county: "x".into(),
+            ..unnamed.clone()
+        };
+        for f in [fact("a.txt", "1", "m", 2022, 1.0), named, unnamed.clone()] {
+            assert_eq!(county_key_ref(&f), county_key(&f));
+        }
+        unnamed.doc = "b.txt".into();
+        assert_eq!(county_key_ref(&unnamed), "doc:b.txt");
     }
 
     #[test]
