@@ -25,35 +25,44 @@ pub(super) fn comparisons(
     references: &[Reference],
 ) -> Result<Vec<ComparisonRow>, PolarsError> {
     // The two bases are independent: side by side.
-    let (per_year, latest) = rayon::join(
-        || per_year_rows(facts, references),
-        || latest_rows_compared(facts, references),
-    );
-    let mut rows = per_year?;
-    rows.extend(latest?);
-    rows.sort_by(|a, b| comparison_order(a).cmp(&comparison_order(b)));
-    Ok(rows)
+    let (per_year, latest) = rayon::join(|| per_year_standings(facts), || latest_standings(facts));
+    let mut standings = per_year?;
+    standings.extend(latest?);
+    // Sorted before the rows are made (a stable sort of small entries, the same order as
+    // sorting the finished rows); rows without anyone to compare with are left out after.
+    standings.sort_by(|a, b| standing_order(a).cmp(&standing_order(b)));
+    Ok(standings
+        .into_iter()
+        .filter_map(|s| row(s.basis, s.fact, &s.standing, references, s.note))
+        .collect())
+}
+
+/// One fact's standing in one basis of comparison, before its row is made.
+struct Standing<'a> {
+    basis: &'static str,
+    fact: &'a Fact,
+    standing: GroupStanding,
+    note: String,
 }
 
 /// Counties compared within each indicator, scope and year.
-fn per_year_rows(
-    facts: &[&Fact],
-    references: &[Reference],
-) -> Result<Vec<ComparisonRow>, PolarsError> {
+fn per_year_standings<'a>(facts: &[&'a Fact]) -> Result<Vec<Standing<'a>>, PolarsError> {
     let per_year = group_standings(facts, &[METRIC, SCOPE, YEAR])?;
     Ok(facts
         .iter()
-        .zip(&per_year)
-        .filter_map(|(&f, g)| row("year", f, g, references, String::new()))
+        .zip(per_year)
+        .filter(|(_, g)| g.n >= 2)
+        .map(|(&fact, standing)| Standing {
+            basis: "year",
+            fact,
+            standing,
+            note: String::new(),
+        })
         .collect())
 }
 
 /// Counties compared on their latest year of each indicator and scope.
-fn latest_rows_compared(
-    facts: &[&Fact],
-    references: &[Reference],
-) -> Result<Vec<ComparisonRow>, PolarsError> {
-    let mut rows = Vec::new();
+fn latest_standings<'a>(facts: &[&'a Fact]) -> Result<Vec<Standing<'a>>, PolarsError> {
     let latest: Vec<&Fact> = latest_rows(facts)?
         .into_iter()
         .filter_map(|i| facts.get(i).copied())
@@ -72,16 +81,20 @@ fn latest_rows_compared(
         .map(|(key, (first, last))| (key, latest_note(first, last)))
         .collect();
     let standings = group_standings(&latest, &[METRIC, SCOPE])?;
-    for (&f, g) in latest.iter().zip(&standings) {
-        let note = match notes.get(&(f.metric.as_str(), f.scope)) {
-            Some(note) => note.clone(),
-            None => latest_note(f.year, f.year),
-        };
-        if let Some(row) = row("latest", f, g, references, note) {
-            rows.push(row);
-        }
-    }
-    Ok(rows)
+    Ok(latest
+        .iter()
+        .zip(standings)
+        .filter(|(_, g)| g.n >= 2)
+        .map(|(&fact, standing)| Standing {
+            basis: "latest",
+            fact,
+            standing,
+            note: match notes.get(&(fact.metric.as_str(), fact.scope)) {
+                Some(note) => note.clone(),
+                None => latest_note(fact.year, fact.year),
+            },
+        })
+        .collect())
 }
 
 /// The note of a latest-year comparison whose counties' latest years run from `first` to
@@ -99,17 +112,17 @@ fn latest_note(first: i32, last: i32) -> String {
 
 /// Per-year groups first (by indicator, scope, year), then latest-year groups; within a group
 /// by rank, then county.
-fn comparison_order(r: &ComparisonRow) -> (bool, &str, Scope, i32, usize, &str, &str) {
-    let latest = r.basis != "year";
-    let group_year = if latest { 0 } else { r.year };
+fn standing_order<'s>(s: &'s Standing<'_>) -> (bool, &'s str, Scope, i32, usize, &'s str, &'s str) {
+    let latest = s.basis != "year";
+    let group_year = if latest { 0 } else { s.fact.year };
     (
         latest,
-        &r.metric,
-        r.scope,
+        &s.fact.metric,
+        s.fact.scope,
         group_year,
-        r.rank,
-        &r.region_code,
-        &r.county,
+        s.standing.rank,
+        &s.fact.region_code,
+        &s.fact.county,
     )
 }
 
