@@ -2,7 +2,8 @@
 //! and least-squares trends over three or more years.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::Hash;
 
 use polars::prelude::PolarsError;
 
@@ -30,8 +31,22 @@ pub(super) fn comparisons(
     standings.extend(latest?);
     // Sorted before the rows are made (a stable sort of small entries, the same order as
     // sorting the finished rows); rows without anyone to compare with are left out after.
-    standings.sort_by(|a, b| standing_order(a).cmp(&standing_order(b)));
-    Ok(standings
+    // Indicators and counties are compared by their place in sorted order, found once each,
+    // instead of comparing their text at every step of the sort.
+    let metrics = Places::new(standings.iter().map(|s| s.fact.metric.as_str()));
+    let counties = Places::new(
+        standings
+            .iter()
+            .map(|s| (s.fact.region_code.as_str(), s.fact.county.as_str())),
+    );
+    let mut keyed: Vec<(StandingKey, Standing<'_>)> = standings
+        .into_iter()
+        .map(|s| (standing_key(&s, &metrics, &counties), s))
+        .collect();
+    keyed.sort_by_key(|(key, _)| *key);
+    Ok(keyed
+        .into_iter()
+        .map(|(_, s)| s)
         .into_iter()
         .filter_map(|s| row(s.basis, s.fact, &s.standing, references, s.note))
         .collect())
@@ -111,19 +126,51 @@ fn latest_note(first: i32, last: i32) -> String {
 }
 
 /// Per-year groups first (by indicator, scope, year), then latest-year groups; within a group
-/// by rank, then county.
-fn standing_order<'s>(s: &'s Standing<'_>) -> (bool, &'s str, Scope, i32, usize, &'s str, &'s str) {
+/// by rank, then county: (latest, indicator's place, scope, year, rank, county's place).
+type StandingKey = (bool, usize, Scope, i32, usize, usize);
+
+/// The sort key of a standing; `metrics` and `counties` hold every standing's indicator and
+/// county.
+fn standing_key(
+    s: &Standing<'_>,
+    metrics: &Places<&str>,
+    counties: &Places<(&str, &str)>,
+) -> StandingKey {
     let latest = s.basis != "year";
     let group_year = if latest { 0 } else { s.fact.year };
     (
         latest,
-        &s.fact.metric,
+        metrics.of(&s.fact.metric.as_str()),
         s.fact.scope,
         group_year,
         s.standing.rank,
-        &s.fact.region_code,
-        &s.fact.county,
+        counties.of(&(s.fact.region_code.as_str(), s.fact.county.as_str())),
     )
+}
+
+/// Each distinct value's place in sorted order: comparing two places compares the values.
+struct Places<T> {
+    place: HashMap<T, usize>,
+}
+
+impl<T: Ord + Hash + Copy> Places<T> {
+    fn new(values: impl Iterator<Item = T>) -> Self {
+        let distinct: HashSet<T> = values.collect();
+        let mut sorted: Vec<T> = distinct.into_iter().collect();
+        sorted.sort_unstable();
+        Places {
+            place: sorted
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (v, i))
+                .collect(),
+        }
+    }
+
+    /// The place of a value given to [`Places::new`] (any other value sorts last).
+    fn of(&self, value: &T) -> usize {
+        self.place.get(value).copied().unwrap_or(usize::MAX)
+    }
 }
 
 /// One county's comparison row, or `None` when it has no one to be compared with.
