@@ -47,7 +47,6 @@ pub(super) fn comparisons(
     Ok(keyed
         .into_iter()
         .map(|(_, s)| s)
-        .into_iter()
         .filter_map(|s| row(s.basis, s.fact, &s.standing, references, s.note))
         .collect())
 }
