@@ -171,10 +171,32 @@ impl WorkbookWriter {
     /// Adds the `columns` sheet (describing every column of `tables`, the tables added, in
     /// order) and the `sources` sheet, and returns the workbook's bytes.
     pub fn finish(
-        mut self,
+        self,
         ctx: &WorkbookContext<'_>,
         tables: &[ExportTable<'_>],
     ) -> Result<Vec<u8>, WorkbookError> {
+        let mut wb = self.describe(ctx, tables)?;
+        wb.save_to_buffer().map_err(xlsx("workbook"))
+    }
+
+    /// As [`WorkbookWriter::finish`], but streams the workbook into `writer` (the same bytes)
+    /// instead of holding it in memory: at national scale it is ~60 MB.
+    pub fn finish_into<W: std::io::Write + Send>(
+        self,
+        ctx: &WorkbookContext<'_>,
+        tables: &[ExportTable<'_>],
+        writer: W,
+    ) -> Result<(), WorkbookError> {
+        let mut wb = self.describe(ctx, tables)?;
+        wb.save_to_writer(writer).map_err(xlsx("workbook"))
+    }
+
+    /// Adds the `columns` and `sources` sheets; the workbook is then complete.
+    fn describe(
+        mut self,
+        ctx: &WorkbookContext<'_>,
+        tables: &[ExportTable<'_>],
+    ) -> Result<Workbook, WorkbookError> {
         let ws = self
             .wb
             .add_worksheet_with_constant_memory()
@@ -185,7 +207,7 @@ impl WorkbookWriter {
             .add_worksheet_with_constant_memory()
             .map_err(xlsx("sources"))?;
         write_sources_sheet(ws, ctx, &self.formats).map_err(xlsx("sources"))?;
-        self.wb.save_to_buffer().map_err(xlsx("workbook"))
+        Ok(self.wb)
     }
 }
 
