@@ -69,6 +69,9 @@ pub fn render_all(
     let (mut book, mut analysis) = (book?, analysis.context("analysis")?);
     analysis.facts = facts;
     clock.lap("analyse | xlsx facts");
+    // The workbook streams into its file (not held in memory); it is put in place, in the
+    // same order as before, once the three jobs are done.
+    let mut book_file = out.stage("fazhi.xlsx")?;
     let written = {
         let analysis = &analysis;
         // Nothing is copied here: each table produces its rows when a writer asks for them.
@@ -91,7 +94,7 @@ pub fn render_all(
                         inputs: &batch.records,
                         lang: cfg.lang,
                     };
-                    Ok(book.finish(&ctx, &tables)?)
+                    Ok(book.finish_into(&ctx, &tables, book_file.writer())?)
                 })
             },
             || {
@@ -126,10 +129,9 @@ pub fn render_all(
         );
         (workbook, briefing, drawn)
     };
-    let (workbook, briefing, (charts, page)) = (written.0?, written.1?, written.2?);
+    let ((), briefing, (charts, page)) = (written.0?, written.1?, written.2?);
     clock.lap("exports | charts+page");
-    out.write("fazhi.xlsx", &workbook)?;
-    drop(workbook);
+    out.commit(book_file)?;
     out.write("briefing.md", &briefing)?;
     clock.lap("write exports");
     let chart_files: Vec<(String, &[u8])> = charts

@@ -13,10 +13,10 @@
 //! backslash-escaped, so evidence can neither inject HTML nor links when the file is rendered,
 //! nor break the list structure.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::fmt::Write;
 
-use super::findings::top_key_findings;
+use super::findings::{top_key_findings, FactIndex};
 use super::html::MAX_FINDINGS;
 use super::Lang;
 use crate::analysis::{Analysis, DerivedRow, Severity};
@@ -101,7 +101,7 @@ pub fn render_briefing(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) ->
                 "Appendix: rates computed from their parts (numerator, denominator, 95% Wilson interval, method)"
             )
         );
-        let parts = PartIndex::new(analysis);
+        let parts = FactIndex::new(analysis);
         for (i, d) in analysis.derived.iter().take(APPENDIX_ROWS).enumerate() {
             let _ = writeln!(out, "{}. {}", i + 1, md_text(&derived_sentence(d, dict, l)));
             let sources = derived_sources(analysis, &parts, d);
@@ -282,46 +282,15 @@ fn derived_sentence(d: &DerivedRow, dict: &IndicatorDict, l: Lang) -> String {
     }
 }
 
-/// Positions of the facts of each county, indicator and year, in fact order: one lookup per
-/// derived rate instead of a scan of every fact (which made the briefing quadratic).
-struct PartIndex<'a>(HashMap<(&'a str, &'a str, &'a str, i32), Vec<usize>>);
-
-impl<'a> PartIndex<'a> {
-    fn new(analysis: &'a Analysis) -> Self {
-        let mut index: HashMap<_, Vec<usize>> = HashMap::new();
-        for (i, f) in analysis.facts.iter().enumerate() {
-            index
-                .entry((
-                    f.region_code.as_str(),
-                    f.county.as_str(),
-                    f.metric.as_str(),
-                    f.year,
-                ))
-                .or_default()
-                .push(i);
-        }
-        PartIndex(index)
-    }
-}
-
 /// The facts a derived rate was computed from: (file, evidence), deduplicated, in fact order.
 fn derived_sources(
     analysis: &Analysis,
-    parts: &PartIndex<'_>,
+    parts: &FactIndex<'_>,
     d: &DerivedRow,
 ) -> Vec<(String, String)> {
     let mut rows: Vec<usize> = [&d.numerator_metric, &d.denominator_metric]
         .iter()
-        .filter_map(|m| {
-            parts.0.get(&(
-                d.region_code.as_str(),
-                d.county.as_str(),
-                m.as_str(),
-                d.year,
-            ))
-        })
-        .flatten()
-        .copied()
+        .flat_map(|m| parts.positions(&d.region_code, &d.county, m, d.year))
         .collect();
     // Numerator and denominator as one list in fact order (the same metric twice is one list).
     rows.sort_unstable();
@@ -364,11 +333,8 @@ where
     }
 }
 
-fn distinct_docs(analysis: &Analysis) -> Vec<&str> {
-    let mut docs: Vec<&str> = analysis.facts.iter().map(|f| f.doc.as_str()).collect();
-    docs.sort_unstable();
-    docs.dedup();
-    docs
+fn distinct_docs(analysis: &Analysis) -> HashSet<&str> {
+    analysis.facts.iter().map(|f| f.doc.as_str()).collect()
 }
 
 /// Untrusted text on one line with Markdown's active characters escaped.

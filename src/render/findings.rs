@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 use super::Lang;
 use crate::analysis::{Analysis, Severity};
 use crate::dict::{IndicatorDict, Kind};
-use crate::extract::{format_value, Fact, Qualifier};
+use crate::extract::{format_value, Fact, Qualifier, Scope};
 
 /// Which part of the analysis a finding comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -128,29 +128,77 @@ pub fn top_findings(found: &mut Vec<Finding>, max: usize) {
     found.truncate(max);
 }
 
-/// The first fact of each county, indicator and year, in the analysis' fact order: one hash
-/// lookup per finding instead of a scan of every fact (which made findings quadratic).
-struct FactIndex<'a>(HashMap<(&'a str, &'a str, &'a str, i32), &'a Fact>);
+/// The facts of one county, indicator and year, found without indexing every fact: the
+/// analysis keeps its facts sorted by county, indicator and year (see [`Analysis::facts`]), so
+/// a lookup is a binary search. Facts in any other order (an `Analysis` built by hand) are
+/// indexed by a hash map instead; both give the same answers, in fact order.
+pub(super) struct FactIndex<'a> {
+    facts: &'a [Fact],
+    /// Positions by key, only when the facts are not sorted.
+    unsorted: Option<HashMap<FactKey<'a>, Vec<usize>>>,
+}
+
+/// County (code and name), indicator and year.
+type FactKey<'a> = (&'a str, &'a str, &'a str, i32);
+
+fn fact_key(f: &Fact) -> FactKey<'_> {
+    (&f.region_code, &f.county, &f.metric, f.year)
+}
 
 impl<'a> FactIndex<'a> {
-    fn new(analysis: &'a Analysis) -> Self {
-        let mut index = HashMap::with_capacity(analysis.facts.len());
-        for f in &analysis.facts {
+    pub(super) fn new(analysis: &'a Analysis) -> Self {
+        let facts = analysis.facts.as_slice();
+        let sorted = facts.is_sorted_by(|a, b| fact_key(a) <= fact_key(b));
+        let unsorted = (!sorted).then(|| {
+            let mut index: HashMap<FactKey<'a>, Vec<usize>> = HashMap::new();
+            for (i, f) in facts.iter().enumerate() {
+                index.entry(fact_key(f)).or_default().push(i);
+            }
             index
-                .entry((
-                    f.region_code.as_str(),
-                    f.county.as_str(),
-                    f.metric.as_str(),
-                    f.year,
-                ))
-                .or_insert(f);
-        }
-        FactIndex(index)
+        });
+        FactIndex { facts, unsorted }
     }
 
-    /// The fact behind a county's value, for its qualifier and source.
+    /// Positions of the facts of a county, indicator and year, in fact order.
+    pub(super) fn positions(
+        &self,
+        region_code: &str,
+        county: &str,
+        metric: &str,
+        year: i32,
+    ) -> Vec<usize> {
+        let key = (region_code, county, metric, year);
+        match &self.unsorted {
+            Some(index) => index.get(&key).cloned().unwrap_or_default(),
+            None => {
+                let start = self.facts.partition_point(|f| fact_key(f) < key);
+                let len = self.facts[start..].partition_point(|f| fact_key(f) == key);
+                (start..start + len).collect()
+            }
+        }
+    }
+
+    /// The fact behind a county's value (the first in fact order), for its qualifier and
+    /// source.
     fn get(&self, region_code: &str, county: &str, metric: &str, year: i32) -> Option<&'a Fact> {
-        self.0.get(&(region_code, county, metric, year)).copied()
+        let key = (region_code, county, metric, year);
+        let first = match &self.unsorted {
+            Some(index) => index.get(&key).and_then(|p| p.first().copied()),
+            None => {
+                let i = self.facts.partition_point(|f| fact_key(f) < key);
+                self.facts.get(i).filter(|f| fact_key(f) == key).map(|_| i)
+            }
+        };
+        first.map(|i| &self.facts[i])
+    }
+}
+
+/// The scope's name as [`Scope`]'s `Display` writes it, without a new string.
+fn scope_name(scope: Scope) -> &'static str {
+    match scope {
+        Scope::Annual => "annual",
+        Scope::Stock => "stock",
+        Scope::Cumulative => "cumulative",
     }
 }
 
@@ -255,11 +303,20 @@ fn derived(
     lang: Lang,
     out: &mut Sink,
 ) {
-    // Changes already stated as year-over-year findings, by county, indicator and year.
+    // Changes already stated as year-over-year findings, by county, indicator and year; only
+    // of the indicators with a growth rate (a handful, while the trends are a row per county,
+    // indicator and year).
+    let mut grown: Vec<&str> = analysis
+        .derived
+        .iter()
+        .filter_map(|d| d.metric.strip_suffix(".growth"))
+        .collect();
+    grown.sort_unstable();
+    grown.dedup();
     let stated: HashSet<(&str, &str, &str, i32)> = analysis
         .trends
         .iter()
-        .filter(|t| t.prev_value.is_some())
+        .filter(|t| t.prev_value.is_some() && grown.binary_search(&t.metric.as_str()).is_ok())
         .map(|t| {
             (
                 t.region_code.as_str(),
@@ -361,12 +418,13 @@ fn comparisons(
 ) {
     use std::collections::BTreeMap;
     // Per indicator, scope and year: the comparison's rows, when three or more counties share
-    // a year (two counties make a pair, not a ranking).
-    let mut groups: BTreeMap<(String, String, i32), Vec<&crate::analysis::ComparisonRow>> =
+    // a year (two counties make a pair, not a ranking). Keys borrow (no string per row) and
+    // order by the scope's name, as written in the CSV.
+    let mut groups: BTreeMap<(&str, &str, i32), Vec<&crate::analysis::ComparisonRow>> =
         BTreeMap::new();
     for c in analysis.comparisons.iter().filter(|c| c.basis == "year") {
         groups
-            .entry((c.metric.clone(), c.scope.to_string(), c.year))
+            .entry((c.metric.as_str(), scope_name(c.scope), c.year))
             .or_default()
             .push(c);
     }
@@ -381,7 +439,7 @@ fn comparisons(
             continue;
         };
         out.push(|| {
-            let name = dict.name(&metric, lang.is_en());
+            let name = dict.name(metric, lang.is_en());
             let median = amount(top.median, &top.unit, Qualifier::Exact, lang);
             let hi = amount(top.value, &top.unit, Qualifier::Exact, lang);
             let lo = amount(bottom.value, &bottom.unit, Qualifier::Exact, lang);
@@ -402,7 +460,7 @@ fn comparisons(
             let mut docs = Vec::new();
             let mut evidence = Vec::new();
             for r in [top, bottom] {
-                if let Some(f) = facts.get(&r.region_code, &r.county, &metric, year) {
+                if let Some(f) = facts.get(&r.region_code, &r.county, metric, year) {
                     docs.push(f.doc.clone());
                     evidence.push(f.evidence.clone());
                 }
@@ -421,7 +479,6 @@ fn comparisons(
 mod tests {
     use super::*;
     use crate::analysis::{DerivedRow, TrendRow};
-    use crate::extract::Scope;
 
     fn dict() -> IndicatorDict {
         crate::dict::parse_dict(
@@ -639,6 +696,83 @@ scope = "annual"
                 4000.0
             };
             assert_eq!(amount(v, "件", q, lang), want);
+        }
+    }
+
+    #[test]
+    fn scope_name_is_what_display_writes() {
+        for scope in [Scope::Annual, Scope::Stock, Scope::Cumulative] {
+            assert_eq!(scope_name(scope), scope.to_string());
+        }
+    }
+
+    /// The binary search over sorted facts and the hash index over unsorted ones find the
+    /// same facts, in fact order.
+    #[test]
+    fn fact_index_finds_the_same_facts_sorted_or_not() {
+        let fact = |code: &str, metric: &str, year: i32, doc: &str| Fact {
+            doc: doc.to_string(),
+            region_code: code.to_string(),
+            province: String::new(),
+            prefecture: String::new(),
+            county: format!("县{code}"),
+            report_year: Some(year),
+            metric: metric.to_string(),
+            year,
+            scope: Scope::Annual,
+            value: 1.0,
+            unit: "件".to_string(),
+            qualifier: Qualifier::Exact,
+            evidence: String::new(),
+            offset: 0,
+        };
+        let sorted = vec![
+            fact("110101", "a.x", 2022, "1.txt"),
+            fact("110101", "a.x", 2023, "1.txt"),
+            fact("110101", "a.x", 2023, "2.txt"),
+            fact("110101", "b.y", 2023, "1.txt"),
+            fact("110102", "a.x", 2023, "3.txt"),
+        ];
+        let mut shuffled = sorted.clone();
+        shuffled.reverse();
+        let queries = [
+            ("110101", "a.x", 2023),
+            ("110101", "a.x", 2022),
+            ("110101", "b.y", 2023),
+            ("110102", "a.x", 2023),
+            ("110102", "a.x", 2022),
+            ("110100", "a.x", 2023),
+            ("110103", "z.z", 2030),
+        ];
+        for facts in [sorted, shuffled] {
+            let analysis = Analysis {
+                facts,
+                ..Analysis::default()
+            };
+            let index = FactIndex::new(&analysis);
+            assert_eq!(index.unsorted.is_none(), analysis.facts[0].year == 2022);
+            for (code, metric, year) in queries {
+                let county = format!("县{code}");
+                let want: Vec<usize> = (0..analysis.facts.len())
+                    .filter(|&i| {
+                        let f = &analysis.facts[i];
+                        (
+                            f.region_code.as_str(),
+                            f.county.as_str(),
+                            f.metric.as_str(),
+                            f.year,
+                        ) == (code, county.as_str(), metric, year)
+                    })
+                    .collect();
+                assert_eq!(index.positions(code, &county, metric, year), want);
+                let first = index
+                    .get(code, &county, metric, year)
+                    .map(|f| f as *const Fact);
+                assert_eq!(
+                    first,
+                    want.first().map(|&i| &analysis.facts[i] as *const Fact)
+                );
+            }
         }
     }
 }

@@ -119,6 +119,41 @@ impl OutputDir {
         }
     }
 
+    /// Opens `relative` for a writer that streams its output (the workbook) instead of
+    /// handing over bytes: the file is written under a temporary name and only put in place,
+    /// and recorded, by [`OutputDir::commit`], so the list of outputs keeps the order of the
+    /// commits whichever job finishes first. Needs no access to the folder once made, so a job
+    /// running beside other writes can fill it. Dropped without a commit, it is removed.
+    pub fn stage(&self, relative: &str) -> anyhow::Result<StagedFile> {
+        let path = self.path_of(relative)?;
+        let tmp = temporary_sibling(&path)?;
+        let file = std::fs::File::create(&tmp)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(StagedFile {
+            relative: relative.to_string(),
+            path,
+            tmp,
+            writer: std::io::BufWriter::with_capacity(STAGED_BUFFER, file),
+        })
+    }
+
+    /// Puts a staged file in place (synced, then renamed, as [`OutputDir::write`] does) and
+    /// records it.
+    pub fn commit(&mut self, mut staged: StagedFile) -> anyhow::Result<()> {
+        let relative = staged.relative.clone();
+        let result = (|| -> std::io::Result<()> {
+            staged.writer.flush()?;
+            staged.writer.get_ref().sync_all()?;
+            std::fs::rename(&staged.tmp, &staged.path)
+        })();
+        result
+            .with_context(|| format!("cannot write {}", staged.path.display()))
+            .with_context(|| self.unfinished(&relative))?;
+        self.written.push(relative);
+        let _ = self.write_marker();
+        Ok(())
+    }
+
     /// The path of `relative`, which must be a plain relative path (no `..`, not absolute).
     fn path_of(&self, relative: &str) -> anyhow::Result<PathBuf> {
         let rel = Path::new(relative);
@@ -184,8 +219,35 @@ impl OutputDir {
     }
 }
 
-/// Writes `bytes` to `path` via a temporary file in the same folder and a rename.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+/// Write buffer of a staged file: the workbook's zip writer hands over many small pieces.
+const STAGED_BUFFER: usize = 1 << 20;
+
+/// A file of the output folder being written under its temporary name (see
+/// [`OutputDir::stage`]).
+pub struct StagedFile {
+    relative: String,
+    path: PathBuf,
+    tmp: PathBuf,
+    writer: std::io::BufWriter<std::fs::File>,
+}
+
+impl StagedFile {
+    /// Where to write the file's contents.
+    pub fn writer(&mut self) -> &mut std::io::BufWriter<std::fs::File> {
+        &mut self.writer
+    }
+}
+
+impl Drop for StagedFile {
+    fn drop(&mut self) {
+        // After a commit the temporary name is gone and this does nothing.
+        let _ = std::fs::remove_file(&self.tmp);
+    }
+}
+
+/// The temporary name `path` is written under (`.name.tmp-PID`, in the same folder, which is
+/// created if missing).
+fn temporary_sibling(path: &Path) -> anyhow::Result<PathBuf> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -199,7 +261,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "out".to_string());
-    let tmp = dir.join(format!(".{name}{TMP_INFIX}{}", std::process::id()));
+    Ok(dir.join(format!(".{name}{TMP_INFIX}{}", std::process::id())))
+}
+
+/// Writes `bytes` to `path` via a temporary file in the same folder and a rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let tmp = temporary_sibling(path)?;
     let result = (|| -> std::io::Result<()> {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
@@ -395,6 +462,39 @@ mod tests {
             out.written().last().map(String::as_str),
             Some("charts/ok.csv")
         );
+    }
+
+    /// A staged file is invisible under its name until committed, is recorded in commit
+    /// order (not staging order), and leaves nothing behind when dropped uncommitted.
+    #[test]
+    fn staged_files_appear_when_committed_in_commit_order() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("out");
+        let mut out = OutputDir::create(&root).expect("create");
+        let mut book = out.stage("book.xlsx").expect("stage");
+        let dropped = out.stage("sub/dropped.bin").expect("stage");
+        book.writer().write_all(b"PK streamed").expect("fill");
+        out.write("first.csv", b"a").expect("write");
+        assert!(!root.join("book.xlsx").exists(), "visible before commit");
+        out.commit(book).expect("commit");
+        drop(dropped);
+        assert_eq!(out.written(), ["first.csv", "book.xlsx"]);
+        assert_eq!(
+            std::fs::read(root.join("book.xlsx")).expect("read"),
+            b"PK streamed"
+        );
+        let marker = std::fs::read_to_string(root.join(INCOMPLETE_MARKER)).expect("marker");
+        assert!(marker.ends_with("first.csv\nbook.xlsx\n"), "{marker}");
+        for folder in [root.clone(), root.join("sub")] {
+            let names: Vec<String> = std::fs::read_dir(&folder)
+                .expect("list")
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect();
+            assert!(names.iter().all(|n| !n.contains(TMP_INFIX)), "{names:?}");
+            assert!(!names.iter().any(|n| n == "dropped.bin"), "{names:?}");
+        }
+        assert!(out.stage("../escape.xlsx").is_err());
     }
 
     #[test]
