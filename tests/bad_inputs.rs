@@ -386,6 +386,22 @@ fn cli_exit_status_and_messages() {
         ));
     assert!(facts.is_file());
 
+    // `run` names the failed inputs on stderr too, beside the manifest.
+    fazhi()
+        .arg("run")
+        .arg(reports_dir())
+        .arg(root.join("missing.txt"))
+        .arg("-q")
+        .arg("-o")
+        .arg(root.join("out"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "missing.txt: input path does not exist",
+        ))
+        .stderr(predicate::str::contains("1 of 6 inputs failed"));
+    assert!(root.join("out").join("manifest.csv").is_file());
+
     // An output path that is a file: fatal, status 2, before any work.
     fazhi()
         .arg("run")

@@ -34,11 +34,32 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
     let facts = std::mem::take(&mut batch.facts);
     render_all(facts, &batch, &dict, &render, &mut out)
         .map_err(|e| e.context(out.unfinished_note()))?;
+    report_failed_inputs(&batch.records, &render.output);
     Ok(if batch.has_errors() {
         Outcome::InputsFailed
     } else {
         Outcome::Clean
     })
+}
+
+/// Names every input that could not be read, and the problem, on stderr (the manifest lists
+/// every input with its status; these are the ones that exit status 1 is about).
+fn report_failed_inputs(records: &[InputRecord], output: &std::path::Path) {
+    let failed: Vec<&InputRecord> = records
+        .iter()
+        .filter(|r| r.status == InputStatus::Error)
+        .collect();
+    for r in &failed {
+        eprintln!("Error: {}", r.message.as_deref().unwrap_or(&r.path));
+    }
+    if !failed.is_empty() {
+        eprintln!(
+            "{} of {} inputs failed; every input's status is in {}",
+            failed.len(),
+            records.len(),
+            output.join("manifest.csv").display()
+        );
+    }
 }
 
 /// Analyses `facts` and writes every output; `batch` supplies the inputs' records and warnings
