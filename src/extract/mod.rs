@@ -269,11 +269,15 @@ fn find_values<'d>(norm: &Normalized, matcher: &Matcher<'d>, report_year: i32) -
             .iter()
             .take_while(|k| k.end <= s.end)
             .any(|k| k.number.is_count() || k.number.is_percent());
-        if new_paragraph || year::is_dated(&chars[s.start..s.end]) {
+        // Each test runs only when its answer could change the span (most sentences open none).
+        if span_open && (new_paragraph || year::is_dated(&chars[s.start..s.end])) {
             span_open = false;
         }
         let topic_spans_years = span_open;
-        if !sentence_tokens && year::is_cumulative(&chars[s.start..s.end], &[], report_year) {
+        if !span_open
+            && !sentence_tokens
+            && year::is_cumulative(&chars[s.start..s.end], &[], report_year)
+        {
             span_open = true;
         }
         if own_subject {
