@@ -327,11 +327,11 @@ fn bad_inputs_are_listed_and_good_reports_still_yield_every_fact() {
     assert!(mixed.has_errors());
     let manifest = Manifest {
         tool: "test".into(),
-        inputs: mixed.records.clone(),
+        inputs: &mixed.records,
         summary: fazhi::cmd::run::summarise(&mixed.records, mixed.facts.len()),
-        checks: Vec::new(),
-        conflicts: Vec::new(),
-        warnings: mixed.warnings.clone(),
+        checks: &[],
+        conflicts: &[],
+        warnings: &mixed.warnings,
         outputs: Vec::new(),
     };
     let json: serde_json::Value =

@@ -12,7 +12,7 @@ use crate::extract::Fact;
 use crate::ingest::{InputRecord, InputStatus};
 use crate::render::briefing::render_briefing;
 use crate::render::chart::data::Grid;
-use crate::render::chart::render_charts_from;
+use crate::render::chart::{render_charts_from, Chart};
 use crate::render::csv::export_csv;
 use crate::render::html::{render_page_with, PageContext};
 use crate::render::manifest::{manifest_csv, manifest_json, Manifest, Summary};
@@ -93,16 +93,20 @@ pub fn render_all(
     // The workbook streams into its file (not held in memory); it is put in place, in the
     // same order as before, once the three jobs are done.
     let mut book_file = out.stage("fazhi.xlsx")?;
+    // The charts job stages its files (written and synced under temporary names) as soon as
+    // they are drawn, beside the workbook; they are put in place, in order, after it.
+    let staging = out.clone();
     let written = {
         let analysis = &analysis;
         // Nothing is copied here: each table produces its rows when a writer asks for them.
         let tables = export_sources(analysis, dict, cfg.lang).context("export tables")?;
         // Three jobs that depend only on the analysis run side by side (rayon::join): the rest
         // of the workbook (the longest, so it starts first), the CSVs + briefing, and the
-        // charts + page. The CSVs are written as soon as each is made, so at most one is held
-        // in memory; the rest is written afterwards in one fixed order, so the output folder
-        // and the manifest's list of outputs are the same whatever the thread count.
-        let (workbook, (briefing, drawn)) = rayon::join(
+        // charts + page, then the manifest. The CSVs are written as soon as each is made, so
+        // at most one is held in memory; the rest is put in place afterwards in one fixed
+        // order, so the output folder and the manifest's list of outputs are the same
+        // whatever the thread count.
+        rayon::join(
             || {
                 timed("xlsx", || -> anyhow::Result<_> {
                     // The facts and wide sheets are in already.
@@ -118,8 +122,8 @@ pub fn render_all(
                     Ok(book.finish_into(&ctx, &tables, book_file.writer())?)
                 })
             },
-            || {
-                rayon::join(
+            || -> anyhow::Result<_> {
+                let (briefing, drawn) = rayon::join(
                     || -> anyhow::Result<Vec<u8>> {
                         timed("csv", || write_csvs(&tables, cfg, out))?;
                         Ok(timed("briefing", || {
@@ -143,19 +147,60 @@ pub fn render_all(
                             };
                             render_page_with(&ctx, &grid)
                         });
-                        Ok((charts, page))
+                        let mut files = chart_files(&charts);
+                        files.push(("index.html".to_string(), page.as_slice()));
+                        let staged = timed("stage charts, page", || staging.stage_batch(&files))?;
+                        let names: Vec<String> = files.into_iter().map(|(name, _)| name).collect();
+                        Ok((names, staged))
                     },
-                )
+                );
+                let (briefing, (staged_names, staged)) = (briefing?, drawn?);
+                // Every output's name is known now, so the manifest (which lists them in the
+                // order they are put in place) is serialised here, beside the workbook.
+                let mut outputs: Vec<String> =
+                    tables.iter().map(|t| format!("{}.csv", t.name)).collect();
+                outputs.extend(["fazhi.xlsx", "briefing.md"].map(String::from));
+                outputs.extend(staged_names);
+                outputs.extend(["manifest.csv", "manifest.json"].map(String::from));
+                let manifest = Manifest {
+                    tool: format!("fazhi {}", env!("CARGO_PKG_VERSION")),
+                    inputs: &batch.records,
+                    summary: summarise(&batch.records, analysis.facts.len()),
+                    checks: &analysis.checks,
+                    conflicts: &analysis.conflicts,
+                    warnings: &batch.warnings,
+                    outputs,
+                };
+                let serialised = timed("manifest", || -> anyhow::Result<_> {
+                    Ok((manifest_csv(&manifest)?, manifest_json(&manifest)?))
+                })?;
+                Ok((briefing, staged, manifest.outputs, serialised))
             },
-        );
-        (workbook, briefing, drawn)
+        )
     };
-    let ((), briefing, (charts, page)) = (written.0?, written.1?, written.2?);
+    let ((), (briefing, staged, outputs, (manifest_csv_bytes, manifest_json_bytes))) =
+        (written.0?, written.1?);
     clock.lap("exports | charts+page");
+    drop(analysis);
     out.commit(book_file)?;
     out.write("briefing.md", &briefing)?;
-    clock.lap("write exports");
-    let chart_files: Vec<(String, &[u8])> = charts
+    out.commit_batch(staged)?;
+    clock.lap("put outputs in place");
+    anyhow::ensure!(
+        out.written() == &outputs[..outputs.len() - 2],
+        "bug: the manifest's list of outputs differs from the files written"
+    );
+    out.write("manifest.csv", &manifest_csv_bytes)?;
+    // Last: its presence says the run finished (see render::write).
+    out.write("manifest.json", &manifest_json_bytes)?;
+    out.finish()?;
+    clock.lap("manifest");
+    Ok(())
+}
+
+/// Each chart's files (SVG, PNG, the CSV of its data) under `charts/`, in chart order.
+fn chart_files(charts: &[Chart]) -> Vec<(String, &[u8])> {
+    charts
         .iter()
         .flat_map(|chart| {
             [
@@ -167,45 +212,7 @@ pub fn render_all(
                 ),
             ]
         })
-        .collect();
-    // Everything left to write is known now, so the manifest (which lists it) is serialised
-    // while the charts and the page are written.
-    let mut outputs = out.written().to_vec();
-    outputs.extend(chart_files.iter().map(|(name, _)| name.clone()));
-    outputs.extend(["index.html", "manifest.csv", "manifest.json"].map(String::from));
-    let manifest = Manifest {
-        tool: format!("fazhi {}", env!("CARGO_PKG_VERSION")),
-        inputs: batch.records.clone(),
-        summary: summarise(&batch.records, analysis.facts.len()),
-        // The analysis is not needed any more: its checks move into the manifest.
-        checks: std::mem::take(&mut analysis.checks),
-        conflicts: std::mem::take(&mut analysis.conflicts),
-        warnings: batch.warnings.clone(),
-        outputs,
-    };
-    drop(analysis);
-    let (written, serialised) = rayon::join(
-        || -> anyhow::Result<()> {
-            out.write_batch(&chart_files)?;
-            out.write("index.html", &page)
-        },
-        || -> anyhow::Result<_> { Ok((manifest_csv(&manifest)?, manifest_json(&manifest)?)) },
-    );
-    written?;
-    let (manifest_csv_bytes, manifest_json_bytes) = serialised?;
-    drop(chart_files);
-    drop((charts, page));
-    clock.lap("write charts, page");
-    anyhow::ensure!(
-        out.written() == &manifest.outputs[..manifest.outputs.len() - 2],
-        "bug: the manifest's list of outputs differs from the files written"
-    );
-    out.write("manifest.csv", &manifest_csv_bytes)?;
-    // Last: its presence says the run finished (see render::write).
-    out.write("manifest.json", &manifest_json_bytes)?;
-    out.finish()?;
-    clock.lap("manifest");
-    Ok(())
+        .collect()
 }
 
 /// Writes the CSV exports in order (facts, wide, trends, derived, comparisons, slopes,

@@ -10,24 +10,25 @@ use super::escape::spreadsheet_cell;
 use crate::analysis::{Check, Conflict};
 use crate::ingest::InputRecord;
 
-/// Everything a reader needs to know about one run.
+/// Everything a reader needs to know about one run. It borrows the run's tables, so it can
+/// be serialised while the run still holds them.
 #[derive(Debug, Clone, Serialize)]
-pub struct Manifest {
+pub struct Manifest<'a> {
     /// Tool name and version.
     pub tool: String,
     /// Every input, in discovery order.
-    pub inputs: Vec<InputRecord>,
+    pub inputs: &'a [InputRecord],
     /// Totals by status.
     pub summary: Summary,
     /// Consistency checks.
-    pub checks: Vec<Check>,
+    pub checks: &'a [Check],
     /// Conflicting values between documents. Not written to manifest.json: every conflict is
     /// also in `checks` (kind `conflict`, with each value, its file and its evidence), and at
     /// national scale the second copy was a sixth of the file.
     #[serde(skip_serializing)]
-    pub conflicts: Vec<Conflict>,
+    pub conflicts: &'a [Conflict],
     /// Warnings (file and problem).
-    pub warnings: Vec<String>,
+    pub warnings: &'a [String],
     /// Files written, relative to the output folder.
     pub outputs: Vec<String>,
 }
@@ -54,7 +55,7 @@ pub struct Summary {
 /// At national scale (20,000 inputs, 50,000 checks) fully pretty JSON spent a fifth of its
 /// 42 MB on indentation; this keeps the file readable and greppable (one check per line) at
 /// the size of compact JSON. Any JSON reader sees the same document.
-pub fn manifest_json(manifest: &Manifest) -> anyhow::Result<Vec<u8>> {
+pub fn manifest_json(manifest: &Manifest<'_>) -> anyhow::Result<Vec<u8>> {
     let mut out = Vec::new();
     let mut ser = serde_json::Serializer::with_formatter(&mut out, EntryPerLine::default());
     manifest.serialize(&mut ser)?;
@@ -174,10 +175,10 @@ pub const MANIFEST_CSV_COLUMNS: [&str; 15] = [
 
 /// Serialises the inputs table as CSV (UTF-8 with BOM). Lists inside a cell (malformed
 /// offsets, other documents of the same county and year) are separated by spaces and `; `.
-pub fn manifest_csv(manifest: &Manifest) -> anyhow::Result<Vec<u8>> {
+pub fn manifest_csv(manifest: &Manifest<'_>) -> anyhow::Result<Vec<u8>> {
     let mut wtr = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     wtr.write_record(MANIFEST_CSV_COLUMNS)?;
-    for r in &manifest.inputs {
+    for r in manifest.inputs {
         let status = serde_json::to_value(r.status)?
             .as_str()
             .unwrap_or_default()
@@ -211,14 +212,14 @@ mod tests {
     use super::*;
     use crate::ingest::{InputRecord, InputStatus};
 
-    fn manifest(inputs: Vec<InputRecord>) -> Manifest {
+    fn manifest(inputs: &[InputRecord]) -> Manifest<'_> {
         Manifest {
             tool: "fazhi test".into(),
             inputs,
             summary: Summary::default(),
-            checks: Vec::new(),
-            conflicts: Vec::new(),
-            warnings: Vec::new(),
+            checks: &[],
+            conflicts: &[],
+            warnings: &[],
             outputs: Vec::new(),
         }
     }
@@ -235,8 +236,9 @@ mod tests {
             r.malformed_offsets = vec![1, 2];
             inputs.push(r);
         }
-        let mut m = manifest(inputs);
-        m.warnings = vec!["w1".into(), "w2".into()];
+        let warnings = vec!["w1".to_string(), "w2".to_string()];
+        let mut m = manifest(&inputs);
+        m.warnings = &warnings;
         m.outputs = vec!["facts.csv".into()];
         let bytes = manifest_json(&m).expect("json");
         let text = String::from_utf8(bytes).expect("utf-8");
@@ -281,7 +283,7 @@ mod tests {
         dup.duplicate_of = Some("a.txt".into());
         dup.malformed_offsets = vec![3, 17];
         dup.same_county_year = vec!["b.txt".into(), "c.txt".into()];
-        let bytes = manifest_csv(&manifest(vec![dup])).expect("csv");
+        let bytes = manifest_csv(&manifest(&[dup])).expect("csv");
         let text = String::from_utf8(bytes).expect("utf-8");
         let text = text.strip_prefix('\u{feff}').expect("BOM");
         let mut rows = csv::Reader::from_reader(text.as_bytes());

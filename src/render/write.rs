@@ -81,50 +81,16 @@ impl OutputDir {
         Ok(())
     }
 
-    /// Writes several files as [`OutputDir::write`] does, side by side (each still atomic and
-    /// synced), and updates the marker once: hundreds of chart files cost one sync each
-    /// instead of two plus a rewrite of the growing marker. They are recorded in the order
-    /// given; on failure, the ones given before the first failing file that were written are
-    /// recorded, and the error names that file. A name given twice is refused before anything
-    /// is written.
-    pub fn write_batch(&mut self, files: &[(String, &[u8])]) -> anyhow::Result<()> {
-        use rayon::prelude::*;
-        // Two files of one name would race for one temporary file, and one would be lost.
-        let mut names = std::collections::HashSet::new();
-        if let Some((relative, _)) = files.iter().find(|(r, _)| !names.insert(r.as_str())) {
-            anyhow::bail!("{relative} would be written twice in one batch");
-        }
-        let paths = files
-            .iter()
-            .map(|(relative, _)| self.path_of(relative))
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        let results: Vec<anyhow::Result<()>> = files
-            .par_iter()
-            .zip(&paths)
-            .map(|((_, bytes), path)| write_atomic(path, bytes))
-            .collect();
-        let mut failure = None;
-        for ((relative, _), result) in files.iter().zip(results) {
-            match result {
-                Ok(()) if failure.is_none() => self.written.push(relative.clone()),
-                Ok(()) => {}
-                Err(e) if failure.is_none() => failure = Some((relative, e)),
-                Err(_) => {}
-            }
-        }
-        let _ = self.write_marker();
-        match failure {
-            None => Ok(()),
-            Some((relative, e)) => Err(e).with_context(|| self.unfinished(relative)),
-        }
-    }
-
     /// Opens `relative` for a writer that streams its output (the workbook) instead of
     /// handing over bytes: the file is written under a temporary name and only put in place,
     /// and recorded, by [`OutputDir::commit`], so the list of outputs keeps the order of the
     /// commits whichever job finishes first. Needs no access to the folder once made, so a job
     /// running beside other writes can fill it. Dropped without a commit, it is removed.
     pub fn stage(&self, relative: &str) -> anyhow::Result<StagedFile> {
+        self.stage_buffered(relative, STAGED_BUFFER)
+    }
+
+    fn stage_buffered(&self, relative: &str, buffer: usize) -> anyhow::Result<StagedFile> {
         let path = self.path_of(relative)?;
         let tmp = temporary_sibling(&path)?;
         let file = std::fs::File::create(&tmp)
@@ -133,8 +99,69 @@ impl OutputDir {
             relative: relative.to_string(),
             path,
             tmp,
-            writer: std::io::BufWriter::with_capacity(STAGED_BUFFER, file),
+            writer: std::io::BufWriter::with_capacity(buffer, file),
+            synced: false,
         })
+    }
+
+    /// Stages several files whose bytes are at hand, side by side: each is written and
+    /// synced under its temporary name now, by a job running beside other writes, and put in
+    /// place by [`OutputDir::commit_batch`]. A name given twice is refused before anything
+    /// is written (the two would share one temporary file).
+    pub fn stage_batch(&self, files: &[(String, &[u8])]) -> anyhow::Result<Vec<StagedFile>> {
+        use rayon::prelude::*;
+        let mut names = std::collections::HashSet::new();
+        if let Some((relative, _)) = files.iter().find(|(r, _)| !names.insert(r.as_str())) {
+            anyhow::bail!("{relative} would be written twice in one batch");
+        }
+        // Every name is checked before any file is made.
+        for (relative, _) in files {
+            self.path_of(relative)?;
+        }
+        files
+            .par_iter()
+            .map(|(relative, bytes)| {
+                // The bytes are in memory already: no buffer in between.
+                let mut staged = self.stage_buffered(relative, 0)?;
+                staged
+                    .writer
+                    .write_all(bytes)
+                    .and_then(|()| staged.writer.get_ref().sync_all())
+                    .with_context(|| format!("cannot write {}", staged.path.display()))?;
+                staged.synced = true;
+                Ok(staged)
+            })
+            .collect()
+    }
+
+    /// Puts staged files in place in the order given (each synced, then renamed, as
+    /// [`OutputDir::commit`] does) and updates the marker once. On failure, the files before
+    /// the failing one stay recorded, the rest are removed, and the error names the file.
+    pub fn commit_batch(&mut self, staged: Vec<StagedFile>) -> anyhow::Result<()> {
+        let mut result = Ok(());
+        for mut file in staged {
+            if result.is_err() {
+                // Dropped: its temporary file is removed.
+                continue;
+            }
+            let put = (|| -> std::io::Result<()> {
+                if !file.synced {
+                    file.writer.flush()?;
+                    file.writer.get_ref().sync_all()?;
+                }
+                std::fs::rename(&file.tmp, &file.path)
+            })();
+            match put {
+                Ok(()) => self.written.push(file.relative.clone()),
+                Err(e) => {
+                    result = Err(e)
+                        .with_context(|| format!("cannot write {}", file.path.display()))
+                        .with_context(|| self.unfinished(&file.relative));
+                }
+            }
+        }
+        let _ = self.write_marker();
+        result
     }
 
     /// Puts a staged file in place (synced, then renamed, as [`OutputDir::write`] does) and
@@ -224,11 +251,14 @@ const STAGED_BUFFER: usize = 1 << 20;
 
 /// A file of the output folder being written under its temporary name (see
 /// [`OutputDir::stage`]).
+#[derive(Debug)]
 pub struct StagedFile {
     relative: String,
     path: PathBuf,
     tmp: PathBuf,
     writer: std::io::BufWriter<std::fs::File>,
+    /// Written in full and synced already (by [`OutputDir::stage_batch`]).
+    synced: bool,
 }
 
 impl StagedFile {
@@ -390,13 +420,11 @@ mod tests {
             ("charts/b.svg".to_string(), &b"<svg/>"[..]),
             ("charts/a.svg".to_string(), &b"<svg></svg>"[..]),
         ];
-        let err = out.write_batch(&files).expect_err("duplicate name");
+        let err = out.stage_batch(&files).expect_err("duplicate name");
         assert!(err.to_string().contains("charts/a.svg"), "{err}");
-        assert!(
-            !dir.path().join("out/charts/b.svg").exists(),
-            "nothing written"
-        );
-        out.write_batch(&files[..2]).expect("distinct names");
+        assert!(!dir.path().join("out/charts").exists(), "nothing written");
+        let staged = out.stage_batch(&files[..2]).expect("distinct names");
+        out.commit_batch(staged).expect("commit");
         assert!(dir.path().join("out/charts/b.svg").exists());
     }
 
@@ -429,7 +457,7 @@ mod tests {
     }
 
     #[test]
-    fn a_batch_is_written_and_recorded_in_order() {
+    fn a_batch_is_staged_then_put_in_place_and_recorded_in_order() {
         let dir = tempfile::tempdir().expect("tempdir");
         let root = dir.path().join("out");
         let mut out = OutputDir::create(&root).expect("create");
@@ -437,7 +465,12 @@ mod tests {
         let files: Vec<(String, &[u8])> = (0..20)
             .map(|i| (format!("charts/c{i:02}.svg"), b"<svg/>" as &[u8]))
             .collect();
-        out.write_batch(&files).expect("batch");
+        let staged = out.stage_batch(&files).expect("stage");
+        assert!(
+            !root.join("charts/c00.svg").exists(),
+            "in place before the commit"
+        );
+        out.commit_batch(staged).expect("commit");
         let mut want = vec!["first.csv".to_string()];
         want.extend(files.iter().map(|(n, _)| n.clone()));
         assert_eq!(out.written(), want.as_slice());
@@ -449,19 +482,38 @@ mod tests {
 
         // A file that cannot be written (a folder is in its way) fails the batch, naming it;
         // the files before it are recorded.
-        std::fs::create_dir_all(root.join("charts/blocked.png")).expect("mkdir");
-        let err = out
-            .write_batch(&[
+        // Here the folder appears after staging, so putting the file in place fails.
+        let staged = out
+            .stage_batch(&[
                 ("charts/ok.csv".to_string(), b"x" as &[u8]),
                 ("charts/blocked.png".to_string(), b"x"),
                 ("charts/after.csv".to_string(), b"x"),
             ])
-            .expect_err("blocked");
+            .expect("staged");
+        std::fs::create_dir_all(root.join("charts/blocked.png")).expect("mkdir");
+        let err = out.commit_batch(staged).expect_err("blocked");
         assert!(format!("{err:#}").contains("charts/blocked.png"), "{err:#}");
         assert_eq!(
             out.written().last().map(String::as_str),
             Some("charts/ok.csv")
         );
+        assert!(!root.join("charts/after.csv").exists());
+        let leftovers: Vec<String> = std::fs::read_dir(root.join("charts"))
+            .expect("list")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(TMP_INFIX))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+        // A folder in the way when staging fails the batch there, naming the file.
+        let err = out
+            .stage_batch(&[
+                ("charts/new.csv".to_string(), b"x" as &[u8]),
+                ("charts/blocked.png".to_string(), b"x"),
+            ])
+            .expect_err("blocked");
+        assert!(format!("{err:#}").contains("charts/blocked.png"), "{err:#}");
+        assert!(!root.join("charts/new.csv").exists());
     }
 
     /// A staged file is invisible under its name until committed, is recorded in commit
@@ -510,7 +562,7 @@ mod tests {
             let err = out.write(bad, b"x").expect_err(bad);
             assert!(err.to_string().contains("not a plain path"), "{err}");
             let err = out
-                .write_batch(&[("ok.txt".to_string(), b"x"), (bad.to_string(), b"x")])
+                .stage_batch(&[("ok.txt".to_string(), b"x"), (bad.to_string(), b"x")])
                 .expect_err(bad);
             assert!(err.to_string().contains("not a plain path"), "{err}");
         }
