@@ -171,7 +171,7 @@ pub fn render_all(
                     warnings: &batch.warnings,
                     outputs,
                 };
-                let serialised = timed("manifest", || -> anyhow::Result<_> {
+                let serialised = timed("manifest serialised", || -> anyhow::Result<_> {
                     Ok((manifest_csv(&manifest)?, manifest_json(&manifest)?))
                 })?;
                 Ok((briefing, staged, manifest.outputs, serialised))
@@ -194,7 +194,7 @@ pub fn render_all(
     // Last: its presence says the run finished (see render::write).
     out.write("manifest.json", &manifest_json_bytes)?;
     out.finish()?;
-    clock.lap("manifest");
+    clock.lap("write manifest");
     Ok(())
 }
 
