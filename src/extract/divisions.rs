@@ -309,31 +309,18 @@ impl Divisions {
 
     /// The first prefecture-level unit (in code order) whose full or short name ends `text`.
     pub fn prefecture_ending(&self, text: &str) -> Option<usize> {
-        let last = text.chars().next_back()?;
-        self.prefectures_ending
-            .get(&last)?
-            .iter()
-            .copied()
-            .find(|&i| {
-                let p = &self.prefectures[i];
-                !p.name.is_empty()
-                    && (text.ends_with(p.name.as_str())
-                        || p.short_names.iter().any(|s| text.ends_with(s.as_str())))
-            })
+        first_ending(&self.prefectures_ending, text, |i| {
+            let p = &self.prefectures[i];
+            (p.name.as_str(), p.short_names.as_slice())
+        })
     }
 
     /// The first province-level unit (in code order) whose full or short name ends `text`.
     pub fn province_ending(&self, text: &str) -> Option<usize> {
-        let last = text.chars().next_back()?;
-        self.provinces_ending
-            .get(&last)?
-            .iter()
-            .copied()
-            .find(|&i| {
-                let p = &self.provinces[i];
-                text.ends_with(p.name.as_str())
-                    || p.short_names.iter().any(|s| text.ends_with(s.as_str()))
-            })
+        first_ending(&self.provinces_ending, text, |i| {
+            let p = &self.provinces[i];
+            (p.name.as_str(), p.short_names.as_slice())
+        })
     }
 
     /// The prefecture-level unit whose full name starts at byte `pos` of `text`.
@@ -351,6 +338,21 @@ impl Divisions {
             .iter()
             .position(|p| rest.starts_with(p.name.as_str()))
     }
+}
+
+/// The first unit listed under the last character of `text` in `index` whose full name (not
+/// empty) or one of whose short names ends `text`; `names` gives a unit's names.
+fn first_ending<'a>(
+    index: &HashMap<char, Vec<usize>>,
+    text: &str,
+    names: impl Fn(usize) -> (&'a str, &'a [String]),
+) -> Option<usize> {
+    let last = text.chars().next_back()?;
+    index.get(&last)?.iter().copied().find(|&i| {
+        let (name, short_names) = names(i);
+        !name.is_empty()
+            && (text.ends_with(name) || short_names.iter().any(|s| text.ends_with(s.as_str())))
+    })
 }
 
 /// Unit indices by the last character of each of their names (full and short), each list in
