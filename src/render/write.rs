@@ -310,13 +310,24 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Removes `.name.tmp-PID` files an interrupted run left in `root` (only files named the way
-/// [`write_atomic`] names them, whose process is gone or is this one).
+/// Removes `.name.tmp-PID` files an interrupted run left in `root` and in its folders one
+/// level down (`charts/`) — only files named the way [`write_atomic`] and
+/// [`OutputDir::stage`] name them, whose process is gone or is this one.
 fn remove_leftover_temporaries(root: &Path) {
-    let Ok(entries) = std::fs::read_dir(root) else {
+    remove_temporaries_in(root, 1);
+}
+
+fn remove_temporaries_in(dir: &Path, depth: usize) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for entry in entries.flatten() {
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            if depth > 0 {
+                remove_temporaries_in(&entry.path(), depth - 1);
+            }
+            continue;
+        }
         let name = entry.file_name();
         let Some(name) = name.to_str() else { continue };
         let Some((_, pid)) = name.rsplit_once(TMP_INFIX) else {
@@ -435,11 +446,17 @@ mod tests {
         std::fs::create_dir(&root).expect("mkdir");
         std::fs::write(root.join(MANIFEST), "{}").expect("old manifest");
         std::fs::write(root.join(".facts.csv.tmp-4000000000"), "half").expect("leftover");
+        std::fs::create_dir(root.join("charts")).expect("mkdir");
+        std::fs::write(root.join("charts/.a.png.tmp-4000000000"), "half").expect("leftover");
         let mut out = OutputDir::create(&root).expect("create");
         assert!(!root.join(MANIFEST).exists(), "old manifest kept");
         assert!(
             !root.join(".facts.csv.tmp-4000000000").exists(),
             "leftover kept"
+        );
+        assert!(
+            !root.join("charts/.a.png.tmp-4000000000").exists(),
+            "leftover chart kept"
         );
         out.write("facts.csv", b"a,b\n").expect("write");
         out.write("charts/x.svg", b"<svg/>").expect("write");
