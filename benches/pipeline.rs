@@ -8,8 +8,9 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 use fazhi::analysis::analyse;
 use fazhi::dict::load_dict;
-use fazhi::extract::{extract_document, Fact, Qualifier, Scope};
+use fazhi::extract::extract_document;
 use fazhi::ingest::{document_from_text, Document};
+use fazhi::model::{Fact, Qualifier, Scope};
 use fazhi::render::chart::render_charts;
 use fazhi::render::csv::CsvOptions;
 use fazhi::render::html::{render_page, PageContext};

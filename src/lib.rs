@@ -19,4 +19,5 @@ pub mod dataset;
 pub mod dict;
 pub mod extract;
 pub mod ingest;
+pub mod model;
 pub mod render;

@@ -3,7 +3,7 @@
 
 use fazhi::analysis::{analyse, Analysis, Reference, Severity};
 use fazhi::dict::{load_dict, IndicatorDict};
-use fazhi::extract::{Fact, Qualifier, Scope};
+use fazhi::model::{Fact, Qualifier, Scope};
 use fazhi::render::csv::{rows_csv, CsvOptions};
 
 /// A fact of county `code` stated in `doc` (a report about `report_year`).

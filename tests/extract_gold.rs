@@ -5,9 +5,10 @@
 use std::path::Path;
 
 use fazhi::dict::load_dict;
+use fazhi::extract::extract_document;
 use fazhi::extract::score::{read_gold, score};
-use fazhi::extract::{extract_document, Fact};
 use fazhi::ingest::{load_document, IngestOptions};
+use fazhi::model::Fact;
 
 const REPORTS: &str = "data/reports";
 const GOLD: &str = "tests/gold/facts.csv";

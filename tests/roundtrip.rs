@@ -7,8 +7,8 @@ use std::path::Path;
 use assert_cmd::Command;
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 use fazhi::dict::load_dict;
-use fazhi::extract::{Fact, Qualifier, Scope};
 use fazhi::ingest::facts_csv::parse_facts;
+use fazhi::model::{Fact, Qualifier, Scope};
 use fazhi::render::csv::{facts_csv, CsvEncoding, CsvOptions};
 use predicates::prelude::PredicateBooleanExt;
 

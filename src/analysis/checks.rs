@@ -8,7 +8,7 @@ use super::model::{Check, Conflict, ConflictSource, Severity};
 use super::RateOf;
 use crate::dataset::county_key;
 use crate::dict::IndicatorDict;
-use crate::extract::{format_value, Fact};
+use crate::model::{format_value, Fact};
 
 /// A count that changes by more than this factor per year (more than doubles, or falls below
 /// half) is flagged as a `yoy_jump`. County caseloads rarely double or halve within a year;
@@ -28,7 +28,7 @@ pub const YOY_JUMP_RATE_POINTS: f64 = 20.0;
 /// Groups contested facts (several values for one county, indicator, year and scope) into
 /// conflicts, sources in document order.
 pub(super) fn conflicts(contested: &[&Fact]) -> Vec<Conflict> {
-    let mut groups: BTreeMap<(String, &str, i32, crate::extract::Scope), Vec<&Fact>> =
+    let mut groups: BTreeMap<(String, &str, i32, crate::model::Scope), Vec<&Fact>> =
         BTreeMap::new();
     for f in contested {
         groups

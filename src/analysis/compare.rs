@@ -14,7 +14,7 @@ use super::reference::Reference;
 use super::stats::{ols_slope, percentile_rank, z_score};
 use crate::dataset::columns::{METRIC, SCOPE, YEAR};
 use crate::dataset::{county_key_ref, group_standings, latest_rows, GroupStanding};
-use crate::extract::{Fact, Scope};
+use crate::model::{Fact, Scope};
 
 /// Fewer counties than this get no z-score (the spread of two values says nothing).
 const MIN_COUNTIES_FOR_Z: usize = 3;

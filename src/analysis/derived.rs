@@ -10,7 +10,7 @@ use super::model::{Check, DerivedRow, Severity};
 use super::reference::Reference;
 use super::stats::{pct_change, rate_agreement, ratio_interval, wilson_interval, Agreement};
 use crate::dataset::county_key;
-use crate::extract::{format_value, Fact, Qualifier, Scope};
+use crate::model::{format_value, Fact, Qualifier, Scope};
 
 /// A rate defined as numerator ÷ denominator.
 struct RateDef {

@@ -25,7 +25,7 @@ use polars::prelude::PolarsError;
 
 use crate::dataset;
 use crate::dict::{IndicatorDict, Kind};
-use crate::extract::{Fact, Qualifier};
+use crate::model::{Fact, Qualifier};
 
 /// Why an analysis could not be computed.
 #[derive(Debug, thiserror::Error)]
@@ -149,7 +149,7 @@ pub fn analyse_collapsed(
 }
 
 /// The order of facts everywhere: county, indicator, year, scope, then source.
-fn fact_order(f: &Fact) -> (&str, &str, &str, i32, crate::extract::Scope, &str, usize) {
+fn fact_order(f: &Fact) -> (&str, &str, &str, i32, crate::model::Scope, &str, usize) {
     (
         &f.region_code,
         &f.county,
@@ -206,7 +206,7 @@ impl<'d, 'f> RateOf<'d, 'f> {
 
 /// "more than 4000 (余/多)" / "nearly 4000 (近/约)" for approximate values; `None` otherwise.
 fn approximate(f: &Fact) -> Option<String> {
-    let value = crate::extract::format_value(f.value);
+    let value = crate::model::format_value(f.value);
     match f.qualifier {
         Qualifier::MoreThan => Some(format!("more than {value} (余/多)")),
         Qualifier::Nearly => Some(format!("nearly {value} (近/约)")),

@@ -7,7 +7,7 @@
 use serde::{Serialize, Serializer};
 
 use super::reference::Reference;
-use crate::extract::{Fact, Scope};
+use crate::model::{Fact, Scope};
 
 /// Everything computed from one set of facts.
 #[derive(Debug, Clone, Default, Serialize)]

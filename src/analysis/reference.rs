@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::extract::Scope;
+use crate::model::Scope;
 
 /// One published value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

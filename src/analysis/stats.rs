@@ -128,7 +128,7 @@ pub enum Agreement {
 
 /// Number of decimals a value is printed with (99.6 → 1, 34.44 → 2, 100 → 0).
 pub fn printed_decimals(value: f64) -> u32 {
-    let s = crate::extract::format_value(value);
+    let s = crate::model::format_value(value);
     s.split_once('.').map_or(0, |(_, d)| d.len() as u32)
 }
 

@@ -6,7 +6,7 @@ use super::model::{Check, Severity, TrendRow};
 use super::stats::{annual_rate, pct_change};
 use super::{approximate, RateOf};
 use crate::dict::IndicatorDict;
-use crate::extract::{format_value, Fact};
+use crate::model::{format_value, Fact};
 
 /// One trend row per fact (the first year of a series has no previous value), plus a
 /// `yoy_jump` check for every change beyond the documented thresholds. `prev[i]` is the row in
@@ -19,7 +19,7 @@ pub(super) fn trends(
     // Rows come out sorted (county, indicator, scope, year): the facts' positions are sorted
     // (a stable sort, as sorting the rows was) and the rows made in that order, instead of
     // moving 200,000 finished rows around. Checks keep the facts' order.
-    fn key(f: &Fact) -> (&str, &str, &str, crate::extract::Scope, i32) {
+    fn key(f: &Fact) -> (&str, &str, &str, crate::model::Scope, i32) {
         (
             f.region_code.as_str(),
             f.county.as_str(),
@@ -149,7 +149,7 @@ fn jump(prev: &Fact, cur: &Fact, rate: bool) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::{Qualifier, Scope};
+    use crate::model::{Qualifier, Scope};
 
     fn at(year: i32, value: f64) -> Fact {
         Fact {

@@ -13,8 +13,9 @@ use rayon::prelude::*;
 
 use crate::config::InputConfig;
 use crate::dict::IndicatorDict;
-use crate::extract::{DocMeta, Extraction, Extractor, Fact};
+use crate::extract::{Extraction, Extractor};
 use crate::ingest::{discover, load_document, Candidate, Document, InputRecord, InputStatus};
+use crate::model::{DocMeta, Fact};
 
 /// Inputs read and extracted together before their results are assembled.
 const CHUNK: usize = 256;

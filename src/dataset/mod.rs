@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 use polars::prelude::*;
 
-use crate::extract::{Fact, Scope};
+use crate::model::{Fact, Scope};
 use columns::*;
 
 /// The key that says which county a fact belongs to: the division code when resolved, else the
@@ -268,7 +268,7 @@ fn f64_column(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<f64>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::{Qualifier, Scope};
+    use crate::model::{Qualifier, Scope};
 
     fn fact(doc: &str, code: &str, metric: &str, year: i32, value: f64) -> Fact {
         Fact {

@@ -13,7 +13,6 @@
 //! (确保…达到, 力争) go to [`Extraction::targets`], never to the facts.
 
 pub mod divisions;
-pub mod fact;
 pub mod matcher;
 pub mod metadata;
 pub mod normalize;
@@ -23,7 +22,7 @@ pub mod search;
 pub mod section;
 pub mod year;
 
-pub use fact::{format_value, Fact, Qualifier, Scope, FACT_COLUMNS};
+pub use crate::model::{format_value, Fact, Qualifier, Scope, FACT_COLUMNS};
 pub use metadata::DocMeta;
 
 use std::collections::HashSet;

@@ -12,8 +12,8 @@
 //! Invariant: a token's `start..end` covers its pre-qualifier, digits, magnitude, post-qualifiers
 //! and unit, in character indices of the scanned slice.
 
-use super::fact::Qualifier;
 use super::search::{position_of, starts_with};
+use crate::model::Qualifier;
 
 /// Measure words that can follow a number, longest first within each shared prefix so that
 /// `人次` wins over `人` and `个月` (a duration) over `个`.

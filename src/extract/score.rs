@@ -18,8 +18,9 @@ pub struct GoldRow {
     pub doc: String,
     /// Indicator id.
     pub metric: String,
-    /// Year the value refers to.
-    pub year: i32,
+    /// Year the value refers to. Only `fact` rows need one: an unscored or trap row without a
+    /// year (a figure whose period the text leaves open) matches the value in any year.
+    pub year: Option<i32>,
     /// Scope.
     pub scope: String,
     /// Value.
@@ -64,6 +65,12 @@ pub fn read_gold(path: &Path) -> anyhow::Result<Vec<GoldRow>> {
         let row: GoldRow = record
             .deserialize(Some(&headers))
             .with_context(|| format!("{}: line {line}", path.display()))?;
+        if row.label == "fact" && row.year.is_none() {
+            anyhow::bail!(
+                "{}: line {line}: a `fact` row needs a year (only unscored and trap rows may leave it empty)",
+                path.display()
+            );
+        }
         rows.push(row);
     }
     Ok(rows)
@@ -129,7 +136,7 @@ impl Score {
 fn same(fact: &Fact, gold: &GoldRow) -> bool {
     fact.doc == gold.doc
         && fact.metric == gold.metric
-        && fact.year == gold.year
+        && gold.year.is_none_or(|y| y == fact.year)
         && (fact.value - gold.value).abs() < 1e-6 * gold.value.abs().max(1.0)
 }
 
@@ -149,7 +156,13 @@ pub fn score(facts: &[Fact], gold: &[GoldRow], docs: &[&str]) -> Score {
         } else {
             s.misses.push((
                 g.doc.clone(),
-                format!("{} {} {} «{}»", g.metric, g.year, g.value, g.evidence),
+                format!(
+                    "{} {} {} «{}»",
+                    g.metric,
+                    g.year.map_or_else(|| "-".to_string(), |y| y.to_string()),
+                    g.value,
+                    g.evidence
+                ),
             ));
         }
     }

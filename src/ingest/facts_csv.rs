@@ -12,7 +12,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::dict::IndicatorDict;
-use crate::extract::{Fact, Qualifier, Scope, FACT_COLUMNS};
+use crate::model::{Fact, Qualifier, Scope, FACT_COLUMNS};
 
 /// Columns a facts CSV must have; the others fall back to defaults (see [`parse_facts`]).
 pub const REQUIRED_COLUMNS: [&str; 6] = ["doc", "county", "metric", "year", "value", "evidence"];

@@ -21,7 +21,7 @@ use super::html::MAX_FINDINGS;
 use super::Lang;
 use crate::analysis::{Analysis, DerivedRow, Severity};
 use crate::dict::IndicatorDict;
-use crate::extract::format_value;
+use crate::model::format_value;
 
 /// Most rates and most checks listed in the briefing's appendices; the CSVs hold every row.
 pub const APPENDIX_ROWS: usize = 40;
@@ -373,7 +373,7 @@ mod tests {
     use super::*;
     use crate::analysis::{Check, TrendRow};
     use crate::dict::{load_dict, IndicatorDict};
-    use crate::extract::{Fact, Qualifier, Scope};
+    use crate::model::{Fact, Qualifier, Scope};
 
     fn dict() -> IndicatorDict {
         load_dict(None).expect("bundled dictionary")

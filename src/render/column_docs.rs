@@ -258,7 +258,7 @@ pub fn describe(table: &str, column: &str, lang: Lang) -> Option<&'static str> {
 mod tests {
     use super::*;
     use crate::analysis::{Check, ComparisonRow, DerivedRow, Severity, SlopeRow, TrendRow};
-    use crate::extract::Scope;
+    use crate::model::Scope;
     use crate::render::table::rows_table;
 
     fn names_of<T: serde::Serialize>(table: &str, row: T) -> Vec<String> {
@@ -381,7 +381,7 @@ mod tests {
         for (table, serialised) in cases {
             assert_eq!(column_names(table), serialised, "{table}");
         }
-        assert_eq!(column_names("facts"), crate::extract::FACT_COLUMNS.to_vec());
+        assert_eq!(column_names("facts"), crate::model::FACT_COLUMNS.to_vec());
     }
 
     #[test]

@@ -19,7 +19,7 @@ use super::table::{
 use super::Lang;
 use crate::analysis::Analysis;
 use crate::dict::IndicatorDict;
-use crate::extract::{format_value, Fact};
+use crate::model::{format_value, Fact};
 
 /// Text encoding of CSV outputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -224,7 +224,7 @@ pub(super) fn push_value(buf: &mut String, value: f64) {
     }
 }
 
-/// Serialises the facts table (columns: [`crate::extract::FACT_COLUMNS`]).
+/// Serialises the facts table (columns: [`crate::model::FACT_COLUMNS`]).
 pub fn facts_csv(facts: &[Fact], opts: &CsvOptions) -> Result<Vec<u8>, CsvError> {
     table_csv(&facts_table(facts), opts)
 }
@@ -283,7 +283,7 @@ pub fn unencodable(text: &str) -> Vec<Unencodable> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::{Qualifier, Scope};
+    use crate::model::{Qualifier, Scope};
 
     fn fact(county: &str, evidence: &str, value: f64) -> Fact {
         Fact {

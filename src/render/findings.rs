@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 use super::Lang;
 use crate::analysis::{Analysis, Severity};
 use crate::dict::{IndicatorDict, Kind};
-use crate::extract::{format_value, Fact, Qualifier, Scope};
+use crate::model::{format_value, Fact, Qualifier, Scope};
 
 /// Which part of the analysis a finding comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -30,8 +30,8 @@ use super::findings::top_key_findings;
 use super::Lang;
 use crate::analysis::{Analysis, Severity, TrendRow};
 use crate::dict::IndicatorDict;
-use crate::extract::{format_value, Fact, Scope};
 use crate::ingest::{InputRecord, InputStatus};
+use crate::model::{format_value, Fact, Scope};
 
 /// Longest table shown whole; a longer one shows its first and last `TABLE_ROWS / 2` rows.
 pub const TABLE_ROWS: usize = 40;

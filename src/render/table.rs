@@ -23,7 +23,7 @@ use super::column_docs::column_names;
 use super::Lang;
 use crate::analysis::Analysis;
 use crate::dict::IndicatorDict;
-use crate::extract::{Fact, Scope, FACT_COLUMNS};
+use crate::model::{Fact, Scope, FACT_COLUMNS};
 
 /// One cell of an exported table.
 #[derive(Debug, Clone, PartialEq)]
@@ -622,7 +622,7 @@ pub fn wide_table_of(facts: &[Fact], dict: &IndicatorDict, lang: Lang) -> Table 
                     Some(values) if values.len() > 1 => {
                         let listed: Vec<String> = values
                             .iter()
-                            .map(|v| crate::extract::format_value(*v))
+                            .map(|v| crate::model::format_value(*v))
                             .collect();
                         conflicts.push(format!("{}: {}", key.0, listed.join(" / ")));
                         row.push(Cell::Empty);

@@ -33,8 +33,8 @@ use super::table::{export_sources, CellRef, ExportTable, NumberStyle, TableError
 use super::Lang;
 use crate::analysis::Analysis;
 use crate::dict::IndicatorDict;
-use crate::extract::format_value;
 use crate::ingest::{InputRecord, InputStatus};
+use crate::model::format_value;
 
 /// Creation date written into the workbook's properties: a constant, so the same input gives
 /// the same bytes (rust_xlsxwriter would otherwise stamp the current time).

@@ -11,8 +11,8 @@ use fazhi::analysis::{
     TrendRow,
 };
 use fazhi::dict::{load_dict, IndicatorDict};
-use fazhi::extract::{Fact, Qualifier, Scope};
 use fazhi::ingest::{InputRecord, InputStatus};
+use fazhi::model::{Fact, Qualifier, Scope};
 
 /// The bundled dictionary.
 pub fn dict() -> IndicatorDict {

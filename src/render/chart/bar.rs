@@ -13,7 +13,7 @@ use super::{
     ChartKind, Ctx, FactRow, Plot, BAR, GRID, REFERENCE,
 };
 use crate::analysis::Reference;
-use crate::extract::format_value;
+use crate::model::format_value;
 
 /// Most bars drawn in one chart; the rest are counted in the footer.
 pub const MAX_BARS: usize = 40;

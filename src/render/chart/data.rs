@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::analysis::Analysis;
 use crate::dict::IndicatorDict;
-use crate::extract::{Fact, Scope};
+use crate::model::{Fact, Scope};
 
 /// Most counties given a profile (a chart and a table) on the page; see
 /// [`Grid::profiled_counties`]. A national run has thousands of counties, and one page cannot
@@ -244,7 +244,7 @@ pub fn year_span<I: IntoIterator<Item = i32>>(years: I) -> String {
 mod tests {
     use super::*;
     use crate::analysis::{Conflict, ConflictSource};
-    use crate::extract::Qualifier;
+    use crate::model::Qualifier;
 
     fn fact(county: &str, metric: &str, year: i32, value: f64) -> Fact {
         Fact {

@@ -18,7 +18,7 @@ use super::{
 };
 use crate::analysis::{Analysis, DerivedRow, Reference};
 use crate::dict::IndicatorDict;
-use crate::extract::format_value;
+use crate::model::format_value;
 use crate::render::escape::spreadsheet_cell;
 
 /// Most rows drawn in one chart.

@@ -183,8 +183,8 @@ pub fn unit_label(unit: &str, lang: Lang) -> &str {
 }
 
 /// The scope as a label.
-pub fn scope_label(scope: crate::extract::Scope, lang: Lang) -> &'static str {
-    use crate::extract::Scope;
+pub fn scope_label(scope: crate::model::Scope, lang: Lang) -> &'static str {
+    use crate::model::Scope;
     match scope {
         Scope::Annual => lang.pick("年度", "annual"),
         Scope::Stock => lang.pick("年末存量", "year-end stock"),
@@ -193,9 +193,9 @@ pub fn scope_label(scope: crate::extract::Scope, lang: Lang) -> &'static str {
 }
 
 /// A value as labelled on a chart: `2000+` for 余/多/以上, `~2000` for 约/近.
-pub fn value_label(fact: &crate::extract::Fact) -> String {
-    use crate::extract::Qualifier;
-    let v = crate::extract::format_value(fact.value);
+pub fn value_label(fact: &crate::model::Fact) -> String {
+    use crate::model::Qualifier;
+    let v = crate::model::format_value(fact.value);
     match fact.qualifier {
         Qualifier::MoreThan => format!("{v}+"),
         Qualifier::Nearly => format!("~{v}"),
@@ -272,7 +272,7 @@ impl<'a> FactRow<'a> {
     pub(crate) fn new(
         key: &'a data::SeriesKey,
         county: &'a data::CountyKey,
-        fact: &'a crate::extract::Fact,
+        fact: &'a crate::model::Fact,
     ) -> Self {
         use super::escape::spreadsheet_cell;
         FactRow {
@@ -281,7 +281,7 @@ impl<'a> FactRow<'a> {
             metric: &key.metric,
             scope: key.scope.to_string(),
             year: fact.year,
-            value: crate::extract::format_value(fact.value),
+            value: crate::model::format_value(fact.value),
             qualifier: fact.qualifier.to_string(),
             unit: &fact.unit,
             doc: spreadsheet_cell(&fact.doc).into_owned(),

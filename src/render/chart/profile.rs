@@ -11,7 +11,7 @@ use super::{
     chart_csv, file_stem, fit, frame, render, source_line, text, unit_label, value_label, Chart,
     ChartError, ChartKind, Ctx, FactRow, Lang, Plot, BAR,
 };
-use crate::extract::Fact;
+use crate::model::Fact;
 
 const COLUMNS: usize = 4;
 const PANEL_W: u32 = 184;
@@ -91,9 +91,9 @@ pub(crate) fn chart(
             let unit = facts.first().map(|f| f.unit.as_str()).unwrap_or("");
             let name = ctx.dict.name(&key.metric, l.is_en());
             let scope = match key.scope {
-                crate::extract::Scope::Annual => "",
-                crate::extract::Scope::Stock => l.pick(" 年末", " stock"),
-                crate::extract::Scope::Cumulative => l.pick(" 累计", " cumul."),
+                crate::model::Scope::Annual => "",
+                crate::model::Scope::Stock => l.pick(" 年末", " stock"),
+                crate::model::Scope::Cumulative => l.pick(" 累计", " cumul."),
             };
             Panel {
                 title: format!("{name}{scope}"),

@@ -10,7 +10,7 @@ use super::{
     chart_csv, file_stem, frame, render, scope_label, source_line, text, unit_label, value_label,
     Chart, ChartError, ChartKind, Ctx, FactRow, Lang, Plot, GRID, SERIES,
 };
-use crate::extract::{format_value, Fact};
+use crate::model::{format_value, Fact};
 
 /// (year, value, value label).
 type TrendPoint = (i32, f64, String);
