@@ -57,6 +57,14 @@ pub enum Command {
     ///
     /// Example: fazhi indicators --indicators my_indicators.toml
     Indicators(DictArgs),
+    /// Show what became of every number of one text, and why.
+    ///
+    /// Each number ends as a fact, a target, a stated change, or a rejection with its reason
+    /// (see README.md), with the word that decided it and the clause it was decided in; the
+    /// document's metadata is printed first.
+    ///
+    /// Example: fazhi explain report.txt --metric reconsideration.received
+    Explain(ExplainArgs),
     /// Generate a synthetic corpus for scale tests (not for analysis).
     ///
     /// Example: fazhi corpus --count 20000 -o /tmp/corpus
@@ -163,6 +171,37 @@ pub struct EvalArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub input: InputArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub dict: DictArgs,
+}
+
+/// How `fazhi explain` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ExplainFormat {
+    /// Aligned text for reading.
+    #[default]
+    Text,
+    /// CSV, one row per number (cells neutralised for spreadsheets).
+    Csv,
+}
+
+/// `fazhi explain`.
+#[derive(Debug, Clone, Args)]
+pub struct ExplainArgs {
+    /// The text to explain (any input format fazhi reads).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Show only the numbers decided for this indicator id (fact, target, change, or ruled
+    /// out after its phrase named them).
+    #[arg(long, value_name = "ID")]
+    pub metric: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+    /// Refuse a file larger than this many bytes.
+    #[arg(long, value_name = "BYTES")]
+    pub max_size: Option<u64>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub dict: DictArgs,

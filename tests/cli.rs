@@ -146,3 +146,85 @@ fn missing_input_is_listed_and_status_is_1() {
     let manifest = std::fs::read_to_string(dir.path().join("manifest.json")).expect("manifest");
     assert!(manifest.contains("no/such/path"));
 }
+
+/// `fazhi explain` on a bundled report: every fact of `fazhi extract` appears as a fact with
+/// its indicator, year and value, and the digits of a slogan are listed with their reason.
+#[test]
+fn explain_shows_each_fact_and_each_dropped_number() {
+    let report = "data/reports/000_fb63a9ae8bf308c5.txt";
+    let facts = fazhi()
+        .args(["extract", report])
+        .output()
+        .expect("extract runs");
+    let facts = String::from_utf8(facts.stdout).expect("utf-8");
+    let mut rdr = csv::Reader::from_reader(facts.trim_start_matches('\u{feff}').as_bytes());
+    let extracted: Vec<(String, String, String)> = rdr
+        .records()
+        .map(|r| {
+            let r = r.expect("facts row");
+            (r[6].to_string(), r[7].to_string(), r[9].to_string())
+        })
+        .collect();
+    assert!(extracted.len() >= 10, "{extracted:?}");
+    let out = fazhi()
+        .args(["explain", report, "--format", "csv"])
+        .output()
+        .expect("explain runs");
+    assert!(out.status.success());
+    let mut rdr = csv::Reader::from_reader(out.stdout.as_slice());
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.expect("row")).collect();
+    // doc, offset, number, value, decision, why, metric, year, word, clause
+    let explained: Vec<(String, String, String)> = rows
+        .iter()
+        .filter(|r| &r[4] == "fact")
+        .map(|r| (r[6].to_string(), r[7].to_string(), r[3].to_string()))
+        .collect();
+    for fact in &extracted {
+        assert!(
+            explained.contains(fact),
+            "fact {fact:?} missing from explain"
+        );
+    }
+    assert_eq!(explained.len(), extracted.len(), "{explained:?}");
+    // The county's “1457” work slogan: dropped as quoted, with the quote mark that decided.
+    assert!(
+        rows.iter()
+            .any(|r| &r[2] == "1457" && &r[4] == "rejected" && &r[5] == "quoted" && &r[8] == "“"),
+        "slogan digits not explained"
+    );
+    // Every number has exactly one decision of the four kinds.
+    assert!(rows
+        .iter()
+        .all(|r| ["fact", "target", "change", "rejected"].contains(&&r[4])));
+
+    let text = fazhi()
+        .args(["explain", report, "--metric", "legal_aid.cases"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(text).expect("utf-8");
+    assert!(text.contains("region_code  371525  (title)"), "{text}");
+    assert!(text.contains("fact"), "{text}");
+    assert!(!text.contains("mediation.disputes"), "{text}");
+}
+
+#[test]
+fn explain_refuses_an_unknown_metric_and_a_missing_file() {
+    fazhi()
+        .args([
+            "explain",
+            "data/reports/000_fb63a9ae8bf308c5.txt",
+            "--metric",
+            "no.such",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no.such"));
+    fazhi()
+        .args(["explain", "no/such/file.txt"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no/such/file.txt"));
+}

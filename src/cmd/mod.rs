@@ -2,6 +2,7 @@
 
 pub mod corpus;
 pub mod eval;
+pub mod explain;
 pub mod extract;
 pub mod indicators;
 pub mod pipeline;
@@ -39,6 +40,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<Outcome> {
         Some(Command::Report(args)) => report::run(&args),
         Some(Command::Eval(args)) => eval::run(&args),
         Some(Command::Indicators(args)) => indicators::run(&args),
+        Some(Command::Explain(args)) => explain::run(&args),
         Some(Command::Corpus(args)) => corpus::run(&args),
         Some(Command::Scan(args)) => scan::run(&args),
     }

@@ -10,6 +10,7 @@
 
 use std::collections::HashMap;
 
+use super::decision::Reason;
 use super::search::{self, Sketch};
 use crate::dict::{Indicator, IndicatorDict};
 
@@ -274,6 +275,47 @@ impl<'d> Matcher<'d> {
             }
         }
         best
+    }
+
+    /// Why no indicator took a number with `unit` in window `w` ([`Matcher::best`] found
+    /// none), with the deciding word: the closest phrase that matched and what ruled its
+    /// indicator out (an exclude word, or the missing context), else no phrase at all.
+    /// The third element is the indicator of that closest phrase.
+    pub fn why_unmatched(&self, unit: &str, w: &Window<'_>) -> (Reason, String, Option<String>) {
+        let Some(indicators) = self.by_unit.get(unit) else {
+            return (Reason::UnitOfNoIndicator, unit.to_string(), None);
+        };
+        let sketches = [Sketch::of(w.before), Sketch::of(w.after)];
+        let rank = |m: &Match| (m.distance, std::cmp::Reverse(m.weight));
+        let closest = indicators
+            .iter()
+            .filter_map(|&i| {
+                self.compiled[i]
+                    .phrases
+                    .iter()
+                    .filter_map(|p| p.matches(i, w, sketches))
+                    .min_by_key(|m| rank(m))
+            })
+            .min_by_key(|m| rank(m));
+        let Some(m) = closest else {
+            return (Reason::NoIndicator, String::new(), None);
+        };
+        let c = &self.compiled[m.indicator];
+        let clause = [&w.before[w.clause_from..], w.after];
+        let excluded = c
+            .exclude
+            .iter()
+            .find(|x| clause.iter().any(|part| search::contains(part, x)))
+            .or_else(|| {
+                c.exclude_sentence
+                    .iter()
+                    .find(|x| search::contains(w.sentence_prefix, x))
+            });
+        let metric = Some(c.indicator.id.clone());
+        match excluded {
+            Some(word) => (Reason::ExcludedWord, word.iter().collect(), metric),
+            None => (Reason::NoContext, String::new(), metric),
+        }
     }
 
     /// Values stated in words in `sentence` (全部出庭应诉 → 100), with their context checked

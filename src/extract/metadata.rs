@@ -87,6 +87,72 @@ const SELF_REFERENCES: [(&str, &str); 4] = [("县", "县"), ("区", "区"), ("�
 
 /// Resolves a document's metadata from its file name and decoded text.
 pub fn resolve(doc_name: &str, text: &str) -> DocMeta {
+    resolve_with_sources(doc_name, text).0
+}
+
+/// Where each metadata field came from: one of the steps in the module docs (`title`,
+/// `file name`, `publisher field`, `index number`, `body`, `opening`) or a field label.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sources {
+    /// Source of the place (region code, county, prefecture, province).
+    pub place: &'static str,
+    /// Source of the report year.
+    pub report_year: &'static str,
+    /// The label of the field the publish date was read from.
+    pub published: String,
+    /// The label of the field the publisher was read from.
+    pub publisher: String,
+}
+
+/// `(field, value, source)` rows for `fazhi explain`: each metadata field of `meta` (as
+/// [`resolve`] gave it for this text) and where it came from.
+pub fn sources(doc_name: &str, text: &str, meta: &DocMeta) -> Vec<(&'static str, String, String)> {
+    let (resolved, src) = resolve_with_sources(doc_name, text);
+    let place = if src.place.is_empty() {
+        "not found"
+    } else {
+        src.place
+    };
+    let year = if resolved.report_year.is_some() {
+        src.report_year.to_string()
+    } else if meta.report_year.is_some() {
+        "guessed from the first year of a title-like line".to_string()
+    } else {
+        "not found".to_string()
+    };
+    let field = |label: &str| {
+        if label.is_empty() {
+            "not found".to_string()
+        } else {
+            format!("field {label}")
+        }
+    };
+    vec![
+        ("region_code", meta.region_code.clone(), place.to_string()),
+        ("province", meta.province.clone(), place.to_string()),
+        ("prefecture", meta.prefecture.clone(), place.to_string()),
+        ("county", meta.county.clone(), place.to_string()),
+        (
+            "report_year",
+            meta.report_year.map_or_else(String::new, |y| y.to_string()),
+            year,
+        ),
+        (
+            "published",
+            meta.published.clone().unwrap_or_default(),
+            field(&src.published),
+        ),
+        (
+            "publisher",
+            meta.publisher.clone().unwrap_or_default(),
+            field(&src.publisher),
+        ),
+    ]
+}
+
+/// [`resolve`], with where each field came from.
+pub fn resolve_with_sources(doc_name: &str, text: &str) -> (DocMeta, Sources) {
+    let mut src = Sources::default();
     let d = divisions();
     let head = head_of(text, HEAD_CHARS);
     let tail = tail_of(text, TAIL_CHARS);
@@ -108,23 +174,39 @@ pub fn resolve(doc_name: &str, text: &str) -> DocMeta {
     let stem = file_stem(doc_name);
     let name_as_title = Some(stem).filter(|s| looks_like_title(s));
 
-    let report_year = title
-        .as_deref()
-        .and_then(year_in_title)
-        .or_else(|| name_as_title.and_then(year_in_title))
-        .or_else(|| year_in_opening(&head_lines, title.as_deref()));
+    let report_year = [
+        ("title", title.as_deref().and_then(year_in_title)),
+        ("file name", name_as_title.and_then(year_in_title)),
+    ]
+    .into_iter()
+    .find(|(_, y)| y.is_some())
+    .or_else(|| Some(("opening", year_in_opening(&head_lines, title.as_deref()))))
+    .and_then(|(source, y)| {
+        src.report_year = source;
+        y
+    });
 
-    let published = DATE_LABELS
-        .iter()
-        .flat_map(|label| field_values(&field_lines, label))
-        .find_map(|v| parse_date(&v));
-    let publisher = PUBLISHER_LABELS
-        .iter()
-        .flat_map(|label| field_values(&field_lines, label))
-        .find(|v| is_plausible_publisher(v));
+    let published = DATE_LABELS.iter().find_map(|label| {
+        let date = field_values(&field_lines, label)
+            .into_iter()
+            .find_map(|v| parse_date(&v))?;
+        src.published = label.to_string();
+        Some(date)
+    });
+    let publisher = PUBLISHER_LABELS.iter().find_map(|label| {
+        let name = field_values(&field_lines, label)
+            .into_iter()
+            .find(|v| is_plausible_publisher(v))?;
+        src.publisher = label.to_string();
+        Some(name)
+    });
 
     let evidence = Evidence::gather(d, &field_lines, head, tail);
-    let place = resolve_place(d, title.as_deref(), name_as_title, &field_lines, &evidence);
+    let (place, place_source) =
+        resolve_place(d, title.as_deref(), name_as_title, &field_lines, &evidence);
+    if place != Place::Unknown {
+        src.place = place_source;
+    }
 
     let mut meta = DocMeta {
         report_year,
@@ -148,7 +230,7 @@ pub fn resolve(doc_name: &str, text: &str) -> DocMeta {
         Place::Province(p) => meta.province = d.provinces[p].name.clone(),
         Place::Unknown => {}
     }
-    meta
+    (meta, src)
 }
 
 /// What the report is about, as far as the text tells.
@@ -232,38 +314,38 @@ fn resolve_place(
     name_as_title: Option<&str>,
     field_lines: &[&str],
     ev: &Evidence,
-) -> Place {
+) -> (Place, &'static str) {
     // 1. The title.
     if let Some(title) = title {
         if let Some(hit) = word_hits(d, title).into_iter().next() {
-            return pick(d, &hit, ev);
+            return (pick(d, &hit, ev), "title");
         }
         if let Some(place) = higher_level_subject(d, title) {
-            return place;
+            return (place, "title");
         }
     }
     // 2. The file name, when it reads like a title.
     if let Some(name) = name_as_title {
         if let Some(hit) = word_hits(d, name).into_iter().next() {
-            return pick(d, &hit, ev);
+            return (pick(d, &hit, ev), "file name");
         }
     }
     // 3. Publisher and host fields.
     for label in PUBLISHER_LABELS.iter().chain(HOST_LABELS.iter()) {
         for value in field_values(field_lines, label) {
             if let Some(hit) = word_hits(d, &value).into_iter().next() {
-                return pick(d, &hit, ev);
+                return (pick(d, &hit, ev), "publisher field");
             }
         }
     }
     // 4. A division code in an index number.
     if let Some(i) = ev.codes.iter().find_map(|c| d.county_by_code(c)) {
-        return Place::County(i);
+        return (Place::County(i), "index number");
     }
     // 5. The county the body names most often.
     match most_named(d, ev) {
-        Some(hit) => pick(d, &hit, ev),
-        None => Place::Unknown,
+        Some(hit) => (pick(d, &hit, ev), "body"),
+        None => (Place::Unknown, ""),
     }
 }
 

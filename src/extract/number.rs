@@ -12,6 +12,7 @@
 //! Invariant: a token's `start..end` covers its pre-qualifier, digits, magnitude, post-qualifiers
 //! and unit, in character indices of the scanned slice.
 
+use super::decision::Reason;
 use super::search::{position_of, starts_with};
 use crate::model::Qualifier;
 
@@ -455,8 +456,14 @@ fn is_range_dash(c: char) -> bool {
     matches!(c, '-' | '—' | '–' | '~' | '～' | '至')
 }
 
-/// Why a number found in text is not a quantity.
-fn is_not_a_quantity(chars: &[char], start: usize, digits: usize, end_digits: usize) -> bool {
+/// Why a number found in text is not a quantity, with the character that shows it; `None`
+/// when it may be one.
+fn not_a_quantity(
+    chars: &[char],
+    start: usize,
+    digits: usize,
+    end_digits: usize,
+) -> Option<(Reason, char)> {
     let before = if start > 0 {
         chars.get(start - 1)
     } else {
@@ -465,25 +472,24 @@ fn is_not_a_quantity(chars: &[char], start: usize, digits: usize, end_digits: us
     let after = chars.get(end_digits);
     // Ordinals: 第三, 第43期.
     if before == Some(&'第') {
-        return true;
+        return Some((Reason::Ordinal, '第'));
     }
     // Slogans and names glued to symbols: 1+8, 1+1>2, 4·15, 12·4.
     let glue = |c: &char| matches!(c, '+' | '·' | '>' | '<' | '×' | '*' | '/' | '=');
-    if before.is_some_and(glue) || after.is_some_and(glue) {
-        return true;
+    if let Some(c) = before.filter(|c| glue(c)).or(after.filter(|c| glue(c))) {
+        return Some((Reason::SloganOrCode, *c));
     }
     // Letters beside digits (codes, “1 1 N”), possibly across one space.
     let near = |c: Option<&char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
-    if before.is_some_and(|c| c.is_ascii_alphabetic())
-        || after.is_some_and(|c| c.is_ascii_alphabetic())
-    {
-        return true;
+    let letter = |c: &&char| c.is_ascii_alphabetic();
+    if let Some(c) = before.filter(letter).or(after.filter(letter)) {
+        return Some((Reason::SloganOrCode, *c));
     }
     if before == Some(&' ') && start >= 2 && near(chars.get(start - 2)) {
-        return true;
+        return Some((Reason::SloganOrCode, chars[start - 2]));
     }
     if after == Some(&' ') && near(chars.get(end_digits + 1)) {
-        return true;
+        return Some((Reason::SloganOrCode, chars[end_digits + 1]));
     }
     // Ranges: 2024—2028年, 1-12月, 2021-2025.
     if after.is_some_and(|c| is_range_dash(*c))
@@ -491,7 +497,7 @@ fn is_not_a_quantity(chars: &[char], start: usize, digits: usize, end_digits: us
             .get(end_digits + 1)
             .is_some_and(|c| c.is_ascii_digit() || starts_cn_numeral(*c))
     {
-        return true;
+        return after.map(|c| (Reason::Range, *c));
     }
     if before.is_some_and(|c| is_range_dash(*c))
         && start >= 2
@@ -499,15 +505,20 @@ fn is_not_a_quantity(chars: &[char], start: usize, digits: usize, end_digits: us
             .get(start - 2)
             .is_some_and(|c| c.is_ascii_digit() || is_cn_numeral(*c))
     {
-        return true;
+        return before.map(|c| (Reason::Range, *c));
     }
     // Quotations, book titles and document numbers.
-    inside_pair(chars, digits, '“', '”', 24)
-        || inside_pair(chars, digits, '"', '"', 24)
-        || inside_pair(chars, digits, '《', '》', 80)
-        || inside_pair(chars, digits, '〔', '〕', 8)
-        || inside_pair(chars, digits, '[', ']', 8)
-        || inside_pair(chars, digits, '【', '】', 8)
+    [
+        ('“', '”', 24),
+        ('"', '"', 24),
+        ('《', '》', 80),
+        ('〔', '〕', 8),
+        ('[', ']', 8),
+        ('【', '】', 8),
+    ]
+    .into_iter()
+    .find(|&(open, close, span)| inside_pair(chars, digits, open, close, span))
+    .map(|(open, _, _)| (Reason::Quoted, open))
 }
 
 /// A character's bit in a 128-bit set (code point modulo 128).
@@ -534,6 +545,23 @@ const START_BITS: u128 = {
 /// Finds every number expression in `chars` that can be a quantity (see the module docs for
 /// what is dropped). Tokens are in text order and do not overlap.
 pub fn scan(chars: &[char]) -> Vec<Token> {
+    scan_with(chars, |_| {})
+}
+
+/// A number expression [`scan`] dropped, with why and the character that showed it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dropped {
+    /// The expression, positioned as a [`Token`] would be.
+    pub token: Token,
+    /// Why it is not a quantity.
+    pub reason: Reason,
+    /// The character that decided (第, +, 《 …).
+    pub word: char,
+}
+
+/// [`scan`], handing each dropped expression to `on_drop` (in text order) instead of
+/// discarding it silently; `fazhi explain` lists them.
+pub fn scan_with(chars: &[char], mut on_drop: impl FnMut(Dropped)) -> Vec<Token> {
     let mut tokens = Vec::new();
     let mut i = 0;
     while i < chars.len() {
@@ -591,13 +619,24 @@ pub fn scan(chars: &[char]) -> Vec<Token> {
         }
         // A lone 一 is idiom far more often than a count (一起, 一件事, 一批, 一次性).
         let lone_yi = !pct_start && chars[digits] == '一' && end_digits == digits + 1;
-        if !lone_yi && !is_not_a_quantity(chars, start, digits, end_digits) {
-            tokens.push(Token {
-                start,
-                digits,
-                end,
-                number,
-            });
+        let verdict = if lone_yi {
+            Some((Reason::Idiom, '一'))
+        } else {
+            not_a_quantity(chars, start, digits, end_digits)
+        };
+        let token = Token {
+            start,
+            digits,
+            end,
+            number,
+        };
+        match verdict {
+            None => tokens.push(token),
+            Some((reason, word)) => on_drop(Dropped {
+                token,
+                reason,
+                word,
+            }),
         }
         i = end.max(i + 1);
     }

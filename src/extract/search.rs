@@ -77,19 +77,36 @@ pub fn contains(hay: &[char], needle: &[char]) -> bool {
 /// Whether the word `needle` occurs in `hay` (never for an empty word): [`contains`] for a
 /// word given as text, compared character by character without collecting it.
 pub fn contains_str(hay: &[char], needle: &str) -> bool {
+    find_str(hay, needle).is_some()
+}
+
+/// Position of the first occurrence of the word `needle` in `hay` (`None` for an empty word):
+/// [`find`] for a word given as text.
+pub fn find_str(hay: &[char], needle: &str) -> Option<usize> {
     let mut chars = needle.chars();
-    let Some(first) = chars.next() else {
-        return false;
-    };
+    let first = chars.next()?;
     let rest = chars.as_str();
     let mut from = 0;
     while let Some(at) = position_of(&hay[from..], first) {
         if starts_with(hay, from + at + 1, rest) {
-            return true;
+            return Some(from + at);
         }
         from += at + 1;
     }
-    false
+    None
+}
+
+/// The first word of `list` (in list order) that occurs in `hay`, as the slice of `hay` it
+/// occupies: the word that decided a test, for `fazhi explain`.
+pub fn find_any<'h>(hay: &'h [char], list: &[Vec<char>]) -> Option<&'h [char]> {
+    list.iter()
+        .find_map(|w| find(hay, w).map(|at| &hay[at..at + w.len()]))
+}
+
+/// [`find_any`] for words given as text.
+pub fn find_any_str<'h>(hay: &'h [char], list: &[&str]) -> Option<&'h [char]> {
+    list.iter()
+        .find_map(|w| find_str(hay, w).map(|at| &hay[at..at + w.chars().count()]))
 }
 
 /// Whether `word` occurs in `chars` at index `at` (always, for an empty word).

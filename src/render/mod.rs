@@ -7,6 +7,7 @@ pub mod chart;
 pub mod column_docs;
 pub mod csv;
 pub mod escape;
+pub mod explain;
 pub mod findings;
 pub mod html;
 pub mod manifest;
