@@ -168,6 +168,10 @@ pub struct EvalArgs {
     /// Gold facts CSV (doc,metric,year,scope,value,qualifier,label,evidence,note).
     #[arg(long, value_name = "FILE", required = true)]
     pub gold: PathBuf,
+    /// Gold documents CSV (doc,region_code,…,report_year,…): also score each text's place and
+    /// report year, printed as `metadata region R/N report_year Y/N` before the summary.
+    #[arg(long, value_name = "FILE")]
+    pub documents: Option<PathBuf>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub input: InputArgs,

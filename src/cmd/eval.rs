@@ -1,5 +1,6 @@
-//! `fazhi eval`: score extraction against a gold facts CSV, print per-document misses, and
-//! end with `precision P recall R f1 F traps T`.
+//! `fazhi eval`: score extraction against a gold facts CSV, print per-document misses, with
+//! `--documents` score the metadata against a gold documents CSV, and end with
+//! `precision P recall R f1 F traps T`.
 
 use std::io::Write;
 
@@ -7,7 +8,7 @@ use super::pipeline::extract_batch;
 use super::Outcome;
 use crate::cli::EvalArgs;
 use crate::config::{dict_from_args, InputConfig};
-use crate::extract::score::{read_gold, score};
+use crate::extract::score::{read_gold, read_gold_documents, score, score_metadata};
 
 /// Runs extraction on the inputs and scores it.
 pub fn run(args: &EvalArgs) -> anyhow::Result<Outcome> {
@@ -47,6 +48,19 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<Outcome> {
         for (_, m) in traps {
             writeln!(stdout, "  TRAP  {m}")?;
         }
+    }
+    if let Some(path) = args.documents.as_deref() {
+        let gold_docs = read_gold_documents(path)?;
+        let read: Vec<(&str, &str, Option<i32>)> = batch
+            .documents
+            .iter()
+            .map(|(d, m)| (d.as_str(), m.region_code.as_str(), m.report_year))
+            .collect();
+        let meta = score_metadata(&read, &gold_docs);
+        for (doc, m) in &meta.misses {
+            writeln!(stdout, "{doc}: meta  {m}")?;
+        }
+        writeln!(stdout, "{}", meta.summary_line())?;
     }
     writeln!(stdout, "{}", result.summary_line())?;
     Ok(Outcome::Clean)

@@ -189,3 +189,134 @@ pub fn score(facts: &[Fact], gold: &[GoldRow], docs: &[&str]) -> Score {
     s.true_positives = s.true_positives.min(s.extracted);
     s
 }
+
+/// One row of a gold documents CSV (`doc, region_code, …, report_year, …`): the place and year
+/// a text is about. Other columns (names, level, kind) are read where present and not scored.
+#[derive(Debug, Clone, Deserialize)]
+pub struct GoldDocument {
+    /// Document file name.
+    pub doc: String,
+    /// The division code at the text's own level (6-digit county, 4-digit prefecture,
+    /// 2-digit province, `00` for the nation); a department carries its unit's code.
+    pub region_code: String,
+    /// The year the text is about; empty when the text does not say.
+    pub report_year: Option<i32>,
+}
+
+/// Reads a gold documents CSV; errors name the file and line.
+pub fn read_gold_documents(path: &Path) -> anyhow::Result<Vec<GoldDocument>> {
+    let mut rdr = csv::Reader::from_path(path)
+        .with_context(|| format!("{}: cannot read gold documents", path.display()))?;
+    let mut rows = Vec::new();
+    for (i, row) in rdr.deserialize().enumerate() {
+        let row: GoldDocument =
+            row.with_context(|| format!("{}: line {}", path.display(), i + 2))?;
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+/// How the metadata of the documents read compares with the gold documents.
+#[derive(Debug, Clone, Default)]
+pub struct MetaScore {
+    /// Gold documents that were read and name a place.
+    pub places: usize,
+    /// Of those, documents whose region code is the gold one.
+    pub places_right: usize,
+    /// Gold documents that were read and have a report year.
+    pub years: usize,
+    /// Of those, documents whose report year is the gold one.
+    pub years_right: usize,
+    /// Mismatches: (doc, description).
+    pub misses: Vec<(String, String)>,
+}
+
+impl MetaScore {
+    /// The line `fazhi eval` prints before its summary.
+    pub fn summary_line(&self) -> String {
+        let share = |a: usize, b: usize| if b == 0 { 1.0 } else { a as f64 / b as f64 };
+        format!(
+            "metadata region {}/{} ({:.4}) report_year {}/{} ({:.4})",
+            self.places_right,
+            self.places,
+            share(self.places_right, self.places),
+            self.years_right,
+            self.years,
+            share(self.years_right, self.years)
+        )
+    }
+}
+
+/// Scores documents' metadata (`(doc, region_code, report_year)` as extracted) against gold.
+pub fn score_metadata(documents: &[(&str, &str, Option<i32>)], gold: &[GoldDocument]) -> MetaScore {
+    let mut s = MetaScore::default();
+    for (doc, code, year) in documents {
+        let Some(g) = gold.iter().find(|g| g.doc == *doc) else {
+            continue;
+        };
+        if !g.region_code.is_empty() {
+            s.places += 1;
+            if g.region_code == *code {
+                s.places_right += 1;
+            } else {
+                s.misses.push((
+                    doc.to_string(),
+                    format!(
+                        "region {} (gold {})",
+                        if code.is_empty() { "-" } else { code },
+                        g.region_code
+                    ),
+                ));
+            }
+        }
+        if let Some(gy) = g.report_year {
+            s.years += 1;
+            if Some(gy) == *year {
+                s.years_right += 1;
+            } else {
+                let got = year.map_or_else(|| "-".to_string(), |y| y.to_string());
+                s.misses
+                    .push((doc.to_string(), format!("report_year {got} (gold {gy})")));
+            }
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metadata_is_scored_on_documents_read_with_a_gold_value() {
+        let gold = vec![
+            GoldDocument {
+                doc: "a.txt".into(),
+                region_code: "3715".into(),
+                report_year: Some(2023),
+            },
+            GoldDocument {
+                doc: "b.txt".into(),
+                region_code: "00".into(),
+                report_year: None,
+            },
+            GoldDocument {
+                doc: "unread.txt".into(),
+                region_code: "11".into(),
+                report_year: Some(2020),
+            },
+        ];
+        let read = [("a.txt", "371525", Some(2023)), ("b.txt", "00", Some(2024))];
+        let s = score_metadata(&read, &gold);
+        assert_eq!((s.places_right, s.places), (1, 2));
+        assert_eq!((s.years_right, s.years), (1, 1));
+        assert_eq!(
+            s.misses,
+            vec![("a.txt".to_string(), "region 371525 (gold 3715)".to_string())]
+        );
+        assert_eq!(
+            s.summary_line(),
+            "metadata region 1/2 (0.5000) report_year 1/1 (1.0000)"
+        );
+    }
+}
