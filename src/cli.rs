@@ -97,6 +97,11 @@ pub struct InputArgs {
     /// Do not show a progress bar.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// CSV of place and year for inputs whose text does not hold them: columns `file`
+    /// (file name or SHA-256), `region_code`, `report_year`, `level`; empty cells keep what
+    /// the text says.
+    #[arg(long, value_name = "FILE")]
+    pub documents: Option<PathBuf>,
 }
 
 /// Options shared by commands that write the rendered outputs.
@@ -171,7 +176,7 @@ pub struct EvalArgs {
     /// Gold documents CSV (doc,region_code,…,report_year,…): also score each text's place and
     /// report year, printed as `metadata region R/N report_year Y/N` before the summary.
     #[arg(long, value_name = "FILE")]
-    pub documents: Option<PathBuf>,
+    pub gold_documents: Option<PathBuf>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub input: InputArgs,

@@ -8,6 +8,7 @@ use anyhow::Context;
 use crate::analysis::{load_references, Reference};
 use crate::cli::{DictArgs, InputArgs, RenderArgs};
 use crate::dict::{load_dict, IndicatorDict};
+use crate::ingest::documents::{read_documents, DocumentsTable};
 use crate::ingest::{IngestOptions, DEFAULT_MAX_BYTES};
 use crate::render::csv::{CsvEncoding, CsvOptions};
 use crate::render::Lang;
@@ -28,6 +29,8 @@ pub struct InputConfig {
     pub ingest: IngestOptions,
     /// Show no progress bar.
     pub quiet: bool,
+    /// Place, year and level given for some inputs (`--documents`); empty when none.
+    pub documents: DocumentsTable,
 }
 
 /// Settings for writing outputs.
@@ -44,20 +47,26 @@ pub struct RenderConfig {
 }
 
 impl InputConfig {
-    /// Builds the input settings; the default folder is used when no input is given.
-    pub fn from_args(args: &InputArgs) -> Self {
+    /// Builds the input settings; the default folder is used when no input is given. A
+    /// documents file (`--documents`) is read and checked whole here, before any input.
+    pub fn from_args(args: &InputArgs) -> anyhow::Result<Self> {
         let inputs = if args.inputs.is_empty() {
             vec![PathBuf::from(DEFAULT_INPUT)]
         } else {
             args.inputs.clone()
         };
-        InputConfig {
+        let documents = match args.documents.as_deref() {
+            Some(path) => read_documents(path).context("--documents")?,
+            None => DocumentsTable::default(),
+        };
+        Ok(InputConfig {
             inputs,
             ingest: IngestOptions {
                 max_bytes: args.max_size.unwrap_or(DEFAULT_MAX_BYTES),
             },
             quiet: args.quiet,
-        }
+            documents,
+        })
     }
 }
 

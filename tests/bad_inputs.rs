@@ -34,6 +34,7 @@ fn batch_of(inputs: Vec<PathBuf>, max_bytes: u64) -> Batch {
             inputs,
             ingest: IngestOptions { max_bytes },
             quiet: true,
+            documents: Default::default(),
         },
         &dict,
     )

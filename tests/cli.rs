@@ -228,3 +228,53 @@ fn explain_refuses_an_unknown_metric_and_a_missing_file() {
         .code(2)
         .stderr(predicate::str::contains("no/such/file.txt"));
 }
+
+/// An excerpt that names neither its place nor its year gets both from `--documents`; the
+/// manifest says where they came from.
+#[test]
+fn documents_file_supplies_place_and_year() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).expect("mkdir");
+    std::fs::write(
+        input.join("excerpt.txt"),
+        "行政复议工作\n全年共收到行政复议申请36件,依法受理30件。\n",
+    )
+    .expect("write");
+    let documents = dir.path().join("documents.csv");
+    std::fs::write(
+        &documents,
+        "file,region_code,report_year,level\nexcerpt.txt,371525,2022,\n",
+    )
+    .expect("write");
+    let out = dir.path().join("out");
+    fazhi()
+        .args(["run", "--quiet", "--documents"])
+        .arg(&documents)
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let facts = std::fs::read_to_string(out.join("facts.csv")).expect("facts.csv");
+    assert!(
+        facts.contains("excerpt.txt,371525,山东省,聊城市,冠县,2022,reconsideration.received,2022"),
+        "{facts}"
+    );
+    let manifest = std::fs::read_to_string(out.join("manifest.csv")).expect("manifest.csv");
+    assert!(
+        manifest.contains("region_code, report_year from") && manifest.contains("documents.csv:2"),
+        "{manifest}"
+    );
+
+    std::fs::write(&documents, "file,region_code\nexcerpt.txt,3715250\n").expect("write");
+    fazhi()
+        .args(["extract", "--documents"])
+        .arg(&documents)
+        .arg(&input)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "documents.csv: line 2: region_code '3715250'",
+        ));
+}

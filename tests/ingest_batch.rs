@@ -27,6 +27,7 @@ fn run(dir: &Path, threads: usize) -> Batch {
         inputs: vec![dir.to_path_buf()],
         ingest: IngestOptions::default(),
         quiet: true,
+        documents: Default::default(),
     };
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)

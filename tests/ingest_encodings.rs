@@ -69,6 +69,7 @@ fn batch_of(dir: &Path) -> Batch {
             inputs: vec![dir.to_path_buf()],
             ingest: IngestOptions::default(),
             quiet: true,
+            documents: Default::default(),
         },
         &dict,
     )

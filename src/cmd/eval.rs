@@ -14,7 +14,7 @@ use crate::extract::score::{read_gold, read_gold_documents, score, score_metadat
 pub fn run(args: &EvalArgs) -> anyhow::Result<Outcome> {
     let dict = dict_from_args(&args.dict)?;
     let gold = read_gold(&args.gold)?;
-    let input = InputConfig::from_args(&args.input);
+    let input = InputConfig::from_args(&args.input)?;
     let batch = extract_batch(&input, &dict);
     let docs: Vec<&str> = batch.documents.iter().map(|(d, _)| d.as_str()).collect();
     let result = score(&batch.facts, &gold, &docs);
@@ -49,7 +49,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<Outcome> {
             writeln!(stdout, "  TRAP  {m}")?;
         }
     }
-    if let Some(path) = args.documents.as_deref() {
+    if let Some(path) = args.gold_documents.as_deref() {
         let gold_docs = read_gold_documents(path)?;
         let read: Vec<(&str, &str, Option<i32>)> = batch
             .documents

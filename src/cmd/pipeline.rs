@@ -96,6 +96,7 @@ pub fn extract_batch(cfg: &InputConfig, dict: &IndicatorDict) -> Batch {
                     record.region_code =
                         Some(ex.meta.region_code.clone()).filter(|c| !c.is_empty());
                     record.report_year = ex.meta.report_year;
+                    record.meta_source = ex.meta_source.clone();
                     batch.records.push(record);
                     batch.facts.extend(ex.facts);
                     batch.targets.extend(ex.targets);
@@ -132,7 +133,8 @@ fn process(candidate: &Candidate, cfg: &InputConfig, extractor: &Extractor<'_>) 
                 e.to_string(),
             ))),
             Ok(doc) => {
-                let ex = extractor.extract(&doc);
+                let given = cfg.documents.lookup(&doc.name, &doc.sha256);
+                let ex = extractor.extract_given(&doc, given);
                 Processed::Read(Box::new((doc, ex)))
             }
         },
@@ -215,6 +217,7 @@ mod tests {
             inputs,
             ingest: IngestOptions::default(),
             quiet: true,
+            documents: Default::default(),
         }
     }
 

@@ -58,6 +58,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<Outcome> {
         report_year: None,
         duplicate_of: None,
         same_county_year: Vec::new(),
+        meta_source: None,
     };
     let batch = Batch {
         records: vec![record],

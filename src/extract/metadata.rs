@@ -27,6 +27,7 @@
 
 use super::divisions::{divisions, Divisions};
 pub use crate::model::DocMeta;
+use crate::model::{GivenMeta, Level};
 
 /// Characters of the text's start searched for the title and header fields. Page headers
 /// are short; bounding the search keeps metadata cheap on very large inputs.
@@ -218,19 +219,85 @@ pub fn resolve_with_sources(doc_name: &str, text: &str) -> (DocMeta, Sources) {
         Place::County(i) => {
             let county = &d.counties[i];
             meta.region_code = county.code.clone();
+            meta.level = Some(Level::County);
             meta.county = county.name.clone();
             meta.prefecture = d.prefecture_of(i).name.clone();
             meta.province = d.province_of(i).name.clone();
         }
-        Place::Ambiguous(name) => meta.county = name,
+        Place::Ambiguous(name) => {
+            meta.county = name;
+            meta.level = Some(Level::County);
+        }
         Place::Prefecture(p) => {
+            meta.region_code = d.prefectures[p].code.clone();
+            meta.level = Some(Level::Prefecture);
             meta.prefecture = d.prefectures[p].name.clone();
             meta.province = d.provinces[d.prefectures[p].province].name.clone();
         }
-        Place::Province(p) => meta.province = d.provinces[p].name.clone(),
+        Place::Province(p) => {
+            meta.region_code = d.provinces[p].code.clone();
+            meta.level = Some(Level::Province);
+            meta.province = d.provinces[p].name.clone();
+        }
         Place::Unknown => {}
     }
     (meta, src)
+}
+
+/// Applies place and year supplied from outside the text (`--documents`) over what the text
+/// gave: a code sets the level and the names of the unit and its parents from the division
+/// tables. Returns the fields it set, for the manifest; an unknown code is refused.
+pub fn apply_given(meta: &mut DocMeta, given: &GivenMeta) -> Result<Vec<&'static str>, String> {
+    let mut set = Vec::new();
+    if let Some(code) = given.region_code.as_deref() {
+        let d = divisions();
+        let level = Level::of_code(code)
+            .ok_or_else(|| format!("region_code '{code}' is not a 2-, 4- or 6-digit code"))?;
+        let mut place = DocMeta::default();
+        match level {
+            Level::County => {
+                let i = d
+                    .county_by_code(code)
+                    .ok_or_else(|| format!("region_code '{code}' is no county-level unit"))?;
+                place.county = d.counties[i].name.clone();
+                place.prefecture = d.prefecture_of(i).name.clone();
+                place.province = d.province_of(i).name.clone();
+            }
+            Level::Prefecture => {
+                let p = d
+                    .prefectures
+                    .iter()
+                    .find(|p| p.code == code)
+                    .ok_or_else(|| format!("region_code '{code}' is no prefecture-level unit"))?;
+                place.prefecture = p.name.clone();
+                place.province = d.provinces[p.province].name.clone();
+            }
+            Level::Province => {
+                let p = d
+                    .provinces
+                    .iter()
+                    .find(|p| p.code == code)
+                    .ok_or_else(|| format!("region_code '{code}' is no province-level unit"))?;
+                place.province = p.name.clone();
+            }
+            Level::Nation | Level::Department => {}
+        }
+        meta.region_code = code.to_string();
+        meta.level = Some(level);
+        meta.county = place.county;
+        meta.prefecture = place.prefecture;
+        meta.province = place.province;
+        set.push("region_code");
+    }
+    if let Some(level) = given.level {
+        meta.level = Some(level);
+        set.push("level");
+    }
+    if let Some(year) = given.report_year {
+        meta.report_year = Some(year);
+        set.push("report_year");
+    }
+    Ok(set)
 }
 
 /// What the report is about, as far as the text tells.

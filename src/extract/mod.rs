@@ -30,6 +30,7 @@ use std::collections::HashSet;
 
 use crate::dict::{Indicator, IndicatorDict};
 use crate::ingest::Document;
+use crate::model::GivenMeta;
 use decision::{Decision, Outcome, Reason, TargetCause};
 use matcher::{Matcher, Window};
 use normalize::Normalized;
@@ -52,6 +53,8 @@ pub struct Extraction {
     pub targets: Vec<Fact>,
     /// Non-fatal problems worth telling the user about (unresolved county, no report year...).
     pub warnings: Vec<String>,
+    /// Which metadata fields were given from outside the text (`--documents`), and where.
+    pub meta_source: Option<String>,
 }
 
 /// Extracts metadata and facts from one decoded document.
@@ -80,7 +83,13 @@ impl<'d> Extractor<'d> {
 
     /// Extracts metadata and facts from one decoded document.
     pub fn extract(&self, doc: &Document) -> Extraction {
-        extract_with(doc, self.dict, &self.matcher, &mut Log::default())
+        extract_with(doc, self.dict, &self.matcher, &mut Log::default(), None)
+    }
+
+    /// [`Extractor::extract`] with place and year given from outside the text
+    /// (`--documents`), which override what the text says before any value is dated.
+    pub fn extract_given(&self, doc: &Document, given: Option<&GivenMeta>) -> Extraction {
+        extract_with(doc, self.dict, &self.matcher, &mut Log::default(), given)
     }
 
     /// Extracts as [`Extractor::extract`] does, and also returns the decision on every number
@@ -90,7 +99,7 @@ impl<'d> Extractor<'d> {
             on: true,
             ..Log::default()
         };
-        let ex = extract_with(doc, self.dict, &self.matcher, &mut log);
+        let ex = extract_with(doc, self.dict, &self.matcher, &mut log, None);
         let decisions = match normalize_for(doc, &ex) {
             Some(norm) => log.finish(&doc.text, &norm),
             None => Vec::new(),
@@ -110,9 +119,20 @@ fn extract_with(
     dict: &IndicatorDict,
     matcher: &Matcher<'_>,
     log: &mut Log,
+    given: Option<&GivenMeta>,
 ) -> Extraction {
-    let meta = metadata::resolve(&doc.name, &doc.text);
+    let mut meta = metadata::resolve(&doc.name, &doc.text);
     let mut warnings = Vec::new();
+    let mut meta_source = None;
+    if let Some(given) = given {
+        match metadata::apply_given(&mut meta, given) {
+            Ok(set) if !set.is_empty() => {
+                meta_source = Some(format!("{} from {}", set.join(", "), given.source));
+            }
+            Ok(_) => {}
+            Err(e) => warnings.push(format!("{}: {}: {e}", doc.name, given.source)),
+        }
+    }
     if meta.region_code.is_empty() {
         warnings.push(format!(
             "{}: county not resolved to a division code",
@@ -123,6 +143,7 @@ fn extract_with(
     let report_year = meta.report_year.or_else(|| year::title_year(&norm.chars));
     let mut ex = Extraction {
         meta,
+        meta_source,
         ..Extraction::default()
     };
     let Some(report_year) = report_year else {

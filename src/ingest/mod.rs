@@ -10,6 +10,7 @@
 
 pub mod decode;
 pub mod discover;
+pub mod documents;
 pub mod docx;
 pub mod facts_csv;
 pub mod html;
@@ -147,6 +148,8 @@ pub struct InputRecord {
     pub duplicate_of: Option<String>,
     /// Other documents about the same county and year (both kept; flagged for review).
     pub same_county_year: Vec<String>,
+    /// Which metadata fields came from `--documents` rather than the text, and from where.
+    pub meta_source: Option<String>,
 }
 
 impl InputRecord {
@@ -168,6 +171,7 @@ impl InputRecord {
             report_year: None,
             duplicate_of: None,
             same_county_year: Vec::new(),
+            meta_source: None,
         }
     }
 
@@ -194,6 +198,7 @@ impl InputRecord {
             report_year: None,
             duplicate_of: None,
             same_county_year: Vec::new(),
+            meta_source: None,
         }
     }
 }

@@ -6,4 +6,4 @@ mod fact;
 mod meta;
 
 pub use fact::{format_value, Fact, Qualifier, Scope, FACT_COLUMNS};
-pub use meta::DocMeta;
+pub use meta::{DocMeta, GivenMeta, Level};

@@ -155,7 +155,7 @@ impl serde_json::ser::Formatter for EntryPerLine {
 }
 
 /// Columns of `manifest.csv`, in order.
-pub const MANIFEST_CSV_COLUMNS: [&str; 15] = [
+pub const MANIFEST_CSV_COLUMNS: [&str; 16] = [
     "path",
     "status",
     "message",
@@ -171,6 +171,7 @@ pub const MANIFEST_CSV_COLUMNS: [&str; 15] = [
     "report_year",
     "duplicate_of",
     "same_county_year",
+    "meta_source",
 ];
 
 /// Serialises the inputs table as CSV (UTF-8 with BOM). Lists inside a cell (malformed
@@ -201,6 +202,7 @@ pub fn manifest_csv(manifest: &Manifest<'_>) -> anyhow::Result<Vec<u8>> {
             opt(r.report_year.map(|y| y.to_string())),
             spreadsheet_cell(r.duplicate_of.as_deref().unwrap_or_default()).into_owned(),
             spreadsheet_cell(&r.same_county_year.join("; ")).into_owned(),
+            spreadsheet_cell(r.meta_source.as_deref().unwrap_or_default()).into_owned(),
         ];
         wtr.write_record(&cells)?;
     }
