@@ -950,11 +950,11 @@ mod tests {
                 None,
             ),
             (
-                "a prefecture's report has no county",
+                "a prefecture's report has no county, and the prefecture's code",
                 "a.txt",
                 "南昌市2023年法治政府建设情况报告\n南昌县、进贤县、安义县……\n",
                 "",
-                "",
+                "3601",
                 Some(2023),
                 None,
             ),
@@ -1047,6 +1047,8 @@ mod tests {
         assert_eq!(meta.prefecture, "长沙市");
         assert_eq!(meta.province, "湖南省");
         assert_eq!(meta.county, "");
+        assert_eq!(meta.region_code, "4301");
+        assert_eq!(meta.level, Some(Level::Prefecture));
     }
 
     #[test]
