@@ -175,25 +175,51 @@ pub fn resolve_with_sources(doc_name: &str, text: &str) -> (DocMeta, Sources) {
     let stem = file_stem(doc_name);
     let name_as_title = Some(stem).filter(|s| looks_like_title(s));
 
-    let report_year = [
+    let titled_year = [
         ("title", title.as_deref().and_then(year_in_title)),
         ("file name", name_as_title.and_then(year_in_title)),
     ]
     .into_iter()
-    .find(|(_, y)| y.is_some())
-    .or_else(|| Some(("opening", year_in_opening(&head_lines, title.as_deref()))))
-    .and_then(|(source, y)| {
-        src.report_year = source;
-        y
-    });
+    .find(|(_, y)| y.is_some());
 
-    let published = DATE_LABELS.iter().find_map(|label| {
-        let date = field_values(&field_lines, label)
-            .into_iter()
-            .find_map(|v| parse_date(&v))?;
-        src.published = label.to_string();
-        Some(date)
+    let published = DATE_LABELS
+        .iter()
+        .find_map(|label| {
+            let date = field_values(&field_lines, label)
+                .into_iter()
+                .find_map(|v| parse_date(&v))?;
+            src.published = label.to_string();
+            Some(date)
+        })
+        .or_else(|| {
+            let date = dateline(&head_lines)?;
+            src.published = "dateline".to_string();
+            Some(date)
+        });
+    // A text without a title year (news, bulletins) is about the first year its opening names
+    // when that is the year it was published or the one before (2024年,铁岭… in a 2025 item);
+    // else it is dated by its publication: a year's figures are released in the first months
+    // of the next (西安商报 2017-04-21: 去年共收到行政复议申请2371件), so before May it is about
+    // the year before. An opening year long before publication names a past event (继2016年…).
+    let opening = year_in_opening(&head_lines, title.as_deref());
+    let publication = published.as_deref().and_then(|date| {
+        let year: i32 = date.get(..4)?.parse().ok()?;
+        let month: u32 = date.get(5..7)?.parse().ok()?;
+        Some((year, month))
     });
+    let report_year = titled_year
+        .or_else(|| match (opening, publication) {
+            (Some(y), Some((p, _))) if y == p || y + 1 == p => Some(("opening", Some(y))),
+            (_, Some((p, month))) if month <= LAST_MONTH_ABOUT_LAST_YEAR => {
+                Some(("publish date", Some(p - 1)))
+            }
+            (_, Some((p, _))) => Some(("publish date", Some(p))),
+            (y, None) => Some(("opening", y)),
+        })
+        .and_then(|(source, y)| {
+            src.report_year = source;
+            y
+        });
     let publisher = PUBLISHER_LABELS.iter().find_map(|label| {
         let name = field_values(&field_lines, label)
             .into_iter()
@@ -668,6 +694,47 @@ fn year_value(chars: &[char]) -> Option<i32> {
 
 /// The year the body opens with (2023年,在县委… / 一、2023年度…): the first year before
 /// 年 after the title that is not part of a date (2024年3月).
+/// The last month of the year in which a text without a title year is taken to be about the
+/// year before (annual figures are released from January to April).
+const LAST_MONTH_ABOUT_LAST_YEAR: u32 = 4;
+
+/// Longest name (a paper, a site) before an unlabelled publication date, in characters.
+const DATELINE_NAME_MAX: usize = 16;
+
+/// Lines read for an unlabelled publication date (`西安商报 2017-04-21 06:02`).
+const DATELINE_LINES: usize = 12;
+
+/// A publication date standing alone on a short line near the top, as news pages print it
+/// after the paper's name: a full `YYYY-MM-DD`, optionally followed by a time.
+fn dateline(lines: &[&str]) -> Option<String> {
+    lines
+        .iter()
+        .take(DATELINE_LINES)
+        .filter(|l| l.chars().count() <= FIELD_LINE_MAX / 2)
+        .find_map(|line| {
+            let chars: Vec<char> = line.chars().collect();
+            (0..chars.len().saturating_sub(9)).find_map(|i| {
+                let at_word = i == 0 || !chars[i - 1].is_ascii_digit();
+                let shape = chars[i..i + 10].iter().enumerate().all(|(k, c)| match k {
+                    4 | 7 => *c == '-',
+                    _ => c.is_ascii_digit(),
+                });
+                let ends = chars.get(i + 10).is_none_or(|c| !c.is_ascii_digit());
+                // Only a short name stands before it (某某晚报), never a clause of text or a
+                // field label of another kind (截止日期:2030-01-01).
+                let before = &chars[..i];
+                let a_name = before.len() <= DATELINE_NAME_MAX
+                    && !before
+                        .iter()
+                        .any(|c| matches!(c, ',' | '，' | '。' | ':' | '：' | ';' | '/'));
+                if !(at_word && shape && ends && a_name) {
+                    return None;
+                }
+                parse_date(&chars[i..i + 10].iter().collect::<String>())
+            })
+        })
+}
+
 fn year_in_opening(lines: &[&str], title: Option<&str>) -> Option<i32> {
     let start = title
         .and_then(|t| lines.iter().position(|l| l.contains(t)))
@@ -684,7 +751,9 @@ fn year_in_opening(lines: &[&str], title: Option<&str>) -> Option<i32> {
             let month_follows = chars.get(i + 5).is_some_and(|&c| {
                 normalize_digit(c).is_ascii_digit() || "一二三四五六七八九十".contains(c)
             }) && chars[i + 5..].iter().take(4).any(|&c| c == '月');
-            if month_follows {
+            // 自2006年试点以来: the start of a span of years, not the year written about.
+            let since = super::year::starts_a_span(&chars, i);
+            if month_follows || since {
                 return None;
             }
             chars[i..i + 4]
@@ -1103,6 +1172,17 @@ mod tests {
     fn date_labels_start_a_word() {
         let text = "正文\n围绕重要时间节点开展活动,2023-05-01\n有效性/截止日期:2030-01-01\n";
         assert_eq!(resolve("a.txt", text).published, None);
+    }
+
+    #[test]
+    fn a_dateline_after_a_paper_name_is_the_publication_date() {
+        let text = "某地新闻\n\n某某晚报 2020-03-20 10:10 大字\n\n本报讯 今年以来…\n";
+        let meta = resolve("a.txt", text);
+        assert_eq!(meta.published.as_deref(), Some("2020-03-20"));
+        // Published in March: about the year before.
+        assert_eq!(meta.report_year, Some(2019));
+        let text = "某地新闻\n某某晚报 2020-06-20\n本报讯 …\n";
+        assert_eq!(resolve("a.txt", text).report_year, Some(2020));
     }
 
     #[test]

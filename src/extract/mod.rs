@@ -121,7 +121,7 @@ fn extract_with(
     log: &mut Log,
     given: Option<&GivenMeta>,
 ) -> Extraction {
-    let mut meta = metadata::resolve(&doc.name, &doc.text);
+    let (mut meta, sources) = metadata::resolve_with_sources(&doc.name, &doc.text);
     let mut warnings = Vec::new();
     let mut meta_source = None;
     if let Some(given) = given {
@@ -161,7 +161,21 @@ fn extract_with(
         ));
         ex.meta.report_year = Some(report_year);
     }
-    let found = find_values(&norm, matcher, report_year, log);
+    // 今年 and 去年 are relative to when a text was written: a report's title year, else (news,
+    // bulletins) the day it was published (西安商报 2017-04-21: 去年共收到… → 2016).
+    let titled = given.is_some_and(|g| g.report_year.is_some())
+        || matches!(sources.report_year, "title" | "file name");
+    let published_year = ex
+        .meta
+        .published
+        .as_deref()
+        .and_then(|d| d.get(..4))
+        .and_then(|y| y.parse::<i32>().ok());
+    let anchor = match published_year {
+        Some(y) if !titled && y >= report_year => y,
+        _ => report_year,
+    };
+    let found = find_values(&norm, matcher, Years::new(report_year, anchor), log);
     let text = Evidence::new(&doc.text, &norm);
     let mut seen = HashSet::new();
     for v in found {
@@ -247,6 +261,27 @@ struct Found<'d> {
     at: usize,
 }
 
+/// The years a text's values are dated by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Years {
+    /// The year the text is about: a value without a year of its own belongs to it.
+    report: i32,
+    /// The year 今年 means (去年 is the one before): the report year, or for a text without a
+    /// title year (news, bulletins) the year it was published.
+    anchor: i32,
+}
+
+impl Years {
+    fn new(report: i32, anchor: i32) -> Years {
+        Years { report, anchor }
+    }
+
+    /// The latest year a result can be about: a later one is a plan.
+    fn latest(self) -> i32 {
+        self.report.max(self.anchor)
+    }
+}
+
 /// Maps normalised spans back to exact substrings of the original text.
 struct Evidence<'t> {
     text: &'t str,
@@ -277,9 +312,10 @@ impl<'t> Evidence<'t> {
 fn find_values<'d>(
     norm: &Normalized,
     matcher: &Matcher<'d>,
-    report_year: i32,
+    years: Years,
     log: &mut Log,
 ) -> Vec<Found<'d>> {
+    let report_year = years.report;
     let chars = &norm.chars;
     let sentences = section::sentences(chars, Some(report_year));
     let tokens = if log.on {
@@ -354,7 +390,7 @@ fn find_values<'d>(
         prev_end = s.end;
         // A period stated at the head of a sentence (截至2022年底, / 2023年,) covers its clauses.
         let (_, lead_end) = section::clause_around(chars, s, s.start);
-        let lead_year = year::explicit_year(&chars[s.start..lead_end], report_year);
+        let lead_year = year::explicit_year(&chars[s.start..lead_end], years.anchor);
         let mut prev_quantity_end = s.start;
         // Metric, scope and year of each value found in this sentence, with where it ends.
         let mut found_here: Vec<(Stated<'_>, usize)> = Vec::new();
@@ -484,7 +520,7 @@ fn find_values<'d>(
                 continue;
             }
             let lead = if lead_end <= cs { lead_year } else { None };
-            let mut year = year::explicit_year(&chars[narrow..tok.start], report_year)
+            let mut year = year::explicit_year(&chars[narrow..tok.start], years.anchor)
                 .or(lead)
                 .unwrap_or(report_year);
             let prefix = &chars[s.start..tok.start];
@@ -494,7 +530,7 @@ fn find_values<'d>(
                 .or_else(|| search::find_any(&chars[s.start..tok.start], &target_sentence));
             let cause = if s.plan {
                 Some(TargetCause::PlanSection)
-            } else if year > report_year {
+            } else if year > years.latest() {
                 Some(TargetCause::FutureYear)
             } else if goal_word.is_some() {
                 Some(TargetCause::GoalWord)
@@ -568,7 +604,7 @@ fn find_values<'d>(
                 at: tok.start,
             });
         }
-        let stated = stated_values(chars, s, matcher, report_year);
+        let stated = stated_values(chars, s, matcher, years);
         for f in &stated {
             log.push(|| Raw::stated(chars, f, s.plan));
         }
@@ -740,7 +776,7 @@ fn stated_values<'d>(
     chars: &[char],
     s: &Sentence,
     matcher: &Matcher<'d>,
-    report_year: i32,
+    years: Years,
 ) -> Vec<Found<'d>> {
     let sentence = &chars[s.start..s.end];
     let clause_of = |at: usize| {
@@ -753,14 +789,14 @@ fn stated_values<'d>(
         .map(|m| {
             let ind = matcher.indicator(m.indicator);
             let (cs, _) = clause_of(m.start);
-            let year = year::value_year(&sentence[cs..m.start], report_year);
+            let year = year::value_year(&sentence[cs..m.start], years.anchor);
             Found {
                 metric: &ind.id,
                 value: m.value,
                 qualifier: Qualifier::Derived,
                 year,
                 scope: ind.scope,
-                target: s.plan || year > report_year,
+                target: s.plan || year > years.latest(),
                 start: s.start + cs,
                 end: s.start + m.end,
                 at: s.start + m.start,

@@ -4,7 +4,8 @@
 //! forms (`１２３，` → `123,`), stray whitespace inside a line is dropped (scraped pages put
 //! spaces around numbers: `应诉案件 466 件`), except one space between two ASCII letters or
 //! digits, so that `1 1 N` stays three tokens. Line breaks are kept: they end sentences, except
-//! one that only wraps a long line of running text inside a word (矛\n盾纠纷).
+//! one that only wraps a long line of running text inside a word (矛\n盾纠纷). A text in
+//! traditional script is read in simplified characters, one for one.
 //! Invariant: `origin[i]` is the character index in the original text of normalised character
 //! `i`, strictly increasing, so any normalised span maps back to an exact original substring.
 
@@ -103,7 +104,27 @@ pub fn normalize(text: &str) -> Normalized {
     if let Some(br) = pending_break {
         out.push('\n', br);
     }
+    simplify(&mut out.chars);
     out
+}
+
+/// Characters read to decide whether a text is in traditional script.
+const SCRIPT_PROBE_CHARS: usize = 4000;
+
+/// Traditional characters become simplified ones (審結 → 审结, 萬 → 万), so one dictionary
+/// serves texts from Hong Kong, Macao and Taiwan sites and pages that convert on display.
+/// The conversion is one character for one (fast2s), so offsets into the original hold. A text
+/// whose opening converts to itself is left alone without converting the rest.
+fn simplify(chars: &mut [char]) {
+    let probe: String = chars.iter().take(SCRIPT_PROBE_CHARS).collect();
+    if fast2s::convert(&probe) == probe {
+        return;
+    }
+    let text: String = chars.iter().collect();
+    let simplified: Vec<char> = fast2s::convert(&text).chars().collect();
+    if simplified.len() == chars.len() {
+        chars.copy_from_slice(&simplified);
+    }
 }
 
 /// The shortest line taken for a wrapped line of running text rather than a title or heading.

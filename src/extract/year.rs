@@ -259,7 +259,8 @@ pub fn is_partial_period(chars: &[char]) -> bool {
 }
 
 /// Guesses the report year from the title: the first `YYYY年` on one of the first lines that
-/// reads like a report title (报告, 总结, 法治), else the first `YYYY年` in the text.
+/// reads like a report title (报告, 总结, 法治), else the first `YYYY年` in the text that does
+/// not start a span of years.
 pub fn title_year(chars: &[char]) -> Option<i32> {
     let title_words = ["报告", "总结", "法治", "工作"];
     for line in chars.split(|c| *c == '\n').take(30) {
@@ -270,7 +271,31 @@ pub fn title_year(chars: &[char]) -> Option<i32> {
             }
         }
     }
-    years_in(chars).first().map(|(y, _)| *y)
+    // Past the title lines, a year that starts a span (2006年试点以来) is no report's year.
+    years_in(chars)
+        .into_iter()
+        .find(|(_, at)| !starts_a_span(chars, *at))
+        .map(|(y, _)| y)
+}
+
+/// How far after a year's 年 (in characters, within its clause) 以来 or 至今 still makes the
+/// year the start of a span (自2006年试点以来).
+const SPAN_REACH: usize = 8;
+
+/// Whether the year written at `at` (`YYYY年`) starts a span of years: 以来 or 至今 follows in
+/// its clause.
+pub fn starts_a_span(chars: &[char], at: usize) -> bool {
+    let clause: Vec<char> = chars
+        .get(at + 5..)
+        .unwrap_or_default()
+        .iter()
+        .take(SPAN_REACH)
+        .take_while(|c| !matches!(c, ',' | '，' | '。' | ';'))
+        .copied()
+        .collect();
+    clause
+        .windows(2)
+        .any(|w| w == ['以', '来'] || w == ['至', '今'])
 }
 
 #[cfg(test)]
