@@ -153,6 +153,9 @@ pub fn sources(doc_name: &str, text: &str, meta: &DocMeta) -> Vec<(&'static str,
 
 /// [`resolve`], with where each field came from.
 pub fn resolve_with_sources(doc_name: &str, text: &str) -> (DocMeta, Sources) {
+    // Titles, labels and place names are matched in simplified script (審結, 縣 → 县).
+    let simplified = super::normalize::simplified(text);
+    let text = simplified.as_ref();
     let mut src = Sources::default();
     let d = divisions();
     let head = head_of(text, HEAD_CHARS);

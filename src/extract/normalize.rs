@@ -108,6 +108,17 @@ pub fn normalize(text: &str) -> Normalized {
     out
 }
 
+/// `text` in simplified script: itself (borrowed) when its opening is not traditional, else
+/// converted character for character, so character offsets still hold.
+pub fn simplified(text: &str) -> std::borrow::Cow<'_, str> {
+    let probe: String = text.chars().take(SCRIPT_PROBE_CHARS).collect();
+    if fast2s::convert(&probe) == probe {
+        text.into()
+    } else {
+        fast2s::convert(text).into()
+    }
+}
+
 /// Characters read to decide whether a text is in traditional script.
 const SCRIPT_PROBE_CHARS: usize = 4000;
 

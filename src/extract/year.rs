@@ -266,8 +266,11 @@ pub fn title_year(chars: &[char]) -> Option<i32> {
     for line in chars.split(|c| *c == '\n').take(30) {
         let is_title = title_words.iter().any(|w| contains_str(line, w));
         if is_title {
-            if let Some((y, _)) = years_in(line).first() {
-                return Some(*y);
+            if let Some((y, _)) = years_in(line)
+                .into_iter()
+                .find(|(_, at)| !starts_a_span(line, *at))
+            {
+                return Some(y);
             }
         }
     }
