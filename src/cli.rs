@@ -89,6 +89,10 @@ pub struct InputArgs {
     /// Do not show a progress bar.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Lexicon (TOML) replacing the bundled data/lexicon.toml: the word classes extraction
+    /// and the metadata reader use (units, change words, plan headings, field labels …).
+    #[arg(long, value_name = "FILE")]
+    pub lexicon: Option<PathBuf>,
 }
 
 /// Options shared by commands that write the rendered outputs.

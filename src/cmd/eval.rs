@@ -13,7 +13,7 @@ use crate::extract::score::{read_gold, score};
 pub fn run(args: &EvalArgs) -> anyhow::Result<Outcome> {
     let dict = dict_from_args(&args.dict)?;
     let gold = read_gold(&args.gold)?;
-    let input = InputConfig::from_args(&args.input);
+    let input = InputConfig::from_args(&args.input)?;
     let batch = extract_batch(&input, &dict);
     let docs: Vec<&str> = batch.documents.iter().map(|(d, _)| d.as_str()).collect();
     let result = score(&batch.facts, &gold, &docs);

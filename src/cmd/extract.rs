@@ -13,7 +13,7 @@ use crate::render::write::write_atomic;
 /// Extracts facts and writes them as CSV.
 pub fn run(args: &ExtractArgs) -> anyhow::Result<Outcome> {
     let dict = dict_from_args(&args.dict)?;
-    let input = InputConfig::from_args(&args.input);
+    let input = InputConfig::from_args(&args.input)?;
     let batch = extract_batch(&input, &dict);
     for r in batch.records.iter().filter(|r| r.message.is_some()) {
         eprintln!(

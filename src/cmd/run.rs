@@ -23,7 +23,7 @@ use crate::render::xlsx::{WorkbookContext, WorkbookWriter};
 /// Runs extraction, analysis and rendering into the output folder.
 pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
     let dict = dict_from_args(&args.dict)?;
-    let input = InputConfig::from_args(&args.input);
+    let input = InputConfig::from_args(&args.input)?;
     let render = RenderConfig::from_args(&args.render)?;
     let mut out = OutputDir::create(&render.output)?;
     let mut clock = PhaseClock::from_env();

@@ -27,7 +27,7 @@ pub use metadata::DocMeta;
 
 use std::collections::HashSet;
 
-use crate::dict::{Indicator, IndicatorDict};
+use crate::dict::{Indicator, IndicatorDict, Lexicon, UnitKind};
 use crate::ingest::Document;
 use matcher::{contains_any, Matcher, Window};
 use normalize::Normalized;
@@ -59,31 +59,44 @@ pub fn extract_document(doc: &Document, dict: &IndicatorDict) -> Extraction {
     Extractor::new(dict).extract(doc)
 }
 
-/// The dictionary compiled once for a whole run and shared, read-only, by every worker
-/// thread: extracting with it gives exactly what [`extract_document`] gives.
+/// The dictionary and the lexicon compiled once for a whole run and shared, read-only, by
+/// every worker thread: extracting with it gives exactly what [`extract_document`] gives.
 #[derive(Debug, Clone)]
 pub struct Extractor<'d> {
     dict: &'d IndicatorDict,
     matcher: Matcher<'d>,
+    divisions: divisions::Tables,
 }
 
 impl<'d> Extractor<'d> {
-    /// Compiles `dict`'s phrases and word lists.
+    /// Compiles `dict`'s phrases and word lists, with the bundled lexicon.
     pub fn new(dict: &'d IndicatorDict) -> Extractor<'d> {
+        Extractor::with_lexicon(dict, Lexicon::bundled())
+    }
+
+    /// Compiles `dict`'s phrases and word lists; every other rule reads `lexicon`.
+    pub fn with_lexicon(dict: &'d IndicatorDict, lexicon: &'d Lexicon) -> Extractor<'d> {
         Extractor {
             dict,
-            matcher: Matcher::new(dict),
+            matcher: Matcher::with_lexicon(dict, lexicon),
+            divisions: divisions::Tables::for_lexicon(lexicon),
         }
     }
 
     /// Extracts metadata and facts from one decoded document.
     pub fn extract(&self, doc: &Document) -> Extraction {
-        extract_with(doc, self.dict, &self.matcher)
+        extract_with(doc, self.dict, &self.matcher, &self.divisions)
     }
 }
 
-fn extract_with(doc: &Document, dict: &IndicatorDict, matcher: &Matcher<'_>) -> Extraction {
-    let meta = metadata::resolve(&doc.name, &doc.text);
+fn extract_with(
+    doc: &Document,
+    dict: &IndicatorDict,
+    matcher: &Matcher<'_>,
+    divisions: &divisions::Divisions,
+) -> Extraction {
+    let lex = matcher.lexicon();
+    let meta = metadata::resolve_with(&doc.name, &doc.text, lex, divisions);
     let mut warnings = Vec::new();
     if meta.region_code.is_empty() {
         warnings.push(format!(
@@ -91,8 +104,10 @@ fn extract_with(doc: &Document, dict: &IndicatorDict, matcher: &Matcher<'_>) -> 
             doc.name
         ));
     }
-    let norm = normalize::normalize(&doc.text);
-    let report_year = meta.report_year.or_else(|| year::title_year(&norm.chars));
+    let norm = normalize::normalize(&doc.text, lex);
+    let report_year = meta
+        .report_year
+        .or_else(|| year::title_year(&norm.chars, lex));
     let mut ex = Extraction {
         meta,
         ..Extraction::default()
@@ -224,8 +239,9 @@ impl<'t> Evidence<'t> {
 /// once, each quantity matched against the compiled dictionary in its own clause.
 fn find_values<'d>(norm: &Normalized, matcher: &Matcher<'d>, report_year: i32) -> Vec<Found<'d>> {
     let chars = &norm.chars;
-    let sentences = section::sentences(chars, Some(report_year));
-    let tokens = number::scan(chars);
+    let lex = matcher.lexicon();
+    let sentences = section::sentences(chars, Some(report_year), lex);
+    let tokens = number::scan(chars, lex);
     let target_clause = search::words(TARGET_CLAUSE_WORDS);
     let target_sentence = search::words(TARGET_SENTENCE_WORDS);
     let averages = search::words(AVERAGE_WORDS);
@@ -269,13 +285,13 @@ fn find_values<'d>(norm: &Normalized, matcher: &Matcher<'d>, report_year: i32) -
             .take_while(|k| k.end <= s.end)
             .any(|k| k.number.is_count() || k.number.is_percent());
         // Each test runs only when its answer could change the span (most sentences open none).
-        if span_open && (new_paragraph || year::is_dated(&chars[s.start..s.end])) {
+        if span_open && (new_paragraph || year::is_dated(&chars[s.start..s.end], lex)) {
             span_open = false;
         }
         let topic_spans_years = span_open;
         if !span_open
             && !sentence_tokens
-            && year::is_cumulative(&chars[s.start..s.end], &[], report_year)
+            && year::is_cumulative(&chars[s.start..s.end], &[], report_year, lex)
         {
             span_open = true;
         }
@@ -286,7 +302,7 @@ fn find_values<'d>(norm: &Normalized, matcher: &Matcher<'d>, report_year: i32) -
         prev_end = s.end;
         // A period stated at the head of a sentence (截至2022年底, / 2023年,) covers its clauses.
         let (_, lead_end) = section::clause_around(chars, s, s.start);
-        let lead_year = year::explicit_year(&chars[s.start..lead_end], report_year);
+        let lead_year = year::explicit_year(&chars[s.start..lead_end], report_year, lex);
         let mut prev_quantity_end = s.start;
         // Metric, scope and year of each value found in this sentence, with where it ends.
         let mut found_here: Vec<(Stated<'_>, usize)> = Vec::new();
@@ -372,19 +388,19 @@ fn find_values<'d>(norm: &Normalized, matcher: &Matcher<'d>, report_year: i32) -
             if is_change(&chars[narrow..tok.start])
                 || contains_any(&chars[narrow..tok.start], &averages)
                 || (n.is_percent() && chars[narrow..tok.start].contains(&'占'))
-                || year::is_partial_period(&chars[narrow..tok.start])
-                || year::is_partial_period(lead_clause)
+                || year::is_partial_period(&chars[narrow..tok.start], lex)
+                || year::is_partial_period(lead_clause, lex)
                 || is_named_share(before_clause, m.before_start, lead_qizhong)
             {
                 continue;
             }
             let lead = if lead_end <= cs { lead_year } else { None };
-            let mut year = year::explicit_year(&chars[narrow..tok.start], report_year)
+            let mut year = year::explicit_year(&chars[narrow..tok.start], report_year, lex)
                 .or(lead)
                 .unwrap_or(report_year);
             let prefix = &chars[s.start..tok.start];
-            let cumulative = year::is_cumulative(prefix, before_clause, report_year)
-                || (topic_spans_years && !year::is_dated(prefix));
+            let cumulative = year::is_cumulative(prefix, before_clause, report_year, lex)
+                || (topic_spans_years && !year::is_dated(prefix, lex));
             let target = s.plan
                 || year > report_year
                 || contains_any(before_clause, &target_clause)
@@ -472,6 +488,7 @@ fn implied_count(chars: &[char], tok: &number::Token) -> Option<number::Number> 
         .is_some_and(|c| section::is_clause_break(*c) || *c == '。');
     (bare && after_noun && clause_ends).then(|| number::Number {
         unit: "件".to_string(),
+        kind: Some(UnitKind::Count),
         ..n.clone()
     })
 }
@@ -592,7 +609,7 @@ fn stated_values<'d>(
         .map(|m| {
             let ind = matcher.indicator(m.indicator);
             let (cs, _) = clause_of(m.start);
-            let year = year::value_year(&sentence[cs..m.start], report_year);
+            let year = year::value_year(&sentence[cs..m.start], report_year, matcher.lexicon());
             Found {
                 metric: &ind.id,
                 value: m.value,
