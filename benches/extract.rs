@@ -5,7 +5,7 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use fazhi::dict::load_dict;
+use fazhi::dict::{load_dict, Lexicon};
 use fazhi::extract::{normalize, number, Extractor};
 use fazhi::ingest::document_from_text;
 
@@ -53,11 +53,12 @@ fn document(c: &mut Criterion) {
             }
         })
     });
+    let lexicon = Lexicon::bundled();
     group.bench_function("numbers", |b| {
         b.iter(|| {
             for (_, text) in REPORTS {
-                let norm = normalize::normalize(black_box(text));
-                black_box(number::scan(&norm.chars));
+                let norm = normalize::normalize(black_box(text), lexicon);
+                black_box(number::scan(&norm.chars, lexicon));
             }
         })
     });

@@ -102,6 +102,10 @@ pub struct InputArgs {
     /// the text says.
     #[arg(long, value_name = "FILE")]
     pub documents: Option<PathBuf>,
+    /// Lexicon (TOML) replacing the bundled data/lexicon.toml: the word classes extraction
+    /// and the metadata reader use (units, change words, plan headings, field labels …).
+    #[arg(long, value_name = "FILE")]
+    pub lexicon: Option<PathBuf>,
 }
 
 /// Options shared by commands that write the rendered outputs.
@@ -211,6 +215,9 @@ pub struct ExplainArgs {
     /// Refuse a file larger than this many bytes.
     #[arg(long, value_name = "BYTES")]
     pub max_size: Option<u64>,
+    /// Lexicon (TOML) replacing the bundled data/lexicon.toml.
+    #[arg(long, value_name = "FILE")]
+    pub lexicon: Option<PathBuf>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub dict: DictArgs,

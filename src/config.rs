@@ -2,12 +2,13 @@
 //! resolved, dictionary loaded and checked, output folder created.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::Context;
 
 use crate::analysis::{load_references, Reference};
 use crate::cli::{DictArgs, InputArgs, RenderArgs};
-use crate::dict::{load_dict, IndicatorDict};
+use crate::dict::{load_dict, load_lexicon, IndicatorDict, Lexicon};
 use crate::ingest::documents::{read_documents, DocumentsTable};
 use crate::ingest::{IngestOptions, DEFAULT_MAX_BYTES};
 use crate::render::csv::{CsvEncoding, CsvOptions};
@@ -25,7 +26,7 @@ pub const DEFAULT_REFERENCE: &str = "data/reference.csv";
 pub struct InputConfig {
     /// Files or folders to read.
     pub inputs: Vec<PathBuf>,
-    /// Reading limits.
+    /// Reading limits and the lexicon, which reading (HTML header fields) and extraction share.
     pub ingest: IngestOptions,
     /// Show no progress bar.
     pub quiet: bool,
@@ -47,7 +48,8 @@ pub struct RenderConfig {
 }
 
 impl InputConfig {
-    /// Builds the input settings; the default folder is used when no input is given. A
+    /// Builds the input settings, loading and checking the lexicon named by `--lexicon` (the
+    /// bundled one without it); the default folder is used when no input is given. A
     /// documents file (`--documents`) is read and checked whole here, before any input.
     pub fn from_args(args: &InputArgs) -> anyhow::Result<Self> {
         let inputs = if args.inputs.is_empty() {
@@ -59,10 +61,15 @@ impl InputConfig {
             Some(path) => read_documents(path).context("--documents")?,
             None => DocumentsTable::default(),
         };
+        let lexicon = match &args.lexicon {
+            Some(p) => Arc::new(load_lexicon(Some(p)).context("--lexicon")?),
+            None => Lexicon::bundled_shared(),
+        };
         Ok(InputConfig {
             inputs,
             ingest: IngestOptions {
                 max_bytes: args.max_size.unwrap_or(DEFAULT_MAX_BYTES),
+                lexicon,
             },
             quiet: args.quiet,
             documents,

@@ -32,7 +32,10 @@ fn batch_of(inputs: Vec<PathBuf>, max_bytes: u64) -> Batch {
     extract_batch(
         &InputConfig {
             inputs,
-            ingest: IngestOptions { max_bytes },
+            ingest: IngestOptions {
+                max_bytes,
+                ..IngestOptions::default()
+            },
             quiet: true,
             documents: Default::default(),
         },

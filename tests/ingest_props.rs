@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use fazhi::dict::Lexicon;
 use fazhi::extract::metadata::{parse_date, resolve};
 use fazhi::ingest::decode::decode;
 use fazhi::ingest::html::html_to_text;
@@ -80,14 +81,14 @@ proptest! {
              <div id=\"content\"><p>{body}</p></div>\
              <script>SCRIPT{chrome}</script><footer>FOOT{chrome}</footer></body></html>"
         );
-        let text = html_to_text(&page);
+        let text = html_to_text(&page, Lexicon::bundled());
         prop_assert!(text.contains(&body), "body lost: {}", text);
         prop_assert!(!text.contains(&chrome), "chrome leaked: {}", text);
     }
 
     #[test]
     fn html_ingest_never_panics(markup in "(<[a-z]{1,6}( [a-z]{1,5}=\"[^\"]{0,8}\")?>|</[a-z]{1,6}>|[^<>]{0,12}|<!--|-->|<script>|<br/>){0,60}") {
-        let _ = html_to_text(&markup);
+        let _ = html_to_text(&markup, Lexicon::bundled());
         let _ = document_from_bytes(Path::new("p.html"), InputKind::Html, markup.as_bytes(), &IngestOptions::default());
     }
 

@@ -8,7 +8,10 @@ use fazhi::ingest::{document_from_bytes, IngestOptions, InputKind};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|bytes: &[u8]| {
-    let opts = IngestOptions { max_bytes: 1 << 20 };
+    let opts = IngestOptions {
+        max_bytes: 1 << 20,
+        ..IngestOptions::default()
+    };
     for (name, kind) in [
         ("fuzz.txt", InputKind::Text),
         ("fuzz.docx", InputKind::Docx),

@@ -15,5 +15,5 @@ fuzz_target!(|bytes: &[u8]| {
         assert!(doc.malformed_offsets.iter().all(|&o| o < bytes.len()));
     }
     // The markup path alone, on whatever UTF-8 the bytes hold.
-    let _ = fazhi::ingest::html::html_to_text(&String::from_utf8_lossy(bytes));
+    let _ = fazhi::ingest::html::html_to_text(&String::from_utf8_lossy(bytes), &opts.lexicon);
 });

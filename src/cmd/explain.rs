@@ -7,7 +7,10 @@ use anyhow::Context;
 use super::Outcome;
 use crate::cli::{ExplainArgs, ExplainFormat};
 use crate::config::dict_from_args;
-use crate::extract::{metadata, Extractor};
+use std::sync::Arc;
+
+use crate::dict::{load_lexicon, Lexicon};
+use crate::extract::Extractor;
 use crate::ingest::{load_document, IngestOptions, DEFAULT_MAX_BYTES};
 use crate::render::explain::{explain_csv, explain_text};
 
@@ -20,14 +23,19 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<Outcome> {
             "--metric {id}: no such indicator (see `fazhi indicators`)"
         );
     }
+    let lexicon = match &args.lexicon {
+        Some(p) => Arc::new(load_lexicon(Some(p)).context("--lexicon")?),
+        None => Lexicon::bundled_shared(),
+    };
     let opts = IngestOptions {
         max_bytes: args.max_size.unwrap_or(DEFAULT_MAX_BYTES),
+        lexicon: Arc::clone(&lexicon),
     };
     let doc = load_document(&args.file, &opts)
         .with_context(|| format!("{}: cannot read", args.file.display()))?;
-    let extractor = Extractor::new(&dict);
+    let extractor = Extractor::with_lexicon(&dict, &lexicon);
     let (ex, decisions) = extractor.explain(&doc);
-    let sources = metadata::sources(&doc.name, &doc.text, &ex.meta);
+    let sources = extractor.metadata_sources(&doc, &ex.meta);
     let metric = args.metric.as_deref();
     let bytes = match args.format {
         ExplainFormat::Text => {

@@ -55,8 +55,8 @@ pub fn extract_batch(cfg: &InputConfig, dict: &IndicatorDict) -> Batch {
     let mut batch = Batch::default();
     // sha256 → path of the first copy read.
     let mut seen: HashMap<String, String> = HashMap::new();
-    // The dictionary is compiled once and shared by every worker.
-    let extractor = Extractor::new(dict);
+    // The dictionary and the lexicon are compiled once and shared by every worker.
+    let extractor = Extractor::with_lexicon(dict, &cfg.ingest.lexicon);
     for chunk in candidates.chunks(CHUNK) {
         let processed: Vec<Processed> = chunk
             .par_iter()

@@ -13,18 +13,11 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, MatchKind};
 use serde::Deserialize;
 
+use crate::dict::lexicon::{DivisionWords, Lexicon};
+
 const PROVINCES_CSV: &str = include_str!("../../data/divisions/provinces.csv");
 const CITIES_CSV: &str = include_str!("../../data/divisions/cities.csv");
 const AREAS_CSV: &str = include_str!("../../data/divisions/areas.csv");
-
-/// Prefecture-table names that are placeholders, not places: districts of a municipality
-/// (市辖区, 县) and counties administered directly by a province (省直辖县级行政区划).
-const PLACEHOLDER_PREFECTURES: [&str; 4] = [
-    "市辖区",
-    "县",
-    "省直辖县级行政区划",
-    "自治区直辖县级行政区划",
-];
 
 /// A county-level unit (县, 区, 县级市, 旗 …).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,13 +110,51 @@ struct AreaRow {
     province_code: String,
 }
 
-/// The bundled tables, parsed on first use.
+/// The bundled tables, with the bundled lexicon's name suffixes, parsed on first use.
 pub fn divisions() -> &'static Divisions {
     static TABLES: OnceLock<Divisions> = OnceLock::new();
     TABLES.get_or_init(|| {
-        Divisions::parse(PROVINCES_CSV, CITIES_CSV, AREAS_CSV)
+        bundled_tables(&Lexicon::bundled().divisions)
             .expect("the division tables bundled from data/divisions are well-formed")
     })
+}
+
+/// Division tables read with a lexicon's suffixes: the tables shared by the whole process
+/// when the suffixes are the bundled lexicon's, else tables of their own.
+#[derive(Debug, Clone)]
+pub enum Tables {
+    /// The bundled tables of [`divisions`].
+    Bundled(&'static Divisions),
+    /// Tables read with a user lexicon's suffixes.
+    Own(std::sync::Arc<Divisions>),
+}
+
+impl std::ops::Deref for Tables {
+    type Target = Divisions;
+
+    fn deref(&self) -> &Divisions {
+        match self {
+            Tables::Bundled(d) => d,
+            Tables::Own(d) => d,
+        }
+    }
+}
+
+impl Tables {
+    /// The bundled tables read with `lex`'s division suffixes.
+    pub fn for_lexicon(lex: &Lexicon) -> Tables {
+        if lex.divisions == Lexicon::bundled().divisions {
+            return Tables::Bundled(divisions());
+        }
+        Tables::Own(std::sync::Arc::new(bundled_tables(&lex.divisions).expect(
+            "the bundled division tables are well-formed whatever the lexicon's suffixes",
+        )))
+    }
+}
+
+/// The bundled tables read with the name suffixes of `words` (those of a user lexicon).
+pub fn bundled_tables(words: &DivisionWords) -> Result<Divisions, DivisionsError> {
+    Divisions::parse(PROVINCES_CSV, CITIES_CSV, AREAS_CSV, words)
 }
 
 /// A problem in division tables (only possible for tables other than the bundled ones).
@@ -163,8 +194,14 @@ fn read_rows<T: serde::de::DeserializeOwned>(
 }
 
 impl Divisions {
-    /// Parses the three tables (provinces, cities, areas) in the layout of `data/divisions`.
-    pub fn parse(provinces: &str, cities: &str, areas: &str) -> Result<Self, DivisionsError> {
+    /// Parses the three tables (provinces, cities, areas) in the layout of `data/divisions`;
+    /// `words` gives the suffixes that make short names.
+    pub fn parse(
+        provinces: &str,
+        cities: &str,
+        areas: &str,
+        words: &DivisionWords,
+    ) -> Result<Self, DivisionsError> {
         let province_rows: Vec<ProvinceRow> = read_rows("provinces.csv", provinces)?;
         let city_rows: Vec<CityRow> = read_rows("cities.csv", cities)?;
         let area_rows: Vec<AreaRow> = read_rows("areas.csv", areas)?;
@@ -172,7 +209,7 @@ impl Divisions {
         let provinces: Vec<Province> = province_rows
             .into_iter()
             .map(|r| Province {
-                short_names: province_short_names(&r.name),
+                short_names: province_short_names(&r.name, words),
                 code: r.code,
                 name: r.name,
             })
@@ -192,13 +229,13 @@ impl Divisions {
                     code: r.code.clone(),
                     parent: r.province_code.clone(),
                 })?;
-            let name = if PLACEHOLDER_PREFECTURES.contains(&r.name.as_str()) {
+            let name = if words.placeholder_prefectures.contains(&r.name) {
                 String::new()
             } else {
                 r.name
             };
             prefectures.push(Prefecture {
-                short_names: prefecture_short_names(&name),
+                short_names: prefecture_short_names(&name, words),
                 code: r.code,
                 name,
                 province,
@@ -238,7 +275,7 @@ impl Divisions {
             by_code.insert(c.code.clone(), i);
         }
         for (i, c) in counties.iter().enumerate() {
-            if let Some(alias) = autonomous_county_alias(&c.name) {
+            if let Some(alias) = autonomous_county_alias(&c.name, words) {
                 by_name.entry(alias).or_default().push(i);
             }
         }
@@ -374,16 +411,16 @@ fn by_last_char<'a>(
 }
 
 /// 山东省 → 山东; 广西壮族自治区 → 广西; 北京市 → 北京; 内蒙古自治区 → 内蒙古.
-fn province_short_names(name: &str) -> Vec<String> {
+fn province_short_names(name: &str, words: &DivisionWords) -> Vec<String> {
     let mut short = name;
-    for suffix in ["自治区", "省", "市"] {
-        if let Some(s) = short.strip_suffix(suffix) {
+    for suffix in words.province_suffixes.strs() {
+        if let Some(s) = short.strip_suffix(suffix.as_str()) {
             short = s;
             break;
         }
     }
-    for ethnic in ["壮族", "回族", "维吾尔"] {
-        if let Some(s) = short.strip_suffix(ethnic) {
+    for people in words.province_peoples.strs() {
+        if let Some(s) = short.strip_suffix(people.as_str()) {
             short = s;
         }
     }
@@ -394,88 +431,43 @@ fn province_short_names(name: &str) -> Vec<String> {
     }
 }
 
-/// Peoples named in autonomous prefectures' and counties' names, after the place name.
-const PEOPLES: [&str; 43] = [
-    "朝鲜",
-    "土家",
-    "藏",
-    "彝",
-    "布依",
-    "苗",
-    "侗",
-    "哈尼",
-    "壮",
-    "傣",
-    "白",
-    "景颇",
-    "傈僳",
-    "回",
-    "蒙古",
-    "柯尔克孜",
-    "哈萨克",
-    "羌",
-    "满",
-    "畲",
-    "瑶",
-    "黎",
-    "土",
-    "仡佬",
-    "水",
-    "纳西",
-    "拉祜",
-    "佤",
-    "独龙",
-    "怒",
-    "普米",
-    "撒拉",
-    "东乡",
-    "保安",
-    "裕固",
-    "锡伯",
-    "达斡尔",
-    "鄂温克",
-    "鄂伦春",
-    "毛南",
-    "仫佬",
-    "各族",
-    "塔吉克",
-];
-
 /// Where the peoples start in an autonomous unit's name (黔东南|苗族侗族, 长阳|土家族): the
 /// first people named after at least two characters of place name.
-fn place_name_end(chars: &[char]) -> Option<usize> {
+fn place_name_end(chars: &[char], words: &DivisionWords) -> Option<usize> {
     (2..chars.len()).find(|&i| {
-        let rest: String = chars[i..].iter().collect();
-        PEOPLES.iter().any(|p| rest.starts_with(p))
+        let rest = &chars[i..];
+        words.peoples.chars().iter().any(|p| rest.starts_with(p))
     })
 }
 
 /// The short name a report may use for an autonomous county or banner: 长阳土家族自治县 →
 /// 长阳县, 莫力达瓦达斡尔族自治旗 → 莫力达瓦旗.
-fn autonomous_county_alias(name: &str) -> Option<String> {
-    let (stem, suffix) = name
-        .strip_suffix("自治县")
-        .map(|s| (s, "县"))
-        .or_else(|| name.strip_suffix("自治旗").map(|s| (s, "旗")))?;
+fn autonomous_county_alias(name: &str, words: &DivisionWords) -> Option<String> {
+    let (stem, suffix) = words
+        .autonomous_county_suffixes
+        .iter()
+        .find_map(|(long, short)| name.strip_suffix(long.as_str()).map(|s| (s, short)))?;
     let chars: Vec<char> = stem.chars().collect();
-    let end = place_name_end(&chars)?;
+    let end = place_name_end(&chars, words)?;
     Some(chars[..end].iter().collect::<String>() + suffix)
 }
 
 /// 烟台市 → 烟台; 大兴安岭地区 → 大兴安岭; 恩施土家族苗族自治州 → 恩施 (the place name before
 /// the first people named).
-fn prefecture_short_names(name: &str) -> Vec<String> {
+fn prefecture_short_names(name: &str, words: &DivisionWords) -> Vec<String> {
     if name.is_empty() {
         return Vec::new();
     }
     let mut short: &str = name;
-    if let Some(s) = name.strip_suffix("自治州") {
-        let chars: Vec<char> = s.chars().collect();
-        let cut = place_name_end(&chars).unwrap_or(chars.len());
-        return vec![chars[..cut].iter().collect()];
+    for suffix in words.autonomous_prefecture_suffixes.strs() {
+        if let Some(s) = name.strip_suffix(suffix.as_str()) {
+            let chars: Vec<char> = s.chars().collect();
+            let cut = place_name_end(&chars, words).unwrap_or(chars.len());
+            return vec![chars[..cut].iter().collect()];
+        }
     }
-    for suffix in ["地区", "市", "盟"] {
-        if let Some(s) = name.strip_suffix(suffix) {
+    for suffix in words.prefecture_suffixes.strs() {
+        if let Some(s) = name.strip_suffix(suffix.as_str()) {
             short = s;
             break;
         }
@@ -650,7 +642,11 @@ mod tests {
             ("内蒙古自治区", vec!["内蒙古"]),
         ];
         for (name, want) in cases {
-            assert_eq!(province_short_names(name), want, "{name}");
+            assert_eq!(
+                province_short_names(name, &Lexicon::bundled().divisions),
+                want,
+                "{name}"
+            );
         }
         let cases = [
             ("烟台市", vec!["烟台"]),
@@ -664,7 +660,11 @@ mod tests {
             ("", vec![]),
         ];
         for (name, want) in cases {
-            assert_eq!(prefecture_short_names(name), want, "{name}");
+            assert_eq!(
+                prefecture_short_names(name, &Lexicon::bundled().divisions),
+                want,
+                "{name}"
+            );
         }
     }
 }

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use super::decision::Reason;
 use super::search::{self, Sketch};
-use crate::dict::{Indicator, IndicatorDict};
+use crate::dict::{Indicator, IndicatorDict, Lexicon};
 
 type Word = Vec<char>;
 
@@ -180,17 +180,28 @@ pub struct StatedMatch {
     pub end: usize,
 }
 
-/// The dictionary compiled for matching.
+/// The dictionary compiled for matching, with the lexicon every other rule reads.
 #[derive(Debug, Clone)]
 pub struct Matcher<'d> {
     compiled: Vec<Compiled<'d>>,
     /// For each unit, the indicators that accept it, in dictionary order.
     by_unit: HashMap<&'d str, Vec<usize>>,
+    lexicon: &'d Lexicon,
 }
 
 impl<'d> Matcher<'d> {
-    /// Compiles every indicator's phrases and word lists.
+    /// Compiles every indicator's phrases and word lists, with the bundled lexicon.
     pub fn new(dict: &'d IndicatorDict) -> Matcher<'d> {
+        Matcher::with_lexicon(dict, Lexicon::bundled())
+    }
+
+    /// The lexicon the extraction rules read beside this dictionary.
+    pub fn lexicon(&self) -> &'d Lexicon {
+        self.lexicon
+    }
+
+    /// Compiles every indicator's phrases and word lists; `lexicon` goes with them.
+    pub fn with_lexicon(dict: &'d IndicatorDict, lexicon: &'d Lexicon) -> Matcher<'d> {
         let compiled = dict
             .indicators
             .iter()
@@ -220,7 +231,11 @@ impl<'d> Matcher<'d> {
                 }
             }
         }
-        Matcher { compiled, by_unit }
+        Matcher {
+            compiled,
+            by_unit,
+            lexicon,
+        }
     }
 
     /// The indicator at `index`.

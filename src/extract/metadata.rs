@@ -26,6 +26,8 @@
 //! publish date.
 
 use super::divisions::{divisions, Divisions};
+use super::year::{MONTH_MARK, YEAR_MARK};
+use crate::dict::Lexicon;
 pub use crate::model::DocMeta;
 use crate::model::{GivenMeta, Level};
 
@@ -39,56 +41,16 @@ const FIELD_LINE_MAX: usize = 120;
 /// Longest plausible title, in characters.
 const TITLE_MAX: usize = 80;
 
-/// Labels of publish-date fields, most specific first.
-const DATE_LABELS: [&str; 10] = [
-    "发布日期",
-    "发布时间",
-    "公开日期",
-    "公开时间",
-    "时间",
-    "日期",
-    "发文日期",
-    "印发日期",
-    "成文日期",
-    "生成日期",
-];
-/// Labels of publisher fields, most specific first.
-const PUBLISHER_LABELS: [&str; 7] = [
-    "发布机构",
-    "发布单位",
-    "发文机关",
-    "发文单位",
-    "信息来源",
-    "文章来源",
-    "来源",
-];
-/// Labels whose value names a place but not the publisher (the site owner).
-const HOST_LABELS: [&str; 2] = ["主办单位", "主办"];
-/// Labels of index numbers that embed a division code.
-const INDEX_LABELS: [&str; 2] = ["索引号", "网站标识码"];
-/// Labels whose value is the document title.
-const TITLE_LABELS: [&str; 3] = ["名称", "标题", "题名"];
-
-/// Words that end a title naming a report or a summary.
-const REPORT_WORDS: [&str; 6] = ["报告", "总结", "報告", "總結", "情况", "述法"];
-/// Words that mark a rule-of-law report title.
-const LAW_WORDS: [&str; 4] = ["法治", "依法", "法制", "法治政府"];
-/// Marks of breadcrumbs and navigation, never part of a title.
-const NAV_MARKS: [&str; 6] = [">", "›", "»", "当前位置", "您的位置", "您现在的位置"];
-
-/// Characters after which a place name may start a word: 关于莘县, 中共莘县县委,
-/// 2023年莘县, 莘县和阳谷县.
-const WORD_START_AFTER: [char; 7] = ['于', '共', '年', '度', '和', '及', '与'];
-/// County names that are also ordinary words (城区 "urban area", 郊区 "suburbs" …): taken
-/// only right after their prefecture's name (大同市城区).
-const GENERIC_NAMES: [&str; 5] = ["城区", "矿区", "郊区", "东区", "西区"];
-
-/// How a report refers to its own unit (我县, 全区 …) → the suffix of that kind of unit.
-const SELF_REFERENCES: [(&str, &str); 4] = [("县", "县"), ("区", "区"), ("市", "市"), ("旗", "旗")];
-
-/// Resolves a document's metadata from its file name and decoded text.
+/// Resolves a document's metadata from its file name and decoded text, with the bundled
+/// lexicon and division tables.
 pub fn resolve(doc_name: &str, text: &str) -> DocMeta {
-    resolve_with_sources(doc_name, text).0
+    resolve_with(doc_name, text, Lexicon::bundled(), divisions())
+}
+
+/// Resolves a document's metadata with the word classes of `lex` (field labels, title words …)
+/// and the division tables `d` (read with the same lexicon's suffixes).
+pub fn resolve_with(doc_name: &str, text: &str, lex: &Lexicon, d: &Divisions) -> DocMeta {
+    resolve_with_sources(doc_name, text, lex, d).0
 }
 
 /// Where each metadata field came from: one of the steps in the module docs (`title`,
@@ -107,8 +69,14 @@ pub struct Sources {
 
 /// `(field, value, source)` rows for `fazhi explain`: each metadata field of `meta` (as
 /// [`resolve`] gave it for this text) and where it came from.
-pub fn sources(doc_name: &str, text: &str, meta: &DocMeta) -> Vec<(&'static str, String, String)> {
-    let (resolved, src) = resolve_with_sources(doc_name, text);
+pub fn sources(
+    doc_name: &str,
+    text: &str,
+    meta: &DocMeta,
+    lex: &Lexicon,
+    d: &Divisions,
+) -> Vec<(&'static str, String, String)> {
+    let (resolved, src) = resolve_with_sources(doc_name, text, lex, d);
     let place = if src.place.is_empty() {
         "not found"
     } else {
@@ -152,12 +120,16 @@ pub fn sources(doc_name: &str, text: &str, meta: &DocMeta) -> Vec<(&'static str,
 }
 
 /// [`resolve`], with where each field came from.
-pub fn resolve_with_sources(doc_name: &str, text: &str) -> (DocMeta, Sources) {
+pub fn resolve_with_sources(
+    doc_name: &str,
+    text: &str,
+    lex: &Lexicon,
+    d: &Divisions,
+) -> (DocMeta, Sources) {
     // Titles, labels and place names are matched in simplified script (審結, 縣 → 县).
     let simplified = super::normalize::simplified(text);
     let text = simplified.as_ref();
     let mut src = Sources::default();
-    let d = divisions();
     let head = head_of(text, HEAD_CHARS);
     let tail = tail_of(text, TAIL_CHARS);
     let head_lines: Vec<&str> = head.lines().collect();
@@ -174,21 +146,30 @@ pub fn resolve_with_sources(doc_name: &str, text: &str) -> (DocMeta, Sources) {
         .filter(|l| l.chars().count() <= FIELD_LINE_MAX)
         .collect();
 
-    let title = find_title(&head_lines);
+    let labels = &lex.field_labels;
+    let title = find_title(&head_lines, lex);
     let stem = file_stem(doc_name);
-    let name_as_title = Some(stem).filter(|s| looks_like_title(s));
+    let name_as_title = Some(stem).filter(|s| looks_like_title(s, lex));
 
     let titled_year = [
-        ("title", title.as_deref().and_then(year_in_title)),
-        ("file name", name_as_title.and_then(year_in_title)),
+        (
+            "title",
+            title.as_deref().and_then(|t| year_in_title(t, lex)),
+        ),
+        (
+            "file name",
+            name_as_title.and_then(|t| year_in_title(t, lex)),
+        ),
     ]
     .into_iter()
     .find(|(_, y)| y.is_some());
 
-    let published = DATE_LABELS
+    let published = labels
+        .date
+        .strs()
         .iter()
         .find_map(|label| {
-            let date = field_values(&field_lines, label)
+            let date = field_values(&field_lines, label, lex)
                 .into_iter()
                 .find_map(|v| parse_date(&v))?;
             src.published = label.to_string();
@@ -204,7 +185,7 @@ pub fn resolve_with_sources(doc_name: &str, text: &str) -> (DocMeta, Sources) {
     // else it is dated by its publication: a year's figures are released in the first months
     // of the next (西安商报 2017-04-21: 去年共收到行政复议申请2371件), so before May it is about
     // the year before. An opening year long before publication names a past event (继2016年…).
-    let opening = year_in_opening(&head_lines, title.as_deref());
+    let opening = year_in_opening(&head_lines, title.as_deref(), lex);
     let publication = published.as_deref().and_then(|date| {
         let year: i32 = date.get(..4)?.parse().ok()?;
         let month: u32 = date.get(5..7)?.parse().ok()?;
@@ -223,17 +204,23 @@ pub fn resolve_with_sources(doc_name: &str, text: &str) -> (DocMeta, Sources) {
             src.report_year = source;
             y
         });
-    let publisher = PUBLISHER_LABELS.iter().find_map(|label| {
-        let name = field_values(&field_lines, label)
+    let publisher = labels.publisher.strs().iter().find_map(|label| {
+        let name = field_values(&field_lines, label, lex)
             .into_iter()
             .find(|v| is_plausible_publisher(v))?;
         src.publisher = label.to_string();
         Some(name)
     });
 
-    let evidence = Evidence::gather(d, &field_lines, head, tail);
-    let (place, place_source) =
-        resolve_place(d, title.as_deref(), name_as_title, &field_lines, &evidence);
+    let evidence = Evidence::gather(d, &field_lines, head, tail, lex);
+    let (place, place_source) = resolve_place(
+        d,
+        title.as_deref(),
+        name_as_title,
+        &field_lines,
+        &evidence,
+        lex,
+    );
     if place != Place::Unknown {
         src.place = place_source;
     }
@@ -362,10 +349,16 @@ struct Evidence<'t> {
 }
 
 impl<'t> Evidence<'t> {
-    fn gather(d: &Divisions, field_lines: &[&str], head: &'t str, tail: &'t str) -> Self {
+    fn gather(
+        d: &Divisions,
+        field_lines: &[&str],
+        head: &'t str,
+        tail: &'t str,
+        lex: &Lexicon,
+    ) -> Self {
         let mut codes = Vec::new();
-        for label in INDEX_LABELS {
-            for value in field_values(field_lines, label) {
+        for label in lex.field_labels.index.strs() {
+            for value in field_values(field_lines, label, lex) {
                 for code in embedded_codes(&value) {
                     if d.county_by_code(&code).is_some() && !codes.contains(&code) {
                         codes.push(code);
@@ -410,26 +403,28 @@ fn resolve_place(
     name_as_title: Option<&str>,
     field_lines: &[&str],
     ev: &Evidence,
+    lex: &Lexicon,
 ) -> (Place, &'static str) {
     // 1. The title.
     if let Some(title) = title {
-        if let Some(hit) = word_hits(d, title).into_iter().next() {
+        if let Some(hit) = word_hits(d, title, lex).into_iter().next() {
             return (pick(d, &hit, ev), "title");
         }
-        if let Some(place) = higher_level_subject(d, title) {
+        if let Some(place) = higher_level_subject(d, title, lex) {
             return (place, "title");
         }
     }
     // 2. The file name, when it reads like a title.
     if let Some(name) = name_as_title {
-        if let Some(hit) = word_hits(d, name).into_iter().next() {
+        if let Some(hit) = word_hits(d, name, lex).into_iter().next() {
             return (pick(d, &hit, ev), "file name");
         }
     }
     // 3. Publisher and host fields.
-    for label in PUBLISHER_LABELS.iter().chain(HOST_LABELS.iter()) {
-        for value in field_values(field_lines, label) {
-            if let Some(hit) = word_hits(d, &value).into_iter().next() {
+    let labels = &lex.field_labels;
+    for label in labels.publisher.strs().iter().chain(labels.host.strs()) {
+        for value in field_values(field_lines, label, lex) {
+            if let Some(hit) = word_hits(d, &value, lex).into_iter().next() {
                 return (pick(d, &hit, ev), "publisher field");
             }
         }
@@ -439,7 +434,7 @@ fn resolve_place(
         return (Place::County(i), "index number");
     }
     // 5. The county the body names most often.
-    match most_named(d, ev) {
+    match most_named(d, ev, lex) {
         Some(hit) => (pick(d, &hit, ev), "body"),
         None => (Place::Unknown, ""),
     }
@@ -490,17 +485,17 @@ fn pick(d: &Divisions, hit: &Hit, ev: &Evidence) -> Place {
 }
 
 /// County names in `text` that start a word, in order.
-fn word_hits(d: &Divisions, text: &str) -> Vec<Hit> {
+fn word_hits(d: &Divisions, text: &str, lex: &Lexicon) -> Vec<Hit> {
     d.county_mentions(text)
         .into_iter()
         .filter_map(|m| {
             let before = &text[..m.start];
             let parent_prefecture = d.prefecture_ending(before);
             let parent_province = d.province_ending(before);
-            let generic = GENERIC_NAMES.contains(&m.name);
+            let generic = lex.generic_county_names.contains(m.name);
             let starts_word = match before.chars().next_back() {
                 None => true,
-                Some(c) => !is_ideograph(c) || WORD_START_AFTER.contains(&c),
+                Some(c) => !is_ideograph(c) || lex.word_start_after.contains(c),
             };
             let taken = if generic {
                 parent_prefecture.is_some()
@@ -517,10 +512,13 @@ fn word_hits(d: &Divisions, text: &str) -> Vec<Hit> {
 }
 
 /// A title about a prefecture or province rather than a county (长沙市2023年…, 湖南省…).
-fn higher_level_subject(d: &Divisions, title: &str) -> Option<Place> {
+fn higher_level_subject(d: &Divisions, title: &str, lex: &Lexicon) -> Option<Place> {
     let mut rest = title.trim_start();
-    for prefix in ["中共", "关于"] {
-        rest = rest.strip_prefix(prefix).unwrap_or(rest).trim_start();
+    for prefix in lex.title_prefixes.strs() {
+        rest = rest
+            .strip_prefix(prefix.as_str())
+            .unwrap_or(rest)
+            .trim_start();
     }
     let province = d.province_name_at(rest, 0);
     if let Some(p) = province {
@@ -536,10 +534,10 @@ fn higher_level_subject(d: &Divisions, title: &str) -> Option<Place> {
 
 /// The county the head and tail name most often, preferring the kind of unit the report
 /// calls itself (我县 → a 县). A tie names no county.
-fn most_named(d: &Divisions, ev: &Evidence) -> Option<Hit> {
+fn most_named(d: &Divisions, ev: &Evidence, lex: &Lexicon) -> Option<Hit> {
     let mut counts: Vec<(Hit, usize)> = Vec::new();
     for text in [ev.head, ev.tail] {
-        for hit in word_hits(d, text) {
+        for hit in word_hits(d, text, lex) {
             match counts.iter_mut().find(|(h, _)| h.name == hit.name) {
                 Some((h, n)) => {
                     *n += 1;
@@ -555,7 +553,7 @@ fn most_named(d: &Divisions, ev: &Evidence) -> Option<Hit> {
             }
         }
     }
-    if let Some(suffix) = self_reference(ev.head) {
+    if let Some(suffix) = self_reference(ev.head, lex) {
         if counts.iter().any(|(h, _)| h.name.ends_with(suffix)) {
             counts.retain(|(h, _)| h.name.ends_with(suffix));
         }
@@ -570,15 +568,17 @@ fn most_named(d: &Divisions, ev: &Evidence) -> Option<Hit> {
 }
 
 /// The kind of unit a report calls itself most (我县/全县/本县 → 县 …), if any.
-fn self_reference(text: &str) -> Option<&'static str> {
-    let mut best: Option<(&'static str, usize)> = None;
-    for (unit, suffix) in SELF_REFERENCES {
-        let n: usize = ["我", "全", "本"]
+fn self_reference<'l>(text: &str, lex: &'l Lexicon) -> Option<&'l str> {
+    let mut best: Option<(&'l str, usize)> = None;
+    for unit in lex.self_reference_units.strs() {
+        let n: usize = lex
+            .self_reference_prefixes
+            .strs()
             .iter()
             .map(|p| text.matches(&format!("{p}{unit}")).count())
             .sum();
         if n > 0 && best.is_none_or(|(_, m)| n > m) {
-            best = Some((suffix, n));
+            best = Some((unit, n));
         }
     }
     best.map(|(s, _)| s)
@@ -587,28 +587,32 @@ fn self_reference(text: &str) -> Option<&'static str> {
 /// The report's title: the header line naming a report or summary, preferring one with a
 /// year and a rule-of-law word. Lines that are sentences or navigation are not titles; a
 /// title split over two lines is joined.
-fn find_title(lines: &[&str]) -> Option<String> {
+fn find_title(lines: &[&str], lex: &Lexicon) -> Option<String> {
+    let report_words = &lex.report_words;
     let mut best: Option<(u8, String)> = None;
     let mut consider = |candidate: String| {
-        if !looks_like_title(&candidate) {
+        if !looks_like_title(&candidate, lex) {
             return;
         }
-        let score = title_score(&candidate);
+        let score = title_score(&candidate, lex);
         if best.as_ref().is_none_or(|(s, _)| score > *s) {
             best = Some((score, candidate));
         }
     };
     for (i, raw) in lines.iter().enumerate() {
-        let line = clean_line(raw);
+        let line = clean_line(raw, lex);
         if line.chars().count() > FIELD_LINE_MAX {
             // The body has started: titles come before it.
             break;
         }
-        let line = strip_label(line, &TITLE_LABELS).unwrap_or(line);
+        let line = strip_label(line, lex.field_labels.title.strs(), lex).unwrap_or(line);
         consider(line.to_string());
-        if let Some(next) = lines.get(i + 1).map(|l| clean_line(l)) {
-            if !REPORT_WORDS.iter().any(|w| line.contains(w))
-                && REPORT_WORDS.iter().any(|w| next.ends_with(w))
+        if let Some(next) = lines.get(i + 1).map(|l| clean_line(l, lex)) {
+            if !report_words.any_in_str(line)
+                && report_words
+                    .strs()
+                    .iter()
+                    .any(|w| next.ends_with(w.as_str()))
                 && !line.is_empty()
             {
                 consider(format!("{line}{next}"));
@@ -620,75 +624,69 @@ fn find_title(lines: &[&str]) -> Option<String> {
 
 /// Whether `s` reads like a report title: short, names a report or summary, not a sentence
 /// and not navigation.
-fn looks_like_title(s: &str) -> bool {
+fn looks_like_title(s: &str, lex: &Lexicon) -> bool {
     let n = s.chars().count();
     (6..=TITLE_MAX).contains(&n)
-        && REPORT_WORDS.iter().any(|w| s.contains(w))
-        && !NAV_MARKS.iter().any(|m| s.contains(m))
-        && !s.ends_with([':', '：', '。', '，', ',', ';', '；'])
-        && !s.contains(['，', '。', '；'])
+        && lex.report_words.any_in_str(s)
+        && !lex.nav_marks.any_in_str(s)
+        && !s.ends_with(|c| lex.title_endings.contains(c))
+        && !s.contains(|c| lex.title_inside_marks.contains(c))
 }
 
-fn title_score(s: &str) -> u8 {
-    let year = u8::from(year_in_title(s).is_some());
-    let law = u8::from(LAW_WORDS.iter().any(|w| s.contains(w)));
+fn title_score(s: &str, lex: &Lexicon) -> u8 {
+    let year = u8::from(year_in_title(s, lex).is_some());
+    let law = u8::from(lex.law_words.any_in_str(s));
     2 * year + law
 }
 
 /// Trims whitespace and list bullets.
-fn clean_line(line: &str) -> &str {
+fn clean_line<'a>(line: &'a str, lex: &Lexicon) -> &'a str {
     line.trim()
-        .trim_start_matches(['•', '·', '●', '▪', '■', '◆', '-', '*'])
+        .trim_start_matches(|c| lex.list_bullets.contains(c))
         .trim()
 }
 
 /// The value after `label` when `line` starts with it (名称:XXX → XXX).
-fn strip_label<'a>(line: &'a str, labels: &[&str]) -> Option<&'a str> {
+fn strip_label<'a>(line: &'a str, labels: &[String], lex: &Lexicon) -> Option<&'a str> {
     labels.iter().find_map(|label| {
-        let rest = line.strip_prefix(label)?.trim_start();
-        let rest = rest.strip_prefix([':', '：'])?.trim();
+        let rest = line.strip_prefix(label.as_str())?.trim_start();
+        let rest = rest
+            .strip_prefix(|c| lex.field_labels.separators.contains(c))?
+            .trim();
         Some(rest).filter(|r| !r.is_empty())
     })
 }
 
 /// The report year a title names: the first year written before 年 (2023年, 2023年度,
 /// 二〇二三年), skipping the end of a range (2021—2025年).
-pub fn year_in_title(title: &str) -> Option<i32> {
+pub fn year_in_title(title: &str, lex: &Lexicon) -> Option<i32> {
     let chars: Vec<char> = title.chars().collect();
+    let year_digit = |c: char| lex.year_digits.iter().any(|(d, _)| *d == c);
     (0..chars.len().saturating_sub(4)).find_map(|i| {
-        if chars[i + 4] != '年' {
+        if chars[i + 4] != YEAR_MARK {
             return None;
         }
         if let Some(&before) = i.checked_sub(1).and_then(|j| chars.get(j)) {
-            let digit_before = normalize_digit(before).is_ascii_digit()
-                || "〇○零一二三四五六七八九".contains(before);
-            let range_end = "-—–~～至到".contains(before);
+            let digit_before = normalize_digit(before).is_ascii_digit() || year_digit(before);
+            let range_end = lex.range_marks.contains(before) || lex.period_links.contains(before);
             if digit_before || range_end {
                 return None;
             }
         }
-        year_value(&chars[i..i + 4])
+        year_value(&chars[i..i + 4], lex)
     })
 }
 
 /// A 4-character year in Arabic, full-width or Chinese digits (2023, ２０２３, 二〇二三).
-fn year_value(chars: &[char]) -> Option<i32> {
+fn year_value(chars: &[char], lex: &Lexicon) -> Option<i32> {
     let mut year = 0i32;
     for &c in chars {
         let digit = match normalize_digit(c) {
             d @ '0'..='9' => d as i32 - '0' as i32,
-            // ○ (a white circle) is often typed for 〇: 二○二三年.
-            '〇' | '○' | '零' | 'О' => 0,
-            '一' => 1,
-            '二' => 2,
-            '三' => 3,
-            '四' => 4,
-            '五' => 5,
-            '六' => 6,
-            '七' => 7,
-            '八' => 8,
-            '九' => 9,
-            _ => return None,
+            d => {
+                let (_, v) = lex.year_digits.iter().find(|(y, _)| *y == d)?;
+                *v as i32
+            }
         };
         year = year * 10 + digit;
     }
@@ -738,31 +736,31 @@ fn dateline(lines: &[&str]) -> Option<String> {
         })
 }
 
-fn year_in_opening(lines: &[&str], title: Option<&str>) -> Option<i32> {
+fn year_in_opening(lines: &[&str], title: Option<&str>, lex: &Lexicon) -> Option<i32> {
     let start = title
         .and_then(|t| lines.iter().position(|l| l.contains(t)))
         .map_or(0, |i| i + 1);
     lines[start.min(lines.len())..].iter().find_map(|line| {
         let chars: Vec<char> = line.chars().collect();
         (0..chars.len().saturating_sub(4)).find_map(|i| {
-            if chars[i + 4] != '年' {
+            if chars[i + 4] != YEAR_MARK {
                 return None;
             }
             if i > 0 && normalize_digit(chars[i - 1]).is_ascii_digit() {
                 return None;
             }
             let month_follows = chars.get(i + 5).is_some_and(|&c| {
-                normalize_digit(c).is_ascii_digit() || "一二三四五六七八九十".contains(c)
-            }) && chars[i + 5..].iter().take(4).any(|&c| c == '月');
+                normalize_digit(c).is_ascii_digit() || lex.month_numerals.contains(c)
+            }) && chars[i + 5..].iter().take(4).any(|&c| c == MONTH_MARK);
             // 自2006年试点以来: the start of a span of years, not the year written about.
-            let since = super::year::starts_a_span(&chars, i);
+            let since = super::year::starts_a_span(&chars, i, lex);
             if month_follows || since {
                 return None;
             }
             chars[i..i + 4]
                 .iter()
                 .all(|&c| normalize_digit(c).is_ascii_digit())
-                .then(|| year_value(&chars[i..i + 4]))
+                .then(|| year_value(&chars[i..i + 4], lex))
                 .flatten()
         })
     })
@@ -771,7 +769,8 @@ fn year_in_opening(lines: &[&str], title: Option<&str>) -> Option<i32> {
 /// Every value given for `label` in `lines`: on the same line after the label (a colon or
 /// spaces between), or alone on the next non-empty line when the label stands alone.
 /// The label must start a word, so 时间 is not read out of 重要时间节点.
-fn field_values(lines: &[&str], label: &str) -> Vec<String> {
+fn field_values(lines: &[&str], label: &str, lex: &Lexicon) -> Vec<String> {
+    let labels = &lex.field_labels;
     let mut out = Vec::new();
     // One searcher for every line: most lines do not hold the label.
     let finder = memchr::memmem::Finder::new(label);
@@ -789,23 +788,24 @@ fn field_values(lines: &[&str], label: &str) -> Vec<String> {
                 continue;
             }
             // 【发布日期】2024-03-22, [来源] …: a closing bracket may end the label.
-            let after = line[end..].trim_start_matches(['】', ']', '）', ')']);
+            let after = line[end..].trim_start_matches(|c| labels.closers.contains(c));
             let trimmed = after.trim_start();
             let bracketed = after.len() < line.len() - end;
-            let value_text = if let Some(v) = trimmed.strip_prefix([':', '：']) {
-                v.trim_start()
-            } else if bracketed || trimmed.len() < after.len() || trimmed.is_empty() {
-                // Separated by spaces, or nothing follows on this line.
-                trimmed
-            } else {
-                // A longer word that starts with the label (时间节点): not a field.
-                continue;
-            };
+            let value_text =
+                if let Some(v) = trimmed.strip_prefix(|c| labels.separators.contains(c)) {
+                    v.trim_start()
+                } else if bracketed || trimmed.len() < after.len() || trimmed.is_empty() {
+                    // Separated by spaces, or nothing follows on this line.
+                    trimmed
+                } else {
+                    // A longer word that starts with the label (时间节点): not a field.
+                    continue;
+                };
             let value = if value_text.is_empty() {
                 // The label stands alone: the value is on the next non-empty line.
                 lines[i + 1..]
                     .iter()
-                    .map(|l| clean_line(l))
+                    .map(|l| clean_line(l, lex))
                     .find(|l| !l.is_empty())
                     .unwrap_or("")
             } else {
@@ -832,12 +832,12 @@ fn is_plausible_publisher(value: &str) -> bool {
 /// A date written as 2024-03-22, 2022/12/30 09:53:33, 2024.3.5 or 2024年3月22日 (full-width
 /// digits allowed), as `YYYY-MM-DD`; `None` when the value does not start with a valid date.
 pub fn parse_date(value: &str) -> Option<String> {
-    let chars: Vec<char> = value.trim().chars().map(normalize_digit).collect();
+    let chars: Vec<char> = value.trim().chars().map(fold_full_width).collect();
     let mut pos = 0;
     let year = take_number(&chars, &mut pos, 4)?;
-    take_separator(&chars, &mut pos, &['-', '/', '.', '年', '－', '／', '．'])?;
+    take_separator(&chars, &mut pos, &['-', '/', '.', YEAR_MARK])?;
     let month = take_number(&chars, &mut pos, 2)?;
-    take_separator(&chars, &mut pos, &['-', '/', '.', '月', '－', '／', '．'])?;
+    take_separator(&chars, &mut pos, &['-', '/', '.', MONTH_MARK])?;
     let day = take_number(&chars, &mut pos, 2)?;
     if chars.get(pos).is_some_and(|c| c.is_ascii_digit()) {
         return None;
@@ -883,7 +883,16 @@ fn days_in_month(year: u32, month: u32) -> u32 {
 /// Full-width digits as ASCII; every other character unchanged.
 fn normalize_digit(c: char) -> char {
     match c {
-        '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+        '\u{ff10}'..='\u{ff19}' => char::from_u32(c as u32 - 0xff10 + '0' as u32).unwrap_or(c),
+        _ => c,
+    }
+}
+
+/// The full-width ASCII block (digits, letters, － ／ ．…) as ASCII; every other character
+/// unchanged.
+fn fold_full_width(c: char) -> char {
+    match c {
+        '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xff01 + 0x21).unwrap_or(c),
         _ => c,
     }
 }
@@ -1203,7 +1212,7 @@ mod tests {
             ("第12345年", None),
         ];
         for (title, want) in cases {
-            assert_eq!(year_in_title(title), want, "{title}");
+            assert_eq!(year_in_title(title, Lexicon::bundled()), want, "{title}");
         }
     }
 

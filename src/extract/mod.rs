@@ -28,7 +28,7 @@ pub use metadata::DocMeta;
 
 use std::collections::HashSet;
 
-use crate::dict::{Indicator, IndicatorDict};
+use crate::dict::{Indicator, IndicatorDict, Lexicon, UnitKind};
 use crate::ingest::Document;
 use crate::model::GivenMeta;
 use decision::{Decision, Outcome, Reason, TargetCause};
@@ -64,32 +64,53 @@ pub fn extract_document(doc: &Document, dict: &IndicatorDict) -> Extraction {
     Extractor::new(dict).extract(doc)
 }
 
-/// The dictionary compiled once for a whole run and shared, read-only, by every worker
-/// thread: extracting with it gives exactly what [`extract_document`] gives.
+/// The dictionary and the lexicon compiled once for a whole run and shared, read-only, by
+/// every worker thread: extracting with it gives exactly what [`extract_document`] gives.
 #[derive(Debug, Clone)]
 pub struct Extractor<'d> {
     dict: &'d IndicatorDict,
     matcher: Matcher<'d>,
+    divisions: divisions::Tables,
 }
 
 impl<'d> Extractor<'d> {
-    /// Compiles `dict`'s phrases and word lists.
+    /// Compiles `dict`'s phrases and word lists, with the bundled lexicon.
     pub fn new(dict: &'d IndicatorDict) -> Extractor<'d> {
+        Extractor::with_lexicon(dict, Lexicon::bundled())
+    }
+
+    /// Compiles `dict`'s phrases and word lists; every other rule reads `lexicon`.
+    pub fn with_lexicon(dict: &'d IndicatorDict, lexicon: &'d Lexicon) -> Extractor<'d> {
         Extractor {
             dict,
-            matcher: Matcher::new(dict),
+            matcher: Matcher::with_lexicon(dict, lexicon),
+            divisions: divisions::Tables::for_lexicon(lexicon),
         }
     }
 
     /// Extracts metadata and facts from one decoded document.
     pub fn extract(&self, doc: &Document) -> Extraction {
-        extract_with(doc, self.dict, &self.matcher, &mut Log::default(), None)
+        extract_with(
+            doc,
+            self.dict,
+            &self.matcher,
+            &self.divisions,
+            &mut Log::default(),
+            None,
+        )
     }
 
     /// [`Extractor::extract`] with place and year given from outside the text
     /// (`--documents`), which override what the text says before any value is dated.
     pub fn extract_given(&self, doc: &Document, given: Option<&GivenMeta>) -> Extraction {
-        extract_with(doc, self.dict, &self.matcher, &mut Log::default(), given)
+        extract_with(
+            doc,
+            self.dict,
+            &self.matcher,
+            &self.divisions,
+            &mut Log::default(),
+            given,
+        )
     }
 
     /// Extracts as [`Extractor::extract`] does, and also returns the decision on every number
@@ -99,8 +120,15 @@ impl<'d> Extractor<'d> {
             on: true,
             ..Log::default()
         };
-        let ex = extract_with(doc, self.dict, &self.matcher, &mut log, None);
-        let decisions = match normalize_for(doc, &ex) {
+        let ex = extract_with(
+            doc,
+            self.dict,
+            &self.matcher,
+            &self.divisions,
+            &mut log,
+            None,
+        );
+        let decisions = match normalize_for(doc, &ex, self.matcher.lexicon()) {
             Some(norm) => log.finish(&doc.text, &norm),
             None => Vec::new(),
         };
@@ -108,20 +136,42 @@ impl<'d> Extractor<'d> {
     }
 }
 
+impl Extractor<'_> {
+    /// `(field, value, source)` rows for `fazhi explain`: where each field of `meta` (what
+    /// [`Extractor::extract`] gave for `doc`) came from.
+    pub fn metadata_sources(
+        &self,
+        doc: &Document,
+        meta: &DocMeta,
+    ) -> Vec<(&'static str, String, String)> {
+        metadata::sources(
+            &doc.name,
+            &doc.text,
+            meta,
+            self.matcher.lexicon(),
+            &self.divisions,
+        )
+    }
+}
+
 /// The normalised text the decisions of `doc` refer to (none when no report year was found,
 /// since then nothing was decided).
-fn normalize_for(doc: &Document, ex: &Extraction) -> Option<Normalized> {
-    ex.meta.report_year.map(|_| normalize::normalize(&doc.text))
+fn normalize_for(doc: &Document, ex: &Extraction, lex: &Lexicon) -> Option<Normalized> {
+    ex.meta
+        .report_year
+        .map(|_| normalize::normalize(&doc.text, lex))
 }
 
 fn extract_with(
     doc: &Document,
     dict: &IndicatorDict,
     matcher: &Matcher<'_>,
+    divisions: &divisions::Divisions,
     log: &mut Log,
     given: Option<&GivenMeta>,
 ) -> Extraction {
-    let (mut meta, sources) = metadata::resolve_with_sources(&doc.name, &doc.text);
+    let lex = matcher.lexicon();
+    let (mut meta, sources) = metadata::resolve_with_sources(&doc.name, &doc.text, lex, divisions);
     let mut warnings = Vec::new();
     let mut meta_source = None;
     if let Some(given) = given {
@@ -139,8 +189,10 @@ fn extract_with(
             doc.name
         ));
     }
-    let norm = normalize::normalize(&doc.text);
-    let report_year = meta.report_year.or_else(|| year::title_year(&norm.chars));
+    let norm = normalize::normalize(&doc.text, lex);
+    let report_year = meta
+        .report_year
+        .or_else(|| year::title_year(&norm.chars, lex));
     let mut ex = Extraction {
         meta,
         meta_source,
@@ -317,16 +369,17 @@ fn find_values<'d>(
 ) -> Vec<Found<'d>> {
     let report_year = years.report;
     let chars = &norm.chars;
-    let sentences = section::sentences(chars, Some(report_year));
+    let lex = matcher.lexicon();
+    let sentences = section::sentences(chars, Some(report_year), lex);
     let tokens = if log.on {
         let mut dropped = Vec::new();
-        let tokens = number::scan_with(chars, |d| dropped.push(d));
+        let tokens = number::scan_with(chars, lex, |d| dropped.push(d));
         for d in dropped {
             log.reject_dropped(chars, &sentences, d);
         }
         tokens
     } else {
-        number::scan(chars)
+        number::scan(chars, lex)
     };
     let target_clause = search::words(TARGET_CLAUSE_WORDS);
     let target_sentence = search::words(TARGET_SENTENCE_WORDS);
@@ -373,13 +426,13 @@ fn find_values<'d>(
             .take_while(|k| k.end <= s.end)
             .any(|k| k.number.is_count() || k.number.is_percent());
         // Each test runs only when its answer could change the span (most sentences open none).
-        if span_open && (new_paragraph || year::is_dated(&chars[s.start..s.end])) {
+        if span_open && (new_paragraph || year::is_dated(&chars[s.start..s.end], lex)) {
             span_open = false;
         }
         let topic_spans_years = span_open;
         if !span_open
             && !sentence_tokens
-            && year::is_cumulative(&chars[s.start..s.end], &[], report_year)
+            && year::is_cumulative(&chars[s.start..s.end], &[], report_year, lex)
         {
             span_open = true;
         }
@@ -390,7 +443,7 @@ fn find_values<'d>(
         prev_end = s.end;
         // A period stated at the head of a sentence (截至2022年底, / 2023年,) covers its clauses.
         let (_, lead_end) = section::clause_around(chars, s, s.start);
-        let lead_year = year::explicit_year(&chars[s.start..lead_end], years.anchor);
+        let lead_year = year::explicit_year(&chars[s.start..lead_end], years.anchor, lex);
         let mut prev_quantity_end = s.start;
         // Metric, scope and year of each value found in this sentence, with where it ends.
         let mut found_here: Vec<(Stated<'_>, usize)> = Vec::new();
@@ -500,9 +553,9 @@ fn find_values<'d>(
                 Some((Some(Reason::Average), word))
             } else if n.is_percent() && words_before.contains(&'占') {
                 Some((Some(Reason::ShareOfWhole), &['占'][..]))
-            } else if year::is_partial_period(words_before) {
+            } else if year::is_partial_period(words_before, lex) {
                 Some((Some(Reason::PartialPeriod), words_before))
-            } else if year::is_partial_period(lead_clause) {
+            } else if year::is_partial_period(lead_clause, lex) {
                 Some((Some(Reason::PartialPeriod), lead_clause))
             } else {
                 named_share(before_clause, m.before_start, lead_qizhong)
@@ -520,12 +573,12 @@ fn find_values<'d>(
                 continue;
             }
             let lead = if lead_end <= cs { lead_year } else { None };
-            let mut year = year::explicit_year(&chars[narrow..tok.start], years.anchor)
+            let mut year = year::explicit_year(&chars[narrow..tok.start], years.anchor, lex)
                 .or(lead)
                 .unwrap_or(report_year);
             let prefix = &chars[s.start..tok.start];
-            let cumulative = year::is_cumulative(prefix, before_clause, report_year)
-                || (topic_spans_years && !year::is_dated(prefix));
+            let cumulative = year::is_cumulative(prefix, before_clause, report_year, lex)
+                || (topic_spans_years && !year::is_dated(prefix, lex));
             let goal_word = search::find_any(before_clause, &target_clause)
                 .or_else(|| search::find_any(&chars[s.start..tok.start], &target_sentence));
             let cause = if s.plan {
@@ -666,6 +719,7 @@ fn implied_count(chars: &[char], tok: &number::Token) -> Option<number::Number> 
         .is_some_and(|c| section::is_clause_break(*c) || *c == '。');
     (bare && after_noun && clause_ends).then(|| number::Number {
         unit: "件".to_string(),
+        kind: Some(UnitKind::Count),
         ..n.clone()
     })
 }
@@ -789,7 +843,7 @@ fn stated_values<'d>(
         .map(|m| {
             let ind = matcher.indicator(m.indicator);
             let (cs, _) = clause_of(m.start);
-            let year = year::value_year(&sentence[cs..m.start], years.anchor);
+            let year = year::value_year(&sentence[cs..m.start], years.anchor, matcher.lexicon());
             Found {
                 metric: &ind.id,
                 value: m.value,

@@ -9,6 +9,8 @@
 //! Invariant: `origin[i]` is the character index in the original text of normalised character
 //! `i`, strictly increasing, so any normalised span maps back to an exact original substring.
 
+use crate::dict::Lexicon;
+
 /// Normalised text with a map back to the original.
 #[derive(Debug, Clone, Default)]
 pub struct Normalized {
@@ -54,8 +56,8 @@ impl Normalized {
     }
 }
 
-/// Normalises `text` (see the module docs).
-pub fn normalize(text: &str) -> Normalized {
+/// Normalises `text` (see the module docs); `lex` says which characters open a heading line.
+pub fn normalize(text: &str, lex: &Lexicon) -> Normalized {
     let mut out = Normalized {
         chars: Vec::with_capacity(text.len() / 2),
         origin: Vec::with_capacity(text.len() / 2),
@@ -78,7 +80,7 @@ pub fn normalize(text: &str) -> Normalized {
             }
             Some(f) => {
                 if let Some(br) = pending_break.take() {
-                    if !wrapped(&out.chars[line_start..], f) {
+                    if !wrapped(&out.chars[line_start..], f, lex) {
                         out.push('\n', br);
                         line_start = out.chars.len();
                         pending_space = None;
@@ -143,13 +145,13 @@ const WRAPPED_LINE_CHARS: usize = 40;
 
 /// Whether a line break between `line` and a next line starting with `next` only wraps running
 /// text inside a word (矛\n盾纠纷): a long line that ends on an ideograph, not a mark, and a next
-/// line that starts with one, not a heading numeral (二、).
-fn wrapped(line: &[char], next: char) -> bool {
+/// line that starts with one, not a heading numeral (二、, see `heading_openers`).
+fn wrapped(line: &[char], next: char, lex: &Lexicon) -> bool {
     let ideograph = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
     line.len() >= WRAPPED_LINE_CHARS
         && line.last().is_some_and(|c| ideograph(*c))
         && ideograph(next)
-        && !"一二三四五六七八九十〇零第".contains(next)
+        && !lex.heading_openers.contains(next)
 }
 
 #[cfg(test)]
@@ -176,7 +178,7 @@ mod tests {
             ("第一段。\n\n第二段", "第一段。\n\n第二段"),
         ];
         for (input, want) in table {
-            let n = normalize(input);
+            let n = normalize(input, Lexicon::bundled());
             assert_eq!(n.chars.iter().collect::<String>(), want, "{input}");
         }
     }
@@ -184,7 +186,7 @@ mod tests {
     #[test]
     fn offsets_point_into_the_original() {
         let text = "共办理 466 件，其中１２件";
-        let n = normalize(text);
+        let n = normalize(text, Lexicon::bundled());
         let original: Vec<char> = text.chars().collect();
         for (i, &o) in n.origin.iter().enumerate() {
             assert_eq!(fold(original[o]).unwrap_or(' '), n.chars[i]);

@@ -13,78 +13,10 @@
 //! and unit, in character indices of the scanned slice.
 
 use super::decision::Reason;
-use super::search::{position_of, starts_with};
+use super::search::position_of;
+use super::section::is_sentence_break;
+use crate::dict::lexicon::{char_bit, qualifier_at, Lexicon, Numerals, UnitKind};
 use crate::model::Qualifier;
-
-/// Measure words that can follow a number, longest first within each shared prefix so that
-/// `人次` wins over `人` and `个月` (a duration) over `个`.
-const UNITS: &[&str] = &[
-    "个百分点",
-    "人次",
-    "件次",
-    "场次",
-    "余次",
-    "个月",
-    "万元",
-    "亿元",
-    "小时",
-    "分钟",
-    "%",
-    "件",
-    "起",
-    "宗",
-    "个",
-    "人",
-    "名",
-    "位",
-    "场",
-    "次",
-    "卷",
-    "份",
-    "家",
-    "条",
-    "项",
-    "篇",
-    "户",
-    "所",
-    "处",
-    "册",
-    "期",
-    "批",
-    "类",
-    "年",
-    "月",
-    "日",
-    "号",
-    "天",
-    "周",
-    "元",
-    "岁",
-    "版",
-    "届",
-    "时",
-];
-
-/// Units that say the number is a date, a duration, money or a version: never an indicator value.
-const NON_COUNT_UNITS: &[&str] = &[
-    "个百分点",
-    "个月",
-    "万元",
-    "亿元",
-    "小时",
-    "分钟",
-    "年",
-    "月",
-    "日",
-    "号",
-    "天",
-    "周",
-    "元",
-    "岁",
-    "版",
-    "届",
-    "时",
-];
 
 /// One number expression read by [`parse_number`].
 #[derive(Debug, Clone, PartialEq)]
@@ -95,6 +27,8 @@ pub struct Number {
     pub qualifier: Qualifier,
     /// The measure word after the number (`件`, `人次`, `%`...), empty when none.
     pub unit: String,
+    /// What the unit says (count, percent, date, money …); `None` without a unit.
+    pub kind: Option<UnitKind>,
     /// Characters of the input consumed, unit and qualifiers included.
     pub len: usize,
 }
@@ -108,7 +42,7 @@ impl Number {
     /// Whether the unit says the number counts something (not a year, date, duration or sum of
     /// money).
     pub fn is_count(&self) -> bool {
-        !self.unit.is_empty() && !NON_COUNT_UNITS.contains(&self.unit.as_str())
+        self.kind.is_some_and(UnitKind::is_value)
     }
 }
 
@@ -125,63 +59,26 @@ pub struct Token {
     pub number: Number,
 }
 
-const PRE_NEARLY: &[&str] = &["将近", "接近", "大约", "近", "约"];
-const PRE_MORE: &[&str] = &["超过", "逾"];
-
-fn digit_of(c: char) -> Option<u32> {
-    Some(match c {
-        '零' | '〇' => 0,
-        '一' => 1,
-        '二' | '两' => 2,
-        '三' => 3,
-        '四' => 4,
-        '五' => 5,
-        '六' => 6,
-        '七' => 7,
-        '八' => 8,
-        '九' => 9,
-        _ => return None,
-    })
-}
-
-fn multiplier_of(c: char) -> Option<u64> {
-    Some(match c {
-        '十' => 10,
-        '百' => 100,
-        '千' => 1_000,
-        '万' => 10_000,
-        '亿' => 100_000_000,
-        _ => return None,
-    })
-}
-
-fn is_cn_numeral(c: char) -> bool {
-    digit_of(c).is_some() || multiplier_of(c).is_some()
-}
-
-/// Whether a Chinese numeral may start at `c` (a magnitude alone, as in 万达, is a word).
-fn starts_cn_numeral(c: char) -> bool {
-    digit_of(c).is_some() || c == '十'
-}
-
 /// Value of a run of Chinese numerals: positional (一千二百 → 1200, 两千 → 2000, 十五 → 15,
 /// 一百零五 → 105) or digit by digit when no multiplier appears (二〇二三 → 2023).
-pub fn chinese_value(run: &[char]) -> Option<u64> {
+pub fn chinese_value(run: &[char], numerals: &Numerals) -> Option<u64> {
     if run.is_empty() {
         return None;
     }
-    if run.iter().all(|c| digit_of(*c).is_some()) {
+    if run.iter().all(|c| numerals.digit(*c).is_some()) {
         let mut v: u64 = 0;
         for c in run {
-            v = v.checked_mul(10)?.checked_add(u64::from(digit_of(*c)?))?;
+            v = v
+                .checked_mul(10)?
+                .checked_add(u64::from(numerals.digit(*c)?))?;
         }
         return Some(v);
     }
     let (mut total, mut section, mut digit): (u64, u64, u64) = (0, 0, 0);
     for &c in run {
-        if let Some(d) = digit_of(c) {
+        if let Some(d) = numerals.digit(c) {
             digit = u64::from(d);
-        } else if let Some(m) = multiplier_of(c) {
+        } else if let Some(m) = numerals.multiplier(c) {
             if m >= 10_000 {
                 section = section.checked_add(digit)?;
                 if section == 0 {
@@ -197,66 +94,6 @@ pub fn chinese_value(run: &[char]) -> Option<u64> {
         }
     }
     total.checked_add(section)?.checked_add(digit)
-}
-
-/// Writes `n` as a Chinese numeral in the positional style reports use (1200 → 一千二百,
-/// 15 → 十五, 105 → 一百零五). Used to test [`chinese_value`] by round trip.
-pub fn to_chinese(n: u64) -> String {
-    const DIGITS: [char; 10] = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
-    /// One group below 10 000; `leading` drops the 一 of a leading 十 (十五, not 一十五).
-    fn below_10k(n: u64, out: &mut String, leading: bool) {
-        let parts = [(1000, '千'), (100, '百'), (10, '十'), (1, ' ')];
-        let mut zero_pending = false;
-        let mut started = false;
-        for (unit, name) in parts {
-            let d = (n / unit) % 10;
-            if d == 0 {
-                if started {
-                    zero_pending = true;
-                }
-                continue;
-            }
-            if zero_pending {
-                out.push('零');
-                zero_pending = false;
-            }
-            if !(unit == 10 && d == 1 && !started && leading) {
-                out.push(DIGITS[d as usize]);
-            }
-            if name != ' ' {
-                out.push(name);
-            }
-            started = true;
-        }
-    }
-    if n == 0 {
-        return "零".to_string();
-    }
-    let mut out = String::new();
-    let groups = [(100_000_000u64, '亿'), (10_000, '万'), (1, ' ')];
-    let mut rest = n;
-    let mut leading = true;
-    let mut zero_pending = false;
-    for (size, name) in groups {
-        let g = rest / size;
-        rest %= size;
-        if g == 0 {
-            if !leading {
-                zero_pending = true;
-            }
-            continue;
-        }
-        if zero_pending || (!leading && g < 1000) {
-            out.push('零');
-            zero_pending = false;
-        }
-        below_10k(g, &mut out, leading);
-        if name != ' ' {
-            out.push(name);
-        }
-        leading = false;
-    }
-    out
 }
 
 /// Reads Arabic digits at `at`: returns (value, chars consumed). Thousands separators count only
@@ -296,89 +133,88 @@ fn arabic_at(chars: &[char], at: usize) -> Option<(f64, usize)> {
     Some((value, i - at))
 }
 
-/// Reads one number expression starting exactly at `at` (pre-qualifier, 百分之, digits or
-/// Chinese numerals, magnitude, 余/多, unit, 以上/左右). Returns the number and the index of its
-/// first digit.
-fn number_at(chars: &[char], at: usize) -> Option<(Number, usize)> {
+/// Reads one number expression starting exactly at `at` (pre-qualifier, percent prefix,
+/// digits or Chinese numerals, magnitude, 余/多, unit, 以上/左右). Returns the number and the
+/// index of its first digit.
+fn number_at(chars: &[char], at: usize, lex: &Lexicon) -> Option<(Number, usize)> {
+    let numerals = &lex.numerals;
     let mut i = at;
     let mut qualifier = Qualifier::Exact;
-    for (words, q) in [
-        (PRE_NEARLY, Qualifier::Nearly),
-        (PRE_MORE, Qualifier::MoreThan),
-    ] {
-        if let Some(w) = words.iter().find(|w| starts_with(chars, i, w)) {
-            qualifier = q;
-            i += w.chars().count();
-            break;
-        }
+    if let Some((q, n)) = qualifier_at(&lex.qualifiers.before, chars, i) {
+        qualifier = q;
+        i += n;
     }
     let mut percent = false;
-    if starts_with(chars, i, "百分之") {
+    if let Some(prefix) = lex.percent_prefixes.starting_at(chars, i) {
         percent = true;
-        i += 3;
+        i += prefix.len();
     }
     let digits = i;
     let mut value;
+    let c = chars.get(i).copied();
     if percent
-        && chars.get(i) == Some(&'百')
-        && !chars.get(i + 1).is_some_and(|c| is_cn_numeral(*c))
+        && c.and_then(|c| numerals.multiplier(c)) == Some(100)
+        && !chars.get(i + 1).is_some_and(|c| numerals.is_numeral(*c))
     {
         // 百分之百: a hundred per cent.
         value = 100.0;
         i += 1;
-    } else if chars.get(i).is_some_and(|c| c.is_ascii_digit()) {
+    } else if c.is_some_and(|c| c.is_ascii_digit()) {
         let (v, n) = arabic_at(chars, i)?;
         value = v;
         i += n;
-        // Magnitudes after Arabic digits: 1.1万, 3亿.
-        if let Some(m) = chars.get(i).and_then(|c| match c {
-            '万' => Some(1e4),
-            '亿' => Some(1e8),
-            _ => None,
-        }) {
-            // 万元/亿元 are sums of money: keep the unit whole.
-            if chars.get(i + 1) != Some(&'元') {
-                value *= m;
+        // Magnitudes after Arabic digits: 1.1万, 3亿; but 万元/亿元 are sums of money, a unit
+        // kept whole.
+        if let Some(m) = chars
+            .get(i)
+            .and_then(|c| numerals.multiplier(*c))
+            .filter(|m| *m >= 10_000)
+        {
+            if lex.unit_at(chars, i).is_none() {
+                value *= m as f64;
                 i += 1;
             }
         }
-    } else if chars.get(i).is_some_and(|c| starts_cn_numeral(*c)) {
+    } else if c.is_some_and(|c| numerals.can_start(c)) {
         let mut j = i;
-        while j < chars.len() && is_cn_numeral(chars[j]) {
+        while j < chars.len() && numerals.is_numeral(chars[j]) {
             j += 1;
         }
-        value = chinese_value(&chars[i..j])? as f64;
+        value = chinese_value(&chars[i..j], numerals)? as f64;
         i = j;
     } else {
         return None;
     }
-    if matches!(chars.get(i), Some('余') | Some('多')) && !starts_with(chars, i, "余次") {
-        qualifier = Qualifier::MoreThan;
-        i += 1;
-    }
-    let mut unit = String::new();
-    if percent {
-        unit.push('%');
-    } else if let Some(u) = UNITS.iter().find(|u| starts_with(chars, i, u)) {
-        unit = (*u).to_string();
-        i += u.chars().count();
-        if unit == "余次" {
-            unit = "次".to_string();
-            qualifier = Qualifier::MoreThan;
+    // 300余件, but not where a unit starts (20余次).
+    if lex.unit_at(chars, i).is_none() {
+        if let Some((q, n)) = qualifier_at(&lex.qualifiers.after_number, chars, i) {
+            qualifier = q;
+            i += n;
         }
     }
-    if starts_with(chars, i, "以上") {
-        qualifier = Qualifier::MoreThan;
-        i += 2;
-    } else if starts_with(chars, i, "左右") {
-        qualifier = Qualifier::Nearly;
-        i += 2;
+    let mut unit = String::new();
+    let mut kind = None;
+    if percent {
+        unit.push('%');
+        kind = Some(UnitKind::Percent);
+    } else if let Some(u) = lex.unit_at(chars, i) {
+        unit.clone_from(&u.unit);
+        kind = Some(u.kind);
+        i += u.written.len();
+        if let Some(q) = u.qualifier {
+            qualifier = q;
+        }
+    }
+    if let Some((q, n)) = qualifier_at(&lex.qualifiers.after_unit, chars, i) {
+        qualifier = q;
+        i += n;
     }
     Some((
         Number {
             value,
             qualifier,
             unit,
+            kind,
             len: i - at,
         },
         digits,
@@ -387,9 +223,9 @@ fn number_at(chars: &[char], at: usize) -> Option<(Number, usize)> {
 
 /// Parses the number expression at the start of `text` (see the module docs for the forms).
 /// Returns `None` when `text` does not start with one. Never panics, whatever the input.
-pub fn parse_number(text: &str) -> Option<Number> {
+pub fn parse_number(text: &str, lex: &Lexicon) -> Option<Number> {
     let chars: Vec<char> = text.chars().take(64).collect();
-    number_at(&chars, 0)
+    number_at(&chars, 0, lex)
         .map(|(n, _)| n)
         .filter(|n| n.value.is_finite())
 }
@@ -398,7 +234,7 @@ pub fn parse_number(text: &str) -> Option<Number> {
 /// titles, document-number brackets). Scraping drops quote marks, so an unclosed or long span
 /// is not trusted as a quotation.
 fn inside_pair(chars: &[char], i: usize, open: char, close: char, max_span: usize) -> bool {
-    let stop = |c: char| matches!(c, '。' | '\n' | ';' | '!' | '?');
+    let stop = is_sentence_break;
     if open == close {
         // Straight quotes: inside when an odd number of them open the sentence up to `i`
         // and one closes within the span. The last one opening must lie within the span, so
@@ -452,10 +288,6 @@ fn inside_pair(chars: &[char], i: usize, open: char, close: char, max_span: usiz
     false
 }
 
-fn is_range_dash(c: char) -> bool {
-    matches!(c, '-' | '—' | '–' | '~' | '～' | '至')
-}
-
 /// Why a number found in text is not a quantity, with the character that shows it; `None`
 /// when it may be one.
 fn not_a_quantity(
@@ -463,7 +295,9 @@ fn not_a_quantity(
     start: usize,
     digits: usize,
     end_digits: usize,
+    lex: &Lexicon,
 ) -> Option<(Reason, char)> {
+    let numerals = &lex.numerals;
     let before = if start > 0 {
         chars.get(start - 1)
     } else {
@@ -471,11 +305,11 @@ fn not_a_quantity(
     };
     let after = chars.get(end_digits);
     // Ordinals: 第三, 第43期.
-    if before == Some(&'第') {
-        return Some((Reason::Ordinal, '第'));
+    if lex.ordinal_prefixes.ends_at(chars, start) {
+        return Some((Reason::Ordinal, chars[start - 1]));
     }
     // Slogans and names glued to symbols: 1+8, 1+1>2, 4·15, 12·4.
-    let glue = |c: &char| matches!(c, '+' | '·' | '>' | '<' | '×' | '*' | '/' | '=');
+    let glue = |c: &char| lex.glue_marks.contains(*c);
     if let Some(c) = before.filter(|c| glue(c)).or(after.filter(|c| glue(c))) {
         return Some((Reason::SloganOrCode, *c));
     }
@@ -492,60 +326,33 @@ fn not_a_quantity(
         return Some((Reason::SloganOrCode, chars[end_digits + 1]));
     }
     // Ranges: 2024—2028年, 1-12月, 2021-2025.
-    if after.is_some_and(|c| is_range_dash(*c))
+    let range = |c: &char| lex.range_marks.contains(*c);
+    if after.is_some_and(range)
         && chars
             .get(end_digits + 1)
-            .is_some_and(|c| c.is_ascii_digit() || starts_cn_numeral(*c))
+            .is_some_and(|c| c.is_ascii_digit() || numerals.can_start(*c))
     {
         return after.map(|c| (Reason::Range, *c));
     }
-    if before.is_some_and(|c| is_range_dash(*c))
+    if before.is_some_and(range)
         && start >= 2
         && chars
             .get(start - 2)
-            .is_some_and(|c| c.is_ascii_digit() || is_cn_numeral(*c))
+            .is_some_and(|c| c.is_ascii_digit() || numerals.is_numeral(*c))
     {
         return before.map(|c| (Reason::Range, *c));
     }
     // Quotations, book titles and document numbers.
-    [
-        ('“', '”', 24),
-        ('"', '"', 24),
-        ('《', '》', 80),
-        ('〔', '〕', 8),
-        ('[', ']', 8),
-        ('【', '】', 8),
-    ]
-    .into_iter()
-    .find(|&(open, close, span)| inside_pair(chars, digits, open, close, span))
-    .map(|(open, _, _)| (Reason::Quoted, open))
+    lex.quote_pairs
+        .iter()
+        .find(|p| inside_pair(chars, digits, p.open, p.close, p.max_span))
+        .map(|p| (Reason::Quoted, p.open))
 }
-
-/// A character's bit in a 128-bit set (code point modulo 128).
-const fn start_bit(c: char) -> u128 {
-    1 << (c as u32 % 128)
-}
-
-/// Every character that can start a number (digits, Chinese numerals, 百 of 百分之), folded
-/// into 128 bits: a character whose bit is clear cannot start one.
-const START_BITS: u128 = {
-    let starts = [
-        '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '零', '〇', '一', '二', '两', '三', '四',
-        '五', '六', '七', '八', '九', '十', '百',
-    ];
-    let mut bits = 0;
-    let mut i = 0;
-    while i < starts.len() {
-        bits |= start_bit(starts[i]);
-        i += 1;
-    }
-    bits
-};
 
 /// Finds every number expression in `chars` that can be a quantity (see the module docs for
 /// what is dropped). Tokens are in text order and do not overlap.
-pub fn scan(chars: &[char]) -> Vec<Token> {
-    scan_with(chars, |_| {})
+pub fn scan(chars: &[char], lex: &Lexicon) -> Vec<Token> {
+    scan_with(chars, lex, |_| {})
 }
 
 /// A number expression [`scan`] dropped, with why and the character that showed it.
@@ -561,44 +368,48 @@ pub struct Dropped {
 
 /// [`scan`], handing each dropped expression to `on_drop` (in text order) instead of
 /// discarding it silently; `fazhi explain` lists them.
-pub fn scan_with(chars: &[char], mut on_drop: impl FnMut(Dropped)) -> Vec<Token> {
+pub fn scan_with(chars: &[char], lex: &Lexicon, mut on_drop: impl FnMut(Dropped)) -> Vec<Token> {
+    let numerals = &lex.numerals;
+    let starts_percent = |c: char| lex.percent_prefixes.chars().iter().any(|w| w[0] == c);
     let mut tokens = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
         // Fast path: most characters cannot start a number, and most of those fail the
         // one-bit test.
-        if START_BITS & start_bit(c) == 0
-            || !(c.is_ascii_digit() || starts_cn_numeral(c) || c == '百')
+        if lex.number_start_bits & char_bit(c) == 0
+            || !(c.is_ascii_digit() || numerals.can_start(c) || starts_percent(c))
         {
             i += 1;
             continue;
         }
         // A lone 一 (一是, 进一步, 统一) is never a quantity here; see `lone_yi` below.
-        if c == '一' && !chars.get(i + 1).is_some_and(|n| is_cn_numeral(*n)) {
+        if numerals.digit(c) == Some(1)
+            && !chars.get(i + 1).is_some_and(|n| numerals.is_numeral(*n))
+        {
             i += 1;
             continue;
         }
         let prev = if i > 0 { Some(chars[i - 1]) } else { None };
         let arabic_start = c.is_ascii_digit() && !prev.is_some_and(|p| p.is_ascii_digit());
-        let cn_start = starts_cn_numeral(c) && !prev.is_some_and(is_cn_numeral);
-        let pct_start = starts_with(chars, i, "百分之");
+        let cn_start = numerals.can_start(c) && !prev.is_some_and(|p| numerals.is_numeral(p));
+        let pct_start = lex.percent_prefixes.starts_at(chars, i);
         if !(arabic_start || cn_start || pct_start) {
             i += 1;
             continue;
         }
-        // Look back for a pre-qualifier that belongs to this number.
+        // Look back for a pre-qualifier that belongs to this number (the longest).
         let mut start = i;
-        for w in PRE_NEARLY.iter().chain(PRE_MORE) {
-            let n = w.chars().count();
-            if i >= n && starts_with(chars, i - n, w) {
+        for (w, _) in &lex.qualifiers.before {
+            let n = w.len();
+            if i >= n && chars[i - n..].starts_with(w) {
                 start = i - n;
                 break;
             }
         }
-        let found = match number_at(chars, start) {
+        let found = match number_at(chars, start, lex) {
             Some(n) => Some((n, start)),
-            None => number_at(chars, i).map(|n| (n, i)),
+            None => number_at(chars, i, lex).map(|n| (n, i)),
         };
         let Some(((number, digits), start)) = found.filter(|((n, _), _)| n.value.is_finite())
         else {
@@ -613,16 +424,17 @@ pub fn scan_with(chars: &[char], mut on_drop: impl FnMut(Dropped)) -> Vec<Token>
                     && chars
                         .get(end_digits + 1)
                         .is_some_and(|c| c.is_ascii_digit())
-                || is_cn_numeral(chars[end_digits]))
+                || numerals.is_numeral(chars[end_digits]))
         {
             end_digits += 1;
         }
         // A lone 一 is idiom far more often than a count (一起, 一件事, 一批, 一次性).
-        let lone_yi = !pct_start && chars[digits] == '一' && end_digits == digits + 1;
+        let lone_yi =
+            !pct_start && numerals.digit(chars[digits]) == Some(1) && end_digits == digits + 1;
         let verdict = if lone_yi {
-            Some((Reason::Idiom, '一'))
+            Some((Reason::Idiom, chars[digits]))
         } else {
-            not_a_quantity(chars, start, digits, end_digits)
+            not_a_quantity(chars, start, digits, end_digits, lex)
         };
         let token = Token {
             start,
@@ -647,6 +459,108 @@ pub fn scan_with(chars: &[char], mut on_drop: impl FnMut(Dropped)) -> Vec<Token>
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    fn lex() -> &'static Lexicon {
+        Lexicon::bundled()
+    }
+
+    fn parse_number(text: &str) -> Option<Number> {
+        super::parse_number(text, lex())
+    }
+
+    fn scan(chars: &[char]) -> Vec<Token> {
+        super::scan(chars, lex())
+    }
+
+    fn chinese_value(run: &[char]) -> Option<u64> {
+        super::chinese_value(run, &lex().numerals)
+    }
+
+    /// Writes `n` as a Chinese numeral in the positional style reports use (1200 → 一千二百,
+    /// 15 → 十五, 105 → 一百零五), to test [`chinese_value`] by round trip.
+    fn to_chinese(n: u64) -> String {
+        const DIGITS: [char; 10] = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+        /// One group below 10 000; `leading` drops the 一 of a leading 十 (十五, not 一十五).
+        fn below_10k(n: u64, out: &mut String, leading: bool) {
+            let parts = [(1000, '千'), (100, '百'), (10, '十'), (1, ' ')];
+            let mut zero_pending = false;
+            let mut started = false;
+            for (unit, name) in parts {
+                let d = (n / unit) % 10;
+                if d == 0 {
+                    if started {
+                        zero_pending = true;
+                    }
+                    continue;
+                }
+                if zero_pending {
+                    out.push('零');
+                    zero_pending = false;
+                }
+                if !(unit == 10 && d == 1 && !started && leading) {
+                    out.push(DIGITS[d as usize]);
+                }
+                if name != ' ' {
+                    out.push(name);
+                }
+                started = true;
+            }
+        }
+        if n == 0 {
+            return "零".to_string();
+        }
+        let mut out = String::new();
+        let groups = [(100_000_000u64, '亿'), (10_000, '万'), (1, ' ')];
+        let mut rest = n;
+        let mut leading = true;
+        let mut zero_pending = false;
+        for (size, name) in groups {
+            let g = rest / size;
+            rest %= size;
+            if g == 0 {
+                if !leading {
+                    zero_pending = true;
+                }
+                continue;
+            }
+            if zero_pending || (!leading && g < 1000) {
+                out.push('零');
+                zero_pending = false;
+            }
+            below_10k(g, &mut out, leading);
+            if name != ' ' {
+                out.push(name);
+            }
+            leading = false;
+        }
+        out
+    }
+
+    #[test]
+    fn the_start_bits_hold_every_character_that_starts_a_number() {
+        let numerals = &lex().numerals;
+        let starts: Vec<char> = (char::MIN..=char::MAX)
+            .filter(|c| c.is_ascii_digit() || numerals.can_start(*c) || *c == '百')
+            .collect();
+        assert_eq!(starts.len(), 24);
+        assert!(starts
+            .iter()
+            .all(|c| lex().number_start_bits & char_bit(*c) != 0));
+    }
+
+    #[test]
+    fn a_unit_added_to_the_lexicon_is_read() {
+        // 宗 is a unit in the bundled lexicon; 趟 is not, until a user lexicon adds it.
+        assert_eq!(parse_number("3趟").map(|n| n.unit), Some(String::new()));
+        let text = crate::dict::BUNDLED_LEXICON.replacen(
+            "\"宗\" = \"count\"",
+            "\"宗\" = \"count\", \"趟\" = \"count\"",
+            1,
+        );
+        let user = crate::dict::parse_lexicon(&text, "user.toml").expect("valid lexicon");
+        let n = super::parse_number("3趟", &user).expect("a number");
+        assert_eq!((n.unit.as_str(), n.is_count()), ("趟", true));
+    }
 
     fn n(text: &str) -> (f64, Qualifier, String) {
         let num = parse_number(text).unwrap_or_else(|| panic!("no number in {text}"));
@@ -831,12 +745,4 @@ mod tests {
             }
         }
     }
-}
-#[test]
-fn the_start_bits_hold_every_character_that_starts_a_number() {
-    let starts: Vec<char> = (char::MIN..=char::MAX)
-        .filter(|c| c.is_ascii_digit() || starts_cn_numeral(*c) || *c == '百')
-        .collect();
-    assert_eq!(starts.len(), 24);
-    assert!(starts.iter().all(|c| START_BITS & start_bit(*c) != 0));
 }

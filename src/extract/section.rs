@@ -5,76 +5,18 @@
 //! chrome (breadcrumbs, share widgets, visit counters, site footers) is recognised line by line
 //! and skipped. Invariant: sentences never cross a line break and never include a chrome line.
 
-use std::sync::OnceLock;
-
-use super::search::{contains, contains_str, Sketch};
+use super::search::{contains, Sketch};
 use super::year::{mentions, YearMention};
+use crate::dict::Lexicon;
 
-/// Words that, in a heading, announce next year's plans.
-const PLAN_HEADING_WORDS: &[&str] = &[
-    "工作计划",
-    "工作思路",
-    "主要安排",
-    "工作安排",
-    "工作打算",
-    "工作重点",
-    "工作要点",
-    "下一步",
-    "下步",
-    "下一年度",
-    "努力方向",
-    "明年",
-    "来年",
-    "今后",
-];
-
-/// Markers of web-page chrome; a short line containing one is not report text.
-const CHROME_MARKERS: &[&str] = &[
-    "当前位置",
-    "首页",
-    "扫一扫",
-    "分享到",
-    "点击数",
-    "点击量",
-    "浏览次数",
-    "阅读次数",
-    "访问量",
-    "访客数",
-    "主办:",
-    "承办:",
-    "主办单位",
-    "技术支持",
-    "网站标识码",
-    "网站地图",
-    "站点地图",
-    "索引号",
-    "发布机构",
-    "发布单位",
-    "发文日期",
-    "成文日期",
-    "发布日期",
-    "内容分类",
-    "公开方式",
-    "公开范围",
-    "有效性",
-    "文号",
-    "来源:",
-    "字体",
-    "字号",
-    "设为首页",
-    "加入收藏",
-    "无障碍",
-    "长者版",
-    "举报中心",
-    "查号台",
-    "附件",
-    "打印本页",
-    "关闭窗口",
-    "ICP备",
-    "公网安备",
-    "版权所有",
-    "联系我们",
-];
+/// The full stop: it ends a sentence and a heading's words.
+pub const FULL_STOP: char = '。';
+/// The enumeration comma: it ends a heading numeral (一、) and separates list items.
+pub const LIST_COMMA: char = '、';
+/// Book-title marks: a title (《…》) is one word, whatever punctuation it holds.
+pub const BOOK_OPEN: char = '《';
+/// See [`BOOK_OPEN`].
+pub const BOOK_CLOSE: char = '》';
 
 /// Lines at most this long (characters) may be chrome; longer lines are report prose.
 const CHROME_MAX_LINE: usize = 60;
@@ -92,49 +34,30 @@ pub struct Sentence {
 
 /// Whether a character ends a sentence.
 pub fn is_sentence_break(c: char) -> bool {
-    matches!(c, '。' | '!' | '?' | ';' | '\n')
+    matches!(c, FULL_STOP | '!' | '?' | ';' | '\n')
 }
 
 /// Whether a character ends a clause (a list item or a sub-clause of a sentence).
 pub fn is_clause_break(c: char) -> bool {
-    is_sentence_break(c) || matches!(c, ',' | '、' | ':' | '(' | ')')
-}
-
-/// A word list as characters, built once per process.
-fn char_table(cell: &'static OnceLock<Vec<Vec<char>>>, words: &[&str]) -> &'static [Vec<char>] {
-    cell.get_or_init(|| super::search::words(words))
-}
-
-fn chrome_markers() -> &'static [Vec<char>] {
-    static CELL: OnceLock<Vec<Vec<char>>> = OnceLock::new();
-    char_table(&CELL, CHROME_MARKERS)
-}
-
-fn plan_heading_words() -> &'static [Vec<char>] {
-    static CELL: OnceLock<Vec<Vec<char>>> = OnceLock::new();
-    char_table(&CELL, PLAN_HEADING_WORDS)
-}
-
-fn plan_openers() -> &'static [Vec<char>] {
-    static CELL: OnceLock<Vec<Vec<char>>> = OnceLock::new();
-    char_table(&CELL, PLAN_OPENERS)
+    is_sentence_break(c) || matches!(c, ',' | LIST_COMMA | ':' | '(' | ')')
 }
 
 /// Whether a line is page chrome rather than report text.
-pub fn is_chrome(line: &[char]) -> bool {
+pub fn is_chrome(line: &[char], lex: &Lexicon) -> bool {
     line.len() <= CHROME_MAX_LINE && {
         let sketch = Sketch::of(line);
-        chrome_markers()
+        lex.chrome_markers
+            .chars()
             .iter()
             .any(|m| sketch.covers(Sketch::of(m)) && contains(line, m))
     }
 }
 
 /// Heading level: 1 for 一、, 2 for (一), 0 for anything else.
-fn heading_level(line: &[char]) -> u8 {
-    let numeral = |c: &char| "一二三四五六七八九十".contains(*c);
+fn heading_level(line: &[char], lex: &Lexicon) -> u8 {
+    let numeral = |c: &char| lex.heading_numerals.contains(*c);
     let n = line.iter().take_while(|c| numeral(c)).count();
-    if n > 0 && n <= 3 && line.get(n) == Some(&'、') {
+    if n > 0 && n <= 3 && line.get(n) == Some(&LIST_COMMA) {
         return 1;
     }
     if line.first() == Some(&'(') {
@@ -147,22 +70,24 @@ fn heading_level(line: &[char]) -> u8 {
 }
 
 /// Whether a heading announces plans: a plan word, or a year after the report year.
-pub fn is_plan_heading(heading: &[char], report_year: Option<i32>) -> bool {
+pub fn is_plan_heading(heading: &[char], report_year: Option<i32>, lex: &Lexicon) -> bool {
     let head: Vec<char> = heading
         .iter()
-        .take_while(|c| **c != '。')
+        .take_while(|c| **c != FULL_STOP)
         .take(60)
         .copied()
         .collect();
     let sketch = Sketch::of(&head);
-    if plan_heading_words()
+    if lex
+        .plan_headings
+        .chars()
         .iter()
         .any(|w| sketch.covers(Sketch::of(w)) && contains(&head, w))
     {
         return true;
     }
     match report_year {
-        Some(ry) => mentions(&head)
+        Some(ry) => mentions(&head, lex)
             .iter()
             .any(|m| matches!(m, YearMention::Explicit(y) if *y > ry)),
         None => false,
@@ -174,31 +99,34 @@ const BARE_HEADING_MAX_LINE: usize = 30;
 
 /// An unnumbered heading line such as `2024年工作打算`. Titles (报告, 总结) are not headings:
 /// a title like `2022年工作总结及2023年工作计划` must not make the whole report a plan.
-fn is_bare_plan_heading(line: &[char], report_year: Option<i32>) -> bool {
+fn is_bare_plan_heading(line: &[char], report_year: Option<i32>, lex: &Lexicon) -> bool {
     line.len() <= BARE_HEADING_MAX_LINE
-        && !line.iter().any(|c| matches!(c, '。' | ',' | ';'))
-        && !contains_str(line, "报告")
-        && !contains_str(line, "总结")
-        && is_plan_heading(line, report_year)
+        && !line.iter().any(|c| matches!(*c, FULL_STOP | ',' | ';'))
+        && !lex
+            .not_heading_words
+            .chars()
+            .iter()
+            .any(|w| contains(line, w))
+        && is_plan_heading(line, report_year, lex)
 }
-
-/// Words that open a paragraph about next year's work (下一步,我县将…).
-const PLAN_OPENERS: &[&str] = &["下一步", "下步", "今后", "明年", "来年", "新的一年"];
 
 /// Whether a paragraph opens as a plan: a plan opener, or a year after the report year
 /// (`2025年,我县将…` in a 2024 report).
-fn opens_a_plan(line: &[char], report_year: Option<i32>) -> bool {
-    if plan_openers().iter().any(|w| line.starts_with(w)) {
+fn opens_a_plan(line: &[char], report_year: Option<i32>, lex: &Lexicon) -> bool {
+    if lex.plan_openers.starts_at(line, 0) {
         return true;
     }
-    match (report_year, mentions(&line[..line.len().min(6)]).first()) {
+    match (
+        report_year,
+        mentions(&line[..line.len().min(6)], lex).first(),
+    ) {
         (Some(ry), Some(YearMention::Explicit(y))) => *y > ry,
         _ => false,
     }
 }
 
 /// Splits normalised text into sentences, skipping chrome and marking plan sections.
-pub fn sentences(chars: &[char], report_year: Option<i32>) -> Vec<Sentence> {
+pub fn sentences(chars: &[char], report_year: Option<i32>, lex: &Lexicon) -> Vec<Sentence> {
     let mut out = Vec::new();
     let (mut top_plan, mut sub_plan) = (false, false);
     let mut line_start = 0;
@@ -208,20 +136,20 @@ pub fn sentences(chars: &[char], report_year: Option<i32>) -> Vec<Sentence> {
             .position(|c| *c == '\n')
             .map_or(chars.len(), |p| line_start + p);
         let line = &chars[line_start..line_end];
-        if !line.is_empty() && !is_chrome(line) {
-            match heading_level(line) {
-                0 if is_bare_plan_heading(line, report_year) => {
+        if !line.is_empty() && !is_chrome(line, lex) {
+            match heading_level(line, lex) {
+                0 if is_bare_plan_heading(line, report_year, lex) => {
                     top_plan = true;
                     sub_plan = false;
                 }
                 1 => {
-                    top_plan = is_plan_heading(line, report_year);
+                    top_plan = is_plan_heading(line, report_year, lex);
                     sub_plan = false;
                 }
-                2 => sub_plan = is_plan_heading(line, report_year),
+                2 => sub_plan = is_plan_heading(line, report_year, lex),
                 _ => {}
             }
-            let plan = top_plan || sub_plan || opens_a_plan(line, report_year);
+            let plan = top_plan || sub_plan || opens_a_plan(line, report_year, lex);
             let mut s = line_start;
             for (i, c) in line.iter().enumerate().map(|(k, c)| (line_start + k, *c)) {
                 if is_sentence_break(c) {
@@ -265,10 +193,10 @@ pub fn clause_around(chars: &[char], sentence: &Sentence, pos: usize) -> (usize,
                 continue;
             }
         }
-        if c == '》' {
+        if c == BOOK_CLOSE {
             if let Some(open) = chars[sentence.start..start - 1]
                 .iter()
-                .rposition(|c| *c == '《')
+                .rposition(|c| *c == BOOK_OPEN)
             {
                 start = sentence.start + open;
                 continue;
@@ -282,8 +210,11 @@ pub fn clause_around(chars: &[char], sentence: &Sentence, pos: usize) -> (usize,
     let mut end = pos;
     while end < sentence.end {
         let c = chars[end];
-        if c == '《' {
-            if let Some(close) = chars[end + 1..sentence.end].iter().position(|c| *c == '》') {
+        if c == BOOK_OPEN {
+            if let Some(close) = chars[end + 1..sentence.end]
+                .iter()
+                .position(|c| *c == BOOK_CLOSE)
+            {
                 end += close + 2;
                 continue;
             }
@@ -299,6 +230,10 @@ pub fn clause_around(chars: &[char], sentence: &Sentence, pos: usize) -> (usize,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn lex() -> &'static Lexicon {
+        Lexicon::bundled()
+    }
 
     fn chars(s: &str) -> Vec<char> {
         s.chars().collect()
@@ -372,7 +307,7 @@ mod tests {
             ),
         ];
         for (h, y, want) in table {
-            assert_eq!(is_plan_heading(&chars(h), y), want, "{h}");
+            assert_eq!(is_plan_heading(&chars(h), y, lex()), want, "{h}");
         }
     }
 
@@ -380,7 +315,7 @@ mod tests {
     fn unnumbered_plan_headings_but_not_titles() {
         let text =
             chars("某县2022年工作总结及2023年工作计划\n受理73件。\n2023年工作打算\n力争达到100%。");
-        let plans: Vec<bool> = sentences(&text, Some(2022))
+        let plans: Vec<bool> = sentences(&text, Some(2022), lex())
             .iter()
             .map(|s| s.plan)
             .collect();
@@ -390,7 +325,7 @@ mod tests {
     #[test]
     fn plan_paragraphs_without_headings() {
         let text = chars("受理73件。\n下一步,我县将力争受理100件。\n2024年,全县将调解纠纷3000件。\n2023年,全县调解纠纷2000件。");
-        let plans: Vec<bool> = sentences(&text, Some(2023))
+        let plans: Vec<bool> = sentences(&text, Some(2023), lex())
             .iter()
             .map(|s| s.plan)
             .collect();
@@ -407,17 +342,18 @@ mod tests {
             "网站标识码:4301210002",
             "时间:2022/12/30 09:53:33 来源:烟台市司法局 浏览次数:",
         ] {
-            assert!(is_chrome(&chars(l)), "{l}");
+            assert!(is_chrome(&chars(l), lex()), "{l}");
         }
-        assert!(!is_chrome(&chars(
-            "全年共开展各类普法宣传229场次,受众1.8万余人次。"
-        )));
+        assert!(!is_chrome(
+            &chars("全年共开展各类普法宣传229场次,受众1.8万余人次。"),
+            lex()
+        ));
     }
 
     #[test]
     fn sentences_carry_the_plan_flag() {
         let text = chars("一、主要成效\n受理73件。\n三、下一步工作安排\n确保达到100%。");
-        let s = sentences(&text, Some(2023));
+        let s = sentences(&text, Some(2023), lex());
         let flags: Vec<(String, bool)> = s
             .iter()
             .map(|s| (text[s.start..s.end].iter().collect(), s.plan))

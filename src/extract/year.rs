@@ -5,7 +5,14 @@
 //! 去年/上年 the year before; `YYYY年以来` with an earlier year, or 累计 with 截至, make the value
 //! cumulative. Years are read only as `YYYY年` with 1949 ≤ YYYY ≤ 2100.
 
-use super::search::{contains_str, position_of, starts_with, Sketch};
+use super::search::{contains, position_of, Sketch};
+use super::section::{is_clause_break, is_sentence_break, BOOK_CLOSE, BOOK_OPEN};
+use crate::dict::Lexicon;
+
+/// The mark after a year (2023年) and in every year word (去年, 全年).
+pub const YEAR_MARK: char = '年';
+/// The mark after a month (3月, 1-12月).
+pub const MONTH_MARK: char = '月';
 
 /// What a stretch of text says about the year a value belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,7 +32,10 @@ pub fn years_in(chars: &[char]) -> Vec<(i32, usize)> {
     let mut out = Vec::new();
     // Each 年 is checked for four digits before it (and no fifth): 年 is rarer than digits.
     let mut from = 4;
-    while let Some(k) = chars.get(from..).and_then(|rest| position_of(rest, '年')) {
+    while let Some(k) = chars
+        .get(from..)
+        .and_then(|rest| position_of(rest, YEAR_MARK))
+    {
         let nian = from + k;
         from = nian + 1;
         let i = nian - 4;
@@ -46,8 +56,8 @@ pub fn years_in(chars: &[char]) -> Vec<(i32, usize)> {
 
 /// Whether index `at` lies inside a book title 《…》 (a plan's title: 规划(2024—2028年)).
 fn in_book_title(chars: &[char], at: usize) -> bool {
-    let open = chars[..at].iter().rposition(|c| *c == '《');
-    let close = chars[..at].iter().rposition(|c| *c == '》');
+    let open = chars[..at].iter().rposition(|c| *c == BOOK_OPEN);
+    let close = chars[..at].iter().rposition(|c| *c == BOOK_CLOSE);
     match (open, close) {
         (Some(o), Some(c)) => o > c,
         (Some(_), None) => true,
@@ -57,45 +67,52 @@ fn in_book_title(chars: &[char], at: usize) -> bool {
 
 /// Year mentions in `chars`, in order. Years in book titles and the ends of year ranges
 /// (2021-2025年) describe documents, not values, and are skipped.
-pub fn mentions(chars: &[char]) -> Vec<YearMention> {
-    mentions_sketched(chars, Sketch::of(chars))
+pub fn mentions(chars: &[char], lex: &Lexicon) -> Vec<YearMention> {
+    mentions_sketched(chars, Sketch::of(chars), lex)
 }
 
 /// Whether the word `w` occurs in `chars`, whose characters `sketch` holds: most words are
 /// ruled out by the sketch without a search.
-fn has(chars: &[char], sketch: Sketch, w: &str) -> bool {
-    sketch.covers(Sketch::of_str(w)) && contains_str(chars, w)
+fn has(chars: &[char], sketch: Sketch, w: &[char]) -> bool {
+    sketch.covers(Sketch::of(w)) && contains(chars, w)
+}
+
+/// Whether some word of `words` occurs in `chars` (see [`has`]).
+fn has_any(chars: &[char], sketch: Sketch, words: &[Vec<char>]) -> bool {
+    words.iter().any(|w| has(chars, sketch, w))
+}
+
+/// The sketch of the year mark: every year mention has one.
+fn year_sketch() -> Sketch {
+    Sketch::of(&[YEAR_MARK])
 }
 
 /// [`mentions`], given the sketch of `chars`.
-fn mentions_sketched(chars: &[char], sketch: Sketch) -> Vec<YearMention> {
+fn mentions_sketched(chars: &[char], sketch: Sketch, lex: &Lexicon) -> Vec<YearMention> {
     let mut out = Vec::new();
     // Every mention has a 年 (2023年, 去年).
-    if !sketch.covers(Sketch::of_str("年")) {
+    if !sketch.covers(year_sketch()) {
         return out;
     }
     for (y, at) in years_in(chars) {
-        let range_end = at >= 2
-            && matches!(chars[at - 1], '-' | '—' | '–' | '~' | '至')
-            && chars[at - 2].is_ascii_digit();
+        let range_end =
+            at >= 2 && lex.range_marks.contains(chars[at - 1]) && chars[at - 2].is_ascii_digit();
         // 与2022年相比, 较2022年: a comparison names the other year, not the value's.
-        let compared = at >= 1 && matches!(chars[at - 1], '与' | '较' | '比' | '同')
-            || ["相比", "同期", "比较", "相较"]
-                .iter()
-                .any(|w| starts_with(chars, at + 5, w));
+        let compared = at >= 1 && lex.year_comparisons_before.contains(chars[at - 1])
+            || lex.year_comparisons_after.starts_at(chars, at + 5);
         if range_end || compared || in_book_title(chars, at) {
             continue;
         }
         let after = at + 5;
-        if starts_with(chars, after, "以来") || starts_with(chars, after, "至今") {
+        if lex.since_words.starts_at(chars, after) {
             out.push(YearMention::Since(y));
-        } else if starts_with(chars, after, "前") || starts_with(chars, after, "以前") {
+        } else if lex.before_words.starts_at(chars, after) {
             out.push(YearMention::Before(y));
         } else {
             out.push(YearMention::Explicit(y));
         }
     }
-    for word in ["去年", "上年", "上一年"] {
+    for word in lex.last_year_words.chars() {
         if has(chars, sketch, word) {
             out.push(YearMention::LastYear);
         }
@@ -104,9 +121,9 @@ fn mentions_sketched(chars: &[char], sketch: Sketch) -> Vec<YearMention> {
 }
 
 /// The last year `chars` states for a value (`YYYY年`, 去年), if any.
-pub fn explicit_year(chars: &[char], report_year: i32) -> Option<i32> {
+pub fn explicit_year(chars: &[char], report_year: i32, lex: &Lexicon) -> Option<i32> {
     let mut year = None;
-    for m in mentions(chars) {
+    for m in mentions(chars, lex) {
         match m {
             YearMention::Explicit(y) => year = Some(y),
             YearMention::LastYear => year = Some(report_year - 1),
@@ -118,31 +135,37 @@ pub fn explicit_year(chars: &[char], report_year: i32) -> Option<i32> {
 
 /// The year a value belongs to, from the words just before it (`narrow`): the last explicit
 /// year there, else the report year.
-pub fn value_year(narrow: &[char], report_year: i32) -> i32 {
-    explicit_year(narrow, report_year).unwrap_or(report_year)
+pub fn value_year(narrow: &[char], report_year: i32, lex: &Lexicon) -> i32 {
+    explicit_year(narrow, report_year, lex).unwrap_or(report_year)
 }
 
 /// Whether the text before a value makes it a total over several years: `YYYY年以来` with a
 /// year before the report year, or 累计 in the value's own clause together with 截至/以来.
-pub fn is_cumulative(sentence_prefix: &[char], clause: &[char], report_year: i32) -> bool {
+pub fn is_cumulative(
+    sentence_prefix: &[char],
+    clause: &[char],
+    report_year: i32,
+    lex: &Lexicon,
+) -> bool {
     let sketch = Sketch::of(sentence_prefix);
-    let in_prefix = |w: &str| has(sentence_prefix, sketch, w);
     let spans_years = || {
-        mentions_sketched(sentence_prefix, sketch)
+        mentions_sketched(sentence_prefix, sketch, lex)
             .iter()
             .any(|m| matches!(m, YearMention::Since(y) if *y < report_year))
     };
     // 近几年来/试点以来 span years without naming one; a year or 全年 stated for the value wins.
     let vague_span = || {
-        (MULTI_YEAR_WORDS.iter().any(|w| in_prefix(w))
-            || sketch.covers(Sketch::of_str("年")) && counts_years(sentence_prefix))
-            && !is_dated_sketched(sentence_prefix, sketch)
+        (has_any(sentence_prefix, sketch, lex.multi_year_words.chars())
+            || sketch.covers(year_sketch()) && counts_years(sentence_prefix, lex))
+            && !is_dated_sketched(sentence_prefix, sketch, lex)
     };
     let counted = || {
-        contains_str(clause, "累计")
-            && (spans_from_earlier_year(sentence_prefix, report_year)
-                || in_prefix("截至")
-                || in_prefix("以来"))
+        lex.cumulative_words
+            .chars()
+            .iter()
+            .any(|w| contains(clause, w))
+            && (spans_from_earlier_year(sentence_prefix, report_year, lex)
+                || has_any(sentence_prefix, sketch, lex.cumulative_bounds.chars()))
     };
     // Cheapest test first; the answer is the same in any order.
     counted() || spans_years() || vague_span()
@@ -151,90 +174,76 @@ pub fn is_cumulative(sentence_prefix: &[char], clause: &[char], report_year: i32
 /// Whether `chars` ties what follows to one year: a year stated for it (2023年, 去年) or a
 /// single-year word (全年, 今年). A year after 截至 only ends a period (截至2025年7月底, after a
 /// span that began earlier) and dates nothing by itself.
-pub fn is_dated(chars: &[char]) -> bool {
-    is_dated_sketched(chars, Sketch::of(chars))
+pub fn is_dated(chars: &[char], lex: &Lexicon) -> bool {
+    is_dated_sketched(chars, Sketch::of(chars), lex)
 }
 
 /// [`is_dated`], given the sketch of `chars`.
-fn is_dated_sketched(chars: &[char], sketch: Sketch) -> bool {
-    let single_year_word = || SINGLE_YEAR_WORDS.iter().any(|w| has(chars, sketch, w));
+fn is_dated_sketched(chars: &[char], sketch: Sketch, lex: &Lexicon) -> bool {
+    let single_year_word = || has_any(chars, sketch, lex.single_year_words.chars());
     // Every year (2023年, 去年) has a 年.
-    if !sketch.covers(Sketch::of_str("年")) {
+    if !sketch.covers(year_sketch()) {
         return single_year_word();
     }
     let end_points = years_in(chars)
         .iter()
-        .filter(|(_, at)| *at >= 2 && matches!(chars[at - 2..*at], ['截', '至'] | ['截', '止']))
+        .filter(|(_, at)| lex.period_end_words.ends_at(chars, *at))
         .count();
-    let dated_mentions = mentions_sketched(chars, sketch)
+    let dated_mentions = mentions_sketched(chars, sketch, lex)
         .iter()
         .filter(|m| matches!(m, YearMention::Explicit(_) | YearMention::LastYear))
         .count();
     dated_mentions > end_points || single_year_word()
 }
 
-/// Words for a span of several years that name no year (多年来, 试点以来).
-const MULTI_YEAR_WORDS: &[&str] = &[
-    "多年来",
-    "历年",
-    "试点以来",
-    "成立以来",
-    "建立以来",
-    "实施以来",
-    "改革以来",
-    "启动以来",
-    "运行以来",
-    "大以来",
-];
-
 /// Whether `chars` counts years as a span: 近3年, 近几年, 五年来, 3年以来. A year such as
 /// 2023年 has four digits and is not a count; 第三年 is an ordinal.
-fn counts_years(chars: &[char]) -> bool {
-    const COUNT: &str = "0123456789几一二两三四五六七八九十";
+fn counts_years(chars: &[char], lex: &Lexicon) -> bool {
+    let counts = |c: char| c.is_ascii_digit() || lex.year_count_numerals.contains(c);
     chars.iter().enumerate().any(|(i, c)| {
-        if *c != '年' {
+        if *c != YEAR_MARK {
             return false;
         }
-        let digits = chars[..i]
-            .iter()
-            .rev()
-            .take_while(|d| COUNT.contains(**d))
-            .count();
+        let digits = chars[..i].iter().rev().take_while(|d| counts(**d)).count();
         if !(1..=2).contains(&digits) {
             return false;
         }
-        let before = (i - digits).checked_sub(1).map(|j| chars[j]);
+        let from = i - digits;
         let after = chars.get(i + 1).copied();
-        before == Some('近') || (before != Some('第') && matches!(after, Some('来') | Some('以')))
+        lex.year_span_openers.ends_at(chars, from)
+            || (!lex.ordinal_prefixes.ends_at(chars, from)
+                && after.is_some_and(|a| lex.year_span_closers.contains(a)))
     })
 }
 
 /// Whether `chars` states a period from an earlier year to a later one (2005年6月至2017年
 /// 10月底): an earlier year, then 至/到, then a later year.
-fn spans_from_earlier_year(chars: &[char], report_year: i32) -> bool {
+fn spans_from_earlier_year(chars: &[char], report_year: i32, lex: &Lexicon) -> bool {
     let years = years_in(chars);
     years.windows(2).any(|w| {
         let ((from, at), (to, to_at)) = (w[0], w[1]);
-        from < to && from < report_year && chars[at..to_at].iter().any(|c| matches!(c, '至' | '到'))
+        from < to
+            && from < report_year
+            && chars[at..to_at]
+                .iter()
+                .any(|c| lex.period_links.contains(*c))
     })
 }
 
-/// Words that tie a value to one year (全年, 今年): they outweigh a vague span.
-const SINGLE_YEAR_WORDS: &[&str] = &["全年", "今年", "当年", "本年", "年度"];
-
-/// Words for a part of a year: a value over part of the year is not the year's figure.
-const PARTIAL_PERIODS: &[&str] = &["上半年", "下半年", "季度", "前三季"];
-
 /// Whether the words before a value limit it to part of the year (上半年, 一季度, 1-6月).
 /// `1-12月` and `截至12月底` are the whole year.
-pub fn is_partial_period(chars: &[char]) -> bool {
-    let has = |w: &str| contains_str(chars, w);
-    if PARTIAL_PERIODS.iter().any(|w| has(w)) {
+pub fn is_partial_period(chars: &[char], lex: &Lexicon) -> bool {
+    if lex
+        .partial_periods
+        .chars()
+        .iter()
+        .any(|w| contains(chars, w))
+    {
         return true;
     }
     // N-M月 / N至M月 with M < 12.
     for (i, c) in chars.iter().enumerate() {
-        if *c != '月' || i == 0 {
+        if *c != MONTH_MARK || i == 0 {
             continue;
         }
         let digits_end = i;
@@ -244,7 +253,7 @@ pub fn is_partial_period(chars: &[char]) -> bool {
         }
         let is_range = j >= 2
             && j < digits_end
-            && matches!(chars[j - 1], '-' | '—' | '–' | '~' | '至')
+            && lex.range_marks.contains(chars[j - 1])
             && chars[j - 2].is_ascii_digit();
         if is_range {
             let m: u32 = chars[j..digits_end]
@@ -261,14 +270,17 @@ pub fn is_partial_period(chars: &[char]) -> bool {
 /// Guesses the report year from the title: the first `YYYY年` on one of the first lines that
 /// reads like a report title (报告, 总结, 法治), else the first `YYYY年` in the text that does
 /// not start a span of years.
-pub fn title_year(chars: &[char]) -> Option<i32> {
-    let title_words = ["报告", "总结", "法治", "工作"];
+pub fn title_year(chars: &[char], lex: &Lexicon) -> Option<i32> {
     for line in chars.split(|c| *c == '\n').take(30) {
-        let is_title = title_words.iter().any(|w| contains_str(line, w));
+        let is_title = lex
+            .title_line_words
+            .chars()
+            .iter()
+            .any(|w| contains(line, w));
         if is_title {
             if let Some((y, _)) = years_in(line)
                 .into_iter()
-                .find(|(_, at)| !starts_a_span(line, *at))
+                .find(|(_, at)| !starts_a_span(line, *at, lex))
             {
                 return Some(y);
             }
@@ -277,7 +289,7 @@ pub fn title_year(chars: &[char]) -> Option<i32> {
     // Past the title lines, a year that starts a span (2006年试点以来) is no report's year.
     years_in(chars)
         .into_iter()
-        .find(|(_, at)| !starts_a_span(chars, *at))
+        .find(|(_, at)| !starts_a_span(chars, *at, lex))
         .map(|(y, _)| y)
 }
 
@@ -287,23 +299,32 @@ const SPAN_REACH: usize = 8;
 
 /// Whether the year written at `at` (`YYYY年`) starts a span of years: 以来 or 至今 follows in
 /// its clause.
-pub fn starts_a_span(chars: &[char], at: usize) -> bool {
-    let clause: Vec<char> = chars
-        .get(at + 5..)
-        .unwrap_or_default()
+pub fn starts_a_span(chars: &[char], at: usize, lex: &Lexicon) -> bool {
+    let clause = chars.get(at + 5..).unwrap_or_default();
+    let clause = &clause[..clause.len().min(SPAN_REACH)];
+    let end = clause
         .iter()
-        .take(SPAN_REACH)
-        .take_while(|c| !matches!(c, ',' | '，' | '。' | ';'))
-        .copied()
-        .collect();
-    clause
-        .windows(2)
-        .any(|w| w == ['以', '来'] || w == ['至', '今'])
+        .position(|c| is_clause_break(*c) || is_sentence_break(*c) || is_full_width_break(*c))
+        .unwrap_or(clause.len());
+    lex.since_words
+        .chars()
+        .iter()
+        .any(|w| contains(&clause[..end], w))
+}
+
+/// The full-width comma and full stop of raw (not yet normalised) text, which the metadata
+/// reader reads.
+fn is_full_width_break(c: char) -> bool {
+    matches!(c, '\u{ff0c}' | '\u{3002}')
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn lex() -> &'static Lexicon {
+        Lexicon::bundled()
+    }
 
     fn c(s: &str) -> Vec<char> {
         s.chars().collect()
@@ -327,7 +348,7 @@ mod tests {
             ("较2022年同期", 2023, 2023),
         ];
         for (text, ry, want) in table {
-            assert_eq!(value_year(&c(text), ry), want, "{text}");
+            assert_eq!(value_year(&c(text), ry, lex()), want, "{text}");
         }
     }
 
@@ -384,7 +405,11 @@ mod tests {
             ("2023年来", "2023年来", 2023, false),
         ];
         for (prefix, clause, ry, want) in table {
-            assert_eq!(is_cumulative(&c(prefix), &c(clause), ry), want, "{prefix}");
+            assert_eq!(
+                is_cumulative(&c(prefix), &c(clause), ry, lex()),
+                want,
+                "{prefix}"
+            );
         }
     }
 
@@ -402,7 +427,7 @@ mod tests {
             ("全年", false),
         ];
         for (text, want) in table {
-            assert_eq!(is_partial_period(&c(text)), want, "{text}");
+            assert_eq!(is_partial_period(&c(text), lex()), want, "{text}");
         }
     }
 
@@ -421,7 +446,7 @@ mod tests {
             ("没有年份", None),
         ];
         for (text, want) in table {
-            assert_eq!(title_year(&c(text)), want, "{text}");
+            assert_eq!(title_year(&c(text), lex()), want, "{text}");
         }
     }
 }

@@ -17,6 +17,8 @@ use ego_tree::iter::Edge;
 use ego_tree::{NodeId, NodeRef};
 use scraper::{Html, Node};
 
+use crate::dict::Lexicon;
+
 /// Elements whose content is never text of the page.
 const SKIP_TAGS: [&str; 21] = [
     "script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "nav", "footer",
@@ -72,39 +74,21 @@ const BLOCK_TAGS: [&str; 33] = [
 ];
 /// Table cells: separated by a tab within their row.
 const CELL_TAGS: [&str; 2] = ["td", "th"];
-/// Labels of header fields kept from outside the body.
-const FIELD_LABELS: [&str; 17] = [
-    "发布日期",
-    "发布时间",
-    "公开日期",
-    "时间",
-    "日期",
-    "发文日期",
-    "成文日期",
-    "印发日期",
-    "来源",
-    "信息来源",
-    "发布机构",
-    "发布单位",
-    "发文机关",
-    "发文单位",
-    "索引号",
-    "文号",
-    "网站标识码",
-];
 /// A child holding this share (per cent) of its parent's text is the article, not the parent.
 const DOMINANT_PERCENT: usize = 70;
 /// Longest header line kept from outside the body, in characters.
 const HEADER_LINE_MAX: usize = 120;
 
-/// The report text of an HTML page: title lines, header fields, then the article body.
-pub fn html_to_text(html: &str) -> String {
+/// The report text of an HTML page: title lines, header fields, then the article body. The
+/// header fields kept are those whose labels `lex` lists for the page header
+/// (`field_labels.page_header`), the same labels the metadata reader reads.
+pub fn html_to_text(html: &str, lex: &Lexicon) -> String {
     let doc = Html::parse_document(html);
-    let mut text = extract(&doc, true);
+    let mut text = extract(&doc, true, lex);
     if text.body.chars().count() < 100 {
         // Chrome marks can misfire (a page wrapped in <div id="menu-content">): read again
         // without them and keep whichever found more.
-        let plain = extract(&doc, false);
+        let plain = extract(&doc, false, lex);
         if plain.body.chars().count() > text.body.chars().count() {
             text = plain;
         }
@@ -130,7 +114,7 @@ struct PageText {
     body: String,
 }
 
-fn extract(doc: &Html, use_chrome_marks: bool) -> PageText {
+fn extract(doc: &Html, use_chrome_marks: bool, lex: &Lexicon) -> PageText {
     let skip = |node: &NodeRef<Node>| is_skipped(node, use_chrome_marks);
     let totals = text_totals(doc, &skip);
     let body = doc
@@ -217,8 +201,8 @@ fn extract(doc: &Html, use_chrome_marks: bool) -> PageText {
             add_title(&mut titles, &clean(part));
         }
     }
-    let mut fields = header_fields(&pre);
-    fields.extend(header_fields(&post));
+    let mut fields = header_fields(&pre, lex);
+    fields.extend(header_fields(&post, lex));
     PageText {
         titles,
         fields,
@@ -417,8 +401,9 @@ fn clean(text: &str) -> String {
 }
 
 /// Lines of page chrome that carry a labelled header field, with the value line after a
-/// label that stands alone.
-fn header_fields(text: &str) -> Vec<String> {
+/// label that stands alone (the line ends with one of the labels it holds).
+fn header_fields(text: &str, lex: &Lexicon) -> Vec<String> {
+    let labels = &lex.field_labels;
     let lines: Vec<&str> = text
         .lines()
         .map(str::trim)
@@ -429,11 +414,20 @@ fn header_fields(text: &str) -> Vec<String> {
         if line.chars().count() > HEADER_LINE_MAX {
             continue;
         }
-        let Some(label) = FIELD_LABELS.iter().find(|l| line.contains(*l)) else {
+        let mut held = labels
+            .page_header
+            .strs()
+            .iter()
+            .filter(|l| line.contains(l.as_str()))
+            .peekable();
+        if held.peek().is_none() {
             continue;
-        };
+        }
         out.push(line.to_string());
-        let bare = line.trim_end_matches([':', '：']).trim().ends_with(label);
+        let stripped = line
+            .trim_end_matches(|c| labels.separators.contains(c))
+            .trim();
+        let bare = held.any(|l| stripped.ends_with(l.as_str()));
         if bare {
             if let Some(next) = lines.get(i + 1) {
                 if next.chars().count() <= HEADER_LINE_MAX {
@@ -473,7 +467,7 @@ mod tests {
 
     #[test]
     fn finds_the_article_and_drops_chrome() {
-        let text = html_to_text(PAGE);
+        let text = html_to_text(PAGE, Lexicon::bundled());
         for kept in [
             "某县2023年法治政府建设年度报告",
             "发布日期：2024-03-22",
@@ -500,7 +494,7 @@ mod tests {
 
     #[test]
     fn title_first_then_one_line_per_block() {
-        let text = html_to_text(PAGE);
+        let text = html_to_text(PAGE, Lexicon::bundled());
         assert_eq!(text.lines().next(), Some("某县2023年法治政府建设年度报告"));
         let lines: Vec<&str> = text.lines().collect();
         let position = |prefix: &str| {
@@ -535,7 +529,7 @@ mod tests {
                 + "</p></div></body></html>",
         ];
         for case in &cases {
-            let text = html_to_text(case);
+            let text = html_to_text(case, Lexicon::bundled());
             if case.contains("正文") || case.contains("纯文本") || case.contains("段落") {
                 assert!(!text.trim().is_empty(), "lost the text of {:.40}", case);
             }

@@ -18,6 +18,9 @@ pub mod html;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
+use std::sync::Arc;
+
+use crate::dict::Lexicon;
 use sha2::{Digest, Sha256};
 
 pub use discover::{discover, Candidate, InputKind};
@@ -86,17 +89,21 @@ pub enum IngestError {
     },
 }
 
-/// Reading limits. *Default:* [`DEFAULT_MAX_BYTES`].
-#[derive(Debug, Clone, Copy)]
+/// Reading limits and the words reading needs. *Default:* [`DEFAULT_MAX_BYTES`], the bundled
+/// lexicon.
+#[derive(Debug, Clone)]
 pub struct IngestOptions {
     /// Files larger than this are refused with a clear message.
     pub max_bytes: u64,
+    /// The lexicon whose header-field labels the HTML reader keeps (`--lexicon`).
+    pub lexicon: Arc<Lexicon>,
 }
 
 impl Default for IngestOptions {
     fn default() -> Self {
         IngestOptions {
             max_bytes: DEFAULT_MAX_BYTES,
+            lexicon: Lexicon::bundled_shared(),
         }
     }
 }
@@ -266,7 +273,7 @@ pub fn document_from_bytes(
             let html = kind == InputKind::Html;
             let d = decode::decode(bytes, html).map_err(|e| not_text(e.to_string()))?;
             let text = if html {
-                html::html_to_text(&d.text)
+                html::html_to_text(&d.text, &opts.lexicon)
             } else {
                 d.text
             };
