@@ -36,12 +36,6 @@ use matcher::{Matcher, Window};
 use normalize::Normalized;
 use section::Sentence;
 
-/// Words that, in a number's own clause, make it a goal rather than a result (确保…达到100%).
-const TARGET_CLAUSE_WORDS: &[&str] = &["确保", "力争", "争取", "目标", "预计"];
-
-/// Words that, earlier in the sentence, make its numbers goals (力争到年底, …).
-const TARGET_SENTENCE_WORDS: &[&str] = &["力争", "争取", "目标是", "目标为"];
-
 /// Everything extraction found in one document.
 #[derive(Debug, Clone, Default)]
 pub struct Extraction {
@@ -381,16 +375,17 @@ fn find_values<'d>(
     } else {
         number::scan(chars, lex)
     };
-    let target_clause = search::words(TARGET_CLAUSE_WORDS);
-    let target_sentence = search::words(TARGET_SENTENCE_WORDS);
-    let averages = search::words(AVERAGE_WORDS);
+    let target_clause = lex.target_clause_words.chars();
+    let target_sentence = lex.target_sentence_words.chars();
+    let averages = lex.average_words.chars();
     let mut out = Vec::new();
     let mut t = 0;
     // Start of the run of sentences that share one subject (see `SUBJECT_WORDS`).
     let mut topic_from = 0;
-    let subject_groups: Vec<Vec<Vec<char>>> = SUBJECT_WORDS
+    let subject_groups: Vec<Vec<Vec<char>>> = lex
+        .subject_groups
         .iter()
-        .map(|group| search::words(group))
+        .map(|group| group.chars().to_vec())
         .collect();
     let subjects = search::Occurrences::new(chars, &subject_groups);
     let mut prev_start = 0;
@@ -451,7 +446,7 @@ fn find_values<'d>(
             let tok = &tokens[t];
             t += 1;
             let implied;
-            let n = match implied_count(chars, tok) {
+            let n = match implied_count(chars, tok, lex) {
                 Some(number) => {
                     implied = number;
                     &implied
@@ -475,7 +470,7 @@ fn find_values<'d>(
             prev_quantity_end = tok.end;
             // 审结的977件中直接纠错236件: a number followed by 中 is the base of what follows,
             // so no phrase after it names the number.
-            let after_end = if chars.get(tok.end) == Some(&'中') {
+            let after_end = if lex.base_markers.starts_at(chars, tok.end) {
                 tok.end
             } else {
                 ce
@@ -518,7 +513,7 @@ fn find_values<'d>(
                 log.push(|| {
                     // 收到行政复议申请60件,同比增长20%: a change with no phrase of its own
                     // is about the value stated before it in the sentence.
-                    if let Some(word) = change_word(&chars[narrow..tok.start]) {
+                    if let Some(word) = change_word(&chars[narrow..tok.start], lex) {
                         let metric = found_here.last().map(|((id, _, _), _)| id.to_string());
                         let word = word.iter().collect();
                         return Raw::new(tok, n, (cs, ce), Outcome::Change, word, metric, None);
@@ -537,9 +532,9 @@ fn find_values<'d>(
             };
             let before_clause = &chars[cs..tok.start];
             // 其中,城关镇…: the 其中 ends the previous clause but governs this one.
-            let lead_qizhong = cs >= 3
-                && chars[cs - 3..cs - 1] == ['其', '中']
-                && matches!(chars[cs - 1], ',' | ':');
+            let lead_qizhong = cs >= 1
+                && matches!(chars[cs - 1], ',' | ':')
+                && lex.breakdown_markers.ends_at(chars, cs - 1);
             let lead_clause = if lead_end <= cs {
                 &chars[s.start..lead_end]
             } else {
@@ -547,18 +542,19 @@ fn find_values<'d>(
             };
             // 年均办理5万件 is an average; 占比22.2% / 占总数的19.1% is a share of something.
             let words_before = &chars[narrow..tok.start];
-            let dropped = if let Some(word) = change_word(words_before) {
+            let share_word = || search::find_any(words_before, lex.share_of_whole.chars());
+            let dropped = if let Some(word) = change_word(words_before, lex) {
                 Some((None, word))
             } else if let Some(word) = search::find_any(words_before, &averages) {
                 Some((Some(Reason::Average), word))
-            } else if n.is_percent() && words_before.contains(&'占') {
-                Some((Some(Reason::ShareOfWhole), &['占'][..]))
+            } else if let Some(word) = share_word().filter(|_| n.is_percent()) {
+                Some((Some(Reason::ShareOfWhole), word))
             } else if year::is_partial_period(words_before, lex) {
                 Some((Some(Reason::PartialPeriod), words_before))
             } else if year::is_partial_period(lead_clause, lex) {
                 Some((Some(Reason::PartialPeriod), lead_clause))
             } else {
-                named_share(before_clause, m.before_start, lead_qizhong)
+                named_share(before_clause, m.before_start, lead_qizhong, lex)
                     .map(|word| (Some(Reason::OtherBodyShare), word))
             };
             if let Some((reason, word)) = dropped {
@@ -599,10 +595,11 @@ fn find_values<'d>(
                 year = report_year + 1;
             }
             let key = (ind.id.as_str(), scope, year);
-            if is_breakdown(&chars[s.start..tok.start], key, &found_here) {
+            if let Some(marker) = breakdown(&chars[s.start..tok.start], key, &found_here, lex) {
                 log.push(|| {
                     let metric = Some(ind.id.clone());
-                    Raw::rejected(tok, n, (cs, ce), Reason::PartOfWhole, "其中", metric)
+                    let word: String = marker.iter().collect();
+                    Raw::rejected(tok, n, (cs, ce), Reason::PartOfWhole, word, metric)
                 });
                 continue;
             }
@@ -669,27 +666,6 @@ fn find_values<'d>(
     out
 }
 
-/// Words that name a subject of their own, one group per subject: a sentence without any of
-/// them continues the subject of the sentences before it in the paragraph (复议 context over a
-/// full stop), provided those name exactly one subject (复议应诉工作 names two).
-const SUBJECT_WORDS: &[&[&str]] = &[
-    &["复议"],
-    &["诉讼", "应诉", "法院", "检察"],
-    &["人民调解", "调委会", "调解员", "纠纷"],
-    &["法律援助"],
-    &["公证"],
-    &["矫正"],
-    &["信访", "投诉", "举报", "热线"],
-    &["信息公开"],
-    &["执法"],
-    &["普法", "宣传"],
-    &["规范性文件"],
-    &["合同"],
-    &["决策"],
-    &["咨询"],
-    &["审批", "许可"],
-];
-
 /// How far back (characters) a subject named earlier in the paragraph still carries.
 const TOPIC_CHARS: usize = 400;
 
@@ -705,20 +681,24 @@ fn states_quantity(tokens: &[number::Token], from: usize, to: usize) -> bool {
 /// The longest line read as a heading whose subject carries into the paragraph below it.
 const HEADING_CHARS: usize = 20;
 
-/// Words before a number that make it an average, not a total (年均, 平均).
-const AVERAGE_WORDS: &[&str] = &["年均", "平均", "月均", "日均"];
-
 /// A whole number that lost its measure word right after the noun it counts (审结复议案件
 /// 4696,审结率…): read as 件 when the noun is 案件 and a clause ends after the number.
-fn implied_count(chars: &[char], tok: &number::Token) -> Option<number::Number> {
+fn implied_count(chars: &[char], tok: &number::Token, lex: &Lexicon) -> Option<number::Number> {
     let n = &tok.number;
     let bare = n.unit.is_empty() && n.value.fract() == 0.0;
-    let after_noun = tok.start >= 2 && chars[tok.start - 2..tok.start] == ['案', '件'];
     let clause_ends = chars
         .get(tok.end)
-        .is_some_and(|c| section::is_clause_break(*c) || *c == '。');
-    (bare && after_noun && clause_ends).then(|| number::Number {
-        unit: "件".to_string(),
+        .is_some_and(|c| section::is_clause_break(*c) || *c == section::FULL_STOP);
+    if !(bare && clause_ends) {
+        return None;
+    }
+    let before = &chars[..tok.start];
+    let (_, unit) = lex
+        .implied_units
+        .iter()
+        .find(|(noun, _)| before.ends_with(noun))?;
+    Some(number::Number {
+        unit: unit.clone(),
         kind: Some(UnitKind::Count),
         ..n.clone()
     })
@@ -728,7 +708,7 @@ fn implied_count(chars: &[char], tok: &number::Token) -> Option<number::Number> 
 /// earlier items state quantities of their own (决策1件、规范性文件10件、合同70份).
 fn list_head(chars: &[char], s: &Sentence, cs: usize, tokens: &[number::Token]) -> (usize, bool) {
     let mut start = cs;
-    while start > s.start + 1 && chars[start - 1] == '、' {
+    while start > s.start + 1 && chars[start - 1] == section::LIST_COMMA {
         let (prev, _) = section::clause_around(chars, s, start - 1);
         if prev >= start - 1 {
             break;
@@ -741,79 +721,67 @@ fn list_head(chars: &[char], s: &Sentence, cs: usize, tokens: &[number::Token]) 
     (start, states_quantity(tokens, start, cs))
 }
 
-/// Words right before a number that make it a change, not a level (同比增长12%, 减少5件).
-const CHANGE_WORDS: &[&str] = &[
-    "增加", "减少", "增长", "下降", "上升", "提高", "提升", "降低", "增幅", "降幅",
-];
-
 /// The word that makes the words just before a number (`narrow`) state a change rather than a
 /// level, if any. 增加至863人 and 提高到95% are levels; 同比 anywhere makes a change.
-fn change_word(narrow: &[char]) -> Option<&[char]> {
+fn change_word<'n>(narrow: &'n [char], lex: &Lexicon) -> Option<&'n [char]> {
     let trimmed: &[char] = match narrow.last() {
-        Some('了') | Some('达') | Some('为') => &narrow[..narrow.len() - 1],
+        Some(c) if lex.change_links.contains(*c) => &narrow[..narrow.len() - 1],
         _ => narrow,
     };
-    CHANGE_WORDS
+    lex.change_words
+        .chars()
         .iter()
-        .find(|w| {
-            let w: Vec<char> = w.chars().collect();
-            trimmed.ends_with(&w)
-        })
-        .map(|w| &trimmed[trimmed.len() - w.chars().count()..])
-        .or_else(|| search::find_any_str(narrow, &["同比", "比上年", "较上年"]))
+        .find(|w| trimmed.ends_with(w))
+        .map(|w| &trimmed[trimmed.len() - w.len()..])
+        .or_else(|| search::find_any(narrow, lex.change_anywhere.chars()))
 }
-
-/// Words naming a body or a place: after 其中, they make the number one body's share
-/// (其中城关镇调解纠纷300件, 其中县法院委派调解220件), not a breakdown by kind or period
-/// (其中依法受理112件, 其中1-12月接收83人).
-const SHARE_MARKERS: &[&str] = &[
-    "镇",
-    "乡",
-    "街道",
-    "社区",
-    "村",
-    "局",
-    "中心",
-    "所",
-    "委员会",
-    "法院",
-    "检察院",
-    "办公室",
-    "公司",
-    "企业",
-    "部门",
-    "单位",
-];
 
 /// The body or place named after 其中 before the indicator's phrase in the number's clause,
 /// if any. `lead_qizhong`: the clause follows a bare 其中, (the body then opens the clause).
-fn named_share(
-    before_clause: &[char],
+fn named_share<'c>(
+    before_clause: &'c [char],
     phrase_start: Option<usize>,
     lead_qizhong: bool,
-) -> Option<&[char]> {
+    lex: &Lexicon,
+) -> Option<&'c [char]> {
     let from = if lead_qizhong {
         0
     } else {
-        before_clause.windows(2).position(|w| w == ['其', '中'])? + 2
+        lex.breakdown_markers
+            .chars()
+            .iter()
+            .filter_map(|w| search::find(before_clause, w).map(|at| at + w.len()))
+            .min()?
     };
     let end = phrase_start.unwrap_or(before_clause.len()).max(from);
-    search::find_any_str(&before_clause[from..end], SHARE_MARKERS)
+    search::find_any(&before_clause[from..end], lex.share_markers.chars())
 }
 
 /// What a value states: metric, scope and year.
 type Stated<'a> = (&'a str, Scope, i32);
 
-/// Whether a value is a part of a total stated earlier in its sentence: the same metric, scope
+/// The breakdown marker (其中) that makes a value a part of a total stated earlier in its
+/// sentence, if it is one: the same metric, scope
 /// and year were found before a 其中 that precedes the value (人民调解组织268个,其中…街道
 /// 249个 → 249 is a part; 累计接收844人,其中1-12月接收83人 → 83 is the year's own figure).
 /// `prefix` runs from the sentence start to the value; `found` holds what was already found
 /// in the sentence with the end of each value, relative to the same start.
-fn is_breakdown(prefix: &[char], value: Stated<'_>, found: &[(Stated<'_>, usize)]) -> bool {
-    let Some(qizhong) = prefix.windows(2).rposition(|w| w == ['其', '中']) else {
-        return false;
-    };
-    found.iter().any(|(f, end)| *f == value && *end <= qizhong)
+fn breakdown<'p>(
+    prefix: &'p [char],
+    value: Stated<'_>,
+    found: &[(Stated<'_>, usize)],
+    lex: &Lexicon,
+) -> Option<&'p [char]> {
+    let (at, len) = lex
+        .breakdown_markers
+        .chars()
+        .iter()
+        .filter_map(|w| search::rfind(prefix, w).map(|at| (at, w.len())))
+        .max()?;
+    found
+        .iter()
+        .any(|(f, end)| *f == value && *end <= at)
+        .then(|| &prefix[at..at + len])
 }
 
 /// Scope of a value: the indicator's own unless the text makes it a multi-year total.
