@@ -110,27 +110,45 @@ pub fn normalize(text: &str, lex: &Lexicon) -> Normalized {
     out
 }
 
-/// `text` in simplified script: itself (borrowed) when its opening is not traditional, else
-/// converted character for character, so character offsets still hold.
+/// `text` in simplified script: itself (borrowed) unless it is written in traditional script
+/// ([`is_traditional`]), else converted character for character, so character offsets hold.
 pub fn simplified(text: &str) -> std::borrow::Cow<'_, str> {
-    let probe: String = text.chars().take(SCRIPT_PROBE_CHARS).collect();
-    if fast2s::convert(&probe) == probe {
-        text.into()
-    } else {
+    if is_traditional(text.chars()) {
         fast2s::convert(text).into()
+    } else {
+        text.into()
     }
 }
 
-/// Characters read to decide whether a text is in traditional script.
-const SCRIPT_PROBE_CHARS: usize = 4000;
+/// Characters of a text's opening read to tell its script.
+const SCRIPT_PROBE_CHARS: usize = 1000;
+
+/// The share of a traditional text's characters that differ from their simplified forms is
+/// 15–30%; a simplified text has none, or a name the converter maps all the same (磐安县 → 盘):
+/// at least this share of the opening must change for a text to count as traditional.
+const TRADITIONAL_SHARE: f64 = 0.05;
+
+/// Whether the opening of a text is written in traditional script.
+pub fn is_traditional(chars: impl Iterator<Item = char>) -> bool {
+    let probe: String = chars.take(SCRIPT_PROBE_CHARS).collect();
+    let ideographs = probe.chars().filter(|c| c.len_utf8() == 3).count();
+    if ideographs == 0 {
+        return false;
+    }
+    let changed = probe
+        .chars()
+        .zip(fast2s::convert(&probe).chars())
+        .filter(|(a, b)| a != b)
+        .count();
+    changed as f64 >= TRADITIONAL_SHARE * ideographs as f64
+}
 
 /// Traditional characters become simplified ones (審結 → 审结, 萬 → 万), so one dictionary
 /// serves texts from Hong Kong, Macao and Taiwan sites and pages that convert on display.
-/// The conversion is one character for one (fast2s), so offsets into the original hold. A text
-/// whose opening converts to itself is left alone without converting the rest.
+/// The conversion is one character for one (fast2s), so offsets into the original hold. Only
+/// a text in traditional script is converted ([`is_traditional`]).
 fn simplify(chars: &mut [char]) {
-    let probe: String = chars.iter().take(SCRIPT_PROBE_CHARS).collect();
-    if fast2s::convert(&probe) == probe {
+    if !is_traditional(chars.iter().copied()) {
         return;
     }
     let text: String = chars.iter().collect();
