@@ -177,6 +177,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn only_a_text_in_traditional_script_is_converted() {
+        // A simplified text whose place name the converter would change (磐 → 盘) stays.
+        let simplified = "磐安县2017年法治政府建设工作报告\n磐安县全年受理行政复议申请12件。";
+        assert!(!is_traditional(simplified.chars()));
+        assert_eq!(super::simplified(simplified), simplified);
+        let traditional = "某縣2023年法治政府建設年度報告\n全年收到行政復議申請52件,審結40件。";
+        assert!(is_traditional(traditional.chars()));
+        let converted = super::simplified(traditional);
+        assert!(converted.contains("行政复议申请"), "{converted}");
+        assert_eq!(converted.chars().count(), traditional.chars().count());
+    }
+
+    #[test]
     fn folds_full_width_and_drops_stray_spaces() {
         let table = [
             ("１２３件，９９．５％", "123件,99.5%"),
