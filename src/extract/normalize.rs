@@ -135,13 +135,21 @@ pub fn is_traditional(chars: impl Iterator<Item = char>) -> bool {
     if ideographs == 0 {
         return false;
     }
-    let changed = probe
+    let mut changed: Vec<char> = probe
         .chars()
         .zip(fast2s::convert(&probe).chars())
         .filter(|(a, b)| a != b)
-        .count();
-    changed as f64 >= TRADITIONAL_SHARE * ideographs as f64
+        .map(|(a, _)| a)
+        .collect();
+    let share = changed.len() as f64 / ideographs as f64;
+    changed.sort_unstable();
+    changed.dedup();
+    share >= TRADITIONAL_SHARE && changed.len() >= TRADITIONAL_DISTINCT
 }
+
+/// Distinct characters that must change, besides [`TRADITIONAL_SHARE`]: a name the converter
+/// maps (磐) can repeat in a short simplified text, but it is one character.
+const TRADITIONAL_DISTINCT: usize = 4;
 
 /// Traditional characters become simplified ones (審結 → 审结, 萬 → 万), so one dictionary
 /// serves texts from Hong Kong, Macao and Taiwan sites and pages that convert on display.
