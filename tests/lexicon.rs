@@ -63,7 +63,10 @@ fn lexicon_flag_replaces_the_bundled_lexicon() {
     };
     let bundled = facts(&[]);
     let user = facts(&["--lexicon".as_ref(), lexicon.as_os_str()]);
-    assert!(bundled.contains("开年两月受理行政复议申请12件"), "{bundled}");
+    assert!(
+        bundled.contains("开年两月受理行政复议申请12件"),
+        "{bundled}"
+    );
     assert!(!user.contains("开年两月受理行政复议申请12件"), "{user}");
     assert!(user.contains("全年共受理行政复议申请58件"), "{user}");
 }

@@ -109,7 +109,7 @@ impl Words {
     /// Whether some word ends exactly at index `at` of `chars` (`chars[..at]` ends with it).
     pub fn ends_at(&self, chars: &[char], at: usize) -> bool {
         let head = &chars[..at.min(chars.len())];
-        self.chars.iter().any(|w| head.ends_with(w))
+        self.chars.iter().any(|w| ends_with(head, w))
     }
 
     /// The first word (in file order) that starts at index `at` of `chars`.
@@ -117,7 +117,7 @@ impl Words {
         let rest = chars.get(at..)?;
         self.chars
             .iter()
-            .find(|w| rest.starts_with(w))
+            .find(|w| starts_with(rest, w))
             .map(Vec::as_slice)
     }
 
@@ -154,17 +154,28 @@ pub struct Numerals {
     digits: Vec<(char, u32)>,
     multipliers: Vec<(char, u64)>,
     smallest_multiplier: Option<char>,
+    /// Every digit and multiplier as bits of [`char_bit`], to rule most characters out at once.
+    bits: u128,
 }
 
 impl Numerals {
     /// The digit value of `c` (一 → 1, 〇 → 0).
     pub fn digit(&self, c: char) -> Option<u32> {
+        if self.bits & char_bit(c) == 0 {
+            return None;
+        }
         self.digits.iter().find(|(d, _)| *d == c).map(|(_, v)| *v)
     }
 
     /// The factor of multiplier `c` (十 → 10, 万 → 10 000).
     pub fn multiplier(&self, c: char) -> Option<u64> {
-        self.multipliers.iter().find(|(m, _)| *m == c).map(|(_, f)| *f)
+        if self.bits & char_bit(c) == 0 {
+            return None;
+        }
+        self.multipliers
+            .iter()
+            .find(|(m, _)| *m == c)
+            .map(|(_, f)| *f)
     }
 
     /// Whether `c` is a digit or a multiplier.
@@ -216,7 +227,7 @@ pub fn qualifier_at(
 ) -> Option<(Qualifier, usize)> {
     let rest = chars.get(at..)?;
     list.iter()
-        .find(|(w, _)| rest.starts_with(w))
+        .find(|(w, _)| starts_with(rest, w))
         .map(|(w, q)| (*q, w.len()))
 }
 
@@ -284,6 +295,9 @@ pub struct Lexicon {
     pub percent_prefixes: Words,
     /// Units, longest first (人次 before 人).
     pub units: Vec<Unit>,
+    /// The first characters of the units as bits of [`char_bit`]: no unit starts at a
+    /// character whose bit is clear.
+    pub unit_first_bits: u128,
     pub qualifiers: Qualifiers,
     pub ordinal_prefixes: Words,
     pub range_marks: CharSet,
@@ -324,6 +338,8 @@ pub struct Lexicon {
     pub nav_marks: Words,
     pub title_endings: CharSet,
     pub title_inside_marks: CharSet,
+    /// Marks that split an HTML page's `<title>` (`title_breaks.page_title`).
+    pub page_title_separators: CharSet,
     pub list_bullets: CharSet,
     pub year_digits: Vec<(char, u32)>,
     pub month_numerals: CharSet,
@@ -348,6 +364,22 @@ pub struct Lexicon {
     pub base_markers: Words,
     /// Noun → the unit a bare number after it is read with (案件 → 件).
     pub implied_units: Vec<(Vec<char>, String)>,
+}
+
+/// Whether `hay` starts with `word`, compared element by element: words are a few characters
+/// long and most comparisons fail at the first, where a `memcmp` call would cost more than
+/// the comparison.
+pub fn starts_with(hay: &[char], word: &[char]) -> bool {
+    hay.len() >= word.len() && hay.iter().zip(word).all(|(a, b)| a == b)
+}
+
+/// Whether `hay` ends with `word` (see [`starts_with`]).
+pub fn ends_with(hay: &[char], word: &[char]) -> bool {
+    hay.len() >= word.len()
+        && hay[hay.len() - word.len()..]
+            .iter()
+            .zip(word)
+            .all(|(a, b)| a == b)
 }
 
 /// A character's bit in a 128-bit set (code point modulo 128), as in
@@ -377,7 +409,11 @@ impl Lexicon {
     /// The unit written at `at` of `chars` (the longest), if any.
     pub fn unit_at(&self, chars: &[char], at: usize) -> Option<&Unit> {
         let rest = chars.get(at..)?;
-        self.units.iter().find(|u| rest.starts_with(&u.written))
+        let first = *rest.first()?;
+        if self.unit_first_bits & char_bit(first) == 0 {
+            return None;
+        }
+        self.units.iter().find(|u| starts_with(rest, &u.written))
     }
 
     /// The kind of a unit (`件` → count); `None` for a word that is not a unit.
@@ -489,6 +525,7 @@ struct RawTitleBreaks {
     doc: Spanned<String>,
     endings: Vec<Word>,
     inside: Vec<Word>,
+    page_title: Vec<Word>,
 }
 
 #[derive(Deserialize)]
@@ -691,13 +728,7 @@ impl Checker<'_> {
             let mut it = k.chars();
             match (it.next(), it.next()) {
                 (Some(c), None) if !c.is_whitespace() => out.push((c, *v.get_ref())),
-                _ => {
-                    return Err(self.error(
-                        v.span(),
-                        key,
-                        format!("'{k}' is not one character"),
-                    ))
-                }
+                _ => return Err(self.error(v.span(), key, format!("'{k}' is not one character"))),
             }
         }
         Ok(out)
@@ -714,7 +745,11 @@ impl Checker<'_> {
             if k.trim().is_empty() || k.trim() != k {
                 return Err(self.error(v.span(), key, format!("word '{k}' is empty or padded")));
             }
-            out.push((k.chars().collect::<Vec<char>>(), v.get_ref().clone(), v.span()));
+            out.push((
+                k.chars().collect::<Vec<char>>(),
+                v.get_ref().clone(),
+                v.span(),
+            ));
         }
         // BTreeMap order, then longest first: stable, so equal lengths keep a fixed order.
         out.sort_by_key(|(w, _, _)| std::cmp::Reverse(w.len()));
@@ -761,13 +796,14 @@ pub fn parse_lexicon(text: &str, origin: &str) -> Result<Lexicon, LexiconError> 
     let digits = ck.char_table("numerals.digits", raw.numerals.digits)?;
     if let Some((c, v)) = digits.iter().find(|(_, v)| *v > 9) {
         let span = key_span(text, "numerals", &c.to_string());
-        return Err(ck.error(span, "numerals.digits", format!("'{c}' = {v} is not a digit")));
+        return Err(ck.error(
+            span,
+            "numerals.digits",
+            format!("'{c}' = {v} is not a digit"),
+        ));
     }
     let multipliers = ck.char_table("numerals.multipliers", raw.numerals.multipliers)?;
-    if let Some((c, f)) = multipliers
-        .iter()
-        .find(|(_, f)| !is_power_of_ten(*f))
-    {
+    if let Some((c, f)) = multipliers.iter().find(|(_, f)| !is_power_of_ten(*f)) {
         let span = key_span(text, "numerals", &c.to_string());
         return Err(ck.error(
             span,
@@ -776,10 +812,16 @@ pub fn parse_lexicon(text: &str, origin: &str) -> Result<Lexicon, LexiconError> 
         ));
     }
     let smallest_multiplier = multipliers.iter().min_by_key(|(_, f)| *f).map(|(c, _)| *c);
+    let bits = digits
+        .iter()
+        .map(|(c, _)| *c)
+        .chain(multipliers.iter().map(|(c, _)| *c))
+        .fold(0, |bits, c| bits | char_bit(c));
     let numerals = Numerals {
         digits,
         multipliers,
         smallest_multiplier,
+        bits,
     };
     let percent_prefixes = ck.class("percent_prefixes", raw.percent_prefixes)?;
 
@@ -818,6 +860,9 @@ pub fn parse_lexicon(text: &str, origin: &str) -> Result<Lexicon, LexiconError> 
         });
     }
     units.sort_by_key(|u| std::cmp::Reverse(u.written.len()));
+    let unit_first_bits = units
+        .iter()
+        .fold(0, |bits, u| bits | char_bit(u.written[0]));
 
     let qualifiers = Qualifiers {
         before: ck.qualifiers("qualifiers.before", raw.qualifiers.before)?,
@@ -840,7 +885,11 @@ pub fn parse_lexicon(text: &str, origin: &str) -> Result<Lexicon, LexiconError> 
         let open_span = p.open.span();
         let (open, close) = (one(p.open)?, one(p.close)?);
         if p.max_span == 0 {
-            return Err(ck.error(open_span, "quote_pairs.pairs", "max_span must be at least 1"));
+            return Err(ck.error(
+                open_span,
+                "quote_pairs.pairs",
+                "max_span must be at least 1",
+            ));
         }
         quote_pairs.push(QuotePair {
             open,
@@ -925,8 +974,10 @@ pub fn parse_lexicon(text: &str, origin: &str) -> Result<Lexicon, LexiconError> 
             .map(|(w, v, _)| (w.iter().collect(), v))
             .collect(),
         peoples: ck.words("divisions.peoples", dv.peoples)?,
-        placeholder_prefectures: ck
-            .words("divisions.placeholder_prefectures", dv.placeholder_prefectures)?,
+        placeholder_prefectures: ck.words(
+            "divisions.placeholder_prefectures",
+            dv.placeholder_prefectures,
+        )?,
     };
 
     let mut subject_groups = Vec::new();
@@ -943,6 +994,7 @@ pub fn parse_lexicon(text: &str, origin: &str) -> Result<Lexicon, LexiconError> 
         numerals,
         percent_prefixes,
         units,
+        unit_first_bits,
         qualifiers,
         ordinal_prefixes,
         range_marks,
@@ -978,6 +1030,7 @@ pub fn parse_lexicon(text: &str, origin: &str) -> Result<Lexicon, LexiconError> 
         nav_marks: ck.class("nav_marks", raw.nav_marks)?,
         title_endings: ck.chars("title_breaks.endings", raw.title_breaks.endings)?,
         title_inside_marks: ck.chars("title_breaks.inside", raw.title_breaks.inside)?,
+        page_title_separators: ck.chars("title_breaks.page_title", raw.title_breaks.page_title)?,
         list_bullets: ck.char_class("list_bullets", raw.list_bullets)?,
         year_digits: ck.char_table("year_digits.digits", raw.year_digits.digits)?,
         month_numerals: ck.char_class("month_numerals", raw.month_numerals)?,
@@ -1113,7 +1166,10 @@ mod tests {
         assert_eq!(unit.unit, "人次");
         let chars: Vec<char> = "余次".chars().collect();
         let unit = lex.unit_at(&chars, 0).expect("a unit");
-        assert_eq!((unit.unit.as_str(), unit.qualifier), ("次", Some(Qualifier::MoreThan)));
+        assert_eq!(
+            (unit.unit.as_str(), unit.qualifier),
+            ("次", Some(Qualifier::MoreThan))
+        );
         let chars: Vec<char> = "将近".chars().collect();
         assert_eq!(
             qualifier_at(&lex.qualifiers.before, &chars, 0),
@@ -1185,7 +1241,10 @@ mod tests {
             ),
             // A unit standing for a unit that does not exist.
             (
-                bundled_with("same_as = { \"余次\" = \"次\" }", "same_as = { \"余次\" = \"趟\" }"),
+                bundled_with(
+                    "same_as = { \"余次\" = \"次\" }",
+                    "same_as = { \"余次\" = \"趟\" }",
+                ),
                 "same_as = {",
                 "units.same_as",
                 "not a unit",
@@ -1201,7 +1260,10 @@ mod tests {
         for (text, line_needle, key, message) in cases {
             let err = error_of(&text);
             let line = line_of(&text, line_needle);
-            assert!(err.starts_with(&format!("x.toml: line {line}: ")), "{key}: {err}");
+            assert!(
+                err.starts_with(&format!("x.toml: line {line}: ")),
+                "{key}: {err}"
+            );
             assert!(err.contains(&format!("key '{key}'")), "{key}: {err}");
             assert!(err.contains(message), "{key}: {err}");
         }

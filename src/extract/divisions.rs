@@ -642,7 +642,11 @@ mod tests {
             ("内蒙古自治区", vec!["内蒙古"]),
         ];
         for (name, want) in cases {
-            assert_eq!(province_short_names(name, &Lexicon::bundled().divisions), want, "{name}");
+            assert_eq!(
+                province_short_names(name, &Lexicon::bundled().divisions),
+                want,
+                "{name}"
+            );
         }
         let cases = [
             ("烟台市", vec!["烟台"]),
@@ -656,7 +660,11 @@ mod tests {
             ("", vec![]),
         ];
         for (name, want) in cases {
-            assert_eq!(prefecture_short_names(name, &Lexicon::bundled().divisions), want, "{name}");
+            assert_eq!(
+                prefecture_short_names(name, &Lexicon::bundled().divisions),
+                want,
+                "{name}"
+            );
         }
     }
 }

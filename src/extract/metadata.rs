@@ -323,7 +323,10 @@ fn word_hits(d: &Divisions, text: &str, lex: &Lexicon) -> Vec<Hit> {
 fn higher_level_subject(d: &Divisions, title: &str, lex: &Lexicon) -> Option<Place> {
     let mut rest = title.trim_start();
     for prefix in lex.title_prefixes.strs() {
-        rest = rest.strip_prefix(prefix.as_str()).unwrap_or(rest).trim_start();
+        rest = rest
+            .strip_prefix(prefix.as_str())
+            .unwrap_or(rest)
+            .trim_start();
     }
     let province = d.province_name_at(rest, 0);
     if let Some(p) = province {
@@ -414,7 +417,10 @@ fn find_title(lines: &[&str], lex: &Lexicon) -> Option<String> {
         consider(line.to_string());
         if let Some(next) = lines.get(i + 1).map(|l| clean_line(l, lex)) {
             if !report_words.any_in_str(line)
-                && report_words.strs().iter().any(|w| next.ends_with(w.as_str()))
+                && report_words
+                    .strs()
+                    .iter()
+                    .any(|w| next.ends_with(w.as_str()))
                 && !line.is_empty()
             {
                 consider(format!("{line}{next}"));
@@ -470,8 +476,7 @@ pub fn year_in_title(title: &str, lex: &Lexicon) -> Option<i32> {
         }
         if let Some(&before) = i.checked_sub(1).and_then(|j| chars.get(j)) {
             let digit_before = normalize_digit(before).is_ascii_digit() || year_digit(before);
-            let range_end =
-                lex.range_marks.contains(before) || lex.period_links.contains(before);
+            let range_end = lex.range_marks.contains(before) || lex.period_links.contains(before);
             if digit_before || range_end {
                 return None;
             }
@@ -551,15 +556,16 @@ fn field_values(lines: &[&str], label: &str, lex: &Lexicon) -> Vec<String> {
             let after = line[end..].trim_start_matches(|c| labels.closers.contains(c));
             let trimmed = after.trim_start();
             let bracketed = after.len() < line.len() - end;
-            let value_text = if let Some(v) = trimmed.strip_prefix(|c| labels.separators.contains(c)) {
-                v.trim_start()
-            } else if bracketed || trimmed.len() < after.len() || trimmed.is_empty() {
-                // Separated by spaces, or nothing follows on this line.
-                trimmed
-            } else {
-                // A longer word that starts with the label (时间节点): not a field.
-                continue;
-            };
+            let value_text =
+                if let Some(v) = trimmed.strip_prefix(|c| labels.separators.contains(c)) {
+                    v.trim_start()
+                } else if bracketed || trimmed.len() < after.len() || trimmed.is_empty() {
+                    // Separated by spaces, or nothing follows on this line.
+                    trimmed
+                } else {
+                    // A longer word that starts with the label (时间节点): not a field.
+                    continue;
+                };
             let value = if value_text.is_empty() {
                 // The label stands alone: the value is on the next non-empty line.
                 lines[i + 1..]

@@ -14,7 +14,7 @@
 
 use super::search::position_of;
 use super::section::is_sentence_break;
-use crate::dict::lexicon::{char_bit, qualifier_at, Lexicon, Numerals, UnitKind};
+use crate::dict::lexicon::{char_bit, qualifier_at, starts_with, Lexicon, Numerals, UnitKind};
 use crate::model::Qualifier;
 
 /// One number expression read by [`parse_number`].
@@ -383,7 +383,7 @@ pub fn scan(chars: &[char], lex: &Lexicon) -> Vec<Token> {
         let mut start = i;
         for (w, _) in &lex.qualifiers.before {
             let n = w.len();
-            if i >= n && chars[i - n..].starts_with(w) {
+            if i >= n && starts_with(&chars[i - n..], w) {
                 start = i - n;
                 break;
             }
@@ -522,7 +522,11 @@ mod tests {
     fn a_unit_added_to_the_lexicon_is_read() {
         // 宗 is a unit in the bundled lexicon; 趟 is not, until a user lexicon adds it.
         assert_eq!(parse_number("3趟").map(|n| n.unit), Some(String::new()));
-        let text = crate::dict::BUNDLED_LEXICON.replacen("\"宗\" = \"count\"", "\"宗\" = \"count\", \"趟\" = \"count\"", 1);
+        let text = crate::dict::BUNDLED_LEXICON.replacen(
+            "\"宗\" = \"count\"",
+            "\"宗\" = \"count\", \"趟\" = \"count\"",
+            1,
+        );
         let user = crate::dict::parse_lexicon(&text, "user.toml").expect("valid lexicon");
         let n = super::parse_number("3趟", &user).expect("a number");
         assert_eq!((n.unit.as_str(), n.is_count()), ("趟", true));

@@ -116,7 +116,10 @@ fn opens_a_plan(line: &[char], report_year: Option<i32>, lex: &Lexicon) -> bool 
     if lex.plan_openers.starts_at(line, 0) {
         return true;
     }
-    match (report_year, mentions(&line[..line.len().min(6)], lex).first()) {
+    match (
+        report_year,
+        mentions(&line[..line.len().min(6)], lex).first(),
+    ) {
         (Some(ry), Some(YearMention::Explicit(y))) => *y > ry,
         _ => false,
     }
@@ -341,9 +344,10 @@ mod tests {
         ] {
             assert!(is_chrome(&chars(l), lex()), "{l}");
         }
-        assert!(!is_chrome(&chars(
-            "全年共开展各类普法宣传229场次,受众1.8万余人次。"
-        ), lex()));
+        assert!(!is_chrome(
+            &chars("全年共开展各类普法宣传229场次,受众1.8万余人次。"),
+            lex()
+        ));
     }
 
     #[test]

@@ -32,7 +32,10 @@ pub fn years_in(chars: &[char]) -> Vec<(i32, usize)> {
     let mut out = Vec::new();
     // Each 年 is checked for four digits before it (and no fifth): 年 is rarer than digits.
     let mut from = 4;
-    while let Some(k) = chars.get(from..).and_then(|rest| position_of(rest, YEAR_MARK)) {
+    while let Some(k) = chars
+        .get(from..)
+        .and_then(|rest| position_of(rest, YEAR_MARK))
+    {
         let nian = from + k;
         from = nian + 1;
         let i = nian - 4;
@@ -369,7 +372,11 @@ mod tests {
             ("2023年来", "2023年来", 2023, false),
         ];
         for (prefix, clause, ry, want) in table {
-            assert_eq!(is_cumulative(&c(prefix), &c(clause), ry, lex()), want, "{prefix}");
+            assert_eq!(
+                is_cumulative(&c(prefix), &c(clause), ry, lex()),
+                want,
+                "{prefix}"
+            );
         }
     }
 
