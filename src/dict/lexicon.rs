@@ -109,7 +109,7 @@ impl Words {
     /// Whether some word ends exactly at index `at` of `chars` (`chars[..at]` ends with it).
     pub fn ends_at(&self, chars: &[char], at: usize) -> bool {
         let head = &chars[..at.min(chars.len())];
-        self.chars.iter().any(|w| head.ends_with(w))
+        self.chars.iter().any(|w| ends_with(head, w))
     }
 
     /// The first word (in file order) that starts at index `at` of `chars`.
@@ -117,7 +117,7 @@ impl Words {
         let rest = chars.get(at..)?;
         self.chars
             .iter()
-            .find(|w| rest.starts_with(w))
+            .find(|w| starts_with(rest, w))
             .map(Vec::as_slice)
     }
 
@@ -154,16 +154,24 @@ pub struct Numerals {
     digits: Vec<(char, u32)>,
     multipliers: Vec<(char, u64)>,
     smallest_multiplier: Option<char>,
+    /// Every digit and multiplier as bits of [`char_bit`], to rule most characters out at once.
+    bits: u128,
 }
 
 impl Numerals {
     /// The digit value of `c` (一 → 1, 〇 → 0).
     pub fn digit(&self, c: char) -> Option<u32> {
+        if self.bits & char_bit(c) == 0 {
+            return None;
+        }
         self.digits.iter().find(|(d, _)| *d == c).map(|(_, v)| *v)
     }
 
     /// The factor of multiplier `c` (十 → 10, 万 → 10 000).
     pub fn multiplier(&self, c: char) -> Option<u64> {
+        if self.bits & char_bit(c) == 0 {
+            return None;
+        }
         self.multipliers
             .iter()
             .find(|(m, _)| *m == c)
@@ -219,7 +227,7 @@ pub fn qualifier_at(
 ) -> Option<(Qualifier, usize)> {
     let rest = chars.get(at..)?;
     list.iter()
-        .find(|(w, _)| rest.starts_with(w))
+        .find(|(w, _)| starts_with(rest, w))
         .map(|(w, q)| (*q, w.len()))
 }
 
@@ -287,6 +295,9 @@ pub struct Lexicon {
     pub percent_prefixes: Words,
     /// Units, longest first (人次 before 人).
     pub units: Vec<Unit>,
+    /// The first characters of the units as bits of [`char_bit`]: no unit starts at a
+    /// character whose bit is clear.
+    pub unit_first_bits: u128,
     pub qualifiers: Qualifiers,
     pub ordinal_prefixes: Words,
     pub range_marks: CharSet,
@@ -327,6 +338,8 @@ pub struct Lexicon {
     pub nav_marks: Words,
     pub title_endings: CharSet,
     pub title_inside_marks: CharSet,
+    /// Marks that split an HTML page's `<title>` (`title_breaks.page_title`).
+    pub page_title_separators: CharSet,
     pub list_bullets: CharSet,
     pub year_digits: Vec<(char, u32)>,
     pub month_numerals: CharSet,
@@ -351,6 +364,22 @@ pub struct Lexicon {
     pub base_markers: Words,
     /// Noun → the unit a bare number after it is read with (案件 → 件).
     pub implied_units: Vec<(Vec<char>, String)>,
+}
+
+/// Whether `hay` starts with `word`, compared element by element: words are a few characters
+/// long and most comparisons fail at the first, where a `memcmp` call would cost more than
+/// the comparison.
+pub fn starts_with(hay: &[char], word: &[char]) -> bool {
+    hay.len() >= word.len() && hay.iter().zip(word).all(|(a, b)| a == b)
+}
+
+/// Whether `hay` ends with `word` (see [`starts_with`]).
+pub fn ends_with(hay: &[char], word: &[char]) -> bool {
+    hay.len() >= word.len()
+        && hay[hay.len() - word.len()..]
+            .iter()
+            .zip(word)
+            .all(|(a, b)| a == b)
 }
 
 /// A character's bit in a 128-bit set (code point modulo 128), as in
@@ -380,7 +409,11 @@ impl Lexicon {
     /// The unit written at `at` of `chars` (the longest), if any.
     pub fn unit_at(&self, chars: &[char], at: usize) -> Option<&Unit> {
         let rest = chars.get(at..)?;
-        self.units.iter().find(|u| rest.starts_with(&u.written))
+        let first = *rest.first()?;
+        if self.unit_first_bits & char_bit(first) == 0 {
+            return None;
+        }
+        self.units.iter().find(|u| starts_with(rest, &u.written))
     }
 
     /// The kind of a unit (`件` → count); `None` for a word that is not a unit.
@@ -492,6 +525,7 @@ struct RawTitleBreaks {
     doc: Spanned<String>,
     endings: Vec<Word>,
     inside: Vec<Word>,
+    page_title: Vec<Word>,
 }
 
 #[derive(Deserialize)]
@@ -778,10 +812,16 @@ pub fn parse_lexicon(text: &str, origin: &str) -> Result<Lexicon, LexiconError> 
         ));
     }
     let smallest_multiplier = multipliers.iter().min_by_key(|(_, f)| *f).map(|(c, _)| *c);
+    let bits = digits
+        .iter()
+        .map(|(c, _)| *c)
+        .chain(multipliers.iter().map(|(c, _)| *c))
+        .fold(0, |bits, c| bits | char_bit(c));
     let numerals = Numerals {
         digits,
         multipliers,
         smallest_multiplier,
+        bits,
     };
     let percent_prefixes = ck.class("percent_prefixes", raw.percent_prefixes)?;
 
@@ -820,6 +860,9 @@ pub fn parse_lexicon(text: &str, origin: &str) -> Result<Lexicon, LexiconError> 
         });
     }
     units.sort_by_key(|u| std::cmp::Reverse(u.written.len()));
+    let unit_first_bits = units
+        .iter()
+        .fold(0, |bits, u| bits | char_bit(u.written[0]));
 
     let qualifiers = Qualifiers {
         before: ck.qualifiers("qualifiers.before", raw.qualifiers.before)?,
@@ -951,6 +994,7 @@ pub fn parse_lexicon(text: &str, origin: &str) -> Result<Lexicon, LexiconError> 
         numerals,
         percent_prefixes,
         units,
+        unit_first_bits,
         qualifiers,
         ordinal_prefixes,
         range_marks,
@@ -986,6 +1030,7 @@ pub fn parse_lexicon(text: &str, origin: &str) -> Result<Lexicon, LexiconError> 
         nav_marks: ck.class("nav_marks", raw.nav_marks)?,
         title_endings: ck.chars("title_breaks.endings", raw.title_breaks.endings)?,
         title_inside_marks: ck.chars("title_breaks.inside", raw.title_breaks.inside)?,
+        page_title_separators: ck.chars("title_breaks.page_title", raw.title_breaks.page_title)?,
         list_bullets: ck.char_class("list_bullets", raw.list_bullets)?,
         year_digits: ck.char_table("year_digits.digits", raw.year_digits.digits)?,
         month_numerals: ck.char_class("month_numerals", raw.month_numerals)?,

@@ -15,7 +15,7 @@
 use super::decision::Reason;
 use super::search::position_of;
 use super::section::is_sentence_break;
-use crate::dict::lexicon::{char_bit, qualifier_at, Lexicon, Numerals, UnitKind};
+use crate::dict::lexicon::{char_bit, qualifier_at, starts_with, Lexicon, Numerals, UnitKind};
 use crate::model::Qualifier;
 
 /// One number expression read by [`parse_number`].
@@ -402,7 +402,7 @@ pub fn scan_with(chars: &[char], lex: &Lexicon, mut on_drop: impl FnMut(Dropped)
         let mut start = i;
         for (w, _) in &lex.qualifiers.before {
             let n = w.len();
-            if i >= n && chars[i - n..].starts_with(w) {
+            if i >= n && starts_with(&chars[i - n..], w) {
                 start = i - n;
                 break;
             }

@@ -195,7 +195,7 @@ fn extract(doc: &Html, use_chrome_marks: bool, lex: &Lexicon) -> PageText {
             .filter_map(|n| n.value().as_text().map(|t| t.to_string()))
             .collect();
         for part in text
-            .split(['|', '_', '－', '—'])
+            .split(|c| lex.page_title_separators.contains(c))
             .flat_map(|p| p.split(" - "))
         {
             add_title(&mut titles, &clean(part));
