@@ -9,7 +9,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use fazhi::ingest::{document_from_bytes, IngestOptions, InputKind};
-use pdf_support::{encrypted, scan_pdf, text_pdf};
+use pdf_support::{chromium_present, encrypted, print_to_pdf, report_html, scan_pdf, text_pdf};
 
 /// The fuzz target's body.
 fn check(bytes: &[u8]) {
@@ -111,12 +111,22 @@ fn pdf_reader_survives_mutated_pdfs() {
         ],
         vec![(72.0, 770.0, 12.0, "办理法律援助案件1,234件。")],
     ]);
-    let seeds = [
+    let mut seeds = vec![
         text.clone(),
         scan_pdf(),
         encrypted(&text, ""),
         encrypted(&text, "secret"),
     ];
+    // A real producer's file too: compressed object and cross-reference streams, subset
+    // fonts with their Unicode maps.
+    if chromium_present("mutating a PDF printed by Chromium") {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (page, pdf) = (dir.path().join("seed.html"), dir.path().join("seed.pdf"));
+        let report = "某县2023年法治政府建设年度报告\n全年共收到行政复议申请91件，受理73件。\n";
+        std::fs::write(&page, report_html(report, "105mm 180mm")).expect("page");
+        print_to_pdf(&page, &pdf);
+        seeds.push(std::fs::read(&pdf).expect("seed"));
+    }
     for seed in &seeds {
         check(seed);
     }
