@@ -88,10 +88,12 @@ pub struct DictArgs {
 /// Options shared by commands that read reports.
 #[derive(Debug, Clone, Args, Default)]
 pub struct InputArgs {
-    /// Report files or folders (searched recursively, in sorted order). Default: data/reports.
+    /// Report files or folders (searched recursively, in sorted order): .txt, .html/.htm/.shtml,
+    /// .docx, and .pdf with a text layer. Default: data/reports.
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
-    /// Largest input file read, in bytes; larger files are listed as errors. Default: 64 MiB.
+    /// Largest input file read, in bytes; larger files are listed as errors. Also bounds what a
+    /// .docx part or a PDF stream inflates to. Default: 64 MiB.
     #[arg(long, value_name = "BYTES")]
     pub max_size: Option<u64>,
     /// Do not show a progress bar.

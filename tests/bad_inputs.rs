@@ -1,7 +1,10 @@
 //! Issue 7: a bad-input corpus, generated in a temporary folder at test time, mixed with the
 //! good reports. The good reports' facts all come out (identical to reading them alone),
 //! every bad file is in the manifest with its message, nothing panics, and the exit status
-//! says some input failed.
+//! says some input failed. Issue 18 adds PDFs (a scan, an encrypted and a broken one, and a
+//! good one), pages and documents over the structure limits, and office formats not read.
+
+mod pdf_support;
 
 use std::path::{Path, PathBuf};
 
@@ -68,6 +71,29 @@ fn build_corpus(root: &Path) -> Vec<Expect> {
     write("binary.txt", &binary);
     write("scan.txt", b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n");
     write("report.pdf", b"%PDF-1.7\n");
+    write("scan.pdf", &pdf_support::scan_pdf());
+    let first_text = String::from_utf8_lossy(&first).to_string();
+    let report_pdf = pdf_support::text_pdf(&[first_text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .enumerate()
+        .map(|(i, l)| (72.0, 800.0 - 18.0 * i as f32, 12.0, l.trim()))
+        .collect()]);
+    write("first-as.pdf", &report_pdf);
+    write("locked.pdf", &pdf_support::encrypted(&report_pdf, "secret"));
+    write(
+        "deep.html",
+        ("<div>".repeat(600) + "行政复议申请91件").as_bytes(),
+    );
+    let attributes: String = (0..300).map(|i| format!(" data-a{i}=\"v\"")).collect();
+    write(
+        "attributes.html",
+        format!("<html><body><p{attributes}>行政复议申请91件</p></body></html>").as_bytes(),
+    );
+    write("deep.docx", &docx(&"<w:r>".repeat(600)));
+    for name in ["old.wps", "old.rtf", "sheet.xls", "sheet.xlsx", "sheet.et"] {
+        write(name, b"not read");
+    }
     write("photo.png", b"\x89PNG\r\n\x1a\n");
     write("old.doc", b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1");
     write("README", b"no extension");
@@ -113,8 +139,63 @@ fn build_corpus(root: &Path) -> Vec<Expect> {
         },
         Expect {
             name: "report.pdf",
+            status: InputStatus::Error,
+            message: "not a readable PDF",
+        },
+        Expect {
+            name: "scan.pdf",
+            status: InputStatus::NeedsOcr,
+            message: "no text layer",
+        },
+        Expect {
+            name: "first-as.pdf",
+            status: InputStatus::Ok,
+            message: "",
+        },
+        Expect {
+            name: "locked.pdf",
+            status: InputStatus::Error,
+            message: "encrypted with a password",
+        },
+        Expect {
+            name: "deep.html",
+            status: InputStatus::Error,
+            message: "nests elements more than 512 deep",
+        },
+        Expect {
+            name: "attributes.html",
+            status: InputStatus::Error,
+            message: "more than 256 attributes",
+        },
+        Expect {
+            name: "deep.docx",
+            status: InputStatus::Error,
+            message: "nests elements more than 512 deep",
+        },
+        Expect {
+            name: "old.wps",
             status: InputStatus::Skipped,
-            message: "PDF is not read",
+            message: "open it in WPS and save it as .docx",
+        },
+        Expect {
+            name: "old.rtf",
+            status: InputStatus::Skipped,
+            message: "save it as .docx",
+        },
+        Expect {
+            name: "sheet.xls",
+            status: InputStatus::Skipped,
+            message: "is not a report",
+        },
+        Expect {
+            name: "sheet.xlsx",
+            status: InputStatus::Skipped,
+            message: "fazhi report --facts",
+        },
+        Expect {
+            name: "sheet.et",
+            status: InputStatus::Skipped,
+            message: "save the report as .docx or .pdf",
         },
         Expect {
             name: "photo.png",
@@ -216,6 +297,26 @@ fn build_corpus(root: &Path) -> Vec<Expect> {
         // Running as root, permissions do not apply and locked.txt is read (as a duplicate).
     }
     expect
+}
+
+/// A .docx whose document part is `body` inside a body element.
+fn docx(body: &str) -> Vec<u8> {
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut buf);
+        zip.start_file(
+            "word/document.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .expect("start");
+        std::io::Write::write_all(
+            &mut zip,
+            format!("<w:document><w:body>{body}</w:body></w:document>").as_bytes(),
+        )
+        .expect("write");
+        zip.finish().expect("finish");
+    }
+    buf.into_inner()
 }
 
 /// Statuses equal, counting "read with facts" and "read without" as the same: whether a

@@ -81,7 +81,7 @@ proptest! {
              <div id=\"content\"><p>{body}</p></div>\
              <script>SCRIPT{chrome}</script><footer>FOOT{chrome}</footer></body></html>"
         );
-        let text = html_to_text(&page, Lexicon::bundled());
+        let text = html_to_text(&page, Lexicon::bundled()).expect("a page within the structure limits");
         prop_assert!(text.contains(&body), "body lost: {}", text);
         prop_assert!(!text.contains(&chrome), "chrome leaked: {}", text);
     }

@@ -8,7 +8,9 @@
 //!
 //! Order of work: sort the facts, collapse identical repeats, set conflicting values aside
 //! (each becomes a [`Conflict`] and a `conflict` check), then compute everything else from the
-//! unambiguous facts.
+//! unambiguous facts. The collapse is the analysis's own: a repeat (the same figure in a web
+//! page and its Word attachment, or in a repost) is kept in [`Analysis::repeats`], so the facts
+//! table keeps one row per value per document and the page lists every source of a value.
 
 pub mod checks;
 mod compare;
@@ -52,17 +54,19 @@ pub fn analyse_owned(
     dict: &IndicatorDict,
     references: &[Reference],
 ) -> Result<Analysis, AnalysisError> {
-    let facts = collapse_repeats(facts)?;
+    let (facts, repeats) = collapse_repeats(facts)?;
     let mut analysis = analyse_collapsed(&facts, dict, references)?;
     analysis.facts = facts;
+    analysis.repeats = repeats;
     Ok(analysis)
 }
 
 /// The first step of the analysis, on its own: the facts sorted (county, indicator, year,
-/// scope, source) with identical repeats collapsed to the first. This is exactly
-/// [`Analysis::facts`], so a caller can start writing the facts while the rest is computed
+/// scope, source) with identical repeats collapsed to the first, and the repeats set aside in
+/// the same order. These are exactly [`Analysis::facts`] and [`Analysis::repeats`], so a
+/// caller can start writing the facts ([`all_facts`]) while the rest is computed
 /// ([`analyse_collapsed`]).
-pub fn collapse_repeats(mut facts: Vec<Fact>) -> Result<Vec<Fact>, AnalysisError> {
+pub fn collapse_repeats(mut facts: Vec<Fact>) -> Result<(Vec<Fact>, Vec<Fact>), AnalysisError> {
     // A stable sort: the parallel one gives exactly the sequential one's order.
     {
         use rayon::slice::ParallelSliceMut;
@@ -72,17 +76,60 @@ pub fn collapse_repeats(mut facts: Vec<Fact>) -> Result<Vec<Fact>, AnalysisError
     for i in dataset::distinct_rows(&facts)? {
         keep[i] = true;
     }
-    let mut row = 0;
-    facts.retain(|_| {
-        row += 1;
-        keep[row - 1]
-    });
-    Ok(facts)
+    let repeats = keep.iter().filter(|k| !**k).count();
+    let (mut kept, mut set_aside) = (
+        Vec::with_capacity(facts.len() - repeats),
+        Vec::with_capacity(repeats),
+    );
+    for (fact, keep) in facts.into_iter().zip(keep) {
+        if keep {
+            kept.push(fact);
+        } else {
+            set_aside.push(fact);
+        }
+    }
+    Ok((kept, set_aside))
 }
 
-/// Everything after [`collapse_repeats`]: `facts` must be its result. The returned analysis
-/// leaves [`Analysis::facts`] empty: the caller moves `facts` in once it no longer borrows
-/// them (see [`analyse_owned`]).
+/// Every fact, collapsed values and their repeats merged back in analysis order: the facts
+/// table, one row per value per document. Both inputs come from [`collapse_repeats`].
+pub fn all_facts<'a>(facts: &'a [Fact], repeats: &'a [Fact]) -> Vec<&'a Fact> {
+    let mut out = Vec::with_capacity(facts.len() + repeats.len());
+    let (mut a, mut b) = (facts.iter().peekable(), repeats.iter().peekable());
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if fact_order(y) < fact_order(x) => b.next(),
+            (Some(_), _) => a.next(),
+            (None, _) => b.next(),
+        };
+        match next {
+            Some(f) => out.push(f),
+            None => return out,
+        }
+    }
+}
+
+impl Analysis {
+    /// [`all_facts`] of this analysis.
+    pub fn all_facts(&self) -> Vec<&Fact> {
+        all_facts(&self.facts, &self.repeats)
+    }
+
+    /// The repeats collapsed into `fact` (the same county, indicator, year, scope and value
+    /// stated by another document, or again by the same one), in analysis order.
+    pub fn repeats_of<'a>(&'a self, fact: &'a Fact) -> impl Iterator<Item = &'a Fact> + 'a {
+        let want = value_key(fact);
+        let start = self.repeats.partition_point(|r| value_key(r) < want);
+        self.repeats[start..]
+            .iter()
+            .take_while(move |r| value_key(r) == want)
+            .filter(move |r| r.value.to_bits() == fact.value.to_bits())
+    }
+}
+
+/// Everything after [`collapse_repeats`]: `facts` must be its first result. The returned
+/// analysis leaves [`Analysis::facts`] and [`Analysis::repeats`] empty: the caller moves them
+/// in once it no longer borrows them (see [`analyse_owned`]).
 pub fn analyse_collapsed(
     facts: &[Fact],
     dict: &IndicatorDict,
@@ -138,6 +185,7 @@ pub fn analyse_collapsed(
     checks_out.sort_by(|a, b| check_order(a).cmp(&check_order(b)));
     Ok(Analysis {
         facts: Vec::new(),
+        repeats: Vec::new(),
         conflicts,
         trends,
         derived: derived_rows,
@@ -146,6 +194,11 @@ pub fn analyse_collapsed(
         checks: checks_out,
         references: references.to_vec(),
     })
+}
+
+/// What identifies a value (county, indicator, year, scope): the prefix of [`fact_order`].
+fn value_key(f: &Fact) -> (&str, &str, &str, i32, crate::model::Scope) {
+    (&f.region_code, &f.county, &f.metric, f.year, f.scope)
 }
 
 /// The order of facts everywhere: county, indicator, year, scope, then source.

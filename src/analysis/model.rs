@@ -14,6 +14,11 @@ use crate::model::{Fact, Scope};
 pub struct Analysis {
     /// Facts after collapsing identical repeats, sorted by county, metric, year, scope.
     pub facts: Vec<Fact>,
+    /// The identical repeats collapsed out of `facts` (same county, indicator, year, scope and
+    /// value, from another document), in the same order: the facts table keeps their rows and
+    /// the page lists them as sources beside the value (see `Analysis::repeats_of`).
+    #[serde(skip)]
+    pub repeats: Vec<Fact>,
     /// Same county, indicator, year and scope with different values: all sources kept.
     pub conflicts: Vec<Conflict>,
     /// Year-over-year changes per county × indicator × scope.

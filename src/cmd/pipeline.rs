@@ -38,7 +38,7 @@ pub struct Batch {
 impl Batch {
     /// True when some input could not be read.
     pub fn has_errors(&self) -> bool {
-        self.records.iter().any(|r| r.status == InputStatus::Error)
+        self.records.iter().any(|r| r.status.failed())
     }
 }
 
@@ -129,7 +129,7 @@ fn process(candidate: &Candidate, cfg: &InputConfig, extractor: &Extractor<'_>) 
         Candidate::File(path) => match load_document(path, &cfg.ingest) {
             Err(e) => Processed::Unread(Box::new(InputRecord::unread(
                 path,
-                InputStatus::Error,
+                e.status(),
                 e.to_string(),
             ))),
             Ok(doc) => {

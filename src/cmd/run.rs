@@ -4,7 +4,7 @@ use anyhow::Context;
 
 use super::pipeline::{extract_batch, Batch};
 use super::Outcome;
-use crate::analysis::{analyse_collapsed, collapse_repeats};
+use crate::analysis::{all_facts, analyse_collapsed, collapse_repeats};
 use crate::cli::RunArgs;
 use crate::config::{dict_from_args, InputConfig, RenderConfig};
 use crate::dict::IndicatorDict;
@@ -45,10 +45,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
 /// Names every input that could not be read, and the problem, on stderr (the manifest lists
 /// every input with its status; these are the ones that exit status 1 is about).
 fn report_failed_inputs(records: &[InputRecord], output: &std::path::Path) {
-    let failed: Vec<&InputRecord> = records
-        .iter()
-        .filter(|r| r.status == InputStatus::Error)
-        .collect();
+    let failed: Vec<&InputRecord> = records.iter().filter(|r| r.status.failed()).collect();
     for r in &failed {
         eprintln!("Error: {}", r.message.as_deref().unwrap_or(&r.path));
     }
@@ -72,15 +69,16 @@ pub fn render_all(
     out: &mut OutputDir,
 ) -> anyhow::Result<()> {
     let mut clock = PhaseClock::from_env();
-    let facts = collapse_repeats(facts).context("analysis")?;
+    let (facts, repeats) = collapse_repeats(facts).context("analysis")?;
     clock.lap("collapse repeats");
     // The workbook is the longest job of a run and its first two sheets (facts, wide) need
-    // only the collapsed facts: they are written while the rest of the analysis is computed.
+    // only the collapsed facts and their repeats: they are written while the rest of the
+    // analysis is computed.
     let (book, analysis) = rayon::join(
         || {
             timed("xlsx facts, wide", || -> anyhow::Result<_> {
                 let mut book = WorkbookWriter::new(cfg.lang)?;
-                book.add_table(&ExportTable::facts(&facts))?;
+                book.add_table(&ExportTable::fact_refs(all_facts(&facts, &repeats)))?;
                 book.add_table(&ExportTable::wide_of(&facts, dict, cfg.lang))?;
                 Ok(book)
             })
@@ -89,6 +87,7 @@ pub fn render_all(
     );
     let (mut book, mut analysis) = (book?, analysis.context("analysis")?);
     analysis.facts = facts;
+    analysis.repeats = repeats;
     clock.lap("analyse | xlsx facts");
     // The workbook streams into its file (not held in memory); it is put in place, in the
     // same order as before, once the three jobs are done.
@@ -165,7 +164,10 @@ pub fn render_all(
                 let manifest = Manifest {
                     tool: format!("fazhi {}", env!("CARGO_PKG_VERSION")),
                     inputs: &batch.records,
-                    summary: summarise(&batch.records, analysis.facts.len()),
+                    summary: summarise(
+                        &batch.records,
+                        analysis.facts.len() + analysis.repeats.len(),
+                    ),
                     checks: &analysis.checks,
                     conflicts: &analysis.conflicts,
                     warnings: &batch.warnings,
@@ -279,6 +281,7 @@ pub fn summarise(records: &[InputRecord], facts: usize) -> Summary {
         no_indicators: count(InputStatus::NoIndicators),
         skipped: count(InputStatus::Skipped),
         errors: count(InputStatus::Error),
+        needs_ocr: count(InputStatus::NeedsOcr),
         facts,
     }
 }

@@ -29,11 +29,31 @@ pub enum InputKind {
     Html,
     /// A Word document (`.docx`).
     Docx,
+    /// A PDF file (`.pdf`); read when it has a text layer.
+    Pdf,
 }
 
 /// File extensions read as reports.
-pub const SUPPORTED_EXTENSIONS: [&str; 7] =
-    ["txt", "text", "html", "htm", "shtml", "xhtml", "docx"];
+pub const SUPPORTED_EXTENSIONS: [&str; 8] = [
+    "txt", "text", "html", "htm", "shtml", "xhtml", "docx", "pdf",
+];
+
+/// What to do with an office file that is not read, by extension: reports are published in
+/// these formats too, so each gets the way to a format fazhi reads rather than a shrug.
+const OFFICE_ADVICE: [(&str, &str); 12] = [
+    ("doc", "legacy Word .doc is not read: open it in Word or WPS and save it as .docx (or print it to .pdf)"),
+    ("wps", "WPS Writer .wps is not read: open it in WPS and save it as .docx (or print it to .pdf)"),
+    ("wpt", "a WPS template (.wpt) is not a report: save the report itself as .docx"),
+    ("dot", "a Word template (.dot) is not a report: save the report itself as .docx"),
+    ("rtf", "RTF is not read: open it in Word or WPS and save it as .docx"),
+    ("odt", "OpenDocument .odt is not read: open it in LibreOffice, WPS or Word and save it as .docx"),
+    ("xls", "a spreadsheet (.xls) is not a report: fazhi reads report text; save the report as .docx or .pdf (to render a facts table edited in a spreadsheet, save it as CSV and run `fazhi report --facts FILE.csv`)"),
+    ("xlsx", "a spreadsheet (.xlsx) is not a report: fazhi reads report text; save the report as .docx or .pdf (to render a facts table edited in a spreadsheet, save it as CSV and run `fazhi report --facts FILE.csv`)"),
+    ("et", "a WPS spreadsheet (.et) is not a report: fazhi reads report text; save the report as .docx or .pdf (to render a facts table, save it as CSV and run `fazhi report --facts FILE.csv`)"),
+    ("ods", "an OpenDocument spreadsheet (.ods) is not a report: save the report as .docx or .pdf (to render a facts table, save it as CSV and run `fazhi report --facts FILE.csv`)"),
+    ("csv", "a CSV table is not a report: to render a facts table use `fazhi report --facts FILE.csv`; reports are read as .txt, .html, .docx or .pdf"),
+    ("ofd", "OFD is not read: open it in an OFD reader and print it to .pdf"),
+];
 
 impl InputKind {
     /// The kind of file `path` names by its extension, or why it is not read.
@@ -46,13 +66,17 @@ impl InputKind {
             "txt" | "text" => Ok(InputKind::Text),
             "html" | "htm" | "shtml" | "xhtml" => Ok(InputKind::Html),
             "docx" => Ok(InputKind::Docx),
-            "" => Err("no file extension: only .txt, .html/.htm/.shtml and .docx are read".into()),
-            "doc" => Err("legacy Word .doc is not read: save it as .docx".into()),
-            "pdf" => Err("PDF is not read: save the report as text or .docx".into()),
-            "wps" => Err("WPS .wps is not read: save it as .docx".into()),
-            other => Err(format!(
-                ".{other} is not a report format (only .txt, .html/.htm/.shtml and .docx are read)"
-            )),
+            "pdf" => Ok(InputKind::Pdf),
+            "" => Err(
+                "no file extension: only .txt, .html/.htm/.shtml, .docx and .pdf are read".into(),
+            ),
+            other => match OFFICE_ADVICE.iter().find(|(ext, _)| *ext == other) {
+                Some((_, advice)) => Err((*advice).to_string()),
+                None => Err(format!(
+                    ".{other} is not a report format (only .txt, .html/.htm/.shtml, .docx and \
+                     .pdf are read)"
+                )),
+            },
         }
     }
 }
@@ -200,16 +224,28 @@ mod tests {
             ("a.shtml", Some(InputKind::Html)),
             ("a.docx", Some(InputKind::Docx)),
             ("a.doc", None),
-            ("a.pdf", None),
+            ("a.pdf", Some(InputKind::Pdf)),
+            ("a.wps", None),
+            ("a.rtf", None),
+            ("a.xls", None),
             ("a", None),
             ("a.csv", None),
         ];
         for (name, want) in cases {
             assert_eq!(InputKind::from_path(Path::new(name)).ok(), want, "{name}");
         }
-        assert!(InputKind::from_path(Path::new("a.doc"))
-            .expect_err("doc")
-            .contains(".docx"));
+        for (name, advice) in [
+            ("a.doc", "save it as .docx"),
+            ("a.WPS", "save it as .docx"),
+            ("a.rtf", "save it as .docx"),
+            ("a.xls", "fazhi report --facts"),
+            ("a.xlsx", "fazhi report --facts"),
+            ("a.et", "save the report as .docx or .pdf"),
+            ("a.csv", "fazhi report --facts"),
+        ] {
+            let message = InputKind::from_path(Path::new(name)).expect_err(name);
+            assert!(message.contains(advice), "{name}: {message}");
+        }
     }
 
     #[test]
@@ -217,7 +253,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let root = dir.path();
         std::fs::create_dir(root.join("sub")).expect("mkdir");
-        for f in ["b.txt", "a.html", "c.pdf", "sub/d.docx"] {
+        for f in ["b.txt", "a.html", "c.xls", "sub/d.docx"] {
             std::fs::write(root.join(f), "x").expect("write");
         }
         let found = discover(&[root.to_path_buf(), root.join("missing")]);
@@ -236,7 +272,7 @@ mod tests {
             [
                 "file a.html",
                 "file b.txt",
-                "skip c.pdf",
+                "skip c.xls",
                 "file sub/d.docx",
                 "error missing true"
             ]

@@ -4,6 +4,8 @@
 //! document part is read, with its declared size checked against the input size limit first
 //! (a small archive can inflate enormously). Text runs (`w:t`) are joined within a paragraph
 //! (`w:p`); tabs become `\t`, breaks new lines, table cells are separated by tabs.
+//! The XML is read as a stream of events in time linear in its size; elements nested deeper
+//! than [`MAX_XML_DEPTH`] are refused (Word nests a few levels per table).
 
 use std::io::{Cursor, Read};
 
@@ -12,6 +14,8 @@ use quick_xml::Reader;
 
 /// The part holding the document body.
 const DOCUMENT_PART: &str = "word/document.xml";
+/// Deepest element nesting accepted in the document part (the same bound as for HTML pages).
+pub const MAX_XML_DEPTH: usize = super::markup_limits::MAX_DEPTH;
 
 /// Why a .docx could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -33,6 +37,14 @@ pub enum DocxError {
     /// The document part is not well-formed XML.
     #[error("{DOCUMENT_PART} is not well-formed XML: {0}")]
     Xml(String),
+    /// Elements nested deeper than [`MAX_XML_DEPTH`].
+    #[error("{DOCUMENT_PART} nests elements more than {limit} deep (at byte {offset}): over the structure limit, refused (a damaged or hostile document)")]
+    TooDeep {
+        /// The limit.
+        limit: usize,
+        /// Byte offset in the document part.
+        offset: u64,
+    },
 }
 
 /// The text of a .docx file's paragraphs. `limit` bounds the inflated document part.
@@ -71,10 +83,24 @@ pub fn document_xml_text(xml: &str) -> Result<String, DocxError> {
     let mut reader = Reader::from_str(xml);
     let mut out = String::new();
     let mut in_text = false;
+    let mut depth = 0usize;
     loop {
         let event = reader
             .read_event()
             .map_err(|e| DocxError::Xml(format!("at byte {}: {e}", reader.error_position())))?;
+        match &event {
+            Event::Start(_) => {
+                depth += 1;
+                if depth > MAX_XML_DEPTH {
+                    return Err(DocxError::TooDeep {
+                        limit: MAX_XML_DEPTH,
+                        offset: reader.buffer_position(),
+                    });
+                }
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
         match event {
             Event::Start(e) => match e.local_name().as_ref() {
                 "t" => in_text = true,
@@ -164,5 +190,22 @@ mod tests {
 
         let broken = docx_to_text(&docx("<w:p><w:t>a</w:x>"), 1 << 20).expect_err("xml");
         assert!(broken.to_string().contains("not well-formed"), "{broken}");
+
+        let deep = "<w:r>".repeat(MAX_XML_DEPTH + 1);
+        let too_deep = docx_to_text(&docx(&deep), 1 << 20).expect_err("deep");
+        assert!(
+            matches!(
+                too_deep,
+                DocxError::TooDeep {
+                    limit: MAX_XML_DEPTH,
+                    ..
+                }
+            ),
+            "{too_deep}"
+        );
+        assert!(
+            too_deep.to_string().contains("more than 512 deep"),
+            "{too_deep}"
+        );
     }
 }

@@ -5,8 +5,10 @@
 //! Invariant: every input path given by the user ends up in exactly one [`InputRecord`].
 //!
 //! Kinds read: plain text ([`decode`]: BOM, meta charset, UTF-8, detection), HTML pages
-//! ([`html`]: the article body, chrome dropped) and Word documents ([`docx`]). Memory is
-//! bounded by the size limit: a file over it is refused before it is read.
+//! ([`html`]: the article body, chrome dropped), Word documents ([`docx`]) and PDF files with
+//! a text layer ([`pdf`]; a scan is listed as needing OCR). Memory is bounded by the size
+//! limit: a file over it is refused before it is read, and what a file inflates to (a .docx
+//! part, PDF streams) is bounded by the same limit.
 
 pub mod decode;
 pub mod discover;
@@ -14,6 +16,8 @@ pub mod documents;
 pub mod docx;
 pub mod facts_csv;
 pub mod html;
+pub mod markup_limits;
+pub mod pdf;
 
 use std::path::{Path, PathBuf};
 
@@ -42,7 +46,8 @@ pub struct Document {
     /// The encoding the text was decoded from (`UTF-8`, `GBK`, `UTF-16LE`, ...).
     pub encoding: String,
     /// How the encoding was chosen (`bom`, `meta`, `utf8`, `detected`; `docx` for Word
-    /// documents, whose XML is UTF-8; `memory` for text built in memory).
+    /// documents, whose XML is UTF-8; `pdf` for PDF text, mapped to Unicode by its fonts;
+    /// `memory` for text built in memory).
     pub encoding_source: String,
     /// Byte offsets of malformed sequences replaced during decoding.
     pub malformed_offsets: Vec<usize>,
@@ -87,6 +92,24 @@ pub enum IngestError {
         /// Why it is not text.
         reason: String,
     },
+    /// A PDF without readable text (a scan): it needs OCR before fazhi can read it.
+    #[error("{path}: {reason}")]
+    NeedsOcr {
+        /// The file.
+        path: PathBuf,
+        /// What was found (no text layer, or text without a Unicode map).
+        reason: String,
+    },
+}
+
+impl IngestError {
+    /// The status this error gives its input in the manifest.
+    pub fn status(&self) -> InputStatus {
+        match self {
+            IngestError::NeedsOcr { .. } => InputStatus::NeedsOcr,
+            _ => InputStatus::Error,
+        }
+    }
 }
 
 /// Reading limits and the words reading needs. *Default:* [`DEFAULT_MAX_BYTES`], the bundled
@@ -120,6 +143,15 @@ pub enum InputStatus {
     Skipped,
     /// Could not be read or decoded; listed with the error.
     Error,
+    /// A PDF without a text layer (a scan): listed with what to do, counted as failed.
+    NeedsOcr,
+}
+
+impl InputStatus {
+    /// True for an input that could not be read (exit status 1, named on stderr).
+    pub fn failed(self) -> bool {
+        matches!(self, InputStatus::Error | InputStatus::NeedsOcr)
+    }
 }
 
 /// One input's line in the manifest.
@@ -269,11 +301,23 @@ pub fn document_from_bytes(
                 docx::docx_to_text(bytes, opts.max_bytes).map_err(|e| not_text(e.to_string()))?;
             (text, "UTF-8".to_string(), "docx".to_string(), Vec::new())
         }
+        InputKind::Pdf => {
+            let text = pdf::pdf_to_text(bytes, opts.max_bytes).map_err(|e| match e {
+                pdf::PdfError::NoTextLayer { .. } | pdf::PdfError::Undecodable => {
+                    IngestError::NeedsOcr {
+                        path: path.to_path_buf(),
+                        reason: e.to_string(),
+                    }
+                }
+                other => not_text(other.to_string()),
+            })?;
+            (text, "UTF-8".to_string(), "pdf".to_string(), Vec::new())
+        }
         InputKind::Text | InputKind::Html => {
             let html = kind == InputKind::Html;
             let d = decode::decode(bytes, html).map_err(|e| not_text(e.to_string()))?;
             let text = if html {
-                html::html_to_text(&d.text, &opts.lexicon)
+                html::html_to_text(&d.text, &opts.lexicon).map_err(|e| not_text(e.to_string()))?
             } else {
                 d.text
             };
@@ -284,6 +328,7 @@ pub fn document_from_bytes(
         return Err(not_text(match kind {
             InputKind::Html => "the page has no text".to_string(),
             InputKind::Docx => "the document has no text".to_string(),
+            InputKind::Pdf => "the PDF has no text".to_string(),
             InputKind::Text => "the file holds only whitespace".to_string(),
         }));
     }

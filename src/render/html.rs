@@ -294,9 +294,14 @@ impl<'a> Page<'a, '_> {
         self.push(&format!("<p class=\"note\">{}</p>", html(&note)));
     }
 
-    /// A value cell: the number with its unit, hover title and footnote link.
+    /// A value cell: the number with its unit, hover title and footnote link; a value stated
+    /// identically by several documents links to every one of them.
     fn value_cell(&mut self, f: &Fact) -> String {
-        let link = self.sources.link(&f.doc, &f.evidence);
+        let mut link = self.sources.link(&f.doc, &f.evidence);
+        let analysis = self.ctx.analysis;
+        for r in analysis.repeats_of(f) {
+            link.push_str(&self.sources.link(&r.doc, &r.evidence));
+        }
         format!(
             "<td class=\"num\" data-v=\"{}\" title=\"{}: {}\">{} {}{link}</td>",
             format_value(f.value),
@@ -1117,6 +1122,7 @@ impl<'a> Page<'a, '_> {
                 InputStatus::NoIndicators => l.pick("未找到指标", "no indicators"),
                 InputStatus::Skipped => l.pick("跳过", "skipped"),
                 InputStatus::Error => l.pick("出错", "error"),
+                InputStatus::NeedsOcr => l.pick("需要 OCR", "needs OCR"),
             };
             out.push_str(&format!(
                 "<tr><td>{}</td><td>{status}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
@@ -1135,7 +1141,7 @@ impl<'a> Page<'a, '_> {
                 count(InputStatus::Ok),
                 count(InputStatus::NoIndicators),
                 count(InputStatus::Skipped),
-                count(InputStatus::Error),
+                self.ctx.inputs.iter().filter(|i| i.status.failed()).count(),
             );
             let note = match l {
                 Lang::Zh => format!(

@@ -46,6 +46,8 @@ pub struct Summary {
     pub skipped: usize,
     /// Failed.
     pub errors: usize,
+    /// PDFs without a text layer (scans): not read, they need OCR.
+    pub needs_ocr: usize,
     /// Facts extracted.
     pub facts: usize,
 }

@@ -280,6 +280,9 @@ pub struct ExportTable<'a> {
 enum Source<'a> {
     /// The facts, one row each.
     Facts(&'a [Fact]),
+    /// The facts, one row each, gathered from more than one list (collapsed values and their
+    /// repeats, see `analysis::all_facts`).
+    FactRefs(Vec<&'a Fact>),
     /// Rows already built (the wide table: one row per county and year, small).
     Cells(Vec<Vec<Cell>>),
     /// Analysis rows serialised field by field.
@@ -319,6 +322,14 @@ impl<'a> ExportTable<'a> {
                 .collect(),
             unit_column: FACT_COLUMNS.iter().position(|c| *c == "unit"),
             source: Source::Facts(facts),
+        }
+    }
+
+    /// [`ExportTable::facts`] of facts gathered by reference.
+    pub fn fact_refs(facts: Vec<&'a Fact>) -> Self {
+        ExportTable {
+            source: Source::FactRefs(facts),
+            ..ExportTable::facts(&[])
         }
     }
 
@@ -407,6 +418,7 @@ impl<'a> ExportTable<'a> {
     pub fn len(&self) -> usize {
         match &self.source {
             Source::Facts(facts) => facts.len(),
+            Source::FactRefs(facts) => facts.len(),
             Source::Cells(rows) => rows.len(),
             Source::Serde(rows) => rows.len(),
         }
@@ -449,6 +461,7 @@ impl<'a> ExportTable<'a> {
     fn fill(&self, i: usize, row: &mut Row) -> Result<(), TableError> {
         match &self.source {
             Source::Facts(facts) => fill_fact(&facts[i], row),
+            Source::FactRefs(facts) => fill_fact(facts[i], row),
             Source::Cells(rows) => {
                 row.clear();
                 for cell in &rows[i] {
@@ -708,7 +721,7 @@ pub fn export_sources<'a>(
 ) -> Result<Vec<ExportTable<'a>>, TableError> {
     let header = column_names;
     Ok(vec![
-        ExportTable::facts(&analysis.facts),
+        ExportTable::fact_refs(analysis.all_facts()),
         ExportTable::wide(analysis, dict, lang),
         ExportTable::rows("trends", &analysis.trends, &header("trends"))?.with_row_units(),
         ExportTable::rows("derived", &analysis.derived, &header("derived"))?.with_percent_values(),

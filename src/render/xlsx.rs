@@ -493,6 +493,7 @@ fn status_name(status: InputStatus) -> &'static str {
         InputStatus::NoIndicators => "no_indicators",
         InputStatus::Skipped => "skipped",
         InputStatus::Error => "error",
+        InputStatus::NeedsOcr => "needs_ocr",
     }
 }
 
