@@ -13,7 +13,10 @@ use pdf_support::{chromium_present, encrypted, print_to_pdf, report_html, scan_p
 
 /// The fuzz target's body.
 fn check(bytes: &[u8]) {
-    let opts = IngestOptions { max_bytes: 1 << 20 };
+    let opts = IngestOptions {
+        max_bytes: 1 << 20,
+        ..IngestOptions::default()
+    };
     match document_from_bytes(Path::new("fuzz.pdf"), InputKind::Pdf, bytes, &opts) {
         Ok(doc) => assert!(!doc.text.trim().is_empty()),
         Err(e) => assert!(e.to_string().starts_with("fuzz.pdf: "), "{e}"),

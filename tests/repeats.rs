@@ -52,6 +52,7 @@ fn r18_identical_figures_of_two_documents_are_one_value_with_both_sources() {
             inputs: vec![a, b],
             ingest: IngestOptions::default(),
             quiet: true,
+            documents: Default::default(),
         },
         &dict,
     );
