@@ -266,7 +266,7 @@ mod tests {
     }
 
     fn dict() -> IndicatorDict {
-        IndicatorDict { indicators: vec![] }
+        IndicatorDict::new(vec![])
     }
 
     #[test]
