@@ -656,7 +656,10 @@ fn r15_trend_across_a_three_year_gap_skips_to_the_last_known_year() {
         fact("c.txt", "371522", 2022, m, 2022, 135.0),
     ]);
     let t = a.trends.iter().find(|t| t.year == 2022).expect("2022 row");
-    assert_eq!((t.prev_year, t.prev_value, t.change), (Some(2019), Some(80.0), Some(55.0)));
+    assert_eq!(
+        (t.prev_year, t.prev_value, t.change),
+        (Some(2019), Some(80.0), Some(55.0))
+    );
     assert!(close(t.pct_change.expect("base > 0"), 68.75, 1e-9));
     assert!(close(t.annual_rate.expect("gap 3"), 19.055, 1e-3));
     assert!(t.note.contains("3-year gap (2019–2022)"), "{}", t.note);
@@ -683,18 +686,44 @@ fn r15_stated_changes_agree_or_contradict_with_both_sources() {
         stated("b2023.txt", "371522", m, 2023, 25.0, ChangeUnit::Percent),
     ];
     let a = run_with(&facts, &changes, &[]);
-    let checks: Vec<_> = a.checks.iter().filter(|c| c.kind == "stated_change").collect();
+    let checks: Vec<_> = a
+        .checks
+        .iter()
+        .filter(|c| c.kind == "stated_change")
+        .collect();
     assert_eq!(checks.len(), 2, "{checks:#?}");
-    let agree = checks.iter().find(|c| c.region_code == "371521").expect("a");
+    let agree = checks
+        .iter()
+        .find(|c| c.region_code == "371521")
+        .expect("a");
     assert_eq!(agree.severity, Severity::Info);
-    assert!(agree.message.contains("consistent within rounding"), "{}", agree.message);
-    let contra = checks.iter().find(|c| c.region_code == "371522").expect("b");
+    assert!(
+        agree.message.contains("consistent within rounding"),
+        "{}",
+        agree.message
+    );
+    let contra = checks
+        .iter()
+        .find(|c| c.region_code == "371522")
+        .expect("b");
     assert_eq!(contra.severity, Severity::Warning);
-    assert!(contra.message.contains("stated change +25%"), "{}", contra.message);
-    assert!(contra.message.contains("100 → 130 = +30.0000%"), "{}", contra.message);
+    assert!(
+        contra.message.contains("stated change +25%"),
+        "{}",
+        contra.message
+    );
+    assert!(
+        contra.message.contains("100 → 130 = +30.0000%"),
+        "{}",
+        contra.message
+    );
     assert_eq!(contra.doc, "b2023.txt; b2022.txt");
     assert_eq!(contra.year, 2023);
-    assert!(contra.evidence.starts_with("同比 25 | "), "{}", contra.evidence);
+    assert!(
+        contra.evidence.starts_with("同比 25 | "),
+        "{}",
+        contra.evidence
+    );
     // Nothing was derived: both years are known.
     assert!(a.trends.iter().all(|t| t.qualifier == Qualifier::Exact));
 }
@@ -727,9 +756,18 @@ fn r15_a_stated_change_without_the_earlier_report_gives_a_derived_point() {
     let later = row("371523", 2023);
     assert_eq!((later.prev_value, later.change), (Some(120.0), Some(30.0)));
     assert!(close(later.pct_change.expect("base"), 25.0, 1e-9));
-    assert!(later.note.contains("derived from the change stated in c2023.txt"), "{}", later.note);
+    assert!(
+        later
+            .note
+            .contains("derived from the change stated in c2023.txt"),
+        "{}",
+        later.note
+    );
     let derived = row("371524", 2022);
-    assert_eq!((derived.value, derived.qualifier), (15.0, Qualifier::Derived));
+    assert_eq!(
+        (derived.value, derived.qualifier),
+        (15.0, Qualifier::Derived)
+    );
     let later = row("371524", 2023);
     // 15 → 12: −3, −20%.
     assert_eq!(later.change, Some(-3.0));
@@ -773,7 +811,11 @@ fn r15_counties_rank_within_their_prefecture_and_province_and_level() {
         ("371521", 6, Some((3, 3, 30.0)), Some((5, 5))),
     ] {
         let c = get(code);
-        assert_eq!((c.level, c.rank, c.n, c.median), (Level::County, rank, 6, 35.0), "{code}");
+        assert_eq!(
+            (c.level, c.rank, c.n, c.median),
+            (Level::County, rank, 6, 35.0),
+            "{code}"
+        );
         assert_eq!(
             (c.prefecture_rank, c.prefecture_n, c.prefecture_median),
             (pref.map(|p| p.0), pref.map(|p| p.1), pref.map(|p| p.2)),
@@ -788,7 +830,11 @@ fn r15_counties_rank_within_their_prefecture_and_province_and_level() {
     // Prefectures: 1000, 800 → 1 and 2 of 2, no prefecture rank, both in province 37.
     for (code, rank) in [("371500", 1), ("371600", 2)] {
         let c = get(code);
-        assert_eq!((c.level, c.rank, c.n), (Level::Prefecture, rank, 2), "{code}");
+        assert_eq!(
+            (c.level, c.rank, c.n),
+            (Level::Prefecture, rank, 2),
+            "{code}"
+        );
         assert_eq!((c.prefecture_rank, c.prefecture_n), (None, None));
         assert_eq!((c.province_rank, c.province_n), (Some(rank), Some(2)));
     }
@@ -826,7 +872,13 @@ fn r15_timeliness_early_on_the_day_and_late() {
     let got: Vec<(&str, &str, Option<i64>)> = a
         .timeliness
         .iter()
-        .map(|r| (r.doc.as_str(), r.deadline.as_deref().unwrap_or(""), r.days_late))
+        .map(|r| {
+            (
+                r.doc.as_str(),
+                r.deadline.as_deref().unwrap_or(""),
+                r.days_late,
+            )
+        })
         .collect();
     assert_eq!(
         got,

@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use super::model::{Check, Conflict, ConflictSource, Severity};
 use super::is_rate;
+use super::model::{Check, Conflict, ConflictSource, Severity};
 use crate::dataset::county_key;
 use crate::dict::IndicatorDict;
 use crate::model::{format_value, Fact};

@@ -46,7 +46,12 @@ pub(super) fn assess(stated: &[StatedChange], clear: &[&Fact], contested: &[&Fac
         return out;
     }
     let slot = |f: &Fact| -> (String, String, Scope, i32) {
-        (county_key_ref(f).into_owned(), f.metric.clone(), f.scope, f.year)
+        (
+            county_key_ref(f).into_owned(),
+            f.metric.clone(),
+            f.scope,
+            f.year,
+        )
     };
     let known: HashMap<(String, String, Scope, i32), &Fact> =
         clear.iter().map(|f| (slot(f), *f)).collect();
@@ -145,10 +150,7 @@ fn compare(s: &StatedChange, earlier: &Fact, later: &Fact) -> Option<Check> {
         }
     }
     check.doc = docs.join("; ");
-    check.evidence = format!(
-        "{} | {} | {}",
-        s.evidence, earlier.evidence, later.evidence
-    );
+    check.evidence = format!("{} | {} | {}", s.evidence, earlier.evidence, later.evidence);
     Some(check)
 }
 

@@ -3,12 +3,12 @@
 
 use polars::prelude::*;
 
+use super::approximate;
 use super::checks::{fact_check, YOY_JUMP_FACTOR, YOY_JUMP_MIN_COUNT, YOY_JUMP_RATE_POINTS};
 use super::model::{Check, Severity, TrendRow};
-use super::approximate;
 use crate::dataset::columns::{
-    ANNUAL_RATE, CHANGE, IS_RATE, METRIC, PCT_CHANGE, PREV_ROW, PREV_VALUE, PREV_YEAR, REGION,
-    ROW, SCOPE, VALUE, YEAR,
+    ANNUAL_RATE, CHANGE, IS_RATE, METRIC, PCT_CHANGE, PREV_ROW, PREV_VALUE, PREV_YEAR, REGION, ROW,
+    SCOPE, VALUE, YEAR,
 };
 use crate::dataset::{f64_column, usize_column, FactsFrame};
 use crate::model::{format_value, Fact};
@@ -62,14 +62,17 @@ pub(super) fn steps(facts: &[&Fact], is_rate: Vec<bool>) -> PolarsResult<Steps> 
                     .and(col(VALUE).gt_eq(lit(0.0)))
                     .and(gap.clone().gt(lit(1.0))),
             )
-            .then(
-                ((col(VALUE) / col(PREV_VALUE)).pow(lit(1.0) / gap) - lit(1.0)) * lit(100.0),
-            )
+            .then(((col(VALUE) / col(PREV_VALUE)).pow(lit(1.0) / gap) - lit(1.0)) * lit(100.0))
             .otherwise(lit(NULL))
             .alias(ANNUAL_RATE),
         ])
         .sort([ROW], SortMultipleOptions::default())
-        .select([col(PREV_ROW), col(CHANGE), col(PCT_CHANGE), col(ANNUAL_RATE)])
+        .select([
+            col(PREV_ROW),
+            col(CHANGE),
+            col(PCT_CHANGE),
+            col(ANNUAL_RATE),
+        ])
         .collect()?;
     Ok(Steps {
         prev: usize_column(&out, PREV_ROW)?,

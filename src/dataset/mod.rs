@@ -235,8 +235,7 @@ pub fn group_standings<F: Borrow<Fact>>(
     };
     // A region's columns are null where the fact has no such region (polars would otherwise
     // put every null key in one group).
-    let in_region =
-        |key: &str, e: Expr| when(col(key).is_not_null()).then(e).otherwise(lit(NULL));
+    let in_region = |key: &str, e: Expr| when(col(key).is_not_null()).then(e).otherwise(lit(NULL));
     let mut columns = vec![
         rank(RankMethod::Min, true, &by)?.alias(RANK),
         col(VALUE).len().cast(DataType::Int64).over(&by)?.alias(N),
@@ -246,14 +245,18 @@ pub fn group_standings<F: Borrow<Fact>>(
         col(VALUE).std(1).over(&by)?.alias(SD),
     ];
     for (key, rank_col, n_col, median_col) in [
-        (PREFECTURE_KEY, PREFECTURE_RANK, PREFECTURE_N, Some(PREFECTURE_MEDIAN)),
+        (
+            PREFECTURE_KEY,
+            PREFECTURE_RANK,
+            PREFECTURE_N,
+            Some(PREFECTURE_MEDIAN),
+        ),
         (PROVINCE_KEY, PROVINCE_RANK, PROVINCE_N, None),
     ] {
         let by = within(key);
         columns.push(in_region(key, rank(RankMethod::Min, true, &by)?).alias(rank_col));
-        columns.push(
-            in_region(key, col(VALUE).len().cast(DataType::Int64).over(&by)?).alias(n_col),
-        );
+        columns
+            .push(in_region(key, col(VALUE).len().cast(DataType::Int64).over(&by)?).alias(n_col));
         if let Some(median_col) = median_col {
             columns.push(in_region(key, col(VALUE).median().over(&by)?).alias(median_col));
         }

@@ -117,13 +117,29 @@ mod tests {
     #[test]
     fn earlier_values_by_hand() {
         // 同比增长25%: 150 ÷ 1.25 = 120. 下降20%: 80 ÷ 0.8 = 100.
-        assert_eq!(stated(25.0, ChangeUnit::Percent).earlier_value(150.0), Some(120.0));
-        assert_eq!(stated(-20.0, ChangeUnit::Percent).earlier_value(80.0), Some(100.0));
+        assert_eq!(
+            stated(25.0, ChangeUnit::Percent).earlier_value(150.0),
+            Some(120.0)
+        );
+        assert_eq!(
+            stated(-20.0, ChangeUnit::Percent).earlier_value(80.0),
+            Some(100.0)
+        );
         // 减少3件: 12 − (−3) = 15. 提高2.5个百分点: 97.5 − 2.5 = 95.
-        assert_eq!(stated(-3.0, ChangeUnit::Absolute).earlier_value(12.0), Some(15.0));
-        assert_eq!(stated(2.5, ChangeUnit::Points).earlier_value(97.5), Some(95.0));
+        assert_eq!(
+            stated(-3.0, ChangeUnit::Absolute).earlier_value(12.0),
+            Some(15.0)
+        );
+        assert_eq!(
+            stated(2.5, ChangeUnit::Points).earlier_value(97.5),
+            Some(95.0)
+        );
         assert_eq!(stated(-100.0, ChangeUnit::Percent).earlier_value(0.0), None);
-        for u in [ChangeUnit::Percent, ChangeUnit::Absolute, ChangeUnit::Points] {
+        for u in [
+            ChangeUnit::Percent,
+            ChangeUnit::Absolute,
+            ChangeUnit::Points,
+        ] {
             assert_eq!(u.to_string().parse::<ChangeUnit>(), Ok(u));
         }
     }

@@ -52,7 +52,10 @@ pub(crate) fn chart(ctx: &Ctx<'_>, rows: &[TimelinessRow]) -> Result<Option<Char
     if total > shown.len() {
         footer.push(match l {
             Lang::Zh => format!("仅显示最晚的 {} 份, 全部见 timeliness.csv", shown.len()),
-            Lang::En => format!("The {} latest shown; all are in timeliness.csv", shown.len()),
+            Lang::En => format!(
+                "The {} latest shown; all are in timeliness.csv",
+                shown.len()
+            ),
         });
     }
     footer.push(
