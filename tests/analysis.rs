@@ -789,8 +789,8 @@ fn r15_counties_rank_within_their_prefecture_and_province_and_level() {
         fact("5.txt", "371602", 2023, m, 2023, 20.0),
         fact("6.txt", "110101", 2023, m, 2023, 60.0),
         // Two prefecture-level reports: compared with each other only.
-        fact("7.txt", "371500", 2023, m, 2023, 1000.0),
-        fact("8.txt", "371600", 2023, m, 2023, 800.0),
+        fact("7.txt", "3715", 2023, m, 2023, 1000.0),
+        fact("8.txt", "3716", 2023, m, 2023, 800.0),
         // 371523 a year before, for a change to state.
         fact("0.txt", "371523", 2022, m, 2022, 25.0),
     ];
@@ -828,7 +828,7 @@ fn r15_counties_rank_within_their_prefecture_and_province_and_level() {
         );
     }
     // Prefectures: 1000, 800 → 1 and 2 of 2, no prefecture rank, both in province 37.
-    for (code, rank) in [("371500", 1), ("371600", 2)] {
+    for (code, rank) in [("3715", 1), ("3716", 2)] {
         let c = get(code);
         assert_eq!(
             (c.level, c.rank, c.n),

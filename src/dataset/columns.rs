@@ -52,7 +52,7 @@ pub const SD: &str = "sd";
 
 /// Dictionary code of the county key (see [`COUNTY_KEY`]); codes follow the keys' sorted order.
 pub const REGION: &str = "region";
-/// Administrative level, as [`crate::model::Level`]'s position (nation 0 … county 3).
+/// Administrative level, as the position of [`crate::model::Level`]'s variant.
 pub const LEVEL: &str = "level";
 /// Dictionary code of the prefecture a county belongs to; null above county level or when
 /// the county is unresolved.

@@ -167,13 +167,13 @@ mod tests {
         let facts = [
             fact("371522", "b", 2022, 1.0),
             fact("371521", "a", 2022, 2.0),
-            fact("371500", "a", 2022, 3.0),
+            fact("3715", "a", 2022, 3.0),
             fact("", "a", 2022, 4.0),
         ];
         let ff = FactsFrame::new(&facts).expect("frame");
         let df = ff.frame();
         let codes = |name: &str| usize_column(df, name).expect("column");
-        // Keys sorted: "371500" < "371521" < "371522" < "doc:_2022.txt".
+        // Keys sorted: "3715" < "371521" < "371522" < "doc:_2022.txt".
         assert_eq!(codes(REGION), vec![Some(2), Some(1), Some(0), Some(3)]);
         assert_eq!(codes(METRIC), vec![Some(1), Some(0), Some(0), Some(0)]);
         assert_eq!(ff.metrics(), ["a", "b"]);

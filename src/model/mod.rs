@@ -9,5 +9,5 @@ mod region;
 
 pub use change::{ChangeUnit, StatedChange};
 pub use fact::{format_value, Fact, Qualifier, Scope, FACT_COLUMNS};
-pub use meta::DocMeta;
-pub use region::{prefecture_code, province_code, Level};
+pub use meta::{DocMeta, Level};
+pub use region::{prefecture_code, province_code};
