@@ -177,8 +177,8 @@ pub fn analyse_collapsed_with(
             checks_out.extend(jumps);
             checks_out.extend(stated.checks);
 
-            let parts = derived::Parts::new(&clear, &contested);
-            let (mut derived_rows, part_checks) = derived::rates(&parts, references);
+            let parts = derived::Parts::new(&clear, &contested)?;
+            let (mut derived_rows, part_checks) = derived::rates(&parts, references)?;
             checks_out.extend(part_checks);
             // Growth compares reported values only: without derived points, the trends'
             // previous rows are exactly those of the unambiguous facts.

@@ -62,8 +62,9 @@ pub const PREFECTURE_KEY: &str = "prefecture_key";
 pub const PROVINCE_KEY: &str = "province_key";
 /// Whether the indicator is a rate (its change is in percentage points).
 pub const IS_RATE: &str = "is_rate";
-/// Whether a value is unambiguous and finite (it enters trends, rates and comparisons).
-pub const CLEAR: &str = "clear";
+/// Whether a value is one of several different values stated for the same county,
+/// indicator, year and scope.
+pub const CONTESTED: &str = "contested";
 /// Year of the previous value in the same series.
 pub const PREV_YEAR: &str = "prev_year";
 /// Previous value in the same series.
