@@ -4,6 +4,7 @@
 use fazhi::analysis::{analyse, analyse_with, Analysis, Inputs, Reference, Severity};
 use fazhi::dict::{load_dict, IndicatorDict};
 use fazhi::model::{ChangeUnit, DocMeta, Fact, Level, Qualifier, Scope, StatedChange};
+use fazhi::render::chart::render_charts;
 use fazhi::render::csv::{rows_csv, CsvOptions};
 use fazhi::render::findings::key_findings;
 use fazhi::render::Lang;
@@ -775,6 +776,16 @@ fn r15_a_stated_change_without_the_earlier_report_gives_a_derived_point() {
     // A derived point is never a fact, never compared.
     assert_eq!(a.facts.len(), 2);
     assert!(a.comparisons.iter().all(|c| c.year == 2023));
+    // The trend chart draws it, marked, and its data says so.
+    assert_eq!(a.derived_points.len(), 2);
+    let charts = render_charts(&a, &dict(), Lang::En, &CsvOptions::default()).expect("charts");
+    let trend = charts
+        .iter()
+        .find(|c| c.name.starts_with("trend_legal_aid.cases"))
+        .expect("trend chart");
+    assert!(trend.svg.contains("120 (derived)"), "{}", trend.svg);
+    let data = String::from_utf8_lossy(&trend.data_csv);
+    assert!(data.contains(",derived,"), "{data}");
 }
 
 #[test]

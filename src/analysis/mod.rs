@@ -199,6 +199,7 @@ pub fn analyse_collapsed_with(
             Ok((conflicts, trends, derived_rows, checks_out))
         },
     );
+    let derived_points: Vec<Fact> = stated.points.iter().map(|(f, _)| f.clone()).collect();
     let (comparisons, slopes) = compared?;
     let (conflicts, trends, derived_rows, mut checks_out) = rest?;
     drop((clear, contested, trend_facts));
@@ -214,6 +215,7 @@ pub fn analyse_collapsed_with(
         checks: checks_out,
         references: references.to_vec(),
         timeliness: timeliness::timeliness(inputs.documents),
+        derived_points,
     })
 }
 

@@ -18,6 +18,9 @@ pub struct Analysis {
     pub conflicts: Vec<Conflict>,
     /// Year-over-year changes per county × indicator × scope.
     pub trends: Vec<TrendRow>,
+    /// Earlier values worked back from changes the reports state (qualifier `derived`):
+    /// shown in the trends and trend charts, never in the facts, rates or comparisons.
+    pub derived_points: Vec<Fact>,
     /// Rates computed from their parts, with Wilson intervals.
     pub derived: Vec<DerivedRow>,
     /// Cross-county comparison per indicator, scope and year.
