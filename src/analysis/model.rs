@@ -177,11 +177,11 @@ pub struct ComparisonRow {
     /// (`data/reference.csv`), shown beside, never ranked with the counties.
     #[serde(serialize_with = "clean_opt")]
     pub reference: Option<f64>,
-    /// 1 = highest.
+    /// Rank among the units of the same level compared, 1 = highest.
     pub rank: usize,
-    /// Number of counties compared.
+    /// Number of units of the same level compared.
     pub n: usize,
-    /// Median across counties.
+    /// Median across the compared units.
     #[serde(serialize_with = "clean")]
     pub median: f64,
     /// Percentile of this county (0–100).
