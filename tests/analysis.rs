@@ -1,10 +1,13 @@
 //! End-to-end tests of the analysis stage on facts built by hand (extraction is tested
 //! elsewhere). Every expected number was computed by hand; the arithmetic is in the comments.
 
-use fazhi::analysis::{analyse, Analysis, Reference, Severity};
+use fazhi::analysis::{analyse, analyse_with, Analysis, Inputs, Reference, Severity};
 use fazhi::dict::{load_dict, IndicatorDict};
-use fazhi::model::{Fact, Qualifier, Scope};
+use fazhi::model::{ChangeUnit, DocMeta, Fact, Level, Qualifier, Scope, StatedChange};
+use fazhi::render::chart::render_charts;
 use fazhi::render::csv::{rows_csv, CsvOptions};
+use fazhi::render::findings::key_findings;
+use fazhi::render::Lang;
 
 /// A fact of county `code` stated in `doc` (a report about `report_year`).
 fn fact(doc: &str, code: &str, report_year: i32, metric: &str, year: i32, value: f64) -> Fact {
@@ -604,4 +607,296 @@ fn values_that_are_not_numbers_are_flagged_not_computed() {
     assert_eq!(a.facts.len(), 2);
     assert!(a.checks.iter().any(|c| c.kind == "not_a_number"));
     assert!(a.trends.iter().all(|t| t.value.is_finite()));
+}
+
+// ---- issue 15: trends across gaps, stated changes, level and region ranks, timeliness ----
+
+fn stated(
+    doc: &str,
+    code: &str,
+    metric: &str,
+    year: i32,
+    change: f64,
+    unit: ChangeUnit,
+) -> StatedChange {
+    StatedChange {
+        doc: doc.into(),
+        region_code: code.into(),
+        province: String::new(),
+        prefecture: String::new(),
+        county: format!("县{code}"),
+        metric: metric.into(),
+        scope: Scope::Annual,
+        year,
+        base_year: year - 1,
+        change,
+        unit,
+        evidence: format!("同比 {change}"),
+        offset: 7,
+    }
+}
+
+fn run_with(facts: &[Fact], changes: &[StatedChange], docs: &[(String, DocMeta)]) -> Analysis {
+    let inputs = Inputs {
+        references: &[],
+        stated_changes: changes,
+        documents: docs,
+    };
+    analyse_with(facts, &dict(), &inputs).expect("analysis")
+}
+
+#[test]
+fn r15_trend_across_a_three_year_gap_skips_to_the_last_known_year() {
+    // 2018 60, 2019 80, (2020 and 2021 missing), 2022 135. The 2022 row compares with 2019:
+    // change 55; 55 / 80 = 68.75%; per year 1.6875^(1/3): 1.1905³ = 1.68729, 1.1906³ =
+    // 1.68771, so ≈ 1.19055 → +19.055% a year.
+    let m = "legal_aid.cases";
+    let a = run(&[
+        fact("a.txt", "371522", 2018, m, 2018, 60.0),
+        fact("b.txt", "371522", 2019, m, 2019, 80.0),
+        fact("c.txt", "371522", 2022, m, 2022, 135.0),
+    ]);
+    let t = a.trends.iter().find(|t| t.year == 2022).expect("2022 row");
+    assert_eq!(
+        (t.prev_year, t.prev_value, t.change),
+        (Some(2019), Some(80.0), Some(55.0))
+    );
+    assert!(close(t.pct_change.expect("base > 0"), 68.75, 1e-9));
+    assert!(close(t.annual_rate.expect("gap 3"), 19.055, 1e-3));
+    assert!(t.note.contains("3-year gap (2019–2022)"), "{}", t.note);
+    assert_eq!(t.qualifier, Qualifier::Exact);
+    // 2019 after 2018: one year, no annual rate; 20 / 60 = 33.33%.
+    let t = a.trends.iter().find(|t| t.year == 2019).expect("2019 row");
+    assert!(close(t.pct_change.expect("base"), 33.3333, 1e-3));
+    assert_eq!(t.annual_rate, None);
+}
+
+#[test]
+fn r15_stated_changes_agree_or_contradict_with_both_sources() {
+    let m = "legal_aid.cases";
+    let facts = [
+        // Agrees: 321 → 361 is 40 / 321 = 12.4611%, which the report rounds to 12.5%.
+        fact("a2022.txt", "371521", 2022, m, 2022, 321.0),
+        fact("a2023.txt", "371521", 2023, m, 2023, 361.0),
+        // Contradicts: 100 → 130 is +30%, the report says +25%.
+        fact("b2022.txt", "371522", 2022, m, 2022, 100.0),
+        fact("b2023.txt", "371522", 2023, m, 2023, 130.0),
+    ];
+    let changes = [
+        stated("a2023.txt", "371521", m, 2023, 12.5, ChangeUnit::Percent),
+        stated("b2023.txt", "371522", m, 2023, 25.0, ChangeUnit::Percent),
+    ];
+    let a = run_with(&facts, &changes, &[]);
+    let checks: Vec<_> = a
+        .checks
+        .iter()
+        .filter(|c| c.kind == "stated_change")
+        .collect();
+    assert_eq!(checks.len(), 2, "{checks:#?}");
+    let agree = checks
+        .iter()
+        .find(|c| c.region_code == "371521")
+        .expect("a");
+    assert_eq!(agree.severity, Severity::Info);
+    assert!(
+        agree.message.contains("consistent within rounding"),
+        "{}",
+        agree.message
+    );
+    let contra = checks
+        .iter()
+        .find(|c| c.region_code == "371522")
+        .expect("b");
+    assert_eq!(contra.severity, Severity::Warning);
+    assert!(
+        contra.message.contains("stated change +25%"),
+        "{}",
+        contra.message
+    );
+    assert!(
+        contra.message.contains("100 → 130 = +30.0000%"),
+        "{}",
+        contra.message
+    );
+    assert_eq!(contra.doc, "b2023.txt; b2022.txt");
+    assert_eq!(contra.year, 2023);
+    assert!(
+        contra.evidence.starts_with("同比 25 | "),
+        "{}",
+        contra.evidence
+    );
+    // Nothing was derived: both years are known.
+    assert!(a.trends.iter().all(|t| t.qualifier == Qualifier::Exact));
+}
+
+#[test]
+fn r15_a_stated_change_without_the_earlier_report_gives_a_derived_point() {
+    let m = "legal_aid.cases";
+    let facts = [
+        fact("c2023.txt", "371523", 2023, m, 2023, 150.0),
+        fact("d2023.txt", "371524", 2023, m, 2023, 12.0),
+    ];
+    let changes = [
+        // 同比增长25%: 150 ÷ 1.25 = 120.
+        stated("c2023.txt", "371523", m, 2023, 25.0, ChangeUnit::Percent),
+        // 较上年减少3件: 12 + 3 = 15.
+        stated("d2023.txt", "371524", m, 2023, -3.0, ChangeUnit::Absolute),
+    ];
+    let a = run_with(&facts, &changes, &[]);
+    let row = |code: &str, year: i32| {
+        a.trends
+            .iter()
+            .find(|t| t.region_code == code && t.year == year)
+            .unwrap_or_else(|| panic!("{code} {year}"))
+    };
+    let derived = row("371523", 2022);
+    assert_eq!(derived.value, 120.0);
+    assert_eq!(derived.qualifier, Qualifier::Derived);
+    assert_eq!(derived.doc, "c2023.txt");
+    assert!(derived.note.contains("150 ÷ (1 + 25%)"), "{}", derived.note);
+    let later = row("371523", 2023);
+    assert_eq!((later.prev_value, later.change), (Some(120.0), Some(30.0)));
+    assert!(close(later.pct_change.expect("base"), 25.0, 1e-9));
+    assert!(
+        later
+            .note
+            .contains("derived from the change stated in c2023.txt"),
+        "{}",
+        later.note
+    );
+    let derived = row("371524", 2022);
+    assert_eq!(
+        (derived.value, derived.qualifier),
+        (15.0, Qualifier::Derived)
+    );
+    let later = row("371524", 2023);
+    // 15 → 12: −3, −20%.
+    assert_eq!(later.change, Some(-3.0));
+    assert!(close(later.pct_change.expect("base"), -20.0, 1e-9));
+    // A derived point is never a fact, never compared.
+    assert_eq!(a.facts.len(), 2);
+    assert!(a.comparisons.iter().all(|c| c.year == 2023));
+    // The trend chart draws it, marked, and its data says so.
+    assert_eq!(a.derived_points.len(), 2);
+    let charts = render_charts(&a, &dict(), Lang::En, &CsvOptions::default()).expect("charts");
+    let trend = charts
+        .iter()
+        .find(|c| c.name.starts_with("trend_legal_aid.cases"))
+        .expect("trend chart");
+    assert!(trend.svg.contains("120 (derived)"), "{}", trend.svg);
+    let data = String::from_utf8_lossy(&trend.data_csv);
+    assert!(data.contains(",derived,"), "{data}");
+}
+
+#[test]
+fn r15_counties_rank_within_their_prefecture_and_province_and_level() {
+    let m = "legal_aid.cases";
+    let facts = [
+        // Prefecture 3715: 10, 40, 30; prefecture 3716: 50, 20; 110101 in another province.
+        fact("1.txt", "371521", 2023, m, 2023, 10.0),
+        fact("2.txt", "371522", 2023, m, 2023, 40.0),
+        fact("3.txt", "371523", 2023, m, 2023, 30.0),
+        fact("4.txt", "371601", 2023, m, 2023, 50.0),
+        fact("5.txt", "371602", 2023, m, 2023, 20.0),
+        fact("6.txt", "110101", 2023, m, 2023, 60.0),
+        // Two prefecture-level reports: compared with each other only.
+        fact("7.txt", "3715", 2023, m, 2023, 1000.0),
+        fact("8.txt", "3716", 2023, m, 2023, 800.0),
+        // 371523 a year before, for a change to state.
+        fact("0.txt", "371523", 2022, m, 2022, 25.0),
+    ];
+    let a = run(&facts);
+    let year: Vec<_> = a
+        .comparisons
+        .iter()
+        .filter(|c| c.basis == "year" && c.year == 2023)
+        .collect();
+    let get = |code: &str| *year.iter().find(|c| c.region_code == code).expect(code);
+    // Counties: 60, 50, 40, 30, 20, 10 → ranks 1..6 of 6, median (40 + 30) / 2 = 35.
+    for (code, rank, pref, prov) in [
+        ("110101", 1, Some((1, 1, 60.0)), Some((1, 1))),
+        ("371601", 2, Some((1, 2, 35.0)), Some((1, 5))),
+        ("371522", 3, Some((1, 3, 30.0)), Some((2, 5))),
+        ("371523", 4, Some((2, 3, 30.0)), Some((3, 5))),
+        ("371602", 5, Some((2, 2, 35.0)), Some((4, 5))),
+        ("371521", 6, Some((3, 3, 30.0)), Some((5, 5))),
+    ] {
+        let c = get(code);
+        assert_eq!(
+            (c.level, c.rank, c.n, c.median),
+            (Level::County, rank, 6, 35.0),
+            "{code}"
+        );
+        assert_eq!(
+            (c.prefecture_rank, c.prefecture_n, c.prefecture_median),
+            (pref.map(|p| p.0), pref.map(|p| p.1), pref.map(|p| p.2)),
+            "{code}"
+        );
+        assert_eq!(
+            (c.province_rank, c.province_n),
+            (prov.map(|p| p.0), prov.map(|p| p.1)),
+            "{code}"
+        );
+    }
+    // Prefectures: 1000, 800 → 1 and 2 of 2, no prefecture rank, both in province 37.
+    for (code, rank) in [("3715", 1), ("3716", 2)] {
+        let c = get(code);
+        assert_eq!(
+            (c.level, c.rank, c.n),
+            (Level::Prefecture, rank, 2),
+            "{code}"
+        );
+        assert_eq!((c.prefecture_rank, c.prefecture_n), (None, None));
+        assert_eq!((c.province_rank, c.province_n), (Some(rank), Some(2)));
+    }
+    // The page and the briefing say it: 25 → 30 is +20.0%, 2nd of its prefecture's 3.
+    let found = key_findings(&a, &dict(), Lang::En);
+    let change = found
+        .iter()
+        .find(|f| f.sentence.starts_with("县371523"))
+        .expect("change finding");
+    assert_eq!(
+        change.sentence,
+        "县371523: Legal aid cases went from 25 cases in 2022 to 30 cases in 2023 (+20.0%); \
+         it ranks 2nd of its prefecture's 3 in 2023."
+    );
+}
+
+#[test]
+fn r15_timeliness_early_on_the_day_and_late() {
+    let meta = |code: &str, year: i32, date: &str| DocMeta {
+        region_code: code.into(),
+        county: format!("县{code}"),
+        report_year: Some(year),
+        published: Some(date.into()),
+        ..DocMeta::default()
+    };
+    let docs = vec![
+        // Due 2024-04-01: 2024-03-30 is 2 days early; 2024-04-01 on the day; 2024-04-11 ten
+        // days late.
+        ("a.html".to_string(), meta("371521", 2023, "2024-03-30")),
+        ("b.html".to_string(), meta("371522", 2023, "2024-04-01")),
+        ("c.html".to_string(), meta("371523", 2023, "2024-04-11")),
+        ("d.txt".to_string(), DocMeta::default()),
+    ];
+    let a = run_with(&[], &[], &docs);
+    let got: Vec<(&str, &str, Option<i64>)> = a
+        .timeliness
+        .iter()
+        .map(|r| {
+            (
+                r.doc.as_str(),
+                r.deadline.as_deref().unwrap_or(""),
+                r.days_late,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("a.html", "2024-04-01", Some(-2)),
+            ("b.html", "2024-04-01", Some(0)),
+            ("c.html", "2024-04-01", Some(10)),
+        ]
+    );
 }

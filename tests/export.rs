@@ -7,7 +7,7 @@ use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 use fazhi::analysis::{Analysis, Check, ComparisonRow, DerivedRow, Severity, TrendRow};
 use fazhi::dict::{load_dict, IndicatorDict};
 use fazhi::ingest::facts_csv::parse_facts;
-use fazhi::model::{Fact, Qualifier, Scope};
+use fazhi::model::{Fact, Level, Qualifier, Scope};
 use fazhi::render::csv::{facts_csv, table_csv, CsvEncoding, CsvOptions};
 use fazhi::render::table::export_tables;
 use fazhi::render::xlsx::{render_workbook, WorkbookContext};
@@ -125,6 +125,7 @@ fn analysis() -> Analysis {
             evidence: "-收到行政复议申请91件".into(),
             doc: "甲县2023.txt".into(),
             note: String::new(),
+            qualifier: Qualifier::Exact,
         }],
         derived: vec![DerivedRow {
             region_code: "110101".into(),
@@ -149,6 +150,7 @@ fn analysis() -> Analysis {
             year: 2023,
             region_code: "110101".into(),
             county: "甲县".into(),
+            level: Level::County,
             value: 91.0,
             unit: "件".into(),
             reference: None,
@@ -157,6 +159,11 @@ fn analysis() -> Analysis {
             median: 65.5,
             percentile: 100.0,
             z_score: None,
+            prefecture_rank: None,
+            prefecture_n: None,
+            prefecture_median: None,
+            province_rank: None,
+            province_n: None,
             note: String::new(),
         }],
         checks: vec![Check {
@@ -280,6 +287,7 @@ fn workbook_reads_back_with_calamine() {
             "comparisons",
             "slopes",
             "checks",
+            "timeliness",
             "columns",
             "sources"
         ]

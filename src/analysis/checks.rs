@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use super::is_rate;
 use super::model::{Check, Conflict, ConflictSource, Severity};
-use super::RateOf;
 use crate::dataset::county_key;
 use crate::dict::IndicatorDict;
 use crate::model::{format_value, Fact};
@@ -115,7 +115,6 @@ pub(super) fn conflict_checks(conflicts: &[Conflict]) -> Vec<Check> {
 /// indicators fazhi knows) and values that are not finite numbers.
 pub(super) fn value_checks(facts: &[Fact], dict: &IndicatorDict) -> Vec<Check> {
     let mut out = Vec::new();
-    let mut rate_of = RateOf::new(dict);
     for f in facts {
         if !f.value.is_finite() {
             out.push(fact_check(
@@ -131,7 +130,7 @@ pub(super) fn value_checks(facts: &[Fact], dict: &IndicatorDict) -> Vec<Check> {
         }
         // Formatted only for a fact that fails a check (almost none do).
         let value = || format_value(f.value);
-        if f.value > 100.0 && rate_of.get(&f.metric, &f.unit) {
+        if f.value > 100.0 && is_rate(&f.metric, &f.unit, dict) {
             out.push(fact_check(
                 f,
                 "rate_above_100",

@@ -1,26 +1,29 @@
 //! Cross-county comparisons (per indicator, scope and year, and each county's latest year)
 //! and least-squares trends over three or more years.
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::Hash;
 
-use polars::prelude::PolarsError;
+use polars::prelude::*;
 
 use super::approximate;
 use super::derived::reference;
 use super::model::{ComparisonRow, SlopeRow};
 use super::reference::Reference;
 use super::stats::{ols_slope, percentile_rank, z_score};
-use crate::dataset::columns::{METRIC, SCOPE, YEAR};
-use crate::dataset::{county_key_ref, group_standings, latest_rows, GroupStanding};
-use crate::model::{Fact, Scope};
+use crate::dataset::columns::{LEN, LEVEL, METRIC, REGION, ROW, SCOPE, VALUE, YEAR};
+use crate::dataset::{
+    f64_column, group_standings, latest_rows, usize_column, FactsFrame, GroupStanding,
+};
+use crate::model::{Fact, Level, Scope};
 
 /// Fewer counties than this get no z-score (the spread of two values says nothing).
 const MIN_COUNTIES_FOR_Z: usize = 3;
 
-/// Both comparisons, sorted: per-year groups first, then latest-year groups. Only groups of
-/// two or more counties are compared.
+/// Both comparisons, sorted: per-year groups first, then latest-year groups. Units are
+/// compared within their level only (counties with counties, prefectures with prefectures),
+/// and within that group also among those of their prefecture and of their province. Only
+/// groups of two or more are compared.
 pub(super) fn comparisons(
     facts: &[&Fact],
     references: &[Reference],
@@ -59,9 +62,14 @@ struct Standing<'a> {
     note: String,
 }
 
-/// Counties compared within each indicator, scope and year.
+/// The level a fact's unit is compared at.
+fn level(f: &Fact) -> Level {
+    Level::of_code(&f.region_code).unwrap_or(Level::County)
+}
+
+/// Units compared within each indicator, scope, year and level.
 fn per_year_standings<'a>(facts: &[&'a Fact]) -> Result<Vec<Standing<'a>>, PolarsError> {
-    let per_year = group_standings(facts, &[METRIC, SCOPE, YEAR])?;
+    let per_year = group_standings(facts, &[METRIC, SCOPE, YEAR, LEVEL])?;
     Ok(facts
         .iter()
         .zip(per_year)
@@ -75,26 +83,26 @@ fn per_year_standings<'a>(facts: &[&'a Fact]) -> Result<Vec<Standing<'a>>, Polar
         .collect())
 }
 
-/// Counties compared on their latest year of each indicator and scope.
+/// Units compared on their latest year of each indicator and scope, within their level.
 fn latest_standings<'a>(facts: &[&'a Fact]) -> Result<Vec<Standing<'a>>, PolarsError> {
     let latest: Vec<&Fact> = latest_rows(facts)?
         .into_iter()
         .filter_map(|i| facts.get(i).copied())
         .collect();
-    let mut years: BTreeMap<(&str, Scope), (i32, i32)> = BTreeMap::new();
+    let mut years: BTreeMap<(&str, Scope, Level), (i32, i32)> = BTreeMap::new();
     for f in latest.iter().copied() {
         let span = years
-            .entry((f.metric.as_str(), f.scope))
+            .entry((f.metric.as_str(), f.scope, level(f)))
             .or_insert((f.year, f.year));
         span.0 = span.0.min(f.year);
         span.1 = span.1.max(f.year);
     }
-    // One note per indicator and scope, written once (copied into each of its rows).
-    let notes: BTreeMap<(&str, Scope), String> = years
+    // One note per indicator, scope and level, written once (copied into each of its rows).
+    let notes: BTreeMap<(&str, Scope, Level), String> = years
         .into_iter()
         .map(|(key, (first, last))| (key, latest_note(first, last)))
         .collect();
-    let standings = group_standings(&latest, &[METRIC, SCOPE])?;
+    let standings = group_standings(&latest, &[METRIC, SCOPE, LEVEL])?;
     Ok(latest
         .iter()
         .zip(standings)
@@ -103,7 +111,7 @@ fn latest_standings<'a>(facts: &[&'a Fact]) -> Result<Vec<Standing<'a>>, PolarsE
             basis: "latest",
             fact,
             standing,
-            note: match notes.get(&(fact.metric.as_str(), fact.scope)) {
+            note: match notes.get(&(fact.metric.as_str(), fact.scope, level(fact))) {
                 Some(note) => note.clone(),
                 None => latest_note(fact.year, fact.year),
             },
@@ -124,9 +132,10 @@ fn latest_note(first: i32, last: i32) -> String {
     }
 }
 
-/// Per-year groups first (by indicator, scope, year), then latest-year groups; within a group
-/// by rank, then county: (latest, indicator's place, scope, year, rank, county's place).
-type StandingKey = (bool, usize, Scope, i32, usize, usize);
+/// Per-year groups first (by indicator, scope, year, level), then latest-year groups; within a
+/// group by rank, then county: (latest, indicator's place, scope, year, level, rank, county's
+/// place).
+type StandingKey = (bool, usize, Scope, i32, Level, usize, usize);
 
 /// The sort key of a standing; `metrics` and `counties` hold every standing's indicator and
 /// county.
@@ -142,6 +151,7 @@ fn standing_key(
         metrics.of(&s.fact.metric.as_str()),
         s.fact.scope,
         group_year,
+        level(s.fact),
         s.standing.rank,
         counties.of(&(s.fact.region_code.as_str(), s.fact.county.as_str())),
     )
@@ -196,6 +206,7 @@ fn row(
         year: f.year,
         region_code: f.region_code.clone(),
         county: f.county.clone(),
+        level: level(f),
         value: f.value,
         unit: f.unit.clone(),
         reference: reference(references, &f.metric, f.year, f.scope),
@@ -208,41 +219,73 @@ fn row(
         } else {
             None
         },
+        prefecture_rank: g.prefecture.map(|p| p.rank),
+        prefecture_n: g.prefecture.map(|p| p.n),
+        prefecture_median: g.prefecture.and_then(|p| p.median),
+        province_rank: g.province.map(|p| p.rank),
+        province_n: g.province.map(|p| p.n),
         note,
     })
 }
 
-/// Least-squares slope per county, indicator and scope over three or more years.
-pub(super) fn slopes(facts: &[&Fact]) -> Vec<SlopeRow> {
-    let mut series: BTreeMap<(Cow<'_, str>, &str, Scope), Vec<&Fact>> = BTreeMap::new();
-    for &f in facts {
-        series
-            .entry((county_key_ref(f), f.metric.as_str(), f.scope))
-            .or_default()
-            .push(f);
-    }
-    let mut rows: Vec<SlopeRow> = series
-        .into_values()
-        .filter_map(|mut fs| {
-            fs.sort_by_key(|f| f.year);
-            let xs: Vec<f64> = fs.iter().map(|f| f64::from(f.year)).collect();
-            let ys: Vec<f64> = fs.iter().map(|f| f.value).collect();
-            let fit = ols_slope(&xs, &ys)?;
-            let (first, last) = (fs.first()?, fs.last()?);
-            Some(SlopeRow {
-                region_code: first.region_code.clone(),
-                county: first.county.clone(),
-                metric: first.metric.clone(),
-                scope: first.scope,
-                n_years: fs.len(),
-                first_year: first.year,
-                last_year: last.year,
-                slope: fit.slope,
-                ci_low: fit.ci_low,
-                ci_high: fit.ci_high,
-            })
-        })
+/// Least-squares slope per county, indicator and scope over three or more years: a group
+/// aggregation (the series' lengths, in series order) over the facts sorted by series and
+/// year, then statrs' t interval on each series' slice of the year and value columns.
+pub(super) fn slopes(facts: &[&Fact]) -> Result<Vec<SlopeRow>, PolarsError> {
+    let sorted = FactsFrame::new(facts)?
+        .lazy()
+        .sort(
+            [REGION, METRIC, SCOPE, YEAR],
+            SortMultipleOptions::default().with_maintain_order(true),
+        )
+        .collect()?;
+    let lengths = sorted
+        .clone()
+        .lazy()
+        .group_by_stable([col(REGION), col(METRIC), col(SCOPE)])
+        .agg([col(ROW).len().alias(LEN)])
+        .collect()?;
+    let lengths = usize_column(&lengths, LEN)?;
+    let rows = usize_column(&sorted, ROW)?;
+    let xs: Vec<f64> = f64_column(&sorted, YEAR)?
+        .into_iter()
+        .map(|x| x.unwrap_or(f64::NAN))
         .collect();
+    let ys: Vec<f64> = f64_column(&sorted, VALUE)?
+        .into_iter()
+        .map(|y| y.unwrap_or(f64::NAN))
+        .collect();
+    let mut out = Vec::new();
+    let mut start = 0;
+    for len in lengths.into_iter().flatten() {
+        let end = start + len;
+        let series = start..end;
+        start = end;
+        if len < 3 {
+            continue;
+        }
+        let (Some(fit), Some(Some(first)), Some(Some(last))) = (
+            ols_slope(&xs[series.clone()], &ys[series.clone()]),
+            rows.get(series.start),
+            rows.get(series.end - 1),
+        ) else {
+            continue;
+        };
+        let (first, last) = (facts[*first], facts[*last]);
+        out.push(SlopeRow {
+            region_code: first.region_code.clone(),
+            county: first.county.clone(),
+            metric: first.metric.clone(),
+            scope: first.scope,
+            n_years: len,
+            first_year: first.year,
+            last_year: last.year,
+            slope: fit.slope,
+            ci_low: fit.ci_low,
+            ci_high: fit.ci_high,
+        });
+    }
+    let mut rows = out;
     rows.sort_by(|a, b| {
         (&a.region_code, &a.county, &a.metric, a.scope).cmp(&(
             &b.region_code,
@@ -251,5 +294,5 @@ pub(super) fn slopes(facts: &[&Fact]) -> Vec<SlopeRow> {
             b.scope,
         ))
     });
-    rows
+    Ok(rows)
 }

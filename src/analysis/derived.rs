@@ -2,14 +2,15 @@
 //! and the checks that pair a value with its parts: a reported rate against the rate its parts
 //! give, a part against its whole. Parts are only combined within one county, year and scope.
 
-use std::collections::{BTreeMap, BTreeSet};
+use polars::prelude::*;
 
 use super::approximate;
 use super::checks::fact_check;
 use super::model::{Check, DerivedRow, Severity};
 use super::reference::Reference;
 use super::stats::{pct_change, rate_agreement, ratio_interval, wilson_interval, Agreement};
-use crate::dataset::county_key;
+use crate::dataset::columns::{CONTESTED, METRIC, REGION, ROW, SCOPE, YEAR};
+use crate::dataset::{usize_column, FactsFrame};
 use crate::model::{format_value, Fact, Qualifier, Scope};
 
 /// A rate defined as numerator ÷ denominator.
@@ -59,47 +60,105 @@ const PART_WHOLE: [(&str, &str); 5] = [
 /// Stock indicators whose growth between two reported years is a derived indicator.
 const GROWTH: [&str; 1] = ["enforcement.certified_staff"];
 
-/// Where a value lives: county key, year, scope, indicator.
-type Slot<'a> = (String, i32, Scope, &'a str);
-
-/// The unambiguous facts by county, year, scope and indicator, and the contested slots.
+/// The unambiguous and the contested facts as one facts frame, flagged [`CONTESTED`], so a
+/// value's parts are found by joining on county, year and scope.
 pub(super) struct Parts<'a> {
-    clear: BTreeMap<Slot<'a>, &'a Fact>,
-    contested: BTreeSet<Slot<'a>>,
+    /// The unambiguous facts, then the contested ones (the frame's rows).
+    facts: Vec<&'a Fact>,
+    frame: FactsFrame,
 }
 
 impl<'a> Parts<'a> {
-    /// Indexes the unambiguous facts and remembers which slots are contested.
-    pub(super) fn new(clear: &[&'a Fact], contested: &[&'a Fact]) -> Self {
-        let slot = |f: &'a Fact| (county_key(f), f.year, f.scope, f.metric.as_str());
-        Parts {
-            clear: clear.iter().map(|f| (slot(f), *f)).collect(),
-            contested: contested.iter().map(|f| slot(f)).collect(),
-        }
+    /// The facts frame of both sets.
+    pub(super) fn new(clear: &[&'a Fact], contested: &[&'a Fact]) -> PolarsResult<Self> {
+        let facts: Vec<&'a Fact> = clear.iter().chain(contested).copied().collect();
+        let flags = (0..facts.len()).map(|i| i >= clear.len()).collect();
+        let frame = FactsFrame::new(&facts)?.with_flag(CONTESTED, flags)?;
+        Ok(Parts { facts, frame })
     }
 
-    /// The value of `metric` in the same county, year and scope as `f`.
-    fn sibling(&self, f: &Fact, metric: &'a str) -> Lookup<'a> {
-        let key = (county_key(f), f.year, f.scope, metric);
-        if let Some(found) = self.clear.get(&key) {
-            Lookup::Found(found)
-        } else if self.contested.contains(&key) {
-            Lookup::Contested
-        } else {
-            Lookup::Missing
-        }
+    /// The code of an indicator in the frame, if any fact has it.
+    fn code(&self, metric: &str) -> Option<u32> {
+        let i = self.frame.metrics().iter().position(|m| m == metric)?;
+        u32::try_from(i).ok()
     }
 
-    /// Facts of one indicator, in county, year, scope order.
-    fn of(&self, metric: &'a str) -> impl Iterator<Item = &'a Fact> + '_ {
-        self.clear
-            .iter()
-            .filter(move |(k, _)| k.3 == metric)
-            .map(|(_, f)| *f)
+    /// Each unambiguous fact of `metric`, in county, year and scope order, with what its
+    /// county, year and scope hold for each of `others`: a left join of the facts of `metric`
+    /// with, per other indicator, its slots (first row, and whether any of it is contested).
+    fn joined(
+        &self,
+        metric: &str,
+        others: &[&str],
+    ) -> PolarsResult<Vec<(&'a Fact, Vec<Lookup<'a>>)>> {
+        let Some(code) = self.code(metric) else {
+            return Ok(Vec::new());
+        };
+        let key = [col(REGION), col(YEAR), col(SCOPE)];
+        let mut query = self
+            .frame
+            .lazy()
+            .filter(col(METRIC).eq(lit(code)).and(col(CONTESTED).not()))
+            .select([col(ROW), col(REGION), col(YEAR), col(SCOPE)]);
+        let mut joined = Vec::new();
+        for (k, other) in others.iter().enumerate() {
+            let Some(other) = self.code(other) else {
+                continue;
+            };
+            let (row, contested) = (format!("row_{k}"), format!("contested_{k}"));
+            let slots = self
+                .frame
+                .lazy()
+                .filter(col(METRIC).eq(lit(other)))
+                .group_by(key.clone())
+                .agg([
+                    col(ROW).first().alias(row.as_str()),
+                    col(CONTESTED)
+                        .cast(DataType::UInt32)
+                        .max()
+                        .alias(contested.as_str()),
+                ]);
+            query = query.join(
+                slots,
+                key.clone(),
+                key.clone(),
+                JoinArgs::new(JoinType::Left),
+            );
+            joined.push((k, row, contested));
+        }
+        let out = query
+            .sort(
+                [REGION, YEAR, SCOPE],
+                SortMultipleOptions::default().with_maintain_order(true),
+            )
+            .collect()?;
+        let rows = usize_column(&out, ROW)?;
+        let mut lookups: Vec<Vec<Lookup<'a>>> =
+            vec![vec![Lookup::Missing; others.len()]; rows.len()];
+        for (k, row, contested) in joined {
+            let found = usize_column(&out, &row)?;
+            let contested = usize_column(&out, &contested)?;
+            for (i, lookup) in lookups.iter_mut().enumerate() {
+                lookup[k] = match (found[i], contested[i]) {
+                    (Some(_), Some(c)) if c > 0 => Lookup::Contested,
+                    (Some(r), _) => self
+                        .facts
+                        .get(r)
+                        .map_or(Lookup::Missing, |f| Lookup::Found(f)),
+                    (None, _) => Lookup::Missing,
+                };
+            }
+        }
+        Ok(rows
+            .into_iter()
+            .zip(lookups)
+            .filter_map(|(row, lookup)| Some((*self.facts.get(row?)?, lookup)))
+            .collect())
     }
 }
 
 /// What a lookup of a sibling value found.
+#[derive(Clone, Copy)]
 enum Lookup<'a> {
     Found(&'a Fact),
     Contested,
@@ -107,12 +166,18 @@ enum Lookup<'a> {
 }
 
 /// The derived rates, plus `rate_vs_parts` and `part_exceeds_whole` checks.
-pub(super) fn rates(parts: &Parts<'_>, references: &[Reference]) -> (Vec<DerivedRow>, Vec<Check>) {
+pub(super) fn rates(
+    parts: &Parts<'_>,
+    references: &[Reference],
+) -> PolarsResult<(Vec<DerivedRow>, Vec<Check>)> {
     let mut rows = Vec::new();
     let mut checks = Vec::new();
     for def in &RATES {
-        for num in parts.of(def.numerator) {
-            let Some((den, fallback)) = denominator(parts, num, def) else {
+        // The denominators in order of preference, then the reported rate.
+        let mut others: Vec<&str> = def.denominators.to_vec();
+        others.extend(def.reported);
+        for (num, found) in parts.joined(def.numerator, &others)? {
+            let Some((den, fallback)) = denominator(&found[..def.denominators.len()], def) else {
                 continue;
             };
             if den.value <= 0.0 || num.value < 0.0 || num.value > den.value {
@@ -140,10 +205,8 @@ pub(super) fn rates(parts: &Parts<'_>, references: &[Reference]) -> (Vec<Derived
             }
             notes.extend(part_notes(num, den));
             let base = def.metric.trim_end_matches(".derived");
-            if let Some(rep_id) = def.reported {
-                if let Lookup::Found(rep) = parts.sibling(num, rep_id) {
-                    checks.push(rate_check(rep, num, den, value));
-                }
+            if let Some(Lookup::Found(rep)) = found.get(def.denominators.len()) {
+                checks.push(rate_check(rep, num, den, value));
             }
             rows.push(DerivedRow {
                 region_code: num.region_code.clone(),
@@ -164,26 +227,27 @@ pub(super) fn rates(parts: &Parts<'_>, references: &[Reference]) -> (Vec<Derived
         }
     }
     for (part_id, whole_id) in PART_WHOLE {
-        for part in parts.of(part_id) {
-            if let Lookup::Found(whole) = parts.sibling(part, whole_id) {
+        for (part, found) in parts.joined(part_id, &[whole_id])? {
+            if let Some(Lookup::Found(whole)) = found.first() {
                 if part.value > whole.value {
                     checks.push(exceeds(part, whole));
                 }
             }
         }
     }
-    (rows, checks)
+    Ok((rows, checks))
 }
 
-/// The denominator to use for `num`, and the preferred one it falls back from, if any.
-/// A contested preferred denominator stops the fallback: the rate is then not computed.
+/// The denominator to use, from what the numerator's county, year and scope hold for each
+/// of `def`'s denominators (`found`, in order of preference), and the preferred one it falls
+/// back from, if any. A contested preferred denominator stops the fallback: the rate is then
+/// not computed.
 fn denominator<'a>(
-    parts: &Parts<'a>,
-    num: &Fact,
+    found: &[Lookup<'a>],
     def: &RateDef,
 ) -> Option<(&'a Fact, Option<&'static str>)> {
-    for (i, id) in def.denominators.iter().enumerate() {
-        match parts.sibling(num, id) {
+    for (i, lookup) in found.iter().enumerate() {
+        match lookup {
             Lookup::Found(den) => return Some((den, (i > 0).then(|| def.denominators[0]))),
             Lookup::Contested => return None,
             Lookup::Missing => {}

@@ -8,7 +8,12 @@
 //!
 //! Order of work: sort the facts, collapse identical repeats, set conflicting values aside
 //! (each becomes a [`Conflict`] and a `conflict` check), then compute everything else from the
-//! unambiguous facts. The collapse is the analysis's own: a repeat (the same figure in a web
+//! unambiguous facts. The table work is lazy polars queries over the facts frame
+//! ([`dataset::FactsFrame`]): trends (a shift over the series window), comparisons (ranks,
+//! medians and spreads over windows by level and region), slopes (a group aggregation); the
+//! answers are taken out of the frames once, as typed rows. Stated changes are set against
+//! the computed ones (`stated`); timeliness reads the documents' metadata.
+//! The collapse is the analysis's own: a repeat (the same figure in a web
 //! page and its Word attachment, or in a repost) is kept in [`Analysis::repeats`], so the facts
 //! table keeps one row per value per document and the page lists every source of a value.
 
@@ -17,7 +22,9 @@ mod compare;
 mod derived;
 pub mod model;
 pub mod reference;
+mod stated;
 pub mod stats;
+pub mod timeliness;
 mod trends;
 
 pub use model::*;
@@ -27,7 +34,18 @@ use polars::prelude::PolarsError;
 
 use crate::dataset;
 use crate::dict::{IndicatorDict, Kind};
-use crate::model::{Fact, Qualifier};
+use crate::model::{DocMeta, Fact, Qualifier, StatedChange};
+
+/// What the analysis reads besides the facts and the dictionary.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Inputs<'a> {
+    /// Published reference values, shown beside county values only.
+    pub references: &'a [Reference],
+    /// Changes the reports state (同比增长…), set against the computed ones.
+    pub stated_changes: &'a [StatedChange],
+    /// Every document read, with its metadata (for timeliness).
+    pub documents: &'a [(String, DocMeta)],
+}
 
 /// Why an analysis could not be computed.
 #[derive(Debug, thiserror::Error)]
@@ -44,6 +62,19 @@ pub fn analyse(
     references: &[Reference],
 ) -> Result<Analysis, AnalysisError> {
     analyse_owned(facts.to_vec(), dict, references)
+}
+
+/// [`analyse`] with stated changes and the documents' metadata ([`Inputs`]).
+pub fn analyse_with(
+    facts: &[Fact],
+    dict: &IndicatorDict,
+    inputs: &Inputs<'_>,
+) -> Result<Analysis, AnalysisError> {
+    let (facts, repeats) = collapse_repeats(facts.to_vec())?;
+    let mut analysis = analyse_collapsed_with(&facts, dict, inputs)?;
+    analysis.facts = facts;
+    analysis.repeats = repeats;
+    Ok(analysis)
 }
 
 /// [`analyse`], taking the facts by value: they are sorted and deduplicated in place and end
@@ -135,37 +166,76 @@ pub fn analyse_collapsed(
     dict: &IndicatorDict,
     references: &[Reference],
 ) -> Result<Analysis, AnalysisError> {
+    analyse_collapsed_with(
+        facts,
+        dict,
+        &Inputs {
+            references,
+            ..Inputs::default()
+        },
+    )
+}
+
+/// [`analyse_collapsed`] with stated changes and the documents' metadata.
+pub fn analyse_collapsed_with(
+    facts: &[Fact],
+    dict: &IndicatorDict,
+    inputs: &Inputs<'_>,
+) -> Result<Analysis, AnalysisError> {
+    let references = inputs.references;
     let counts = dataset::distinct_value_counts(facts)?;
     // Non-finite values (a CSV cell reading "NaN") stay in the facts table and get a check,
     // but never enter a computation.
-    let clear: Vec<&Fact> = facts
+    let mut clear: Vec<&Fact> = Vec::with_capacity(facts.len());
+    let mut contested: Vec<&Fact> = Vec::new();
+    for (f, &n) in facts.iter().zip(&counts) {
+        if n > 1 {
+            contested.push(f);
+        } else if f.value.is_finite() {
+            clear.push(f);
+        }
+    }
+    drop(counts);
+
+    // Stated changes: checked against the values, or giving a derived earlier value that
+    // joins the trends (only the trends: a derived point is never ranked or combined).
+    let stated = stated::assess(inputs.stated_changes, &clear, &contested);
+    let mut trend_facts: Vec<&Fact> = clear.clone();
+    trend_facts.extend(stated.points.iter().map(|(f, _)| f));
+    let mut derivations: Vec<Option<String>> = vec![None; clear.len()];
+    derivations.extend(stated.points.iter().map(|(_, how)| Some(how.clone())));
+    let rates: Vec<bool> = trend_facts
         .iter()
-        .zip(&counts)
-        .filter(|(f, n)| **n <= 1 && f.value.is_finite())
-        .map(|(f, _)| f)
-        .collect();
-    let contested: Vec<&Fact> = facts
-        .iter()
-        .zip(&counts)
-        .filter(|(_, n)| **n > 1)
-        .map(|(f, _)| f)
+        .map(|f| is_rate(&f.metric, &f.unit, dict))
         .collect();
 
-    let prev = dataset::previous_rows(&clear)?;
-    // The comparisons (dataframe work) and the rest are independent: side by side.
-    let (comparisons, (conflicts, trends, derived_rows, slopes, mut checks_out)) = rayon::join(
-        || compare::comparisons(&clear, references),
-        || {
+    // Comparisons and slopes on one side; trends, rates and checks on the other.
+    let (compared, rest) = rayon::join(
+        || -> Result<_, PolarsError> {
+            Ok((
+                compare::comparisons(&clear, references)?,
+                compare::slopes(&clear)?,
+            ))
+        },
+        || -> Result<_, PolarsError> {
+            let steps = trends::steps(&trend_facts, rates.clone())?;
+            let (trends, jumps) = trends::trends(&trend_facts, &steps, &rates, &derivations);
             let conflicts = checks::conflicts(&contested);
             let mut checks_out = checks::conflict_checks(&conflicts);
             checks_out.extend(checks::value_checks(facts, dict));
-
-            let (trends, jumps) = trends::trends(&clear, &prev, dict);
             checks_out.extend(jumps);
+            checks_out.extend(stated.checks);
 
-            let parts = derived::Parts::new(&clear, &contested);
-            let (mut derived_rows, part_checks) = derived::rates(&parts, references);
+            let parts = derived::Parts::new(&clear, &contested)?;
+            let (mut derived_rows, part_checks) = derived::rates(&parts, references)?;
             checks_out.extend(part_checks);
+            // Growth compares reported values only: without derived points, the trends'
+            // previous rows are exactly those of the unambiguous facts.
+            let prev = if stated.points.is_empty() {
+                steps.prev
+            } else {
+                dataset::previous_rows(&clear)?
+            };
             derived_rows.extend(derived::growth(&clear, &prev, references));
             derived_rows.sort_by(|a, b| {
                 (&a.region_code, &a.county, &a.metric, a.year).cmp(&(
@@ -175,12 +245,13 @@ pub fn analyse_collapsed(
                     b.year,
                 ))
             });
-            let slopes = compare::slopes(&clear);
-            (conflicts, trends, derived_rows, slopes, checks_out)
+            Ok((conflicts, trends, derived_rows, checks_out))
         },
     );
-    let comparisons = comparisons?;
-    drop((clear, contested));
+    let derived_points: Vec<Fact> = stated.points.iter().map(|(f, _)| f.clone()).collect();
+    let (comparisons, slopes) = compared?;
+    let (conflicts, trends, derived_rows, mut checks_out) = rest?;
+    drop((clear, contested, trend_facts));
 
     checks_out.sort_by(|a, b| check_order(a).cmp(&check_order(b)));
     Ok(Analysis {
@@ -193,6 +264,8 @@ pub fn analyse_collapsed(
         slopes,
         checks: checks_out,
         references: references.to_vec(),
+        timeliness: timeliness::timeliness(inputs.documents),
+        derived_points,
     })
 }
 
@@ -231,30 +304,6 @@ fn check_order(c: &Check) -> (&str, &str, &str, i32, &str, &str, &str) {
 fn is_rate(metric: &str, unit: &str, dict: &IndicatorDict) -> bool {
     dict.get(metric)
         .map_or(unit == "%", |i| i.kind == Kind::Rate)
-}
-
-/// [`is_rate`] remembering its last answer: facts come sorted by county and indicator, so
-/// consecutive facts mostly ask about the same indicator (the dictionary lookup is a scan).
-struct RateOf<'d, 'f> {
-    dict: &'d IndicatorDict,
-    last: Option<(&'f str, &'f str, bool)>,
-}
-
-impl<'d, 'f> RateOf<'d, 'f> {
-    fn new(dict: &'d IndicatorDict) -> Self {
-        RateOf { dict, last: None }
-    }
-
-    fn get(&mut self, metric: &'f str, unit: &'f str) -> bool {
-        match self.last {
-            Some((m, u, rate)) if m == metric && u == unit => rate,
-            _ => {
-                let rate = is_rate(metric, unit, self.dict);
-                self.last = Some((metric, unit, rate));
-                rate
-            }
-        }
-    }
 }
 
 /// "more than 4000 (余/多)" / "nearly 4000 (近/约)" for approximate values; `None` otherwise.

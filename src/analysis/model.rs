@@ -7,7 +7,7 @@
 use serde::{Serialize, Serializer};
 
 use super::reference::Reference;
-use crate::model::{Fact, Scope};
+use crate::model::{Fact, Level, Qualifier, Scope};
 
 /// Everything computed from one set of facts.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -23,6 +23,9 @@ pub struct Analysis {
     pub conflicts: Vec<Conflict>,
     /// Year-over-year changes per county × indicator × scope.
     pub trends: Vec<TrendRow>,
+    /// Earlier values worked back from changes the reports state (qualifier `derived`):
+    /// shown in the trends and trend charts, never in the facts, rates or comparisons.
+    pub derived_points: Vec<Fact>,
     /// Rates computed from their parts, with Wilson intervals.
     pub derived: Vec<DerivedRow>,
     /// Cross-county comparison per indicator, scope and year.
@@ -33,6 +36,9 @@ pub struct Analysis {
     pub checks: Vec<Check>,
     /// Published reference values (never mixed into county values).
     pub references: Vec<Reference>,
+    /// When each report was published against its deadline, one row per document with a
+    /// publication date.
+    pub timeliness: Vec<TimelinessRow>,
 }
 
 /// One source of a conflicting value.
@@ -101,8 +107,12 @@ pub struct TrendRow {
     /// Source file of this value.
     pub doc: String,
     /// What a reader must know: approximate values (余/近), a rate's change is in percentage
-    /// points, a gap of several years, the previous value's source.
+    /// points, a gap of several years, the previous value's source, a value derived from a
+    /// stated change.
     pub note: String,
+    /// How this value is known: as printed (`exact`), approximate (`more_than`, `nearly`) or
+    /// `derived` (stated in words, or worked back from a change a later report states).
+    pub qualifier: Qualifier,
 }
 
 /// A rate computed from its parts.
@@ -160,6 +170,9 @@ pub struct ComparisonRow {
     pub region_code: String,
     /// County name.
     pub county: String,
+    /// Administrative level (`county`, `prefecture`, ...): units are compared within their
+    /// level only.
+    pub level: Level,
     /// Value.
     #[serde(serialize_with = "clean")]
     pub value: f64,
@@ -169,11 +182,11 @@ pub struct ComparisonRow {
     /// (`data/reference.csv`), shown beside, never ranked with the counties.
     #[serde(serialize_with = "clean_opt")]
     pub reference: Option<f64>,
-    /// 1 = highest.
+    /// Rank among the units of the same level compared, 1 = highest.
     pub rank: usize,
-    /// Number of counties compared.
+    /// Number of units of the same level compared.
     pub n: usize,
-    /// Median across counties.
+    /// Median across the compared units.
     #[serde(serialize_with = "clean")]
     pub median: f64,
     /// Percentile of this county (0–100).
@@ -182,8 +195,43 @@ pub struct ComparisonRow {
     /// z-score; `None` with fewer than 3 counties or zero spread.
     #[serde(serialize_with = "clean_opt")]
     pub z_score: Option<f64>,
+    /// Rank among the compared units of the same prefecture; `None` above county level or for
+    /// an unresolved county.
+    pub prefecture_rank: Option<usize>,
+    /// Units of the same prefecture compared.
+    pub prefecture_n: Option<usize>,
+    /// Median of the prefecture's compared units.
+    #[serde(serialize_with = "clean_opt")]
+    pub prefecture_median: Option<f64>,
+    /// Rank among the compared units of the same province.
+    pub province_rank: Option<usize>,
+    /// Units of the same province compared.
+    pub province_n: Option<usize>,
     /// Set when the counties' years differ ("years differ: 2020–2024").
     pub note: String,
+}
+
+/// When one report was published, against the deadline of 1 April of the following year
+/// (《法治政府建设与责任落实督察工作规定》 art. 24).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TimelinessRow {
+    /// Input file.
+    pub doc: String,
+    /// Division code.
+    pub region_code: String,
+    /// County name.
+    pub county: String,
+    /// Administrative level.
+    pub level: Level,
+    /// The year the report is about.
+    pub report_year: Option<i32>,
+    /// Publication date as the page gives it, `YYYY-MM-DD`.
+    pub publish_date: String,
+    /// 1 April of `report_year + 1`; `None` without a report year.
+    pub deadline: Option<String>,
+    /// Publication date minus deadline, in days: negative is early, 0 on the day, positive
+    /// late; `None` without a deadline or a readable date.
+    pub days_late: Option<i64>,
 }
 
 /// Least-squares slope over three or more years.
@@ -230,7 +278,7 @@ pub enum Severity {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Check {
     /// Check id (`rate_vs_parts`, `part_exceeds_whole`, `rate_above_100`, `negative_value`,
-    /// `yoy_jump`, `conflict`, `not_a_number`).
+    /// `yoy_jump`, `conflict`, `not_a_number`, `stated_change`).
     pub kind: String,
     /// Severity.
     pub severity: Severity,

@@ -15,7 +15,7 @@ use crate::config::InputConfig;
 use crate::dict::IndicatorDict;
 use crate::extract::{Extraction, Extractor};
 use crate::ingest::{discover, load_document, Candidate, Document, InputRecord, InputStatus};
-use crate::model::{DocMeta, Fact};
+use crate::model::{DocMeta, Fact, StatedChange};
 
 /// Inputs read and extracted together before their results are assembled.
 const CHUNK: usize = 256;
@@ -31,6 +31,9 @@ pub struct Batch {
     pub targets: Vec<Fact>,
     /// Metadata per document read, in input order (doc name, metadata).
     pub documents: Vec<(String, DocMeta)>,
+    /// Changes the documents state (同比增长…), in input order; extraction does not read
+    /// them yet, so this stays empty until it does.
+    pub stated_changes: Vec<StatedChange>,
     /// Non-fatal problems, each naming its file.
     pub warnings: Vec<String>,
 }

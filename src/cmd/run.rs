@@ -4,7 +4,7 @@ use anyhow::Context;
 
 use super::pipeline::{extract_batch, Batch};
 use super::Outcome;
-use crate::analysis::{all_facts, analyse_collapsed, collapse_repeats};
+use crate::analysis::{all_facts, analyse_collapsed_with, collapse_repeats, Inputs};
 use crate::cli::RunArgs;
 use crate::config::{dict_from_args, InputConfig, RenderConfig};
 use crate::dict::IndicatorDict;
@@ -83,7 +83,14 @@ pub fn render_all(
                 Ok(book)
             })
         },
-        || analyse_collapsed(&facts, dict, &cfg.references),
+        || {
+            let inputs = Inputs {
+                references: &cfg.references,
+                stated_changes: &batch.stated_changes,
+                documents: &batch.documents,
+            };
+            timed("analyse", || analyse_collapsed_with(&facts, dict, &inputs))
+        },
     );
     let (mut book, mut analysis) = (book?, analysis.context("analysis")?);
     analysis.facts = facts;

@@ -47,3 +47,43 @@ pub const MEDIAN: &str = "median";
 pub const MEAN: &str = "mean";
 /// Sample standard deviation of the group.
 pub const SD: &str = "sd";
+
+// ---- the facts frame ([`crate::dataset::FactsFrame`]) ------------------------------------
+
+/// Dictionary code of the county key (see [`COUNTY_KEY`]); codes follow the keys' sorted order.
+pub const REGION: &str = "region";
+/// Administrative level, as the position of [`crate::model::Level`]'s variant.
+pub const LEVEL: &str = "level";
+/// Dictionary code of the prefecture a county belongs to; null above county level or when
+/// the county is unresolved.
+pub const PREFECTURE_KEY: &str = "prefecture_key";
+/// Dictionary code of the province a county or prefecture belongs to; null for a province,
+/// the nation or an unresolved county.
+pub const PROVINCE_KEY: &str = "province_key";
+/// Whether the indicator is a rate (its change is in percentage points).
+pub const IS_RATE: &str = "is_rate";
+/// Whether a value is one of several different values stated for the same county,
+/// indicator, year and scope.
+pub const CONTESTED: &str = "contested";
+/// Year of the previous value in the same series.
+pub const PREV_YEAR: &str = "prev_year";
+/// Previous value in the same series.
+pub const PREV_VALUE: &str = "prev_value";
+/// `value − prev_value`.
+pub const CHANGE: &str = "change";
+/// Percentage change over the whole gap.
+pub const PCT_CHANGE: &str = "pct_change";
+/// Compound annual rate across a gap of several years, percent.
+pub const ANNUAL_RATE: &str = "annual_rate";
+/// Rank within the prefecture (same comparison group, same prefecture).
+pub const PREFECTURE_RANK: &str = "prefecture_rank";
+/// Values compared within the prefecture.
+pub const PREFECTURE_N: &str = "prefecture_n";
+/// Median within the prefecture.
+pub const PREFECTURE_MEDIAN: &str = "prefecture_median";
+/// Rank within the province.
+pub const PROVINCE_RANK: &str = "province_rank";
+/// Values compared within the province.
+pub const PROVINCE_N: &str = "province_n";
+/// Number of values in a group (slopes: years in a series).
+pub const LEN: &str = "len";

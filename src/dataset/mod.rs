@@ -8,6 +8,9 @@
 //! [`COUNTY_KEY`](columns::COUNTY_KEY), never by county name alone.
 
 pub mod columns;
+pub mod frame;
+
+pub use frame::{bool_column, f64_column, usize_column, FactsFrame};
 
 use std::borrow::{Borrow, Cow};
 use std::collections::HashMap;
@@ -93,11 +96,6 @@ fn value_key() -> [Expr; 4] {
     [col(COUNTY_KEY), col(METRIC), col(YEAR), col(SCOPE)]
 }
 
-/// The columns that identify one series: county, indicator and scope.
-fn series_key() -> [Expr; 3] {
-    [col(COUNTY_KEY), col(METRIC), col(SCOPE)]
-}
-
 /// Rows left after collapsing identical facts (same county, indicator, year, scope and value,
 /// e.g. a figure repeated in the next year's report): the first of each, in input order.
 pub fn distinct_rows<F: Borrow<Fact>>(facts: &[F]) -> PolarsResult<Vec<usize>> {
@@ -115,11 +113,13 @@ pub fn distinct_rows<F: Borrow<Fact>>(facts: &[F]) -> PolarsResult<Vec<usize>> {
 /// For each fact, in input order, how many distinct values share its county, indicator, year
 /// and scope (more than one is a conflict).
 pub fn distinct_value_counts<F: Borrow<Fact>>(facts: &[F]) -> PolarsResult<Vec<usize>> {
-    let out = key_frame(facts)?
+    // A window over the facts frame's categorical keys (rows stay in input order).
+    let out = FactsFrame::new(facts)?
         .lazy()
-        .with_columns([col(VALUE).n_unique().over(value_key())?.alias(N_VALUES)])
-        .sort([ROW], SortMultipleOptions::default())
-        .select([col(N_VALUES)])
+        .select([col(VALUE)
+            .n_unique()
+            .over([col(REGION), col(METRIC), col(YEAR), col(SCOPE)])?
+            .alias(N_VALUES)])
         .collect()?;
     Ok(usize_column(&out, N_VALUES)?
         .into_iter()
@@ -131,13 +131,16 @@ pub fn distinct_value_counts<F: Borrow<Fact>>(facts: &[F]) -> PolarsResult<Vec<u
 /// (county, indicator, scope), however many years back it is. `facts` must hold at most one
 /// value per county, indicator, year and scope (collapse repeats and set conflicts aside first).
 pub fn previous_rows<F: Borrow<Fact>>(facts: &[F]) -> PolarsResult<Vec<Option<usize>>> {
-    let out = key_frame(facts)?
+    let out = FactsFrame::new(facts)?
         .lazy()
         .sort(
-            [COUNTY_KEY, METRIC, SCOPE, YEAR],
+            [REGION, METRIC, SCOPE, YEAR],
             SortMultipleOptions::default().with_maintain_order(true),
         )
-        .with_columns([col(ROW).shift(lit(1)).over(series_key())?.alias(PREV_ROW)])
+        .with_columns([col(ROW)
+            .shift(lit(1))
+            .over([col(REGION), col(METRIC), col(SCOPE)])?
+            .alias(PREV_ROW)])
         .sort([ROW], SortMultipleOptions::default())
         .select([col(PREV_ROW)])
         .collect()?;
@@ -190,32 +193,77 @@ pub struct GroupStanding {
     pub mean: f64,
     /// Sample standard deviation (n − 1) of the group; `None` for a group of one.
     pub sd: Option<f64>,
+    /// Standing among the group's members of the same prefecture (a county among its
+    /// prefecture's counties); `None` above county level or for an unresolved county.
+    pub prefecture: Option<RegionStanding>,
+    /// Standing among the group's members of the same province (a county among the
+    /// province's counties, a prefecture among its prefectures); its median is not computed.
+    pub province: Option<RegionStanding>,
 }
 
-/// For each fact, in input order, its standing among the facts that share the columns `by`
-/// (e.g. `[METRIC, SCOPE, YEAR]`: one group per indicator, scope and year). Callers pass at most
-/// one fact per county and group, and finite values only (the analysis sets the others aside).
+/// Where one value stands among the members of its group that share a region.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RegionStanding {
+    /// Competition rank within the region, 1 = highest.
+    pub rank: usize,
+    /// Values compared within the region.
+    pub n: usize,
+    /// Median within the region (`None` where it is not computed).
+    pub median: Option<f64>,
+}
+
+/// For each fact, in input order, its standing among the facts that share the columns `by` of
+/// the [`FactsFrame`] (e.g. `[METRIC, SCOPE, YEAR, LEVEL]`: one group per indicator, scope,
+/// year and level), and within that group among those of its prefecture and its province.
+/// Callers pass at most one fact per county and group, and finite values only (the analysis
+/// sets the others aside).
 pub fn group_standings<F: Borrow<Fact>>(
     facts: &[F],
     by: &[&str],
 ) -> PolarsResult<Vec<GroupStanding>> {
     let by: Vec<Expr> = by.iter().map(|c| col(*c)).collect();
-    let rank = |method: RankMethod, descending: bool| {
+    let within = |key: &str| {
+        let mut v = by.clone();
+        v.push(col(key));
+        v
+    };
+    let rank = |method: RankMethod, descending: bool, by: &[Expr]| {
         col(VALUE)
             .rank(RankOptions { method, descending }, None)
             .cast(DataType::Int64)
-            .over(&by)
+            .over(by)
     };
-    let out = key_frame(facts)?
+    // A region's columns are null where the fact has no such region (polars would otherwise
+    // put every null key in one group).
+    let in_region = |key: &str, e: Expr| when(col(key).is_not_null()).then(e).otherwise(lit(NULL));
+    let mut columns = vec![
+        rank(RankMethod::Min, true, &by)?.alias(RANK),
+        col(VALUE).len().cast(DataType::Int64).over(&by)?.alias(N),
+        (rank(RankMethod::Min, false, &by)? - lit(1i64)).alias(N_BELOW),
+        col(VALUE).median().over(&by)?.alias(MEDIAN),
+        col(VALUE).mean().over(&by)?.alias(MEAN),
+        col(VALUE).std(1).over(&by)?.alias(SD),
+    ];
+    for (key, rank_col, n_col, median_col) in [
+        (
+            PREFECTURE_KEY,
+            PREFECTURE_RANK,
+            PREFECTURE_N,
+            Some(PREFECTURE_MEDIAN),
+        ),
+        (PROVINCE_KEY, PROVINCE_RANK, PROVINCE_N, None),
+    ] {
+        let by = within(key);
+        columns.push(in_region(key, rank(RankMethod::Min, true, &by)?).alias(rank_col));
+        columns
+            .push(in_region(key, col(VALUE).len().cast(DataType::Int64).over(&by)?).alias(n_col));
+        if let Some(median_col) = median_col {
+            columns.push(in_region(key, col(VALUE).median().over(&by)?).alias(median_col));
+        }
+    }
+    let out = FactsFrame::new(facts)?
         .lazy()
-        .with_columns([
-            rank(RankMethod::Min, true)?.alias(RANK),
-            col(VALUE).len().cast(DataType::Int64).over(&by)?.alias(N),
-            (rank(RankMethod::Min, false)? - lit(1i64)).alias(N_BELOW),
-            col(VALUE).median().over(&by)?.alias(MEDIAN),
-            col(VALUE).mean().over(&by)?.alias(MEAN),
-            col(VALUE).std(1).over(&by)?.alias(SD),
-        ])
+        .with_columns(columns)
         .sort([ROW], SortMultipleOptions::default())
         .collect()?;
     let rank = usize_column(&out, RANK)?;
@@ -224,6 +272,11 @@ pub fn group_standings<F: Borrow<Fact>>(
     let median = f64_column(&out, MEDIAN)?;
     let mean = f64_column(&out, MEAN)?;
     let sd = f64_column(&out, SD)?;
+    let pref_rank = usize_column(&out, PREFECTURE_RANK)?;
+    let pref_n = usize_column(&out, PREFECTURE_N)?;
+    let pref_median = f64_column(&out, PREFECTURE_MEDIAN)?;
+    let prov_rank = usize_column(&out, PROVINCE_RANK)?;
+    let prov_n = usize_column(&out, PROVINCE_N)?;
     let missing = |what: &str| polars_err!(ComputeError: "group standing: no {} for a row", what);
     (0..out.height())
         .map(|i| {
@@ -236,6 +289,22 @@ pub fn group_standings<F: Borrow<Fact>>(
                 .checked_sub(rank + n_below)
                 .filter(|&e| e > 0)
                 .ok_or_else(|| missing(N_EQUAL))?;
+            let prefecture = match (pref_rank[i], pref_n[i]) {
+                (Some(rank), Some(n)) => Some(RegionStanding {
+                    rank,
+                    n,
+                    median: pref_median[i],
+                }),
+                _ => None,
+            };
+            let province = match (prov_rank[i], prov_n[i]) {
+                (Some(rank), Some(n)) => Some(RegionStanding {
+                    rank,
+                    n,
+                    median: None,
+                }),
+                _ => None,
+            };
             Ok(GroupStanding {
                 rank,
                 n,
@@ -244,25 +313,11 @@ pub fn group_standings<F: Borrow<Fact>>(
                 median: median[i].ok_or_else(|| missing(MEDIAN))?,
                 mean: mean[i].ok_or_else(|| missing(MEAN))?,
                 sd: sd[i].filter(|s| s.is_finite()),
+                prefecture,
+                province,
             })
         })
         .collect()
-}
-
-/// Reads an integer column as non-negative positions (null stays `None`).
-fn usize_column(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<usize>>> {
-    let col = df.column(name)?.cast(&DataType::Int64)?;
-    Ok(col
-        .i64()?
-        .iter()
-        .map(|v| v.and_then(|v| usize::try_from(v).ok()))
-        .collect())
-}
-
-/// Reads a float column (null stays `None`).
-fn f64_column(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<f64>>> {
-    let col = df.column(name)?.cast(&DataType::Float64)?;
-    Ok(col.f64()?.iter().collect())
 }
 
 #[cfg(test)]

@@ -1,5 +1,8 @@
 //! Serde model of `data/indicators.toml`.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use serde::{Deserialize, Serialize};
 
 use crate::model::Scope;
@@ -66,17 +69,50 @@ pub struct StatedValue {
 }
 
 /// The whole dictionary, in file order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IndicatorDict {
     /// Indicators in file order.
     #[serde(rename = "indicator")]
     pub indicators: Vec<Indicator>,
+    /// Position of each id in `indicators`, built on the first lookup (indicators added after
+    /// it are not found; build a new dictionary instead): every table row asks
+    /// for its indicator, and a scan of the list per row was the analysis's reason to cache.
+    #[serde(skip)]
+    index: OnceLock<HashMap<String, usize>>,
+}
+
+impl PartialEq for IndicatorDict {
+    fn eq(&self, other: &Self) -> bool {
+        self.indicators == other.indicators
+    }
 }
 
 impl IndicatorDict {
-    /// Looks an indicator up by id.
+    /// A dictionary of these indicators, in this order.
+    pub fn new(indicators: Vec<Indicator>) -> Self {
+        IndicatorDict {
+            indicators,
+            index: OnceLock::new(),
+        }
+    }
+
+    /// Looks an indicator up by id (a map lookup; the first id wins if one is repeated, as
+    /// the loader refuses repeats).
     pub fn get(&self, id: &str) -> Option<&Indicator> {
-        self.indicators.iter().find(|i| i.id == id)
+        let index = self.index.get_or_init(|| {
+            let mut index = HashMap::with_capacity(self.indicators.len());
+            for (i, ind) in self.indicators.iter().enumerate() {
+                index.entry(ind.id.clone()).or_insert(i);
+            }
+            index
+        });
+        let found = self.indicators.get(*index.get(id)?)?;
+        // `indicators` is public: an entry changed after the index was built is looked for.
+        if found.id == id {
+            Some(found)
+        } else {
+            self.indicators.iter().find(|i| i.id == id)
+        }
     }
 
     /// The indicator's display name in the given language (`zh` or `en`); the id if unknown.

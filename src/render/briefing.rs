@@ -420,6 +420,7 @@ mod tests {
                 evidence: "由2022年的632人增加到863人".into(),
                 doc: "甲县2023.txt".into(),
                 note: String::new(),
+                qualifier: crate::model::Qualifier::Exact,
             }],
             derived: vec![DerivedRow {
                 region_code: "110101".into(),

@@ -89,7 +89,12 @@ const TRENDS: &[ColumnDoc] = &[
     ),
     ("evidence", "本期数值的原文", "Evidence of this value"),
     ("doc", "本期数值的来源文件", "Source file of this value"),
-    ("note", "需要注意的事项：约数（余/近）、比率的变化为百分点、间隔多年、上期数值来源", "What a reader must know: approximate values, a rate's change is in percentage points, a multi-year gap, the previous value's source"),
+    ("note", "需要注意的事项：约数（余/近）、比率的变化为百分点、间隔多年、上期数值来源、由报告所述变化推算的数值", "What a reader must know: approximate values, a rate's change is in percentage points, a multi-year gap, the previous value's source, a value worked back from a stated change"),
+    (
+        "qualifier",
+        "本期数值的表述：exact 精确 / more_than 余、多 / nearly 近、约 / derived 由文字推得或由后一年报告所述变化推算",
+        "How this value is known: exact / more_than / nearly / derived (from words, or worked back from a change a later report states)",
+    ),
 ];
 
 const DERIVED: &[ColumnDoc] = &[
@@ -148,6 +153,11 @@ const COMPARISONS: &[ColumnDoc] = &[
     ),
     ("region_code", "区划代码", "Division code"),
     ("county", "县区", "County"),
+    (
+        "level",
+        "层级：county 县级 / prefecture 地级 / province 省级；只与同层级比较",
+        "Level: county / prefecture / province; compared within its level only",
+    ),
     ("value", "数值", "Value"),
     ("unit", "单位", "Unit"),
     (
@@ -156,13 +166,38 @@ const COMPARISONS: &[ColumnDoc] = &[
         "Published reference value (shown beside, never ranked)",
     ),
     ("rank", "名次（1 = 最高）", "Rank (1 = highest)"),
-    ("n", "参与比较的县区数", "Number of counties compared"),
-    ("median", "中位数", "Median across counties"),
+    ("n", "参与比较的同层级单位数", "Number of units of the same level compared"),
+    ("median", "中位数", "Median across the compared units"),
     ("percentile", "百分位（0–100）", "Percentile (0–100)"),
     (
         "z_score",
-        "标准分；少于3个县区或无离散时为空",
-        "z-score; empty with fewer than 3 counties or zero spread",
+        "标准分；少于3个单位或无离散时为空",
+        "z-score; empty with fewer than 3 units or zero spread",
+    ),
+    (
+        "prefecture_rank",
+        "在本地级市同层级单位中的名次；地级及以上或区划未识别时为空",
+        "Rank among the compared units of the same prefecture; empty above county level or when unresolved",
+    ),
+    (
+        "prefecture_n",
+        "本地级市参与比较的单位数",
+        "Units of the same prefecture compared",
+    ),
+    (
+        "prefecture_median",
+        "本地级市参与比较单位的中位数",
+        "Median of the same prefecture's compared units",
+    ),
+    (
+        "province_rank",
+        "在本省同层级单位中的名次",
+        "Rank among the compared units of the same province",
+    ),
+    (
+        "province_n",
+        "本省参与比较的单位数",
+        "Units of the same province compared",
     ),
     (
         "note",
@@ -216,6 +251,29 @@ const CHECKS: &[ColumnDoc] = &[
     ("evidence", "涉及的原文", "The evidence involved"),
 ];
 
+const TIMELINESS: &[ColumnDoc] = &[
+    ("doc", "来源文件", "Source file"),
+    ("region_code", "区划代码", "Division code"),
+    ("county", "县区", "County"),
+    (
+        "level",
+        "层级：county 县级 / prefecture 地级 / province 省级",
+        "Level: county / prefecture / province",
+    ),
+    ("report_year", "报告所属年度", "Year the report is about"),
+    ("publish_date", "发布日期（网页所载）", "Publication date as the page gives it"),
+    (
+        "deadline",
+        "公开期限：次年4月1日（《法治政府建设与责任落实督察工作规定》第24条）",
+        "Deadline: 1 April of the following year (Regulation on rule-of-law government inspection, art. 24)",
+    ),
+    (
+        "days_late",
+        "发布日期 − 期限（天）；负数为提前，0 为当天，正数为逾期",
+        "Publication date − deadline, in days; negative early, 0 on the day, positive late",
+    ),
+];
+
 const WIDE_FIXED: &[ColumnDoc] = &[
     ("region_code", "区划代码", "Division code"),
     ("county", "县区", "County"),
@@ -236,6 +294,7 @@ pub fn documented_columns(table: &str) -> &'static [ColumnDoc] {
         "comparisons" => COMPARISONS,
         "slopes" => SLOPES,
         "checks" => CHECKS,
+        "timeliness" => TIMELINESS,
         "wide" => WIDE_FIXED,
         _ => &[],
     }
@@ -257,8 +316,10 @@ pub fn describe(table: &str, column: &str, lang: Lang) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::{Check, ComparisonRow, DerivedRow, Severity, SlopeRow, TrendRow};
-    use crate::model::Scope;
+    use crate::analysis::{
+        Check, ComparisonRow, DerivedRow, Severity, SlopeRow, TimelinessRow, TrendRow,
+    };
+    use crate::model::{Level, Qualifier, Scope};
     use crate::render::table::rows_table;
 
     fn names_of<T: serde::Serialize>(table: &str, row: T) -> Vec<String> {
@@ -294,6 +355,7 @@ mod tests {
                         evidence: s(),
                         doc: s(),
                         note: s(),
+                        qualifier: Qualifier::Exact,
                     },
                 ),
             ),
@@ -330,6 +392,7 @@ mod tests {
                         year: 0,
                         region_code: s(),
                         county: s(),
+                        level: Level::County,
                         value: 0.0,
                         unit: s(),
                         reference: None,
@@ -338,6 +401,11 @@ mod tests {
                         median: 0.0,
                         percentile: 0.0,
                         z_score: None,
+                        prefecture_rank: None,
+                        prefecture_n: None,
+                        prefecture_median: None,
+                        province_rank: None,
+                        province_n: None,
                         note: s(),
                     },
                 ),
@@ -377,6 +445,22 @@ mod tests {
                     },
                 ),
             ),
+            (
+                "timeliness",
+                names_of(
+                    "timeliness",
+                    TimelinessRow {
+                        doc: s(),
+                        region_code: s(),
+                        county: s(),
+                        level: Level::County,
+                        report_year: None,
+                        publish_date: s(),
+                        deadline: None,
+                        days_late: None,
+                    },
+                ),
+            ),
         ];
         for (table, serialised) in cases {
             assert_eq!(column_names(table), serialised, "{table}");
@@ -393,6 +477,7 @@ mod tests {
             "comparisons",
             "slopes",
             "checks",
+            "timeliness",
             "wide",
         ] {
             for (name, zh, en) in documented_columns(table) {

@@ -9,9 +9,9 @@
 use std::collections::{HashMap, HashSet};
 
 use super::Lang;
-use crate::analysis::{Analysis, Severity};
+use crate::analysis::{Analysis, ComparisonRow, Severity};
 use crate::dict::{IndicatorDict, Kind};
-use crate::model::{format_value, Fact, Qualifier, Scope};
+use crate::model::{format_value, Fact, Level, Qualifier, Scope};
 
 /// Which part of the analysis a finding comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -227,6 +227,52 @@ fn amount(value: f64, unit: &str, qualifier: Qualifier, lang: Lang) -> String {
     }
 }
 
+/// County (code and name), indicator, scope and year of a per-year comparison row.
+type StandingKey<'a> = (&'a str, &'a str, &'a str, Scope, i32);
+
+/// The per-year comparison rows that rank a county within its prefecture (two or more
+/// compared there), by county, indicator, scope and year.
+fn prefecture_standings(analysis: &Analysis) -> HashMap<StandingKey<'_>, &ComparisonRow> {
+    analysis
+        .comparisons
+        .iter()
+        .filter(|c| c.basis == "year" && c.prefecture_n.is_some_and(|n| n >= 2))
+        .map(|c| {
+            (
+                (
+                    c.region_code.as_str(),
+                    c.county.as_str(),
+                    c.metric.as_str(),
+                    c.scope,
+                    c.year,
+                ),
+                c,
+            )
+        })
+        .collect()
+}
+
+/// English ordinal: 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st.
+pub(super) fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// "ranks 2nd of its prefecture's 7" for a comparison row with a rank within its prefecture.
+pub(super) fn prefecture_phrase(c: &ComparisonRow, lang: Lang) -> Option<String> {
+    let (rank, n) = (c.prefecture_rank?, c.prefecture_n.filter(|&n| n >= 2)?);
+    Some(match lang {
+        Lang::Zh => format!("在所属地级市{n}个同级单位中居第{rank}"),
+        Lang::En => format!("ranks {} of its prefecture's {n}", ordinal(rank)),
+    })
+}
+
 fn trends(
     analysis: &Analysis,
     facts: &FactIndex<'_>,
@@ -234,6 +280,9 @@ fn trends(
     lang: Lang,
     out: &mut Sink,
 ) {
+    // Built on the first sentence written (at national scale most changes are counted, not
+    // written).
+    let standings = std::cell::OnceCell::new();
     for t in &analysis.trends {
         let (Some(prev_year), Some(prev)) = (t.prev_year, t.prev_value) else {
             continue;
@@ -266,13 +315,28 @@ fn trends(
                 },
                 _ => String::new(),
             };
+            let standing = standings
+                .get_or_init(|| prefecture_standings(analysis))
+                .get(&(
+                    t.region_code.as_str(),
+                    t.county.as_str(),
+                    t.metric.as_str(),
+                    t.scope,
+                    t.year,
+                ))
+                .and_then(|c| prefecture_phrase(c, lang))
+                .map(|p| match lang {
+                    Lang::Zh => format!("，{}年{p}", t.year),
+                    Lang::En => format!("; it {p} in {}", t.year),
+                })
+                .unwrap_or_default();
             let sentence = match lang {
                 Lang::Zh => format!(
-                    "{}{}由{prev_year}年的{before}变为{}年的{now}（{change}{per_year}）。",
+                    "{}{}由{prev_year}年的{before}变为{}年的{now}（{change}{per_year}）{standing}。",
                     t.county, name, t.year
                 ),
                 Lang::En => format!(
-                    "{}: {name} went from {before} in {prev_year} to {now} in {} ({change}{per_year}).",
+                    "{}: {name} went from {before} in {prev_year} to {now} in {} ({change}{per_year}){standing}.",
                     t.county, t.year
                 ),
             };
@@ -420,15 +484,14 @@ fn comparisons(
     // Per indicator, scope and year: the comparison's rows, when three or more counties share
     // a year (two counties make a pair, not a ranking). Keys borrow (no string per row) and
     // order by the scope's name, as written in the CSV.
-    let mut groups: BTreeMap<(&str, &str, i32), Vec<&crate::analysis::ComparisonRow>> =
-        BTreeMap::new();
+    let mut groups: BTreeMap<(&str, &str, i32, Level), Vec<&ComparisonRow>> = BTreeMap::new();
     for c in analysis.comparisons.iter().filter(|c| c.basis == "year") {
         groups
-            .entry((c.metric.as_str(), scope_name(c.scope), c.year))
+            .entry((c.metric.as_str(), scope_name(c.scope), c.year, c.level))
             .or_default()
             .push(c);
     }
-    for ((metric, _, year), rows) in groups {
+    for ((metric, _, year, _), rows) in groups {
         if rows.len() < 3 {
             continue;
         }
@@ -521,6 +584,7 @@ scope = "annual"
             evidence: "863人".into(),
             doc: "a.txt".into(),
             note: String::new(),
+            qualifier: Qualifier::Exact,
         }
     }
 
@@ -616,6 +680,7 @@ scope = "annual"
             year: 2023,
             region_code: county.into(),
             county: county.into(),
+            level: Level::County,
             value: 100.0 - rank as f64,
             unit: "人".into(),
             reference: None,
@@ -624,6 +689,11 @@ scope = "annual"
             median: 98.0,
             percentile: 50.0,
             z_score: None,
+            prefecture_rank: None,
+            prefecture_n: None,
+            prefecture_median: None,
+            province_rank: None,
+            province_n: None,
             note: String::new(),
         };
         let mut second_year: Vec<ComparisonRow> = ["甲", "乙", "丙"]

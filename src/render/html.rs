@@ -79,6 +79,7 @@ pub fn render_page_with(ctx: &PageContext<'_>, grid: &Grid<'_>) -> Vec<u8> {
     page.indicators();
     page.counties();
     page.rates();
+    page.timeliness();
     page.quality();
     page.coverage();
     page.methodology();
@@ -369,6 +370,10 @@ impl<'a> Page<'a, '_> {
             (
                 "rates",
                 l.pick("计算比率及区间", "Derived rates with intervals"),
+            ),
+            (
+                "timeliness",
+                l.pick("报告公开及时性", "Timeliness of publication"),
             ),
             (
                 "quality",
@@ -819,6 +824,68 @@ impl<'a> Page<'a, '_> {
             }
             self.push("</tbody></table>");
         }
+        self.push("</section>\n");
+    }
+
+    /// When each report was published against its deadline: the chart, then a table of the
+    /// reports (latest first, cut like every long table).
+    fn timeliness(&mut self) {
+        let l = self.l();
+        let a = self.ctx.analysis;
+        self.push(&format!(
+            "<section id=\"timeliness\"><h2>{}</h2><p class=\"note\">{}</p>",
+            l.pick("报告公开及时性", "Timeliness of publication"),
+            l.pick(
+                "《法治政府建设与责任落实督察工作规定》第24条要求年度报告于次年4月1日之前向社会公开。天数为发布日期减去期限: 负数为提前, 0 为当天, 正数为逾期。发布日期取自网页所载日期。",
+                "The Regulation on rule-of-law government inspection (art. 24) requires each annual report to be published before 1 April of the following year. Days are the publication date minus that deadline: negative is early, 0 on the day, positive late. Publication dates are those the web pages state."
+            )
+        ));
+        if a.timeliness.is_empty() {
+            self.push(&format!(
+                "<p>{}</p></section>\n",
+                l.pick(
+                    "没有报告给出发布日期。",
+                    "No report gives its publication date."
+                )
+            ));
+            return;
+        }
+        for chart in self.charts_of(ChartKind::Timeliness, "timeliness") {
+            self.figure(chart);
+        }
+        self.push(&format!(
+            "<div class=\"scroll\"><table class=\"sortable\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+            l.pick("县区", "County"),
+            l.pick("报告年度", "Report year"),
+            l.pick("发布日期", "Published"),
+            l.pick("期限", "Deadline"),
+            l.pick("天数", "Days"),
+            l.pick("来源文件", "File"),
+        ));
+        let mut rows: Vec<_> = a.timeliness.iter().collect();
+        // Latest first; reports without a deadline last.
+        rows.sort_by_key(|r| std::cmp::Reverse(r.days_late.map(|d| (1, d)).unwrap_or((0, 0))));
+        let total = rows.len();
+        for i in shown_rows(total) {
+            let r = rows[i];
+            let (days, class) = match r.days_late {
+                Some(d) if d > 0 => (format!("+{d}"), " sev-error"),
+                Some(d) => (d.to_string(), ""),
+                None => (String::new(), ""),
+            };
+            self.out.push_str(&format!(
+                "<tr><td>{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td><td class=\"num{class}\" data-v=\"{}\">{}</td><td>{}</td></tr>",
+                html(&r.county),
+                r.report_year.map(|y| y.to_string()).unwrap_or_default(),
+                html(&r.publish_date),
+                html(r.deadline.as_deref().unwrap_or("")),
+                r.days_late.map(|d| d.to_string()).unwrap_or_default(),
+                html(&days),
+                html(&r.doc),
+            ));
+        }
+        self.push("</tbody></table></div>");
+        self.cut_note(total, "timeliness.csv");
         self.push("</section>\n");
     }
 

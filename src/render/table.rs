@@ -712,7 +712,7 @@ pub fn rows_table<T: Serialize>(
 }
 
 /// Every exported table, in the order of the workbook's sheets: facts, wide, trends,
-/// derived, comparisons, slopes, checks. Empty tables keep their documented header. Nothing
+/// derived, comparisons, slopes, checks, timeliness. Empty tables keep their documented header. Nothing
 /// is copied yet: each table produces its rows when written.
 pub fn export_sources<'a>(
     analysis: &'a Analysis,
@@ -729,6 +729,7 @@ pub fn export_sources<'a>(
             .with_row_units(),
         ExportTable::rows("slopes", &analysis.slopes, &header("slopes"))?,
         ExportTable::rows("checks", &analysis.checks, &header("checks"))?,
+        ExportTable::rows("timeliness", &analysis.timeliness, &header("timeliness"))?,
     ])
 }
 
@@ -1110,6 +1111,7 @@ mod tests {
             evidence: "由2022年的632人增加到863人".into(),
             doc: "a.txt".into(),
             note: String::new(),
+            qualifier: crate::model::Qualifier::Exact,
         }
     }
 

@@ -12,7 +12,7 @@ use fazhi::analysis::{
 };
 use fazhi::dict::{load_dict, IndicatorDict};
 use fazhi::ingest::{InputRecord, InputStatus};
-use fazhi::model::{Fact, Qualifier, Scope};
+use fazhi::model::{Fact, Level, Qualifier, Scope};
 
 /// The bundled dictionary.
 pub fn dict() -> IndicatorDict {
@@ -121,6 +121,7 @@ pub fn gold_analysis(dict: &IndicatorDict) -> Analysis {
             evidence: "增长到2023年的863人".into(),
             doc: "000_fb63a9ae8bf308c5.txt".into(),
             note: String::new(),
+            qualifier: Qualifier::Exact,
         }],
         derived: vec![
             DerivedRow {
@@ -180,6 +181,7 @@ pub fn gold_analysis(dict: &IndicatorDict) -> Analysis {
             year: 2023,
             region_code: "371525".into(),
             county: "冠县".into(),
+            level: Level::County,
             value: 1762.0,
             unit: "件".into(),
             rank: 1,
@@ -187,6 +189,11 @@ pub fn gold_analysis(dict: &IndicatorDict) -> Analysis {
             median: 1000.0,
             percentile: 100.0,
             z_score: None,
+            prefecture_rank: None,
+            prefecture_n: None,
+            prefecture_median: None,
+            province_rank: None,
+            province_n: None,
             note: "years differ: 2020-2023".into(),
         }],
         checks: vec![

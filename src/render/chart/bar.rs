@@ -18,16 +18,18 @@ use crate::model::format_value;
 /// Most bars drawn in one chart; the rest are counted in the footer.
 pub const MAX_BARS: usize = 40;
 
-struct BarPlot {
-    name: String,
-    title: String,
-    subtitle: String,
-    footer: Vec<String>,
-    unit: String,
-    /// (label, value, value label), highest first.
-    bars: Vec<(String, f64, String)>,
+/// Horizontal bars, drawn top down in the given order, with vertical reference lines (the
+/// timeliness chart draws its deadline as one).
+pub(crate) struct BarPlot {
+    pub(crate) name: String,
+    pub(crate) title: String,
+    pub(crate) subtitle: String,
+    pub(crate) footer: Vec<String>,
+    pub(crate) unit: String,
+    /// (label, value, value label), top first.
+    pub(crate) bars: Vec<(String, f64, String)>,
     /// (label, value).
-    references: Vec<(String, f64)>,
+    pub(crate) references: Vec<(String, f64)>,
 }
 
 /// The bar chart of one series.

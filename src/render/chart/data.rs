@@ -55,6 +55,9 @@ pub struct Grid<'a> {
     /// Every county of [`series`](Self::series), sorted and distinct: computed once by
     /// [`build`](Self::build), since charts and the page ask for it many times.
     counties: Vec<CountyKey>,
+    /// Cells holding a value worked back from a stated change ([`Analysis::derived_points`]),
+    /// drawn only where no report states the value itself.
+    derived: BTreeSet<(SeriesKey, CountyKey, i32)>,
 }
 
 impl<'a> Grid<'a> {
@@ -105,6 +108,24 @@ impl<'a> Grid<'a> {
                 }
             }
         }
+        // Earlier values worked back from stated changes fill only empty cells.
+        for fact in &analysis.derived_points {
+            let key = keys.key(&fact.metric, fact.scope);
+            let county = CountyKey::of(fact);
+            if conflicted.contains(&(key.clone(), county.clone(), fact.year)) {
+                continue;
+            }
+            let years = grid
+                .series
+                .entry(key.clone())
+                .or_default()
+                .entry(county.clone())
+                .or_default();
+            if let std::collections::btree_map::Entry::Vacant(cell) = years.entry(fact.year) {
+                cell.insert(fact);
+                grid.derived.insert((key, county, fact.year));
+            }
+        }
         for (key, county, year) in conflicted {
             if let Some(years) = grid.series.get_mut(&key).and_then(|c| c.get_mut(&county)) {
                 years.remove(&year);
@@ -136,6 +157,11 @@ impl<'a> Grid<'a> {
             .collect();
         out.sort_by(|a, b| b.1.value.total_cmp(&a.1.value).then_with(|| a.0.cmp(b.0)));
         out
+    }
+
+    /// Whether a cell holds a value worked back from a stated change.
+    pub fn is_derived(&self, key: &SeriesKey, county: &CountyKey, year: i32) -> bool {
+        !self.derived.is_empty() && self.derived.contains(&(key.clone(), county.clone(), year))
     }
 
     /// Every county that appears in any series, sorted, each once.
@@ -266,7 +292,7 @@ mod tests {
     }
 
     fn dict() -> IndicatorDict {
-        IndicatorDict { indicators: vec![] }
+        IndicatorDict::new(vec![])
     }
 
     #[test]

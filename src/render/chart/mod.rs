@@ -13,6 +13,7 @@ mod derived;
 mod font;
 mod profile;
 mod raster;
+mod timeliness;
 mod trend;
 
 use plotters::coord::types::RangedCoordf64;
@@ -41,6 +42,8 @@ pub enum ChartKind {
     Rate,
     /// Small multiples of one county's indicators.
     Profile,
+    /// Days from each report's publication deadline to its publication.
+    Timeliness,
 }
 
 /// One rendered chart and its data.
@@ -98,7 +101,8 @@ pub enum ChartError {
 /// Renders every chart the page shows, in a stable order: per indicator a bar chart and (where
 /// some county has two or more years) a trend chart, one chart per derived rate, then one
 /// profile per county for at most [`data::MAX_PROFILES`] counties (see
-/// [`Grid::profiled_counties`] for which).
+/// [`Grid::profiled_counties`] for which), then the timeliness chart (where some report gives
+/// its publication date).
 ///
 /// Charts are drawn in parallel (rayon); the order, and every byte, is the same whatever the
 /// thread count, since each chart depends only on the analysis and the collect keeps job order.
@@ -128,6 +132,7 @@ pub fn render_charts_from(
         Trend(&'g data::SeriesKey),
         Rates,
         Profile(usize, &'g data::CountyKey),
+        Timeliness,
     }
 
     // Register the font once before the threads start drawing.
@@ -142,6 +147,7 @@ pub fn render_charts_from(
     for (i, county) in grid.profiled_counties() {
         jobs.push(Job::Profile(i, county));
     }
+    jobs.push(Job::Timeliness);
     let drawn: Vec<Vec<Chart>> = jobs
         .par_iter()
         .map(|job| -> Result<Vec<Chart>, ChartError> {
@@ -150,6 +156,9 @@ pub fn render_charts_from(
                 Job::Trend(key) => trend::chart(&ctx, grid, key)?.into_iter().collect(),
                 Job::Rates => derived::charts(&ctx, analysis)?,
                 Job::Profile(i, county) => profile::chart(&ctx, grid, county, *i)?
+                    .into_iter()
+                    .collect(),
+                Job::Timeliness => timeliness::chart(&ctx, &analysis.timeliness)?
                     .into_iter()
                     .collect(),
             })

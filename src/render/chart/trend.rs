@@ -84,12 +84,29 @@ pub(crate) fn chart(
             ),
         });
     }
+    let derived = |c: &CountyKey, f: &Fact| grid.is_derived(key, c, f.year);
+    if multi.iter().any(|(c, v)| v.iter().any(|f| derived(c, f))) {
+        footer.push(
+            l.pick(
+                "(推算): 由后一年报告所述变化推算的数值",
+                "(derived): worked back from a change a later report states",
+            )
+            .to_string(),
+        );
+    }
     footer.push(source_line(
         multi
             .iter()
             .flat_map(|(_, v)| v.iter().map(|f| f.doc.as_str())),
         l,
     ));
+    let label = |c: &CountyKey, f: &Fact| {
+        if derived(c, f) {
+            format!("{} {}", value_label(f), l.pick("(推算)", "(derived)"))
+        } else {
+            value_label(f)
+        }
+    };
     let plot = TrendPlot {
         name: name.clone(),
         title: title.clone(),
@@ -101,9 +118,7 @@ pub(crate) fn chart(
             .map(|(c, v)| {
                 (
                     c.county.clone(),
-                    v.iter()
-                        .map(|f| (f.year, f.value, value_label(f)))
-                        .collect(),
+                    v.iter().map(|f| (f.year, f.value, label(c, f))).collect(),
                 )
             })
             .collect(),

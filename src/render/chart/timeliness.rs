@@ -1,0 +1,113 @@
+//! Timeliness: days from each report's deadline (1 April of the following year) to its
+//! publication, one horizontal bar per report, latest first; the deadline is the reference
+//! line at 0, so early reports' bars run left of it and late ones' right.
+
+use serde::Serialize;
+
+use super::bar::{BarPlot, MAX_BARS};
+use super::{chart_csv, file_stem, render, Chart, ChartError, ChartKind, Ctx};
+use crate::analysis::TimelinessRow;
+use crate::render::escape::spreadsheet_cell;
+use crate::render::Lang;
+
+/// One drawn bar's data, text cells neutralised.
+#[derive(Serialize)]
+struct Row {
+    doc: String,
+    region_code: String,
+    county: String,
+    report_year: Option<i32>,
+    publish_date: String,
+    deadline: Option<String>,
+    days_late: i64,
+}
+
+/// The timeliness chart, or `None` when no report gives both its year and its date.
+pub(crate) fn chart(ctx: &Ctx<'_>, rows: &[TimelinessRow]) -> Result<Option<Chart>, ChartError> {
+    let l = ctx.lang;
+    let mut dated: Vec<(&TimelinessRow, i64)> = rows
+        .iter()
+        .filter_map(|r| r.days_late.map(|d| (r, d)))
+        .collect();
+    if dated.is_empty() {
+        return Ok(None);
+    }
+    // Latest first; ties in table order (a stable sort).
+    dated.sort_by_key(|(_, d)| std::cmp::Reverse(*d));
+    let late = dated.iter().filter(|(_, d)| *d > 0).count();
+    let total = dated.len();
+    let shown = &dated[..total.min(MAX_BARS)];
+    let name = file_stem(&["timeliness"]);
+    let title = l
+        .pick(
+            "年度报告公开时间: 距次年4月1日期限的天数",
+            "Report publication: days from the 1 April deadline",
+        )
+        .to_string();
+    let subtitle = match l {
+        Lang::Zh => format!("{total} 份报告中 {late} 份逾期 (正数为逾期, 负数为提前)"),
+        Lang::En => format!("{late} of {total} reports late (positive: late, negative: early)"),
+    };
+    let mut footer = Vec::new();
+    if total > shown.len() {
+        footer.push(match l {
+            Lang::Zh => format!("仅显示最晚的 {} 份, 全部见 timeliness.csv", shown.len()),
+            Lang::En => format!(
+                "The {} latest shown; all are in timeliness.csv",
+                shown.len()
+            ),
+        });
+    }
+    footer.push(
+        l.pick(
+            "期限: 《法治政府建设与责任落实督察工作规定》第24条",
+            "Deadline: Regulation on rule-of-law government inspection, art. 24",
+        )
+        .to_string(),
+    );
+    let label = |r: &TimelinessRow| {
+        let who = if r.county.is_empty() {
+            r.doc.as_str()
+        } else {
+            r.county.as_str()
+        };
+        match r.report_year {
+            Some(y) => format!("{who} {y}"),
+            None => who.to_string(),
+        }
+    };
+    let plot = BarPlot {
+        name: name.clone(),
+        title: title.clone(),
+        subtitle,
+        footer,
+        unit: l.pick("天", "days").to_string(),
+        bars: shown
+            .iter()
+            .map(|(r, d)| (label(r), *d as f64, format!("{d:+}")))
+            .collect(),
+        references: vec![(l.pick("期限", "deadline").to_string(), 0.0)],
+    };
+    let (svg, png) = render(&plot)?;
+    let data: Vec<Row> = shown
+        .iter()
+        .map(|(r, d)| Row {
+            doc: spreadsheet_cell(&r.doc).into_owned(),
+            region_code: r.region_code.clone(),
+            county: spreadsheet_cell(&r.county).into_owned(),
+            report_year: r.report_year,
+            publish_date: spreadsheet_cell(&r.publish_date).into_owned(),
+            deadline: r.deadline.clone(),
+            days_late: *d,
+        })
+        .collect();
+    Ok(Some(Chart {
+        data_csv: chart_csv(&name, &data, ctx.csv)?,
+        name,
+        title,
+        kind: ChartKind::Timeliness,
+        subject: "timeliness".to_string(),
+        svg,
+        png,
+    }))
+}
