@@ -84,14 +84,7 @@ impl<'d> Extractor<'d> {
 
     /// Extracts metadata and facts from one decoded document.
     pub fn extract(&self, doc: &Document) -> Extraction {
-        extract_with(
-            doc,
-            self.dict,
-            &self.matcher,
-            &self.divisions,
-            &mut Log::default(),
-            None,
-        )
+        self.extract_given(doc, None)
     }
 
     /// [`Extractor::extract`] with place and year given from outside the text
