@@ -579,7 +579,7 @@ mod tests {
     #[test]
     fn full_width_input_is_normalised_before_parsing() {
         // parse_number reads normalised text; the normaliser maps ０-９ and ％.
-        let text = super::super::normalize::normalize("１２３件，９９．５％");
+        let text = super::super::normalize::normalize("１２３件，９９．５％", lex());
         let s: String = text.chars.iter().collect();
         assert_eq!(n(&s).0, 123.0);
     }
