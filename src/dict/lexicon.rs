@@ -439,6 +439,8 @@ pub fn load_lexicon(path: Option<&Path>) -> Result<Lexicon, LexiconError> {
 // ---- The file's shape (serde) ----------------------------------------------------------------
 
 type Word = Spanned<String>;
+/// A table entry: the word as characters, its value and the byte span of the value.
+type Entry<V> = (Vec<char>, V, Range<usize>);
 type Table<V> = BTreeMap<String, Spanned<V>>;
 
 #[derive(Deserialize)]
@@ -739,7 +741,7 @@ impl Checker<'_> {
         &self,
         key: &str,
         table: Table<V>,
-    ) -> Result<Vec<(Vec<char>, V, Range<usize>)>, LexiconError> {
+    ) -> Result<Vec<Entry<V>>, LexiconError> {
         let mut out = Vec::with_capacity(table.len());
         for (k, v) in table {
             if k.trim().is_empty() || k.trim() != k {
@@ -1061,7 +1063,7 @@ fn is_power_of_ten(mut n: u64) -> bool {
     if n < 10 {
         return false;
     }
-    while n % 10 == 0 {
+    while n.is_multiple_of(10) {
         n /= 10;
     }
     n == 1
