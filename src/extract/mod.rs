@@ -538,7 +538,7 @@ fn find_values<'d>(
             let share_word = || search::find_any(words_before, lex.share_of_whole.chars());
             let dropped = if let Some(word) = change_word(words_before, lex) {
                 Some((None, word))
-            } else if let Some(word) = search::find_any(words_before, &averages) {
+            } else if let Some(word) = search::find_any(words_before, averages) {
                 Some((Some(Reason::Average), word))
             } else if let Some(word) = share_word().filter(|_| n.is_percent()) {
                 Some((Some(Reason::ShareOfWhole), word))
@@ -568,8 +568,8 @@ fn find_values<'d>(
             let prefix = &chars[s.start..tok.start];
             let cumulative = year::is_cumulative(prefix, before_clause, report_year, lex)
                 || (topic_spans_years && !year::is_dated(prefix, lex));
-            let goal_word = search::find_any(before_clause, &target_clause)
-                .or_else(|| search::find_any(&chars[s.start..tok.start], &target_sentence));
+            let goal_word = search::find_any(before_clause, target_clause)
+                .or_else(|| search::find_any(&chars[s.start..tok.start], target_sentence));
             let cause = if s.plan {
                 Some(TargetCause::PlanSection)
             } else if year > years.latest() {
