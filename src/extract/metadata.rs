@@ -181,10 +181,10 @@ pub fn resolve_with_sources(
             Some(date)
         });
     // A text without a title year (news, bulletins) is about the first year its opening names
-    // when that is the year it was published or the one before (2024年,铁岭… in a 2025 item);
+    // when that is the year it was published or the one before (2024年,全市… in a 2025 item);
     // else it is dated by its publication: a year's figures are released in the first months
-    // of the next (西安商报 2017-04-21: 去年共收到行政复议申请2371件), so before May it is about
-    // the year before. An opening year long before publication names a past event (继2016年…).
+    // of the next (某报 2019-03-15: 去年全市共办理法律援助案件2600件), so before May it is about
+    // the year before. An opening year long before publication names a past event (继2014年获评…之后).
     let opening = year_in_opening(&head_lines, title.as_deref(), lex);
     let publication = published.as_deref().and_then(|date| {
         let year: i32 = date.get(..4)?.parse().ok()?;
@@ -702,7 +702,7 @@ const LAST_MONTH_ABOUT_LAST_YEAR: u32 = 4;
 /// Longest name (a paper, a site) before an unlabelled publication date, in characters.
 const DATELINE_NAME_MAX: usize = 16;
 
-/// Lines read for an unlabelled publication date (`西安商报 2017-04-21 06:02`).
+/// Lines read for an unlabelled publication date (`某某日报 2019-03-15 08:30`).
 const DATELINE_LINES: usize = 12;
 
 /// A publication date standing alone on a short line near the top, as news pages print it
@@ -752,7 +752,7 @@ fn year_in_opening(lines: &[&str], title: Option<&str>, lex: &Lexicon) -> Option
             let month_follows = chars.get(i + 5).is_some_and(|&c| {
                 normalize_digit(c).is_ascii_digit() || lex.month_numerals.contains(c)
             }) && chars[i + 5..].iter().take(4).any(|&c| c == MONTH_MARK);
-            // 自2006年试点以来: the start of a span of years, not the year written about.
+            // 自2010年改革以来: the start of a span of years, not the year written about.
             let since = super::year::starts_a_span(&chars, i, lex);
             if month_follows || since {
                 return None;
@@ -1188,13 +1188,13 @@ mod tests {
 
     #[test]
     fn a_dateline_after_a_paper_name_is_the_publication_date() {
-        let text = "某地新闻\n\n某某晚报 2020-03-20 10:10 大字\n\n本报讯 今年以来…\n";
+        let text = "某地新闻\n\n某某日报 2019-03-15 08:30\n\n本报讯 记者获悉…\n";
         let meta = resolve("a.txt", text);
-        assert_eq!(meta.published.as_deref(), Some("2020-03-20"));
+        assert_eq!(meta.published.as_deref(), Some("2019-03-15"));
         // Published in March: about the year before.
-        assert_eq!(meta.report_year, Some(2019));
-        let text = "某地新闻\n某某晚报 2020-06-20\n本报讯 …\n";
-        assert_eq!(resolve("a.txt", text).report_year, Some(2020));
+        assert_eq!(meta.report_year, Some(2018));
+        let text = "某地新闻\n某某日报 2019-06-20\n本报讯 …\n";
+        assert_eq!(resolve("a.txt", text).report_year, Some(2019));
     }
 
     #[test]

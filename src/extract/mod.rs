@@ -201,7 +201,7 @@ fn extract_with(
         ex.meta.report_year = Some(report_year);
     }
     // 今年 and 去年 are relative to when a text was written: a report's title year, else (news,
-    // bulletins) the day it was published (西安商报 2017-04-21: 去年共收到… → 2016).
+    // bulletins) the day it was published (某报 2019-03-15: 去年全市共办理… → 2018).
     let titled = given.is_some_and(|g| g.report_year.is_some())
         || matches!(sources.report_year, "title" | "file name");
     let published_year = ex

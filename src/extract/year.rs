@@ -286,7 +286,7 @@ pub fn title_year(chars: &[char], lex: &Lexicon) -> Option<i32> {
             }
         }
     }
-    // Past the title lines, a year that starts a span (2006年试点以来) is no report's year.
+    // Past the title lines, a year that starts a span (2010年改革以来) is no report's year.
     years_in(chars)
         .into_iter()
         .find(|(_, at)| !starts_a_span(chars, *at, lex))
@@ -294,7 +294,7 @@ pub fn title_year(chars: &[char], lex: &Lexicon) -> Option<i32> {
 }
 
 /// How far after a year's 年 (in characters, within its clause) 以来 or 至今 still makes the
-/// year the start of a span (自2006年试点以来).
+/// year the start of a span (自2010年改革以来).
 const SPAN_REACH: usize = 8;
 
 /// Whether the year written at `at` (`YYYY年`) starts a span of years: 以来 or 至今 follows in
