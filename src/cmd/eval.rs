@@ -2,13 +2,18 @@
 //! `--documents` score the metadata against a gold documents CSV, and end with
 //! `precision P recall R f1 F traps T`.
 
+use std::collections::HashMap;
 use std::io::Write;
+use std::path::Path;
 
 use super::pipeline::extract_batch;
 use super::Outcome;
 use crate::cli::EvalArgs;
 use crate::config::{dict_from_args, InputConfig};
-use crate::extract::score::{read_gold, read_gold_documents, score, score_metadata};
+use crate::extract::divisions::Tables;
+use crate::extract::metadata::{names_a_year, names_unit};
+use crate::extract::score::{read_gold, read_gold_documents, score, score_metadata, MetaRead};
+use crate::ingest::load_document;
 
 /// Runs extraction on the inputs and scores it.
 pub fn run(args: &EvalArgs) -> anyhow::Result<Outcome> {
@@ -51,10 +56,40 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<Outcome> {
     }
     if let Some(path) = args.gold_documents.as_deref() {
         let gold_docs = read_gold_documents(path)?;
-        let read: Vec<(&str, &str, Option<i32>)> = batch
+        // What each text names is read again from the file: only eval asks it.
+        let lex = &input.ingest.lexicon;
+        let tables = Tables::for_lexicon(lex);
+        let texts: HashMap<&str, String> = batch
+            .records
+            .iter()
+            .filter_map(|r| {
+                let doc = load_document(Path::new(&r.path), &input.ingest).ok()?;
+                let name = batch
+                    .documents
+                    .iter()
+                    .find(|(d, _)| *d == doc.name)?
+                    .0
+                    .as_str();
+                Some((name, doc.text))
+            })
+            .collect();
+        let read: Vec<MetaRead> = batch
             .documents
             .iter()
-            .map(|(d, m)| (d.as_str(), m.region_code.as_str(), m.report_year))
+            .map(|(d, m)| {
+                let text = texts.get(d.as_str()).map_or("", String::as_str);
+                let gold_code = gold_docs
+                    .iter()
+                    .find(|g| g.doc == *d)
+                    .map_or("", |g| g.region_code.as_str());
+                MetaRead {
+                    doc: d.as_str(),
+                    region_code: m.region_code.as_str(),
+                    report_year: m.report_year,
+                    names_place: names_unit(text, gold_code, lex, &tables),
+                    names_year: names_a_year(text, lex),
+                }
+            })
             .collect();
         let meta = score_metadata(&read, &gold_docs);
         for (doc, m) in &meta.misses {

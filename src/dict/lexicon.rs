@@ -348,6 +348,10 @@ pub struct Lexicon {
     pub generic_county_names: Words,
     pub self_reference_prefixes: Words,
     pub self_reference_units: Words,
+    pub self_reference_offices: Words,
+    pub self_reference_office_after: CharSet,
+    pub nation_references: Words,
+    pub nation_subjects: Words,
     pub divisions: DivisionWords,
     // Attribution and scope (read by src/extract/mod.rs).
     pub target_clause_words: Words,
@@ -545,6 +549,10 @@ struct RawSelfReferences {
     doc: Spanned<String>,
     prefixes: Vec<Word>,
     units: Vec<Word>,
+    offices: Vec<Word>,
+    office_after: Vec<Word>,
+    nation: Vec<Word>,
+    nation_subjects: Vec<Word>,
 }
 
 #[derive(Deserialize)]
@@ -1042,6 +1050,16 @@ pub fn parse_lexicon(text: &str, origin: &str) -> Result<Lexicon, LexiconError> 
         self_reference_prefixes: ck
             .words("self_references.prefixes", raw.self_references.prefixes)?,
         self_reference_units: ck.words("self_references.units", raw.self_references.units)?,
+        self_reference_offices: ck.words("self_references.offices", raw.self_references.offices)?,
+        self_reference_office_after: ck.chars(
+            "self_references.office_after",
+            raw.self_references.office_after,
+        )?,
+        nation_references: ck.words("self_references.nation", raw.self_references.nation)?,
+        nation_subjects: ck.words(
+            "self_references.nation_subjects",
+            raw.self_references.nation_subjects,
+        )?,
         divisions,
         target_clause_words: ck.class("target_clause_words", raw.target_clause_words)?,
         target_sentence_words: ck.class("target_sentence_words", raw.target_sentence_words)?,

@@ -66,6 +66,25 @@ pub struct CountyMention<'a> {
     pub name: &'a str,
 }
 
+/// A prefecture or province found by name in a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Higher {
+    /// Index into [`Divisions::prefectures`].
+    Prefecture(usize),
+    /// Index into [`Divisions::provinces`].
+    Province(usize),
+}
+
+/// A prefecture or province name found in a text, with every unit that answers to it (吉林:
+/// the province; 海南: the province and a prefecture's short name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HigherMention<'a> {
+    /// Byte range of the name in the searched text.
+    pub range: std::ops::Range<usize>,
+    /// The units with this full or short name.
+    pub units: &'a [Higher],
+}
+
 /// The three division tables with a name index.
 #[derive(Debug)]
 pub struct Divisions {
@@ -84,6 +103,11 @@ pub struct Divisions {
     /// code order: the few whose name may end a text, instead of every one.
     prefectures_ending: HashMap<char, Vec<usize>>,
     provinces_ending: HashMap<char, Vec<usize>>,
+    /// Every prefecture and province name, full and short, as one automaton (leftmost-longest,
+    /// so 吉林市 is the prefecture, not the province 吉林 and a 市), with the units of each
+    /// pattern in `higher_units`.
+    higher_names: AhoCorasick,
+    higher_units: Vec<Vec<Higher>>,
 }
 
 #[derive(Deserialize)]
@@ -299,6 +323,30 @@ impl Divisions {
                 .iter()
                 .map(|p| (p.name.as_str(), p.short_names.as_slice())),
         );
+        let mut higher: std::collections::BTreeMap<&str, Vec<Higher>> = Default::default();
+        let prefecture_names = prefectures.iter().enumerate().flat_map(|(i, p)| {
+            let names =
+                std::iter::once(p.name.as_str()).chain(p.short_names.iter().map(String::as_str));
+            names.map(move |n| (n, Higher::Prefecture(i)))
+        });
+        let province_names = provinces.iter().enumerate().flat_map(|(i, p)| {
+            let names =
+                std::iter::once(p.name.as_str()).chain(p.short_names.iter().map(String::as_str));
+            names.map(move |n| (n, Higher::Province(i)))
+        });
+        for (name, unit) in prefecture_names.chain(province_names) {
+            if name.chars().count() >= 2 {
+                let units = higher.entry(name).or_default();
+                if !units.contains(&unit) {
+                    units.push(unit);
+                }
+            }
+        }
+        let higher_names = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(higher.keys())
+            .map_err(|e| DivisionsError::Automaton(e.to_string()))?;
+        let higher_units = higher.into_values().collect();
         Ok(Divisions {
             counties,
             prefectures,
@@ -308,6 +356,8 @@ impl Divisions {
             county_names,
             prefectures_ending,
             provinces_ending,
+            higher_names,
+            higher_units,
         })
     }
 
@@ -340,6 +390,50 @@ impl Divisions {
             .map(|m| CountyMention {
                 start: m.start(),
                 name: &text[m.range()],
+            })
+            .collect()
+    }
+
+    /// Every name a text may use for the unit with division code `code` at any level: the
+    /// official name, short names and an autonomous county's alias. Empty for an unknown code.
+    pub fn names_of(&self, code: &str) -> Vec<&str> {
+        if let Some(i) = self.county_by_code(code) {
+            let mut names: Vec<&str> = self
+                .by_name
+                .iter()
+                .filter(|(_, units)| units.contains(&i))
+                .map(|(name, _)| name.as_str())
+                .collect();
+            names.sort_unstable();
+            return names;
+        }
+        let prefectures = self
+            .prefectures
+            .iter()
+            .map(|p| (&p.code, &p.name, &p.short_names));
+        let provinces = self
+            .provinces
+            .iter()
+            .map(|p| (&p.code, &p.name, &p.short_names));
+        prefectures
+            .chain(provinces)
+            .find(|(c, name, _)| c.as_str() == code && !name.is_empty())
+            .map(|(_, name, short)| {
+                std::iter::once(name.as_str())
+                    .chain(short.iter().map(String::as_str))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Every prefecture and province name (full or short) in `text`, left to right, longest
+    /// match at each position. No boundary check: the caller decides which mentions are names.
+    pub fn higher_mentions<'s>(&'s self, text: &str) -> Vec<HigherMention<'s>> {
+        self.higher_names
+            .find_iter(text)
+            .map(|m| HigherMention {
+                range: m.range(),
+                units: &self.higher_units[m.pattern().as_usize()],
             })
             .collect()
     }
@@ -544,6 +638,42 @@ mod tests {
         let text = "江西省南昌市南昌县司法局与沛县";
         let names: Vec<&str> = d.county_mentions(text).iter().map(|m| m.name).collect();
         assert_eq!(names, ["南昌县", "沛县"]);
+    }
+
+    #[test]
+    fn higher_mentions_take_the_longest_name_and_list_every_unit() {
+        let d = divisions();
+        let name_of = |h: &Higher| match *h {
+            Higher::Prefecture(i) => d.prefectures[i].name.clone(),
+            Higher::Province(i) => d.provinces[i].name.clone(),
+        };
+        let text = "吉林市司法局会同辽宁省铁岭市、海南";
+        let found: Vec<(&str, Vec<String>)> = d
+            .higher_mentions(text)
+            .iter()
+            .map(|m| {
+                (
+                    &text[m.range.clone()],
+                    m.units.iter().map(name_of).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(found[0], ("吉林市", vec!["吉林市".to_string()]));
+        assert_eq!(found[1], ("辽宁省", vec!["辽宁省".to_string()]));
+        assert_eq!(found[2], ("铁岭市", vec!["铁岭市".to_string()]));
+        assert_eq!(found[3].0, "海南");
+        assert!(found[3].1.contains(&"海南省".to_string()));
+        assert_eq!(found.len(), 4);
+    }
+
+    #[test]
+    fn names_of_every_level() {
+        let d = divisions();
+        assert_eq!(d.names_of("371522"), ["莘县"]);
+        assert_eq!(d.names_of("3706"), ["烟台市", "烟台"]);
+        assert_eq!(d.names_of("37"), ["山东省", "山东"]);
+        assert!(d.names_of("420528").contains(&"长阳县"));
+        assert!(d.names_of("99").is_empty());
     }
 
     /// The scan the automaton replaced: at each character, the longest name starting there.

@@ -25,11 +25,14 @@
 //! published), then the file name, then the opening of the body. It is never taken from the
 //! publish date.
 
-use super::divisions::{divisions, Divisions};
+use super::divisions::{divisions, Divisions, Higher};
 use super::year::{MONTH_MARK, YEAR_MARK};
 use crate::dict::Lexicon;
 pub use crate::model::DocMeta;
 use crate::model::{GivenMeta, Level};
+
+/// The division code of the whole country.
+const NATION_CODE: &str = "00";
 
 /// Characters of the text's start searched for the title and header fields. Page headers
 /// are short; bounding the search keeps metadata cheap on very large inputs.
@@ -255,9 +258,47 @@ pub fn resolve_with_sources(
             meta.level = Some(Level::Province);
             meta.province = d.provinces[p].name.clone();
         }
+        Place::Nation => {
+            meta.region_code = NATION_CODE.to_string();
+            meta.level = Some(Level::Nation);
+        }
         Place::Unknown => {}
     }
     (meta, src)
+}
+
+/// Whether `text` names the unit with division code `code` at all (its full or short name;
+/// 全国 or a national body for the country): the texts whose place can be read from them.
+/// Used to score metadata on the texts that give it.
+pub fn names_unit(text: &str, code: &str, lex: &Lexicon, d: &Divisions) -> bool {
+    let simplified = super::normalize::simplified(text);
+    let text = simplified.as_ref();
+    if code == NATION_CODE {
+        let mut words = lex
+            .nation_references
+            .strs()
+            .iter()
+            .chain(lex.nation_subjects.strs());
+        return words.any(|w| text.contains(w.as_str()));
+    }
+    d.names_of(code).iter().any(|n| text.contains(n))
+}
+
+/// Whether `text` names a year it could be about: a date, or a year (2023年) that does not
+/// start a span (自2006年试点以来 tells nothing of the year written about).
+pub fn names_a_year(text: &str, lex: &Lexicon) -> bool {
+    let chars: Vec<char> = super::normalize::simplified(text).chars().collect();
+    // 2023年, or 2024-03-28 (a date in a page's fields).
+    (0..chars.len().saturating_sub(5)).any(|i| {
+        let marked =
+            chars[i + 4] == YEAR_MARK || (chars[i + 4] == '-' && chars[i + 5].is_ascii_digit());
+        marked
+            && (i == 0 || !normalize_digit(chars[i - 1]).is_ascii_digit())
+            && chars[i..i + 4]
+                .iter()
+                .all(|&c| normalize_digit(c).is_ascii_digit())
+            && !super::year::starts_a_span(&chars, i, lex)
+    })
 }
 
 /// Applies place and year supplied from outside the text (`--documents`) over what the text
@@ -327,6 +368,8 @@ enum Place {
     Prefecture(usize),
     /// A province-level report (index into the province table).
     Province(usize),
+    /// A report about the whole country.
+    Nation,
     /// Nothing found.
     Unknown,
 }
@@ -433,10 +476,10 @@ fn resolve_place(
     if let Some(i) = ev.codes.iter().find_map(|c| d.county_by_code(c)) {
         return (Place::County(i), "index number");
     }
-    // 5. The county the body names most often.
-    match most_named(d, ev, lex) {
-        Some(hit) => (pick(d, &hit, ev), "body"),
-        None => (Place::Unknown, ""),
+    // 5. The unit the body names most often, at the level the text calls itself.
+    match body_place(d, ev, lex) {
+        Place::Unknown => (Place::Unknown, ""),
+        place => (place, "body"),
     }
 }
 
@@ -511,7 +554,8 @@ fn word_hits(d: &Divisions, text: &str, lex: &Lexicon) -> Vec<Hit> {
         .collect()
 }
 
-/// A title about a prefecture or province rather than a county (长沙市2023年…, 湖南省…).
+/// A title about a prefecture, a province or the country rather than a county (长沙市2023年…,
+/// 湖南省…, 司法部…).
 fn higher_level_subject(d: &Divisions, title: &str, lex: &Lexicon) -> Option<Place> {
     let mut rest = title.trim_start();
     for prefix in lex.title_prefixes.strs() {
@@ -519,6 +563,18 @@ fn higher_level_subject(d: &Divisions, title: &str, lex: &Lexicon) -> Option<Pla
             .strip_prefix(prefix.as_str())
             .unwrap_or(rest)
             .trim_start();
+    }
+    // 司法部2023年法治政府建设年度报告, 全国…: the whole country.
+    let nation_words = lex
+        .nation_subjects
+        .strs()
+        .iter()
+        .chain(lex.nation_references.strs());
+    if nation_words
+        .into_iter()
+        .any(|w| rest.starts_with(w.as_str()))
+    {
+        return Some(Place::Nation);
     }
     let province = d.province_name_at(rest, 0);
     if let Some(p) = province {
@@ -532,56 +588,261 @@ fn higher_level_subject(d: &Divisions, title: &str, lex: &Lexicon) -> Option<Pla
     province.map(Place::Province)
 }
 
-/// The county the head and tail name most often, preferring the kind of unit the report
-/// calls itself (我县 → a 县). A tie names no county.
-fn most_named(d: &Divisions, ev: &Evidence, lex: &Lexicon) -> Option<Hit> {
-    let mut counts: Vec<(Hit, usize)> = Vec::new();
+/// Self-references fewer than this do not tell a text's level: one 全市 in a county's report
+/// is a passing mention of its prefecture.
+const SELF_REFERENCE_MIN: usize = 2;
+
+/// A unit of any level named in the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Unit {
+    /// A county name, to be told apart by [`pick`] where several units share it.
+    County(Hit),
+    Prefecture(usize),
+    Province(usize),
+}
+
+impl Unit {
+    fn level(&self) -> Level {
+        match self {
+            Unit::County(_) => Level::County,
+            Unit::Prefecture(_) => Level::Prefecture,
+            Unit::Province(_) => Level::Province,
+        }
+    }
+
+    /// The last character of the unit's name (县, 区, 市, 州, 省 …): the word the text would
+    /// call itself by (全县, 全市, 全省).
+    fn kind_char(&self, d: &Divisions) -> Option<char> {
+        match self {
+            Unit::County(hit) => hit.name.chars().next_back(),
+            Unit::Prefecture(p) => d.prefectures[*p].name.chars().next_back(),
+            Unit::Province(p) => d.provinces[*p].name.chars().next_back(),
+        }
+    }
+
+    /// The prefecture the unit lies in, where the text tells it.
+    fn prefecture(&self, d: &Divisions, ev: &Evidence) -> Option<usize> {
+        match self {
+            Unit::County(hit) => match pick(d, hit, ev) {
+                Place::County(i) => Some(d.counties[i].prefecture),
+                _ => None,
+            }
+            .filter(|&p| !d.prefectures[p].name.is_empty()),
+            Unit::Prefecture(p) => Some(*p),
+            Unit::Province(_) => None,
+        }
+    }
+
+    fn place(&self, d: &Divisions, ev: &Evidence) -> Place {
+        match self {
+            Unit::County(hit) => pick(d, hit, ev),
+            Unit::Prefecture(p) => Place::Prefecture(*p),
+            Unit::Province(p) => Place::Province(*p),
+        }
+    }
+}
+
+/// The place the body is about, when neither title nor fields tell: the unit named most often,
+/// at the level the text calls itself (全省 → a province, 全市 → a 市, 我县 → a 县).
+/// - A text that calls itself 全国 often, names 司法部 or 国务院 and no division twice is about
+///   the whole country.
+/// - Where the text calls itself one kind of unit at least [`SELF_REFERENCE_MIN`] times, only
+///   units of that kind are taken; if it names none, a 市 naming only its counties is about the
+///   prefecture they share; a unit above the level it calls itself is never taken (a 区's report
+///   naming its municipality 重庆市); one below it only when named twice or more.
+/// - Otherwise the unit named most often; a tie goes to the lower level (四川省广安市前锋区),
+///   and a tie at one level names nothing.
+fn body_place(d: &Divisions, ev: &Evidence, lex: &Lexicon) -> Place {
+    let named = named_units(d, ev, lex);
+    let selves = self_references(ev.head, lex);
+    let nation: usize = lex
+        .nation_references
+        .strs()
+        .iter()
+        .map(|w| ev.head.matches(w.as_str()).count())
+        .sum();
+    let trusted: Vec<(char, usize)> = selves
+        .into_iter()
+        .filter(|(_, n)| *n >= SELF_REFERENCE_MIN)
+        .collect();
+    let most_often = named.iter().map(|(_, n)| *n).max().unwrap_or(0);
+    let names_a_nation_subject = lex
+        .nation_subjects
+        .strs()
+        .iter()
+        .any(|w| ev.head.contains(w.as_str()));
+    if nation >= SELF_REFERENCE_MIN
+        && trusted.iter().all(|(_, n)| *n < nation)
+        && most_often < 2
+        && names_a_nation_subject
+    {
+        return Place::Nation;
+    }
+    if trusted.is_empty() {
+        return most_named(d, ev, named.iter());
+    }
+    let calls_itself = |u: &Unit| {
+        u.kind_char(d)
+            .is_some_and(|c| trusted.iter().any(|(t, _)| *t == c))
+    };
+    if named.iter().any(|(u, _)| calls_itself(u)) {
+        return most_named(d, ev, named.iter().filter(|(u, _)| calls_itself(u)));
+    }
+    // 全市… with only 某某县 named: the prefecture the counties share.
+    let prefectures: Vec<Option<usize>> = named.iter().map(|(u, _)| u.prefecture(d, ev)).collect();
+    if let Some(Some(p)) = prefectures.first() {
+        let shared = prefectures.iter().all(|q| *q == Some(*p));
+        let unit = Unit::Prefecture(*p);
+        if shared && calls_itself(&unit) {
+            return Place::Prefecture(*p);
+        }
+    }
+    let own_level = trusted
+        .iter()
+        .filter_map(|(c, _)| lowest_level_named(d, *c))
+        .max();
+    most_named(
+        d,
+        ev,
+        named
+            .iter()
+            .filter(|(u, n)| *n >= 2 && own_level.is_some_and(|l| u.level() < l)),
+    )
+}
+
+/// The lowest level whose units' names end with `c` (区 → county, 州 → prefecture, 省 →
+/// province), read from the tables.
+fn lowest_level_named(d: &Divisions, c: char) -> Option<Level> {
+    let ends = |name: &str| name.ends_with(c);
+    if d.counties.iter().any(|u| ends(&u.name)) {
+        Some(Level::County)
+    } else if d.prefectures.iter().any(|u| ends(&u.name)) {
+        Some(Level::Prefecture)
+    } else if d.provinces.iter().any(|u| ends(&u.name)) {
+        Some(Level::Province)
+    } else {
+        None
+    }
+}
+
+/// The unit named most often among `named`; a tie goes to the lower level, and a tie at one
+/// level names nothing.
+fn most_named<'u>(
+    d: &Divisions,
+    ev: &Evidence,
+    named: impl Iterator<Item = &'u (Unit, usize)>,
+) -> Place {
+    let named: Vec<&(Unit, usize)> = named.collect();
+    let Some(max) = named.iter().map(|(_, n)| *n).max() else {
+        return Place::Unknown;
+    };
+    let top: Vec<&Unit> = named
+        .iter()
+        .filter(|(_, n)| *n == max)
+        .map(|(u, _)| u)
+        .collect();
+    let lowest = top.iter().map(|u| u.level()).min();
+    let mut at_lowest = top.into_iter().filter(|u| Some(u.level()) == lowest);
+    match (at_lowest.next(), at_lowest.next()) {
+        (Some(u), None) => u.place(d, ev),
+        _ => Place::Unknown,
+    }
+}
+
+/// Every unit the head and tail name at the start of a word, with how often, in the order
+/// first named. A prefecture or province name inside a longer county name (铁岭 in 铁岭县) is
+/// not counted.
+fn named_units(d: &Divisions, ev: &Evidence, lex: &Lexicon) -> Vec<(Unit, usize)> {
+    let mut counts: Vec<(Unit, usize)> = Vec::new();
+    let mut add = |unit: Unit| match counts.iter_mut().find(|(u, _)| same_unit(u, &unit)) {
+        Some((u, n)) => {
+            *n += 1;
+            // Keep the first parent seen.
+            if let (Unit::County(h), Unit::County(new)) = (u, unit) {
+                h.parent_prefecture = h.parent_prefecture.or(new.parent_prefecture);
+                h.parent_province = h.parent_province.or(new.parent_province);
+            }
+        }
+        None => counts.push((unit, 1)),
+    };
     for text in [ev.head, ev.tail] {
         for hit in word_hits(d, text, lex) {
-            match counts.iter_mut().find(|(h, _)| h.name == hit.name) {
-                Some((h, n)) => {
-                    *n += 1;
-                    // Keep the first parent seen.
-                    if h.parent_prefecture.is_none() {
-                        h.parent_prefecture = hit.parent_prefecture;
-                    }
-                    if h.parent_province.is_none() {
-                        h.parent_province = hit.parent_province;
-                    }
+            add(Unit::County(hit));
+        }
+        let counties = d.county_mentions(text);
+        for m in d.higher_mentions(text) {
+            let inside_county = counties.iter().any(|c| {
+                c.start <= m.range.start
+                    && c.start + c.name.len() >= m.range.end
+                    && c.name.len() > m.range.len()
+            });
+            let before = &text[..m.range.start];
+            let starts_word = match before.chars().next_back() {
+                None => true,
+                Some(c) => {
+                    !is_ideograph(c)
+                        || lex.word_start_after.contains(c)
+                        || lex.self_reference_office_after.contains(c)
+                        || d.province_ending(before).is_some()
                 }
-                None => counts.push((hit, 1)),
+            };
+            if inside_county || !starts_word {
+                continue;
+            }
+            for unit in m.units {
+                add(match *unit {
+                    Higher::Prefecture(p) => Unit::Prefecture(p),
+                    Higher::Province(p) => Unit::Province(p),
+                });
             }
         }
     }
-    if let Some(suffix) = self_reference(ev.head, lex) {
-        if counts.iter().any(|(h, _)| h.name.ends_with(suffix)) {
-            counts.retain(|(h, _)| h.name.ends_with(suffix));
-        }
-    }
-    let max = counts.iter().map(|(_, n)| *n).max()?;
-    let mut top = counts.into_iter().filter(|(_, n)| *n == max);
-    let first = top.next()?;
-    if top.next().is_some() {
-        return None;
-    }
-    Some(first.0)
+    counts
 }
 
-/// The kind of unit a report calls itself most (我县/全县/本县 → 县 …), if any.
-fn self_reference<'l>(text: &str, lex: &'l Lexicon) -> Option<&'l str> {
-    let mut best: Option<(&'l str, usize)> = None;
+fn same_unit(a: &Unit, b: &Unit) -> bool {
+    match (a, b) {
+        (Unit::County(x), Unit::County(y)) => x.name == y.name,
+        _ => a == b,
+    }
+}
+
+/// How often the text calls itself each kind of unit: 我县/全县/本县, or 县委, 县政府, 县司法局
+/// standing at the start of a word (see `[self_references]` in the lexicon).
+fn self_references(text: &str, lex: &Lexicon) -> Vec<(char, usize)> {
+    let mut out = Vec::new();
     for unit in lex.self_reference_units.strs() {
-        let n: usize = lex
+        let Some(c) = unit.chars().next() else {
+            continue;
+        };
+        let prefixed: usize = lex
             .self_reference_prefixes
             .strs()
             .iter()
             .map(|p| text.matches(&format!("{p}{unit}")).count())
             .sum();
-        if n > 0 && best.is_none_or(|(_, m)| n > m) {
-            best = Some((unit, n));
+        let before_office: usize = lex
+            .self_reference_offices
+            .strs()
+            .iter()
+            .map(|office| {
+                let word = format!("{unit}{office}");
+                text.match_indices(&word)
+                    .filter(|(at, _)| {
+                        text[..*at].chars().next_back().is_none_or(|b| {
+                            !is_ideograph(b)
+                                || lex.word_start_after.contains(b)
+                                || lex.self_reference_office_after.contains(b)
+                        })
+                    })
+                    .count()
+            })
+            .sum();
+        if prefixed + before_office > 0 {
+            out.push((c, prefixed + before_office));
         }
     }
-    best.map(|(s, _)| s)
+    out
 }
 
 /// The report's title: the header line naming a report or summary, preferring one with a
@@ -1159,6 +1420,53 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(resolve("a.txt", text).publisher.as_deref(), want, "{text}");
         }
+    }
+
+    /// The body's place at the level the text calls itself (all sentences made up).
+    #[test]
+    fn body_place_at_every_level() {
+        let code = |text: &str| {
+            let m = resolve("x.txt", text);
+            (m.region_code, m.level)
+        };
+        let prov = |c: &str| (c.to_string(), Some(Level::Province));
+        let pref = |c: &str| (c.to_string(), Some(Level::Prefecture));
+        let none = (String::new(), None);
+        // A province's news item: 全省 twice and the province named; a city it mentions is a part.
+        assert_eq!(
+            code("据悉,去年全省共办理法律援助案件3万件,其中济南市4千件。湖南省…山东省司法厅介绍,全省调解组织…山东省"),
+            prov("37")
+        );
+        // A municipality calls itself 全市.
+        assert_eq!(
+            code("记者从天津市司法局获悉,今年以来全市受理复议案件900件,全市各级…天津市"),
+            prov("12")
+        );
+        // A prefecture named by its short name, with its county once.
+        assert_eq!(
+            code("本报讯 近日,洛阳召开发布会。今年全市调解纠纷5000件,全市…洛阳市司法局、洛宁县"),
+            pref("4103")
+        );
+        // 全市 with only one of its counties named: the prefecture they share.
+        assert_eq!(
+            code("记者从市司法局了解到,全市办理援助案件800件,全市…其中宁陕县200件,宁陕县…"),
+            pref("6109")
+        );
+        // A district naming only its municipality: the municipality is above it, so nothing.
+        assert_eq!(
+            code("区委、区政府高度重视,区司法局牵头…落实重庆市部署,重庆市…"),
+            none
+        );
+        // The whole country.
+        assert_eq!(
+            code("司法部发布报告显示,全国共办理复议案件10万件,全国…本报北京电"),
+            ("00".to_string(), Some(Level::Nation))
+        );
+        // A county named at the end of the chain once, like its parents: the lowest level.
+        assert_eq!(
+            code("四川省广安市前锋区司法局:今年办理援助案件300件"),
+            ("511603".to_string(), Some(Level::County))
+        );
     }
 
     #[test]

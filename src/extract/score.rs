@@ -227,42 +227,85 @@ pub struct MetaScore {
     pub years: usize,
     /// Of those, documents whose report year is the gold one.
     pub years_right: usize,
+    /// Of `places`, the texts that name their unit (the rest can only get it from
+    /// `--documents`).
+    pub named_places: usize,
+    /// Of those, documents whose region code is the gold one.
+    pub named_places_right: usize,
+    /// Of `years`, the texts that name a year or a date.
+    pub named_years: usize,
+    /// Of those, documents whose report year is the gold one.
+    pub named_years_right: usize,
     /// Mismatches: (doc, description).
     pub misses: Vec<(String, String)>,
 }
 
 impl MetaScore {
-    /// The line `fazhi eval` prints before its summary.
+    /// The line `fazhi eval` prints before its summary: every text, then the texts that give
+    /// the place or the year at all.
     pub fn summary_line(&self) -> String {
         let share = |a: usize, b: usize| if b == 0 { 1.0 } else { a as f64 / b as f64 };
         format!(
-            "metadata region {}/{} ({:.4}) report_year {}/{} ({:.4})",
+            "metadata region {}/{} ({:.4}) report_year {}/{} ({:.4}); \
+             where the text names them: region {}/{} ({:.4}) report_year {}/{} ({:.4})",
             self.places_right,
             self.places,
             share(self.places_right, self.places),
             self.years_right,
             self.years,
-            share(self.years_right, self.years)
+            share(self.years_right, self.years),
+            self.named_places_right,
+            self.named_places,
+            share(self.named_places_right, self.named_places),
+            self.named_years_right,
+            self.named_years,
+            share(self.named_years_right, self.named_years),
         )
     }
 }
 
-/// Scores documents' metadata (`(doc, region_code, report_year)` as extracted) against gold.
-pub fn score_metadata(documents: &[(&str, &str, Option<i32>)], gold: &[GoldDocument]) -> MetaScore {
+/// One document's metadata as extracted, with what its text names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MetaRead<'a> {
+    /// Document file name.
+    pub doc: &'a str,
+    /// Region code as extracted; empty when unresolved.
+    pub region_code: &'a str,
+    /// Report year as extracted.
+    pub report_year: Option<i32>,
+    /// The text names the gold unit (see `metadata::names_unit`).
+    pub names_place: bool,
+    /// The text names a year or a date (see `metadata::names_a_year`).
+    pub names_year: bool,
+}
+
+/// Scores documents' metadata as extracted against gold.
+pub fn score_metadata(documents: &[MetaRead], gold: &[GoldDocument]) -> MetaScore {
     let mut s = MetaScore::default();
-    for (doc, code, year) in documents {
-        let Some(g) = gold.iter().find(|g| g.doc == *doc) else {
+    for read in documents {
+        let doc = read.doc;
+        let Some(g) = gold.iter().find(|g| g.doc == doc) else {
             continue;
         };
         if !g.region_code.is_empty() {
+            let right = g.region_code == read.region_code;
             s.places += 1;
-            if g.region_code == *code {
-                s.places_right += 1;
-            } else {
+            s.places_right += usize::from(right);
+            if read.names_place {
+                s.named_places += 1;
+                s.named_places_right += usize::from(right);
+            }
+            if !right {
+                let code = read.region_code;
+                let unnamed = if read.names_place {
+                    ""
+                } else {
+                    ", not named in the text"
+                };
                 s.misses.push((
                     doc.to_string(),
                     format!(
-                        "region {} (gold {})",
+                        "region {} (gold {}{unnamed})",
                         if code.is_empty() { "-" } else { code },
                         g.region_code
                     ),
@@ -270,13 +313,26 @@ pub fn score_metadata(documents: &[(&str, &str, Option<i32>)], gold: &[GoldDocum
             }
         }
         if let Some(gy) = g.report_year {
+            let right = Some(gy) == read.report_year;
             s.years += 1;
-            if Some(gy) == *year {
-                s.years_right += 1;
-            } else {
-                let got = year.map_or_else(|| "-".to_string(), |y| y.to_string());
-                s.misses
-                    .push((doc.to_string(), format!("report_year {got} (gold {gy})")));
+            s.years_right += usize::from(right);
+            if read.names_year {
+                s.named_years += 1;
+                s.named_years_right += usize::from(right);
+            }
+            if !right {
+                let got = read
+                    .report_year
+                    .map_or_else(|| "-".to_string(), |y| y.to_string());
+                let unnamed = if read.names_year {
+                    ""
+                } else {
+                    ", no year or date in the text"
+                };
+                s.misses.push((
+                    doc.to_string(),
+                    format!("report_year {got} (gold {gy}{unnamed})"),
+                ));
             }
         }
     }
@@ -306,9 +362,20 @@ mod tests {
                 report_year: Some(2020),
             },
         ];
-        let read = [("a.txt", "371525", Some(2023)), ("b.txt", "00", Some(2024))];
+        let read = |doc, region_code, report_year, names_place| MetaRead {
+            doc,
+            region_code,
+            report_year,
+            names_place,
+            names_year: true,
+        };
+        let read = [
+            read("a.txt", "371525", Some(2023), true),
+            read("b.txt", "00", Some(2024), false),
+        ];
         let s = score_metadata(&read, &gold);
         assert_eq!((s.places_right, s.places), (1, 2));
+        assert_eq!((s.named_places_right, s.named_places), (0, 1));
         assert_eq!((s.years_right, s.years), (1, 1));
         assert_eq!(
             s.misses,
@@ -316,7 +383,8 @@ mod tests {
         );
         assert_eq!(
             s.summary_line(),
-            "metadata region 1/2 (0.5000) report_year 1/1 (1.0000)"
+            "metadata region 1/2 (0.5000) report_year 1/1 (1.0000); where the text names them: \
+             region 0/1 (0.0000) report_year 1/1 (1.0000)"
         );
     }
 }
