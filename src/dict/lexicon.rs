@@ -366,6 +366,7 @@ pub struct Lexicon {
     pub share_markers: Words,
     pub share_of_whole: Words,
     pub base_markers: Words,
+    pub predicate_joiners: Words,
     /// Noun → the unit a bare number after it is read with (案件 → 件).
     pub implied_units: Vec<(Vec<char>, String)>,
 }
@@ -642,6 +643,7 @@ struct RawLexicon {
     share_markers: RawWords,
     share_of_whole: RawWords,
     base_markers: RawWords,
+    predicate_joiners: RawWords,
     implied_units: RawImplied,
 }
 
@@ -1072,6 +1074,7 @@ pub fn parse_lexicon(text: &str, origin: &str) -> Result<Lexicon, LexiconError> 
         share_markers: ck.class("share_markers", raw.share_markers)?,
         share_of_whole: ck.class("share_of_whole", raw.share_of_whole)?,
         base_markers: ck.class("base_markers", raw.base_markers)?,
+        predicate_joiners: ck.class("predicate_joiners", raw.predicate_joiners)?,
         implied_units,
     })
 }

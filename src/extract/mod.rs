@@ -402,10 +402,17 @@ fn find_values<'d>(
         // 受理1033件 after a sentence about 复议: the subject carries over the full stop
         // unless this sentence names one of its own.
         topic_from = topic_from.max(s.start.saturating_sub(TOPIC_CHARS));
-        let topic: &[char] = if own_subject || subjects.groups_within(topic_from, s.start) != 1 {
+        let topic: &[char] = if own_subject {
             &[]
         } else {
-            &chars[topic_from..s.start]
+            match subjects.groups_within(topic_from, s.start) {
+                0 => &[],
+                1 => &chars[topic_from..s.start],
+                // …公布了行政复议和行政应诉案件报告,全省复议机关共收到申请2371件。其中,受理
+                // 1968件: the subject carried over is the one named last, when its clause
+                // names no other.
+                _ => nearest_subject(chars, &subjects, topic_from, s.start),
+            }
         };
         // 改革实施以来,成效显著。截至…底,共受理9起: a span of years opened by a sentence
         // without figures runs on through its paragraph until a sentence is dated.
@@ -463,7 +470,11 @@ fn find_values<'d>(
             prev_quantity_end = tok.end;
             // 审结的977件中直接纠错236件: a number followed by 中 is the base of what follows,
             // so no phrase after it names the number.
-            let after_end = if lex.base_markers.starts_at(chars, tok.end) {
+            // 评查案卷683件并整改问题24条: after 并 a new predicate starts, whose words neither
+            // name nor exclude the number.
+            let after_end = if lex.base_markers.starts_at(chars, tok.end)
+                || lex.predicate_joiners.starts_at(chars, tok.end)
+            {
                 tok.end
             } else {
                 ce
@@ -663,6 +674,36 @@ fn find_values<'d>(
 const TOPIC_CHARS: usize = 400;
 
 /// Whether a count or percentage lies within `from..to` (`tokens` are in text order).
+/// The text from the last clause in `from..to` that names a subject up to `to`, when that
+/// clause names exactly one; else nothing.
+fn nearest_subject<'c>(
+    chars: &'c [char],
+    subjects: &search::Occurrences,
+    from: usize,
+    to: usize,
+) -> &'c [char] {
+    let mut end = to;
+    while end > from {
+        let mut body_end = end;
+        while body_end > from && section::is_clause_break(chars[body_end - 1]) {
+            body_end -= 1;
+        }
+        if body_end == from {
+            break;
+        }
+        let start = chars[from..body_end]
+            .iter()
+            .rposition(|c| section::is_clause_break(*c))
+            .map_or(from, |i| from + i + 1);
+        match subjects.groups_within(start, body_end) {
+            0 => end = start,
+            1 => return &chars[start..to],
+            _ => return &[],
+        }
+    }
+    &[]
+}
+
 fn states_quantity(tokens: &[number::Token], from: usize, to: usize) -> bool {
     let first = tokens.partition_point(|k| k.start < from);
     tokens[first..]

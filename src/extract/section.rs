@@ -178,7 +178,8 @@ pub fn sentences(chars: &[char], report_year: Option<i32>, lex: &Lexicon) -> Vec
 
 /// The clause around character `pos` inside `sentence`: (start, end). A book title
 /// (《…》) is one word: its inner punctuation does not end the clause. So is an aside in
-/// brackets right before `pos` (纠错(含撤销、确认违法)29件): the clause reaches back past it.
+/// brackets right before `pos` (纠错(含撤销、确认违法)29件): the clause reaches back past it,
+/// and a short aside anywhere in the clause (以调解(和解)等方式…).
 pub fn clause_around(chars: &[char], sentence: &Sentence, pos: usize) -> (usize, usize) {
     let mut start = pos;
     while start > sentence.start {
@@ -202,6 +203,22 @@ pub fn clause_around(chars: &[char], sentence: &Sentence, pos: usize) -> (usize,
                 continue;
             }
         }
+        // 以调解(和解)等方式终止…: a short aside inside the clause is one of its words.
+        if c == ')' {
+            if let Some(open) = chars[sentence.start..start - 1]
+                .iter()
+                .rposition(|c| *c == '(')
+                .map(|o| sentence.start + o)
+                .filter(|&o| {
+                    o > sentence.start
+                        && is_short_aside(&chars[o + 1..start - 1])
+                        && is_inside_clause(chars, o, start - 1)
+                })
+            {
+                start = open;
+                continue;
+            }
+        }
         if is_clause_break(c) {
             break;
         }
@@ -219,12 +236,47 @@ pub fn clause_around(chars: &[char], sentence: &Sentence, pos: usize) -> (usize,
                 continue;
             }
         }
+        if c == '(' && end > sentence.start {
+            if let Some(close) = chars[end + 1..sentence.end]
+                .iter()
+                .position(|c| *c == ')')
+                .filter(|&k| {
+                    is_short_aside(&chars[end + 1..end + 1 + k])
+                        && is_inside_clause(chars, end, end + 1 + k)
+                })
+            {
+                end += close + 2;
+                continue;
+            }
+        }
         if is_clause_break(c) {
             break;
         }
         end += 1;
     }
     (start, end)
+}
+
+/// Longest aside, in characters, read as a word of its clause (调解(和解)).
+const SHORT_ASIDE: usize = 6;
+
+/// Whether the brackets at `open` and `close` stand between two words of one clause
+/// (调解(和解)等), not at its end (审结135件(含上年度结转), — a gloss on the number).
+fn is_inside_clause(chars: &[char], open: usize, close: usize) -> bool {
+    let before = open.checked_sub(1).map(|i| chars[i]);
+    let after = chars.get(close + 1);
+    before.is_some_and(|c| !is_clause_break(c) && !c.is_ascii_digit())
+        && after.is_some_and(|c| !is_clause_break(*c))
+}
+
+/// An aside short enough to be a word of its clause: an alternative or a gloss (和解), not a
+/// clause or a quantity of its own (含调解3件).
+fn is_short_aside(inner: &[char]) -> bool {
+    !inner.is_empty()
+        && inner.len() <= SHORT_ASIDE
+        && !inner
+            .iter()
+            .any(|c| is_clause_break(*c) || c.is_ascii_digit())
 }
 
 #[cfg(test)]
