@@ -31,8 +31,7 @@ pub struct Batch {
     pub targets: Vec<Fact>,
     /// Metadata per document read, in input order (doc name, metadata).
     pub documents: Vec<(String, DocMeta)>,
-    /// Changes the documents state (同比增长…), in input order; extraction does not read
-    /// them yet, so this stays empty until it does.
+    /// Changes the documents state (同比增长…), in input order.
     pub stated_changes: Vec<StatedChange>,
     /// Non-fatal problems, each naming its file.
     pub warnings: Vec<String>,
@@ -103,6 +102,7 @@ pub fn extract_batch(cfg: &InputConfig, dict: &IndicatorDict) -> Batch {
                     batch.records.push(record);
                     batch.facts.extend(ex.facts);
                     batch.targets.extend(ex.targets);
+                    batch.stated_changes.extend(ex.stated_changes);
                     batch.warnings.extend(ex.warnings);
                     batch.documents.push((doc.name.clone(), ex.meta));
                 }

@@ -367,6 +367,7 @@ pub struct Lexicon {
     pub share_of_whole: Words,
     pub base_markers: Words,
     pub predicate_joiners: Words,
+    pub change_falls: Words,
     /// Noun → the unit a bare number after it is read with (案件 → 件).
     pub implied_units: Vec<(Vec<char>, String)>,
 }
@@ -644,6 +645,7 @@ struct RawLexicon {
     share_of_whole: RawWords,
     base_markers: RawWords,
     predicate_joiners: RawWords,
+    change_falls: RawWords,
     implied_units: RawImplied,
 }
 
@@ -1075,6 +1077,7 @@ pub fn parse_lexicon(text: &str, origin: &str) -> Result<Lexicon, LexiconError> 
         share_of_whole: ck.class("share_of_whole", raw.share_of_whole)?,
         base_markers: ck.class("base_markers", raw.base_markers)?,
         predicate_joiners: ck.class("predicate_joiners", raw.predicate_joiners)?,
+        change_falls: ck.class("change_falls", raw.change_falls)?,
         implied_units,
     })
 }

@@ -30,7 +30,7 @@ use std::collections::HashSet;
 
 use crate::dict::{Indicator, IndicatorDict, Lexicon, UnitKind};
 use crate::ingest::Document;
-use crate::model::GivenMeta;
+use crate::model::{ChangeUnit, GivenMeta, StatedChange};
 use decision::{Decision, Outcome, Reason, TargetCause};
 use matcher::{Matcher, Window};
 use normalize::Normalized;
@@ -49,6 +49,8 @@ pub struct Extraction {
     pub warnings: Vec<String>,
     /// Which metadata fields were given from outside the text (`--documents`), and where.
     pub meta_source: Option<String>,
+    /// Changes the text states (同比增长12.5%), each about an indicator's value.
+    pub stated_changes: Vec<StatedChange>,
 }
 
 /// Extracts metadata and facts from one decoded document.
@@ -214,8 +216,26 @@ fn extract_with(
         Some(y) if !titled && y >= report_year => y,
         _ => report_year,
     };
-    let found = find_values(&norm, matcher, Years::new(report_year, anchor), log);
+    let (found, changes) = find_values(&norm, matcher, Years::new(report_year, anchor), log);
     let text = Evidence::new(&doc.text, &norm);
+    for c in changes {
+        let (evidence, offset) = text.span(c.start, c.end);
+        ex.stated_changes.push(StatedChange {
+            doc: doc.name.clone(),
+            region_code: ex.meta.region_code.clone(),
+            province: ex.meta.province.clone(),
+            prefecture: ex.meta.prefecture.clone(),
+            county: ex.meta.county.clone(),
+            metric: c.metric.to_string(),
+            scope: c.scope,
+            year: c.year,
+            base_year: c.base_year,
+            change: c.change,
+            unit: c.unit,
+            evidence,
+            offset,
+        });
+    }
     let mut seen = HashSet::new();
     for v in found {
         let ind = dict
@@ -300,6 +320,22 @@ struct Found<'d> {
     at: usize,
 }
 
+/// A change the text states (同比增长12.5%, 比2019年增加842件, 下降2个百分点), before it is
+/// given the document's metadata.
+#[derive(Debug, Clone, PartialEq)]
+struct ChangeFound<'d> {
+    metric: &'d str,
+    scope: Scope,
+    year: i32,
+    base_year: i32,
+    /// Signed: a fall (下降, 减少) is negative.
+    change: f64,
+    unit: ChangeUnit,
+    /// Evidence span in normalised characters.
+    start: usize,
+    end: usize,
+}
+
 /// The years a text's values are dated by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Years {
@@ -353,7 +389,7 @@ fn find_values<'d>(
     matcher: &Matcher<'d>,
     years: Years,
     log: &mut Log,
-) -> Vec<Found<'d>> {
+) -> (Vec<Found<'d>>, Vec<ChangeFound<'d>>) {
     let report_year = years.report;
     let chars = &norm.chars;
     let lex = matcher.lexicon();
@@ -372,6 +408,7 @@ fn find_values<'d>(
     let target_sentence = lex.target_sentence_words.chars();
     let averages = lex.average_words.chars();
     let mut out = Vec::new();
+    let mut changes = Vec::new();
     let mut t = 0;
     // Start of the run of sentences that share one subject (see `SUBJECT_WORDS`).
     let mut topic_from = 0;
@@ -455,6 +492,25 @@ fn find_values<'d>(
             };
             let (cs, ce) = section::clause_around(chars, s, tok.digits);
             let ce = ce.max(tok.end);
+            // 纠错率12%,同比下降2个百分点: a change of the rate stated before it.
+            if n.kind == Some(UnitKind::Points) && !s.plan {
+                let words = &chars[prev_quantity_end.max(cs).min(tok.start)..tok.start];
+                if let (Some(word), Some(&((metric, scope, year), _))) =
+                    (change_word(words, lex), found_here.last())
+                {
+                    let word: String = word.iter().collect();
+                    changes.push(stated_change(
+                        (metric, scope, year),
+                        words,
+                        n,
+                        (cs, tok.end),
+                        lex,
+                    ));
+                    let metric = Some(metric.to_string());
+                    log.push(|| Raw::new(tok, n, (cs, ce), Outcome::Change, word, metric, None));
+                    continue;
+                }
+            }
             if !(n.is_count() || n.is_percent()) {
                 log.push(|| {
                     let reason = if n.unit.is_empty() {
@@ -514,9 +570,15 @@ fn find_values<'d>(
                 }
             };
             let Some(m) = m else {
+                // 收到行政复议申请60件,同比增长20%: a change with no phrase of its own is
+                // about the value stated before it in the sentence.
+                let words = &chars[narrow..tok.start];
+                if let (Some(_), Some(&(key, _)), false) =
+                    (change_word(words, lex), found_here.last(), s.plan)
+                {
+                    changes.push(stated_change(key, words, n, (cs, tok.end), lex));
+                }
                 log.push(|| {
-                    // 收到行政复议申请60件,同比增长20%: a change with no phrase of its own
-                    // is about the value stated before it in the sentence.
                     if let Some(word) = change_word(&chars[narrow..tok.start], lex) {
                         let metric = found_here.last().map(|((id, _, _), _)| id.to_string());
                         let word = word.iter().collect();
@@ -548,6 +610,21 @@ fn find_values<'d>(
             let words_before = &chars[narrow..tok.start];
             let share_word = || search::find_any(words_before, lex.share_of_whole.chars());
             let dropped = if let Some(word) = change_word(words_before, lex) {
+                // 受理案件同比增长12%: the value's own phrase, in the sentence's year.
+                if !s.plan {
+                    let lead = if lead_end <= cs { lead_year } else { None };
+                    let key = found_here
+                        .iter()
+                        .rev()
+                        .map(|(key, _)| *key)
+                        .find(|(id, _, _)| *id == ind.id.as_str())
+                        .unwrap_or((
+                            ind.id.as_str(),
+                            scope_of(ind, false),
+                            lead.unwrap_or(report_year),
+                        ));
+                    changes.push(stated_change(key, words_before, n, (cs, tok.end), lex));
+                }
                 Some((None, word))
             } else if let Some(word) = search::find_any(words_before, averages) {
                 Some((Some(Reason::Average), word))
@@ -667,7 +744,7 @@ fn find_values<'d>(
     for tok in &tokens[t..] {
         log.push(|| Raw::outside(chars, tok));
     }
-    out
+    (out, changes)
 }
 
 /// How far back (characters) a subject named earlier in the paragraph still carries.
@@ -768,6 +845,40 @@ fn change_word<'n>(narrow: &'n [char], lex: &Lexicon) -> Option<&'n [char]> {
         .find(|w| trimmed.ends_with(w))
         .map(|w| &trimmed[trimmed.len() - w.len()..])
         .or_else(|| search::find_any(narrow, lex.change_anywhere.chars()))
+}
+
+/// The change stated by number `n`, about the value `key` (metric, scope, year): `words` are
+/// the words right before the number; `span` the evidence. The base year is a year named in
+/// `words` before the value's year (比2019年增加…), else the year before (同比, 较上年).
+fn stated_change<'d>(
+    key: Stated<'d>,
+    words: &[char],
+    n: &number::Number,
+    span: (usize, usize),
+    lex: &Lexicon,
+) -> ChangeFound<'d> {
+    let (metric, scope, year) = key;
+    let base_year = year::compared_year(words, lex)
+        .filter(|b| *b < year)
+        .unwrap_or(year - 1);
+    let falls = search::find_any(words, lex.change_falls.chars()).is_some();
+    let unit = if n.is_percent() {
+        ChangeUnit::Percent
+    } else if n.kind == Some(UnitKind::Points) {
+        ChangeUnit::Points
+    } else {
+        ChangeUnit::Absolute
+    };
+    ChangeFound {
+        metric,
+        scope,
+        year,
+        base_year,
+        change: if falls { -n.value } else { n.value },
+        unit,
+        start: span.0,
+        end: span.1,
+    }
 }
 
 /// The body or place named after 其中 before the indicator's phrase in the number's clause,
@@ -1127,6 +1238,55 @@ exclude = ["调解"]
             rows(&ex.facts),
             want(&[("arbitration.cases", 2023, 315.0, Qualifier::Exact)])
         );
+    }
+
+    /// Each shape of stated change, in sentences of our own.
+    #[test]
+    fn stated_changes_are_read_with_their_metric_base_year_and_sign() {
+        let dict = load_dict(None).expect("bundled dictionary");
+        let ex = extract_document(
+            &doc("某县2023年法治政府建设报告\n\
+                  全年共收到行政复议申请120件,同比增长20%。\
+                  全年办理法律援助案件500件,比2019年增加150件。\
+                  行政复议纠错率为12%,同比下降2个百分点。\
+                  受理行政复议案件同比减少5件。"),
+            &dict,
+        );
+        let got: Vec<(&str, i32, i32, f64, ChangeUnit)> = ex
+            .stated_changes
+            .iter()
+            .map(|c| (c.metric.as_str(), c.year, c.base_year, c.change, c.unit))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "reconsideration.received",
+                    2023,
+                    2022,
+                    20.0,
+                    ChangeUnit::Percent
+                ),
+                ("legal_aid.cases", 2023, 2019, 150.0, ChangeUnit::Absolute),
+                (
+                    "reconsideration.correction_rate",
+                    2023,
+                    2022,
+                    -2.0,
+                    ChangeUnit::Points
+                ),
+                (
+                    "reconsideration.accepted",
+                    2023,
+                    2022,
+                    -5.0,
+                    ChangeUnit::Absolute
+                ),
+            ]
+        );
+        assert!(ex.stated_changes[1].evidence.contains("比2019年增加150件"));
+        // The changes are not facts.
+        assert_eq!(ex.facts.len(), 3, "{:?}", ex.facts);
     }
 
     #[test]

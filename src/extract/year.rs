@@ -120,6 +120,19 @@ fn mentions_sketched(chars: &[char], sketch: Sketch, lex: &Lexicon) -> Vec<YearM
     out
 }
 
+/// The last year `chars` compares with (比2019年, 与2022年相比, 较2022年), if any: the base
+/// of a stated change, never a value's own year.
+pub fn compared_year(chars: &[char], lex: &Lexicon) -> Option<i32> {
+    years_in(chars)
+        .into_iter()
+        .filter(|&(_, at)| {
+            at >= 1 && lex.year_comparisons_before.contains(chars[at - 1])
+                || lex.year_comparisons_after.starts_at(chars, at + 5)
+        })
+        .map(|(y, _)| y)
+        .next_back()
+}
+
 /// The last year `chars` states for a value (`YYYY年`, 去年), if any.
 pub fn explicit_year(chars: &[char], report_year: i32, lex: &Lexicon) -> Option<i32> {
     let mut year = None;
