@@ -900,3 +900,24 @@ fn r15_timeliness_early_on_the_day_and_late() {
         ]
     );
 }
+
+#[test]
+fn values_for_part_of_a_year_stay_in_the_facts_and_out_of_every_computation() {
+    // 1–6月 of 2023 (60) must not read as a fall from 2022's 100, nor rank against a year.
+    let mut half = fact("h.txt", "100001", 2023, "legal_aid.cases", 2023, 60.0);
+    half.scope = fazhi::model::Scope::Partial;
+    let a = run(&[
+        fact("x.txt", "100001", 2022, "legal_aid.cases", 2022, 100.0),
+        half,
+        fact("y.txt", "100002", 2023, "legal_aid.cases", 2023, 80.0),
+    ]);
+    assert!(a
+        .facts
+        .iter()
+        .any(|f| f.scope == fazhi::model::Scope::Partial));
+    assert!(a
+        .trends
+        .iter()
+        .all(|t| t.year != 2023 || t.county != "县100001"));
+    assert!(a.comparisons.iter().all(|c| c.value != 60.0));
+}

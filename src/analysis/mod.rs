@@ -34,7 +34,7 @@ use polars::prelude::PolarsError;
 
 use crate::dataset;
 use crate::dict::{IndicatorDict, Kind};
-use crate::model::{DocMeta, Fact, Qualifier, StatedChange};
+use crate::model::{DocMeta, Fact, Qualifier, Scope, StatedChange};
 
 /// What the analysis reads besides the facts and the dictionary.
 #[derive(Debug, Clone, Copy, Default)]
@@ -185,13 +185,14 @@ pub fn analyse_collapsed_with(
     let references = inputs.references;
     let counts = dataset::distinct_value_counts(facts)?;
     // Non-finite values (a CSV cell reading "NaN") stay in the facts table and get a check,
-    // but never enter a computation.
+    // but never enter a computation; nor do values for part of a year (1–4月 of one unit is
+    // not comparable with 1–11月 of another, nor with a year).
     let mut clear: Vec<&Fact> = Vec::with_capacity(facts.len());
     let mut contested: Vec<&Fact> = Vec::new();
     for (f, &n) in facts.iter().zip(&counts) {
         if n > 1 {
             contested.push(f);
-        } else if f.value.is_finite() {
+        } else if f.value.is_finite() && f.scope != Scope::Partial {
             clear.push(f);
         }
     }

@@ -50,6 +50,7 @@ fn scope_text(scope: Scope) -> &'static str {
         Scope::Annual => "annual",
         Scope::Stock => "stock",
         Scope::Cumulative => "cumulative",
+        Scope::Partial => "partial",
     }
 }
 

@@ -330,6 +330,7 @@ pub struct Lexicon {
     pub year_span_closers: CharSet,
     pub single_year_words: Words,
     pub partial_periods: Words,
+    pub year_to_date_words: Words,
     pub title_line_words: Words,
     // Metadata.
     pub field_labels: FieldLabels,
@@ -619,6 +620,7 @@ struct RawLexicon {
     year_span_closers: RawWords,
     single_year_words: RawWords,
     partial_periods: RawWords,
+    year_to_date_words: RawWords,
     title_line_words: RawWords,
     field_labels: RawFieldLabels,
     report_words: RawWords,
@@ -1037,6 +1039,7 @@ pub fn parse_lexicon(text: &str, origin: &str) -> Result<Lexicon, LexiconError> 
         year_span_closers: ck.char_class("year_span_closers", raw.year_span_closers)?,
         single_year_words: ck.class("single_year_words", raw.single_year_words)?,
         partial_periods: ck.class("partial_periods", raw.partial_periods)?,
+        year_to_date_words: ck.class("year_to_date_words", raw.year_to_date_words)?,
         title_line_words: ck.class("title_line_words", raw.title_line_words)?,
         field_labels,
         report_words: ck.class("report_words", raw.report_words)?,

@@ -40,8 +40,6 @@ pub enum Reason {
     Average,
     /// A share of something (占比, 占总数的).
     ShareOfWhole,
-    /// A figure for part of the year (上半年, 1-4月, 截至11月底 in a text of that year).
-    PartialPeriod,
     /// After 其中, the share of one named body or place (其中城关镇…).
     OtherBodyShare,
     /// After 其中, a part of a total of the same indicator stated earlier in the sentence.
@@ -55,7 +53,7 @@ pub enum Reason {
 
 impl Reason {
     /// Every reason, in documentation order.
-    pub const ALL: [Reason; 18] = [
+    pub const ALL: [Reason; 17] = [
         Reason::Ordinal,
         Reason::SloganOrCode,
         Reason::Range,
@@ -69,7 +67,6 @@ impl Reason {
         Reason::ExcludedWord,
         Reason::Average,
         Reason::ShareOfWhole,
-        Reason::PartialPeriod,
         Reason::OtherBodyShare,
         Reason::PartOfWhole,
         Reason::Repeated,
@@ -92,7 +89,6 @@ impl Reason {
             Reason::ExcludedWord => "excluded_word",
             Reason::Average => "average",
             Reason::ShareOfWhole => "share_of_whole",
-            Reason::PartialPeriod => "partial_period",
             Reason::OtherBodyShare => "other_body_share",
             Reason::PartOfWhole => "part_of_whole",
             Reason::Repeated => "repeated",

@@ -216,7 +216,19 @@ fn extract_with(
         Some(y) if !titled && y >= report_year => y,
         _ => report_year,
     };
-    let (found, changes) = find_values(&norm, matcher, Years::new(report_year, anchor), log);
+    let published_month = ex
+        .meta
+        .published
+        .as_deref()
+        .and_then(|d| d.get(5..7))
+        .and_then(|m| m.parse::<u32>().ok());
+    let years = Years {
+        year_to_date: !titled
+            && published_year == Some(anchor)
+            && published_month.is_some_and(|m| m < 12),
+        ..Years::new(report_year, anchor)
+    };
+    let (found, changes) = find_values(&norm, matcher, years, log);
     let text = Evidence::new(&doc.text, &norm);
     for c in changes {
         let (evidence, offset) = text.span(c.start, c.end);
@@ -344,11 +356,18 @@ struct Years {
     /// The year 今年 means (去年 is the one before): the report year, or for a text without a
     /// title year (news, bulletins) the year it was published.
     anchor: i32,
+    /// The text is dated by its publication, before December of `anchor`: 今年以来 there is a
+    /// part of the year.
+    year_to_date: bool,
 }
 
 impl Years {
     fn new(report: i32, anchor: i32) -> Years {
-        Years { report, anchor }
+        Years {
+            report,
+            anchor,
+            year_to_date: false,
+        }
     }
 
     /// The latest year a result can be about: a later one is a plan.
@@ -630,10 +649,6 @@ fn find_values<'d>(
                 Some((Some(Reason::Average), word))
             } else if let Some(word) = share_word().filter(|_| n.is_percent()) {
                 Some((Some(Reason::ShareOfWhole), word))
-            } else if year::is_partial_period(words_before, lex) {
-                Some((Some(Reason::PartialPeriod), words_before))
-            } else if year::is_partial_period(lead_clause, lex) {
-                Some((Some(Reason::PartialPeriod), lead_clause))
             } else {
                 named_share(before_clause, m.before_start, lead_qizhong, lex)
                     .map(|word| (Some(Reason::OtherBodyShare), word))
@@ -668,7 +683,16 @@ fn find_values<'d>(
                 None
             };
             let target = cause.is_some();
-            let scope = scope_of(ind, cumulative);
+            // 1-4月, 上半年, 截至11月底, and 今年以来 in news written before December: a value for
+            // part of the year, kept as such and never compared.
+            let partial = year::is_partial_period(words_before, lex)
+                || year::is_partial_period(lead_clause, lex)
+                || (years.year_to_date && year::is_year_to_date(prefix, lex));
+            let scope = if partial && !cumulative {
+                Scope::Partial
+            } else {
+                scope_of(ind, cumulative)
+            };
             if cumulative {
                 year = report_year;
             }

@@ -254,6 +254,9 @@ pub fn is_partial_period(chars: &[char], lex: &Lexicon) -> bool {
     {
         return true;
     }
+    if ends_before_december(chars, lex) {
+        return true;
+    }
     // N-M月 / N至M月 with M < 12.
     for (i, c) in chars.iter().enumerate() {
         if *c != MONTH_MARK || i == 0 {
@@ -278,6 +281,47 @@ pub fn is_partial_period(chars: &[char], lex: &Lexicon) -> bool {
         }
     }
     false
+}
+
+/// 截至11月底, 截止2024年6月30日: a period ending in a month before December (the end-of-
+/// period word, an optional year, then the month).
+fn ends_before_december(chars: &[char], lex: &Lexicon) -> bool {
+    lex.period_end_words.chars().iter().any(|w| {
+        let mut from = 0;
+        while let Some(at) = chars[from..]
+            .windows(w.len())
+            .position(|x| x == w.as_slice())
+        {
+            let mut i = from + at + w.len();
+            from = i;
+            // An optional YYYY年.
+            if chars.len() >= i + 5
+                && chars[i..i + 4].iter().all(char::is_ascii_digit)
+                && chars[i + 4] == YEAR_MARK
+            {
+                i += 5;
+            }
+            let digits = chars[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+            if (1..=2).contains(&digits) && chars.get(i + digits) == Some(&MONTH_MARK) {
+                let month: u32 = chars[i..i + digits]
+                    .iter()
+                    .fold(0, |acc, c| acc * 10 + c.to_digit(10).unwrap_or(0));
+                if (1..12).contains(&month) {
+                    return true;
+                }
+            }
+        }
+        false
+    })
+}
+
+/// Whether `chars` holds a year-to-date word (今年以来): with a text written before the year's
+/// end, what follows is a part of the year.
+pub fn is_year_to_date(chars: &[char], lex: &Lexicon) -> bool {
+    lex.year_to_date_words
+        .chars()
+        .iter()
+        .any(|w| contains(chars, w))
 }
 
 /// Guesses the report year from the title: the first `YYYY年` on one of the first lines that

@@ -19,6 +19,9 @@ pub enum Scope {
     Stock,
     /// A total over several years (累计, 以来 spanning years).
     Cumulative,
+    /// A part of one year (1–4月, 上半年, 截至11月底, 今年以来 before the year's end): never the
+    /// year's value, and never compared with anything.
+    Partial,
 }
 
 /// How the report states the value.
@@ -107,6 +110,7 @@ impl fmt::Display for Scope {
             Scope::Annual => "annual",
             Scope::Stock => "stock",
             Scope::Cumulative => "cumulative",
+            Scope::Partial => "partial",
         })
     }
 }
@@ -118,8 +122,9 @@ impl FromStr for Scope {
             "annual" => Ok(Scope::Annual),
             "stock" => Ok(Scope::Stock),
             "cumulative" => Ok(Scope::Cumulative),
+            "partial" => Ok(Scope::Partial),
             other => Err(format!(
-                "unknown scope '{other}' (expected annual, stock or cumulative)"
+                "unknown scope '{other}' (expected annual, stock, cumulative or partial)"
             )),
         }
     }

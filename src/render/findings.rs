@@ -199,6 +199,7 @@ fn scope_name(scope: Scope) -> &'static str {
         Scope::Annual => "annual",
         Scope::Stock => "stock",
         Scope::Cumulative => "cumulative",
+        Scope::Partial => "partial",
     }
 }
 

@@ -198,6 +198,7 @@ pub fn scope_label(scope: crate::model::Scope, lang: Lang) -> &'static str {
         Scope::Annual => lang.pick("年度", "annual"),
         Scope::Stock => lang.pick("年末存量", "year-end stock"),
         Scope::Cumulative => lang.pick("累计", "cumulative"),
+        Scope::Partial => lang.pick("年内部分期间", "part of the year"),
     }
 }
 

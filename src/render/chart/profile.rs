@@ -94,6 +94,7 @@ pub(crate) fn chart(
                 crate::model::Scope::Annual => "",
                 crate::model::Scope::Stock => l.pick(" 年末", " stock"),
                 crate::model::Scope::Cumulative => l.pick(" 累计", " cumul."),
+                crate::model::Scope::Partial => l.pick(" 年内部分", " part-year"),
             };
             Panel {
                 title: format!("{name}{scope}"),
