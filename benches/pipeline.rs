@@ -135,6 +135,9 @@ fn national_facts(counties: usize) -> Vec<Fact> {
                     qualifier: Qualifier::Exact,
                     evidence: format!("{metric} {value}件"),
                     offset: 0,
+                    level: None,
+                    confidence: fazhi::model::Confidence::High,
+                    review_reason: String::new(),
                 });
             }
         }

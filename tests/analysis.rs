@@ -28,6 +28,9 @@ fn fact(doc: &str, code: &str, report_year: i32, metric: &str, year: i32, value:
         qualifier: Qualifier::Exact,
         evidence: format!("{metric} {value}"),
         offset: 0,
+        level: None,
+        confidence: fazhi::model::Confidence::High,
+        review_reason: String::new(),
     }
 }
 

@@ -34,7 +34,7 @@ fn run_writes_page_facts_charts_and_manifest() {
         .to_string();
     assert_eq!(
         header,
-        "doc,region_code,province,prefecture,county,report_year,metric,year,scope,value,unit,qualifier,evidence,offset"
+        "doc,region_code,province,prefecture,county,report_year,metric,year,scope,value,unit,qualifier,evidence,offset,level,confidence,review_reason"
     );
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("manifest.json")).expect("manifest"))

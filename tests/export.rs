@@ -50,6 +50,9 @@ fn fact(county: &str, metric: &str, year: i32, value: f64, unit: &str, evidence:
         qualifier: Qualifier::Exact,
         evidence: evidence.into(),
         offset: 7,
+        level: None,
+        confidence: fazhi::model::Confidence::High,
+        review_reason: String::new(),
     }
 }
 

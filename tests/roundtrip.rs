@@ -43,6 +43,9 @@ fn fact(
         qualifier,
         evidence: evidence.into(),
         offset: 120,
+        level: None,
+        confidence: fazhi::model::Confidence::High,
+        review_reason: String::new(),
     }
 }
 

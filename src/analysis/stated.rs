@@ -195,6 +195,9 @@ fn derive(s: &StatedChange, later: &Fact) -> Option<(Fact, String)> {
         qualifier: Qualifier::Derived,
         evidence: s.evidence.clone(),
         offset: s.offset,
+        level: later.level,
+        confidence: crate::model::Confidence::High,
+        review_reason: String::new(),
     };
     Some((fact, note))
 }

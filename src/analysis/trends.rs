@@ -265,6 +265,9 @@ mod tests {
             qualifier: Qualifier::Exact,
             evidence: String::new(),
             offset: 0,
+            level: None,
+            confidence: crate::model::Confidence::High,
+            review_reason: String::new(),
         }
     }
 

@@ -159,6 +159,9 @@ mod tests {
             qualifier: Qualifier::Exact,
             evidence: String::new(),
             offset: 0,
+            level: None,
+            confidence: crate::model::Confidence::High,
+            review_reason: String::new(),
         }
     }
 

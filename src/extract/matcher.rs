@@ -238,6 +238,13 @@ impl<'d> Matcher<'d> {
         }
     }
 
+    /// Whether indicator `index` has context words and none of them is in `sentence_prefix`:
+    /// the match then rests on the subject carried over from earlier sentences.
+    pub fn context_only_in_topic(&self, index: usize, sentence_prefix: &[char]) -> bool {
+        let c = &self.compiled[index];
+        !c.context.is_empty() && !contains_any(sentence_prefix, &c.context)
+    }
+
     /// The indicator at `index`.
     pub fn indicator(&self, index: usize) -> &'d Indicator {
         self.compiled[index].indicator

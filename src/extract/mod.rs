@@ -30,7 +30,7 @@ use std::collections::HashSet;
 
 use crate::dict::{Indicator, IndicatorDict, Lexicon, UnitKind};
 use crate::ingest::Document;
-use crate::model::{ChangeUnit, GivenMeta, StatedChange};
+use crate::model::{ChangeUnit, Confidence, GivenMeta, StatedChange};
 use decision::{Decision, Outcome, Reason, TargetCause};
 use matcher::{Matcher, Window};
 use normalize::Normalized;
@@ -249,11 +249,23 @@ fn extract_with(
         });
     }
     let mut seen = HashSet::new();
+    // What holds for every fact of the text.
+    let mut doc_review = Vec::new();
+    if ex.meta.region_code.is_empty() {
+        doc_review.push(review::PLACE_UNRESOLVED);
+    }
+    if !titled
+        && given.is_none_or(|g| g.report_year.is_none())
+        && sources.report_year == "publish date"
+    {
+        doc_review.push(review::YEAR_FROM_PUBLICATION);
+    }
     for v in found {
         let ind = dict
             .get(v.metric)
             .expect("matcher indices come from the dictionary");
         let (evidence, offset) = text.span(v.start, v.end);
+        let reasons: Vec<&str> = v.review.iter().chain(&doc_review).copied().collect();
         let fact = Fact {
             doc: doc.name.clone(),
             region_code: ex.meta.region_code.clone(),
@@ -269,6 +281,13 @@ fn extract_with(
             qualifier: v.qualifier,
             evidence,
             offset,
+            level: ex.meta.level,
+            confidence: if reasons.is_empty() {
+                Confidence::High
+            } else {
+                Confidence::Review
+            },
+            review_reason: reasons.join("; "),
         };
         let key = (
             v.target,
@@ -330,6 +349,20 @@ struct Found<'d> {
     end: usize,
     /// Where the number (or the words stating the value) starts: its decision's key.
     at: usize,
+    /// Why the value needs a second look ([`review`] tags); empty when it does not.
+    review: Vec<&'static str>,
+}
+
+/// Tags of `review_reason`: why a fact needs a second look.
+mod review {
+    /// The indicator's context is named only in earlier sentences of the paragraph.
+    pub const SUBJECT_CARRIED_OVER: &str = "subject_carried_over";
+    /// The number is named only by a list of nouns before it.
+    pub const NAMED_BY_LIST: &str = "named_by_list";
+    /// The text's place is not resolved.
+    pub const PLACE_UNRESOLVED: &str = "place_unresolved";
+    /// The text names no year of its own: its year comes from the publication date.
+    pub const YEAR_FROM_PUBLICATION: &str = "year_from_publication";
 }
 
 /// A change the text states (同比增长12.5%, 比2019年增加842件, 下降2个百分点), before it is
@@ -747,6 +780,13 @@ fn find_values<'d>(
                     Some(year),
                 )
             });
+            let mut review = Vec::new();
+            if matcher.context_only_in_topic(m.indicator, &chars[s.start..ce]) {
+                review.push(review::SUBJECT_CARRIED_OVER);
+            }
+            if list_start < cs {
+                review.push(review::NAMED_BY_LIST);
+            }
             out.push(Found {
                 metric: &ind.id,
                 value: n.value,
@@ -757,6 +797,7 @@ fn find_values<'d>(
                 start,
                 end,
                 at: tok.start,
+                review,
             });
         }
         let stated = stated_values(chars, s, matcher, years);
@@ -991,6 +1032,7 @@ fn stated_values<'d>(
                 start: s.start + cs,
                 end: s.start + m.end,
                 at: s.start + m.start,
+                review: Vec::new(),
             }
         })
         .collect()

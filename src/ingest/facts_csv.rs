@@ -12,7 +12,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::dict::IndicatorDict;
-use crate::model::{Fact, Qualifier, Scope, FACT_COLUMNS};
+use crate::model::{Confidence, Fact, Level, Qualifier, Scope, FACT_COLUMNS};
 
 /// Columns a facts CSV must have; the others fall back to defaults (see [`parse_facts`]).
 pub const REQUIRED_COLUMNS: [&str; 6] = ["doc", "county", "metric", "year", "value", "evidence"];
@@ -77,8 +77,9 @@ pub fn read_facts(path: &Path, dict: &IndicatorDict) -> Result<FactsRead, FactsC
 
 /// Parses facts CSV bytes; `origin` names the source in messages.
 ///
-/// Defaults for optional columns: `region_code`, `province`, `prefecture` empty;
-/// `report_year` none; `scope` and `unit` the indicator's; `qualifier` exact; `offset` 0.
+/// Defaults for optional columns: `region_code`, `province`, `prefecture`, `county` empty;
+/// `report_year` none; `scope` and `unit` the indicator's; `qualifier` exact; `offset` 0;
+/// `level` read from the code; `confidence` high.
 pub fn parse_facts(
     bytes: &[u8],
     origin: &str,
@@ -244,13 +245,21 @@ fn parse_row(
         format!("unknown indicator '{metric}' (list them with `fazhi indicators`)")
     })?;
     let region_code = text("region_code").trim();
-    if !(region_code.is_empty()
-        || (region_code.len() == 6 && region_code.bytes().all(|b| b.is_ascii_digit())))
-    {
+    let code_level = Level::of_code(region_code);
+    if !(region_code.is_empty() || code_level.is_some()) {
         return Err(format!(
-            "region_code '{region_code}' is not a 6-digit division code"
+            "region_code '{region_code}' is not a division code (6 digits for a county, 4 for \
+             a prefecture, 2 for a province, 00 for the country)"
         ));
     }
+    let level = match text("level").trim() {
+        "" => code_level,
+        l => Some(l.parse::<Level>()?),
+    };
+    let confidence = match text("confidence").trim() {
+        "" => Confidence::High,
+        c => c.parse::<Confidence>()?,
+    };
     let unit = match text("unit").trim() {
         "" => indicator.unit.clone(),
         u if u == indicator.unit => u.to_string(),
@@ -292,7 +301,7 @@ fn parse_row(
         region_code: region_code.to_string(),
         province: text("province").to_string(),
         prefecture: text("prefecture").to_string(),
-        county: required("county")?.to_string(),
+        county: text("county").to_string(),
         report_year,
         metric: metric.to_string(),
         year,
@@ -302,6 +311,9 @@ fn parse_row(
         qualifier,
         evidence: evidence.to_string(),
         offset,
+        level,
+        confidence,
+        review_reason: text("review_reason").to_string(),
     })
 }
 

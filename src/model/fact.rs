@@ -2,12 +2,15 @@
 //!
 //! Column names and order are a public contract (users' scripts read `facts.csv`):
 //! `doc, region_code, province, prefecture, county, report_year, metric, year, scope, value,
-//! unit, qualifier, evidence, offset`.
+//! unit, qualifier, evidence, offset, level, confidence, review_reason` (the last three were
+//! added at the end, so scripts reading the first fourteen by position keep working).
 
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
+
+use super::Level;
 
 /// What period a value covers. Values of different scopes are never compared with each other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -36,6 +39,41 @@ pub enum Qualifier {
     Nearly,
     /// Stated in words, not digits (全部出庭应诉 → 100%).
     Derived,
+}
+
+/// How far a fact can be used without a second look.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Named in its own sentence, in a text whose place and year are known.
+    #[default]
+    High,
+    /// Worth a look before it goes into a briefing; `review_reason` says why.
+    Review,
+}
+
+impl fmt::Display for Confidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Confidence::High => "high",
+            Confidence::Review => "review",
+        })
+    }
+}
+
+impl FromStr for Confidence {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "high" => Ok(Confidence::High),
+            "review" => Ok(Confidence::Review),
+            other => Err(format!(
+                "unknown confidence '{other}' (expected high or review)"
+            )),
+        }
+    }
 }
 
 /// One indicator value found in one document, with its provenance.
@@ -70,10 +108,17 @@ pub struct Fact {
     pub evidence: String,
     /// Character offset of `evidence` in the decoded document text.
     pub offset: usize,
+    /// The level of government of the unit (`region_code`'s level, or `department`); `None`
+    /// when the place is unresolved.
+    pub level: Option<Level>,
+    /// `high`, or `review` when something about the fact asks for a second look.
+    pub confidence: Confidence,
+    /// Why the fact needs review (empty when `high`): the reasons, joined by `; `.
+    pub review_reason: String,
 }
 
 /// Column names of the facts table, in order.
-pub const FACT_COLUMNS: [&str; 14] = [
+pub const FACT_COLUMNS: [&str; 17] = [
     "doc",
     "region_code",
     "province",
@@ -88,6 +133,9 @@ pub const FACT_COLUMNS: [&str; 14] = [
     "qualifier",
     "evidence",
     "offset",
+    "level",
+    "confidence",
+    "review_reason",
 ];
 
 /// Formats a value without a spurious `.0` and without float noise (`2000`, `99.5`, `34.44`).

@@ -8,6 +8,6 @@ mod meta;
 mod region;
 
 pub use change::{ChangeUnit, StatedChange};
-pub use fact::{format_value, Fact, Qualifier, Scope, FACT_COLUMNS};
+pub use fact::{format_value, Confidence, Fact, Qualifier, Scope, FACT_COLUMNS};
 pub use meta::{DocMeta, GivenMeta, Level};
 pub use region::{prefecture_code, province_code};

@@ -395,6 +395,9 @@ mod tests {
             qualifier: Qualifier::Exact,
             evidence: evidence.into(),
             offset: 0,
+            level: None,
+            confidence: crate::model::Confidence::High,
+            review_reason: String::new(),
         }
     }
 

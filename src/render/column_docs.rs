@@ -56,6 +56,21 @@ const FACTS: &[ColumnDoc] = &[
         "该句段在解码后全文中的字符位置",
         "Character offset of the evidence in the decoded text",
     ),
+    (
+        "level",
+        "行政层级:county 县级、prefecture 地级、province 省级、nation 全国、department 部门",
+        "Level of government: county, prefecture, province, nation or department",
+    ),
+    (
+        "confidence",
+        "可信度:high 可直接使用;review 使用前需复核",
+        "high: usable as it stands; review: look again before use",
+    ),
+    (
+        "review_reason",
+        "需复核的原因(以分号分隔)",
+        "Why the fact needs review (tags joined by ; )",
+    ),
 ];
 
 const TRENDS: &[ColumnDoc] = &[

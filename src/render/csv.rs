@@ -301,6 +301,9 @@ mod tests {
             qualifier: Qualifier::Exact,
             evidence: evidence.into(),
             offset: 12,
+            level: None,
+            confidence: crate::model::Confidence::High,
+            review_reason: String::new(),
         }
     }
 
@@ -356,11 +359,11 @@ mod tests {
         let mut lines = text.lines();
         assert_eq!(
             lines.next(),
-            Some("doc,region_code,province,prefecture,county,report_year,metric,year,scope,value,unit,qualifier,evidence,offset")
+            Some("doc,region_code,province,prefecture,county,report_year,metric,year,scope,value,unit,qualifier,evidence,offset,level,confidence,review_reason")
         );
         assert_eq!(
             lines.next(),
-            Some("县2023.txt,110101,北京市,,'=东城区,2023,reconsideration.received,2023,annual,-3,件,exact,收到复议申请91件,12")
+            Some("县2023.txt,110101,北京市,,'=东城区,2023,reconsideration.received,2023,annual,-3,件,exact,收到复议申请91件,12,,high,")
         );
     }
 

@@ -796,6 +796,9 @@ scope = "annual"
             qualifier: Qualifier::Exact,
             evidence: String::new(),
             offset: 0,
+            level: None,
+            confidence: crate::model::Confidence::High,
+            review_reason: String::new(),
         };
         let sorted = vec![
             fact("110101", "a.x", 2022, "1.txt"),

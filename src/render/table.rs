@@ -538,6 +538,14 @@ fn fill_fact(f: &Fact, row: &mut Row) {
     row.push(Slot::Text(start, row.text.len()));
     row.push_text(&f.evidence);
     row.push(Slot::Int(i64::try_from(f.offset).unwrap_or(i64::MAX)));
+    match f.level {
+        Some(level) => row.push_text(level.name()),
+        None => row.push(Slot::Empty),
+    }
+    let start = row.text.len();
+    write!(row.text, "{}", f.confidence).expect("writing to a String cannot fail");
+    row.push(Slot::Text(start, row.text.len()));
+    row.push_text(&f.review_reason);
 }
 
 /// The facts table (columns fixed by [`FACT_COLUMNS`]), in memory.

@@ -36,6 +36,9 @@ pub fn fact(county: &str, code: &str, metric: &str, year: i32, value: f64, unit:
         qualifier: Qualifier::Exact,
         evidence: format!("{metric} {value}{unit}"),
         offset: 0,
+        level: None,
+        confidence: fazhi::model::Confidence::High,
+        review_reason: String::new(),
     }
 }
 
@@ -92,6 +95,9 @@ pub fn gold_facts(dict: &IndicatorDict) -> Vec<Fact> {
             qualifier: r[col("qualifier")].parse().expect("qualifier"),
             evidence: r[col("evidence")].to_string(),
             offset: 0,
+            level: None,
+            confidence: fazhi::model::Confidence::High,
+            review_reason: String::new(),
         });
     }
     out

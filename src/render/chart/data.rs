@@ -288,6 +288,9 @@ mod tests {
             qualifier: Qualifier::Exact,
             evidence: format!("{value}件"),
             offset: 0,
+            level: None,
+            confidence: crate::model::Confidence::High,
+            review_reason: String::new(),
         }
     }
 
