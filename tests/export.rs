@@ -50,7 +50,7 @@ fn fact(county: &str, metric: &str, year: i32, value: f64, unit: &str, evidence:
         qualifier: Qualifier::Exact,
         evidence: evidence.into(),
         offset: 7,
-        level: None,
+        level: Some(fazhi::model::Level::County),
         confidence: fazhi::model::Confidence::High,
         review_reason: String::new(),
     }
@@ -327,7 +327,7 @@ fn workbook_reads_back_with_calamine() {
         sheet1.contains("<pane ") && sheet1.contains("state=\"frozen\""),
         "frozen header"
     );
-    assert!(sheet1.contains("<autoFilter ref=\"A1:N5\""), "autofilter");
+    assert!(sheet1.contains("<autoFilter ref=\"A1:Q5\""), "autofilter");
 
     let trends = sheet(&bytes, "trends");
     assert_eq!(trends[1][col(&trends, "change")], Data::Float(-3.0));
