@@ -5,6 +5,7 @@ use assert_cmd::Command;
 use fazhi::dict::{load_dict, parse_lexicon, Lexicon, BUNDLED_LEXICON};
 use fazhi::extract::Extractor;
 use fazhi::ingest::document_from_text;
+use fazhi::model::Scope;
 use predicates::prelude::*;
 
 fn fazhi() -> Command {
@@ -24,7 +25,7 @@ fn user_lexicon() -> String {
     BUNDLED_LEXICON.replacen(from, "words = [\"开年两月\", \"上半年\", ", 1)
 }
 
-fn values(lexicon: &Lexicon) -> Vec<f64> {
+fn values(lexicon: &Lexicon) -> Vec<(f64, Scope)> {
     let dict = load_dict(None).expect("bundled dictionary");
     let doc = document_from_text("a.txt", REPORT);
     Extractor::with_lexicon(&dict, lexicon)
@@ -32,15 +33,17 @@ fn values(lexicon: &Lexicon) -> Vec<f64> {
         .facts
         .iter()
         .filter(|f| f.metric == "reconsideration.accepted")
-        .map(|f| f.value)
+        .map(|f| (f.value, f.scope))
         .collect()
 }
 
 #[test]
 fn a_word_added_to_a_class_changes_what_is_extracted() {
-    assert_eq!(values(Lexicon::bundled()), vec![12.0, 58.0]);
+    let year = |v| (v, Scope::Annual);
+    assert_eq!(values(Lexicon::bundled()), vec![year(12.0), year(58.0)]);
     let user = parse_lexicon(&user_lexicon(), "user.toml").expect("valid lexicon");
-    assert_eq!(values(&user), vec![58.0]);
+    // 开年两月 is now a part of the year: kept, but never as the year's figure.
+    assert_eq!(values(&user), vec![(12.0, Scope::Partial), year(58.0)]);
 }
 
 #[test]
@@ -67,7 +70,14 @@ fn lexicon_flag_replaces_the_bundled_lexicon() {
         bundled.contains("开年两月受理行政复议申请12件"),
         "{bundled}"
     );
-    assert!(!user.contains("开年两月受理行政复议申请12件"), "{user}");
+    let line = |text: &str, needle: &str| {
+        text.lines()
+            .find(|l| l.contains(needle))
+            .map(str::to_string)
+            .unwrap_or_default()
+    };
+    assert!(line(&bundled, "开年两月").contains(",annual,"), "{bundled}");
+    assert!(line(&user, "开年两月").contains(",partial,"), "{user}");
     assert!(user.contains("全年共受理行政复议申请58件"), "{user}");
 }
 

@@ -43,7 +43,7 @@ fn fact(
         qualifier,
         evidence: evidence.into(),
         offset: 120,
-        level: None,
+        level: fazhi::model::Level::of_code(code),
         confidence: fazhi::model::Confidence::High,
         review_reason: String::new(),
     }
