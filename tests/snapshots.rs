@@ -1,0 +1,181 @@
+//! Snapshots of every output of `fazhi run` on the bundled reports, in both label languages
+//! (issue 16): the CSVs, the briefing, the manifest, the page, the charts and the workbook's
+//! cells. They pin what a run writes, so a refactor of the render layer shows every change it
+//! makes, and only those. Review a change with `cargo insta review` (or `INSTA_UPDATE=always`
+//! and `git diff`).
+//!
+//! The files list holds every output's SHA-256: the same input must give byte-identical
+//! output, so anything that differs between two runs of one commit is a bug, not noise.
+//! The page is snapshotted one tag per line with each inline SVG replaced by its digest (the
+//! charts' own snapshot shows their text), so a diff reads as a change of markup or wording.
+
+use std::io::Cursor;
+use std::path::Path;
+
+use assert_cmd::Command;
+use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+use sha2::{Digest, Sha256};
+
+/// Runs `fazhi run` on the bundled reports with `--lang lang` into a fresh folder.
+fn run(lang: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    Command::cargo_bin("fazhi")
+        .expect("binary built")
+        .args(["run", "data/reports", "-q", "--lang", lang, "-o"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    dir
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn text(path: &Path) -> String {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    String::from_utf8(bytes)
+        .expect("utf-8 output")
+        .trim_start_matches('\u{feff}')
+        .to_string()
+}
+
+/// Every file under `root`, relative, sorted.
+fn files(root: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("list").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(root).expect("under root");
+                out.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The page, one tag per line, each `<svg …>…</svg>` replaced by `<svg sha256=…/>`.
+fn page_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() / 4);
+    let mut rest = html;
+    while let Some(start) = rest.find("<svg") {
+        out.push_str(&rest[..start]);
+        let end = rest[start..]
+            .find("</svg>")
+            .map(|e| start + e + "</svg>".len())
+            .expect("closed svg");
+        out.push_str(&format!(
+            "<svg sha256={}/>",
+            &sha256(rest[start..end].as_bytes())[..16]
+        ));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out.replace("><", ">\n<")
+}
+
+/// The text drawn in an SVG (titles, axis labels, legends), one element per line.
+fn svg_text(svg: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = svg;
+    while let Some(start) = rest.find("<text") {
+        let Some(open_end) = rest[start..].find('>') else {
+            break;
+        };
+        let body = &rest[start + open_end + 1..];
+        let close = body.find("</text>").unwrap_or(body.len());
+        let t = body[..close].trim();
+        if !t.is_empty() {
+            out.push(t.to_string());
+        }
+        rest = &body[close..];
+    }
+    out
+}
+
+/// Each sheet of the workbook as tab-separated cells, with the cell type where it matters
+/// (a number stays a number, a string a string).
+fn workbook_cells(bytes: &[u8]) -> String {
+    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec())).expect("xlsx opens");
+    let mut out = String::new();
+    for name in wb.sheet_names() {
+        out.push_str(&format!("## sheet {name}\n"));
+        let range = wb.worksheet_range(&name).expect("sheet");
+        for row in range.rows() {
+            let cells: Vec<String> = row
+                .iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    Data::String(s) => s.replace('\t', "\\t").replace('\n', "\\n"),
+                    Data::Float(f) => format!("#{f}"),
+                    Data::Int(i) => format!("#{i}"),
+                    Data::Bool(b) => format!("?{b}"),
+                    other => format!("{other:?}"),
+                })
+                .collect();
+            out.push_str(&cells.join("\t"));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn snapshot_run(lang: &str) {
+    let dir = run(lang);
+    let root = dir.path();
+    let all = files(root);
+    let listing: String = all
+        .iter()
+        .map(|f| {
+            let bytes = std::fs::read(root.join(f)).expect("read");
+            format!("{f}\t{}\t{}\n", bytes.len(), sha256(&bytes))
+        })
+        .collect();
+    insta::assert_snapshot!(format!("{lang}_files"), listing);
+    for f in all.iter().filter(|f| !f.contains('/')) {
+        let path = root.join(f);
+        match f.rsplit_once('.').map(|(_, ext)| ext) {
+            Some("csv" | "md" | "json") => {
+                insta::assert_snapshot!(format!("{lang}_{f}"), text(&path));
+            }
+            Some("html") => insta::assert_snapshot!(format!("{lang}_{f}"), page_text(&text(&path))),
+            Some("xlsx") => insta::assert_snapshot!(
+                format!("{lang}_{f}"),
+                workbook_cells(&std::fs::read(&path).expect("read"))
+            ),
+            _ => panic!("an output this test does not know: {f}"),
+        }
+    }
+    let mut charts = String::new();
+    for f in all.iter().filter(|f| f.starts_with("charts/")) {
+        let path = root.join(f);
+        if f.ends_with(".svg") {
+            charts.push_str(&format!("### {f}\n"));
+            for t in svg_text(&text(&path)) {
+                charts.push_str(&t);
+                charts.push('\n');
+            }
+        } else if f.ends_with(".csv") {
+            charts.push_str(&format!("### {f}\n{}", text(&path)));
+        }
+    }
+    insta::assert_snapshot!(format!("{lang}_charts"), charts);
+}
+
+#[test]
+fn outputs_zh() {
+    snapshot_run("zh");
+}
+
+#[test]
+fn outputs_en() {
+    snapshot_run("en");
+}
