@@ -17,6 +17,12 @@
 //! 56 MB instead of 46 MB at 20,000 reports). Cells, formats, frozen header, autofilter and
 //! widths are as in the default mode.
 //!
+//! At national scale a table can outgrow what anyone reads in a spreadsheet (the facts of
+//! 20,000 reports are 263,000 rows). A table of more than [`MAX_SHEET_ROWS`] rows is not put
+//! in the workbook: its sheet holds one line saying how many rows it has and which CSV file,
+//! beside the workbook, holds them (every table is always written as CSV). Runs of ordinary
+//! size are far below the limit and keep every table.
+//!
 //! Numbers are written as text by rust_xlsxwriter's `zmij` feature (shortest round-trip
 //! digits, as `serde_json` writes them) instead of the standard library's float formatting:
 //! the same `f64` in every cell (a whole number reads `2015.0` in the XML, which every reader
@@ -46,6 +52,11 @@ pub const FIXED_CREATED: (u16, u8, u8) = (2000, 1, 1);
 /// the workbook's time and the workbook is the longest job of a run, so the faster level is
 /// worth a quarter more bytes. The cells are the same at any level.
 const ZIP_LEVEL: u8 = 2;
+
+/// Most rows a table sheet holds; a longer table stays in its CSV file only. Excel's own
+/// limit is 1,048,576, but past ~100,000 rows a sheet is slow to open and filter and is not
+/// read row by row: the CSV (or a database) is the tool for it.
+pub const MAX_SHEET_ROWS: usize = 100_000;
 
 /// Widest column, in character cells (a CJK character counts two).
 const MAX_WIDTH: usize = 60;
@@ -89,6 +100,7 @@ struct Formats {
     quoted: Format,
     percent: Format,
     decimal: Format,
+    note: Format,
 }
 
 impl Formats {
@@ -103,6 +115,7 @@ impl Formats {
             // The value stays on the 0–100 scale; the format only appends the sign.
             percent: Format::new().set_num_format("0.0#\"%\""),
             decimal: Format::new().set_num_format("0.00"),
+            note: Format::new().set_bold(),
         }
     }
 }
@@ -132,6 +145,8 @@ pub fn render_workbook_with(
 pub struct WorkbookWriter {
     wb: Workbook,
     formats: Formats,
+    lang: Lang,
+    max_rows: usize,
 }
 
 impl WorkbookWriter {
@@ -150,7 +165,16 @@ impl WorkbookWriter {
         Ok(WorkbookWriter {
             wb,
             formats: Formats::new(),
+            lang,
+            max_rows: MAX_SHEET_ROWS,
         })
+    }
+
+    /// The same writer with another row limit per sheet (default [`MAX_SHEET_ROWS`]), so a
+    /// test can show a table moving out of the workbook without building 100,000 rows.
+    pub fn with_max_rows(mut self, max_rows: usize) -> Self {
+        self.max_rows = max_rows;
+        self
     }
 
     /// Adds one table as the next sheet, streaming its rows.
@@ -159,6 +183,10 @@ impl WorkbookWriter {
             .wb
             .add_worksheet_with_constant_memory()
             .map_err(xlsx(&table.name))?;
+        if table.len() > self.max_rows {
+            return write_moved_note(ws, table, self.max_rows, self.lang, &self.formats)
+                .map_err(xlsx(&table.name));
+        }
         write_table(ws, table, &self.formats).map_err(|e| match e {
             SheetError::Table(e) => WorkbookError::Table(e),
             SheetError::Xlsx(source) => WorkbookError::Xlsx {
@@ -276,6 +304,30 @@ fn write_table(ws: &mut Worksheet, table: &ExportTable<'_>, f: &Formats) -> Resu
         Ok(())
     })?;
     finish_sheet(ws, table.len(), &widths)?;
+    Ok(())
+}
+
+/// The sheet of a table too long for the workbook: one line naming its row count and the CSV
+/// file that holds every row.
+fn write_moved_note(
+    ws: &mut Worksheet,
+    table: &ExportTable<'_>,
+    max_rows: usize,
+    lang: Lang,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    ws.set_name(&table.name)?;
+    let (rows, file) = (table.len(), format!("{}.csv", table.name));
+    let note = match lang {
+        Lang::Zh => format!(
+            "本表共 {rows} 行, 超过工作簿每表 {max_rows} 行的上限, 未放入工作簿; 全部数据见同一文件夹中的 {file}。"
+        ),
+        Lang::En => format!(
+            "This table has {rows} rows, more than the {max_rows} a sheet of this workbook holds; every row is in {file}, in the same folder."
+        ),
+    };
+    // One plain cell: the text runs on over the empty cells to its right.
+    ws.write_string_with_format(0, 0, &note, &f.note)?;
     Ok(())
 }
 
