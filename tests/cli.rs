@@ -135,6 +135,52 @@ fn output_path_that_is_a_file_is_refused() {
         .stderr(predicate::str::contains("is a file"));
 }
 
+/// An output that cannot be written (a folder is in the way of index.html) fails the run:
+/// no manifest, and the marker lists the declared outputs and what was put in place (nothing:
+/// every file is staged until all are built).
+#[test]
+fn r16_a_run_that_cannot_write_an_output_leaves_the_marker_and_no_manifest() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join("index.html")).expect("a folder in the way");
+    fazhi()
+        .args(["run", "data/reports", "-q", "-o"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("index.html"))
+        .stderr(predicate::str::contains("did not finish"));
+    assert!(!dir.path().join("manifest.json").exists());
+    assert!(
+        !dir.path().join("facts.csv").exists(),
+        "put in place before all were built"
+    );
+    let marker =
+        std::fs::read_to_string(dir.path().join("RUN-INCOMPLETE.txt")).expect("marker left");
+    for planned in [
+        "fazhi.xlsx",
+        "briefing.md",
+        "charts/",
+        "index.html",
+        "manifest.json",
+    ] {
+        assert!(
+            marker.contains(planned),
+            "{planned} not in the plan: {marker}"
+        );
+    }
+    assert!(
+        marker.ends_with("Written by this run so far:\n"),
+        "{marker}"
+    );
+    let leftovers: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
 #[test]
 fn missing_input_is_listed_and_status_is_1() {
     let dir = tempfile::tempdir().expect("tempdir");

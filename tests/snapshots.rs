@@ -74,7 +74,7 @@ fn page_text(html: &str) -> String {
             .expect("closed svg");
         out.push_str(&format!(
             "<svg sha256={}/>",
-            &sha256(rest[start..end].as_bytes())[..16]
+            &sha256(&rest.as_bytes()[start..end])[..16]
         ));
         rest = &rest[end..];
     }
