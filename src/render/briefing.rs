@@ -34,10 +34,7 @@ pub fn render_briefing(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) ->
     let _ = writeln!(
         out,
         "# {}\n",
-        l.pick(
-            "法治政府建设年度报告数据要点",
-            "Rule-of-law government reports: key figures"
-        )
+        l.text("briefing.rule_of_law_government_reports")
     );
     let _ = writeln!(
         out,
@@ -56,17 +53,10 @@ pub fn render_briefing(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) ->
         }
     );
 
-    let _ = writeln!(out, "## {}\n", l.pick("主要发现", "Key findings"));
+    let _ = writeln!(out, "## {}\n", l.text("briefing.key_findings"));
     let (findings, total_findings) = top_key_findings(analysis, dict, lang, MAX_FINDINGS);
     if findings.is_empty() {
-        let _ = writeln!(
-            out,
-            "{}\n",
-            l.pick(
-                "（没有可比较的同一县区、同一口径的年度变化。）",
-                "(No year-over-year change within one county and scope to report.)"
-            )
-        );
+        let _ = writeln!(out, "{}\n", l.text("briefing.no_year_over_year_change"));
     }
     for (i, f) in findings.iter().enumerate() {
         let _ = writeln!(out, "{}. {}", i + 1, md_text(&f.sentence));
@@ -96,10 +86,7 @@ pub fn render_briefing(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) ->
         let _ = writeln!(
             out,
             "## {}\n",
-            l.pick(
-                "附：由分项计算的比率（分子、分母、95% Wilson 区间、方法）",
-                "Appendix: rates computed from their parts (numerator, denominator, 95% Wilson interval, method)"
-            )
+            l.text("briefing.appendix_rates_computed_from_their")
         );
         let parts = FactIndex::new(analysis);
         for (i, d) in analysis.derived.iter().take(APPENDIX_ROWS).enumerate() {
@@ -120,15 +107,9 @@ pub fn render_briefing(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) ->
             out,
             "## {}\n",
             if checks.len() > APPENDIX_ROWS {
-                l.pick(
-                    "附：数据核对（最严重的核查结果）",
-                    "Appendix: checks on the figures (the most serious)",
-                )
+                l.text("briefing.appendix_checks_on_the_figures")
             } else {
-                l.pick(
-                    "附：数据核对（全部核查结果）",
-                    "Appendix: checks on the figures (all of them)",
-                )
+                l.text("briefing.appendix_checks_on_the_figures_2")
             }
         );
         for (i, c) in checks.iter().take(APPENDIX_ROWS).enumerate() {
@@ -160,10 +141,7 @@ pub fn render_briefing(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) ->
         let _ = writeln!(
             out,
             "## {}\n",
-            l.pick(
-                "公开参考值（仅供对照，未并入县级数据）",
-                "Published reference values (shown for comparison, never mixed in)"
-            )
+            l.text("briefing.published_reference_values_shown_for")
         );
         for r in &analysis.references {
             let _ = writeln!(
@@ -313,7 +291,7 @@ where
     I: Iterator<Item = (&'a String, &'a String)>,
 {
     for (doc, evidence) in sources {
-        let label = l.pick("来源", "Source");
+        let label = l.text("briefing.source");
         let _ = match (doc.is_empty(), l) {
             (true, Lang::Zh) => writeln!(out, "   - {label}：“{}”", md_text(evidence)),
             (true, Lang::En) => writeln!(out, "   - {label}: \"{}\"", md_text(evidence)),

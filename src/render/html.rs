@@ -84,14 +84,11 @@ pub fn render_page_with(ctx: &PageContext<'_>, grid: &Grid<'_>) -> Vec<u8> {
     page.coverage();
     page.methodology();
     page.source_list();
-    let title = l.pick(
-        "法治政府建设年度报告指标摘要",
-        "Rule-of-law government reports: indicator summary",
-    );
+    let title = l.text("page.title");
     fill(
         TEMPLATE,
         &[
-            ("lang", l.pick("zh-CN", "en")),
+            ("lang", l.text("page.html_lang")),
             ("csp", &content_security_policy()),
             ("generator", &format!("fazhi {}", env!("CARGO_PKG_VERSION"))),
             ("title", title),
@@ -325,7 +322,7 @@ impl<'a> Page<'a, '_> {
         self.out.push_str(&format!(
             "<figure>{svg}<figcaption>{} <span class=\"files\">· {} <a href=\"charts/{name}.csv\">{name}.csv</a> · <a href=\"charts/{name}.png\">PNG</a> · <a href=\"charts/{name}.svg\">SVG</a></span></figcaption></figure>",
             html(&chart.title),
-            l.pick("数据:", "Data:"),
+            l.text("page.data"),
         ));
     }
 
@@ -349,10 +346,7 @@ impl<'a> Page<'a, '_> {
             .filter(|i| i.status == InputStatus::Ok)
             .count();
         let span = year_span(a.facts.iter().map(|f| f.year));
-        let title = l.pick(
-            "法治政府建设年度报告指标摘要",
-            "Rule-of-law government reports: indicator summary",
-        );
+        let title = l.text("page.title");
         let meta = match l {
             Lang::Zh => format!(
                 "{reports} 份报告 ({ok} 份提取到指标), {counties} 个县区, {} 个数值, 数据年份 {span}。每个数值都链接到其来源文件和原句。",
@@ -364,24 +358,15 @@ impl<'a> Page<'a, '_> {
             ),
         };
         let toc = [
-            ("findings", l.pick("主要发现", "Key findings")),
-            ("indicators", l.pick("分指标比较", "Indicators compared")),
-            ("counties", l.pick("县区概况", "County profiles")),
-            (
-                "rates",
-                l.pick("计算比率及区间", "Derived rates with intervals"),
-            ),
-            (
-                "timeliness",
-                l.pick("报告公开及时性", "Timeliness of publication"),
-            ),
-            (
-                "quality",
-                l.pick("数据质量与冲突", "Data quality and conflicts"),
-            ),
-            ("coverage", l.pick("覆盖矩阵", "Coverage matrix")),
-            ("method", l.pick("方法说明", "Methodology")),
-            ("sources", l.pick("来源", "Sources")),
+            ("findings", l.text("page.key_findings")),
+            ("indicators", l.text("page.indicators_compared")),
+            ("counties", l.text("page.county_profiles")),
+            ("rates", l.text("page.derived_rates_with_intervals")),
+            ("timeliness", l.text("page.timeliness_of_publication")),
+            ("quality", l.text("page.data_quality_and_conflicts")),
+            ("coverage", l.text("page.coverage_matrix")),
+            ("method", l.text("page.methodology")),
+            ("sources", l.text("page.sources")),
         ];
         let mut nav = String::new();
         for (id, label) in toc {
@@ -400,15 +385,12 @@ impl<'a> Page<'a, '_> {
         let (found, total) = top_key_findings(self.ctx.analysis, self.ctx.dict, l, MAX_FINDINGS);
         self.push(&format!(
             "<section id=\"findings\"><h2>{}</h2>",
-            l.pick("主要发现", "Key findings")
+            l.text("page.key_findings")
         ));
         if found.is_empty() {
             self.push(&format!(
                 "<p class=\"note\">{}</p>",
-                l.pick(
-                    "没有可比较的年度变化或比率。",
-                    "No year-over-year change or rate to report."
-                )
+                l.text("page.no_year_over_year_change")
             ));
         } else {
             self.push("<ol class=\"findings\">");
@@ -441,17 +423,14 @@ impl<'a> Page<'a, '_> {
         let l = self.l();
         self.push(&format!(
             "<section id=\"indicators\"><h2>{}</h2><p class=\"note\">{}</p>",
-            l.pick("分指标比较", "Indicators compared"),
-            l.pick(
-                "每项指标按口径 (年度、年末存量、累计) 分开比较, 不同口径从不放在一起。表格可点击表头排序。",
-                "Each indicator is compared within one scope (annual, year-end stock, cumulative); scopes are never mixed. Click a column header to sort."
-            )
+            l.text("page.indicators_compared"),
+            l.text("page.each_indicator_is_compared_within")
         ));
         let keys: Vec<SeriesKey> = self.grid.series.keys().cloned().collect();
         if keys.is_empty() {
             self.push(&format!(
                 "<p>{}</p>",
-                l.pick("未提取到任何指标。", "No indicator values were extracted.")
+                l.text("page.no_indicator_values_were_extracted")
             ));
         }
         for key in keys {
@@ -492,20 +471,17 @@ impl<'a> Page<'a, '_> {
         if years.len() > 1 {
             self.push(&format!(
                 "<p class=\"note\">{} {}</p>",
-                l.pick(
-                    "注意: 各县区最新数据年份不同",
-                    "Note: the counties' latest years differ:"
-                ),
+                l.text("page.note_the_counties_latest_years"),
                 html(&year_span(years.iter().copied()))
             ));
         }
         self.push(&format!(
             "<div class=\"scroll\"><table class=\"sortable\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-            l.pick("县区", "County"),
-            l.pick("年份", "Year"),
-            l.pick("最新值", "Latest value"),
-            l.pick("较上一数据", "Change vs previous"),
-            l.pick("排名", "Rank"),
+            l.text("page.county"),
+            l.text("page.year"),
+            l.text("page.latest_value"),
+            l.text("page.change_vs_previous"),
+            l.text("page.rank"),
         ));
         for rank in shown_rows(latest.len()) {
             let (county, f) = &latest[rank];
@@ -526,7 +502,7 @@ impl<'a> Page<'a, '_> {
                     "<td class=\"num\" data-v=\"{}\" title=\"{}\">{} {py}: {}{}</td>",
                     pct.map(|p| format!("{p:.3}")).unwrap_or_default(),
                     html(note),
-                    l.pick("自", "from"),
+                    l.text("page.from"),
                     format_value(pv),
                     pct.map(|p| format!(" ({p:+.1}%)")).unwrap_or_default()
                 ),
@@ -570,9 +546,9 @@ impl<'a> Page<'a, '_> {
             };
             self.push(&format!(
                 "<p class=\"note\">{} {}{more}. <a href=\"#quality\">{}</a></p>",
-                l.pick("来源不一致、未计入:", "Sources disagree, left out:"),
+                l.text("page.sources_disagree_left_out"),
                 list.join("; "),
-                l.pick("见数据质量", "See data quality")
+                l.text("page.see_data_quality")
             ));
         }
         let slopes: Vec<_> = self
@@ -585,10 +561,7 @@ impl<'a> Page<'a, '_> {
         if !slopes.is_empty() {
             self.push(&format!(
                 "<p class=\"note\">{}</p><ul>",
-                l.pick(
-                    "三年及以上的线性趋势 (最小二乘斜率, 学生 t 分布 95% 区间):",
-                    "Linear trend over three or more years (least-squares slope, Student-t 95% interval):"
-                )
+                l.text("page.linear_trend_over_three_or")
             ));
             let total = slopes.len();
             for i in shown_rows(total) {
@@ -600,7 +573,7 @@ impl<'a> Page<'a, '_> {
                     s.last_year,
                     s.slope,
                     html(unit_label(&unit, l)),
-                    l.pick("年", "year"),
+                    l.text("page.year_unit"),
                     s.ci_low,
                     s.ci_high
                 ));
@@ -635,7 +608,7 @@ impl<'a> Page<'a, '_> {
         let l = self.l();
         self.push(&format!(
             "<section id=\"counties\"><h2>{}</h2>",
-            l.pick("县区概况", "County profiles")
+            l.text("page.county_profiles")
         ));
         let all = self.grid.counties().len();
         let counties: Vec<CountyKey> = self
@@ -677,10 +650,10 @@ impl<'a> Page<'a, '_> {
             }
             self.push(&format!(
                 "<div class=\"scroll\"><table class=\"sortable\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-                l.pick("指标", "Indicator"),
-                l.pick("口径", "Scope"),
-                l.pick("年份", "Year"),
-                l.pick("数值", "Value"),
+                l.text("page.indicator"),
+                l.text("page.scope"),
+                l.text("page.year"),
+                l.text("page.value"),
             ));
             let rows: Vec<(SeriesKey, &Fact)> = self
                 .grid
@@ -708,16 +681,13 @@ impl<'a> Page<'a, '_> {
         let a = self.ctx.analysis;
         self.push(&format!(
             "<section id=\"rates\"><h2>{}</h2><p class=\"note\">{}</p>",
-            l.pick("计算比率及区间", "Derived rates with intervals"),
-            l.pick(
-                "比率由报告中的分子和分母计算, 附 95% Wilson 区间: 件数越少, 区间越宽。",
-                "Rates computed from the numerator and denominator each report states, with a 95% Wilson interval: the smaller the count, the wider the interval."
-            )
+            l.text("page.derived_rates_with_intervals"),
+            l.text("page.rates_computed_from_the_numerator")
         ));
         if a.derived.is_empty() {
             self.push(&format!(
                 "<p>{}</p>",
-                l.pick("没有可计算的比率。", "No rate could be computed.")
+                l.text("page.no_rate_could_be_computed")
             ));
         }
         let metrics: BTreeSet<&str> = a.derived.iter().map(|d| d.metric.as_str()).collect();
@@ -729,13 +699,13 @@ impl<'a> Page<'a, '_> {
             }
             self.push(&format!(
                 "<div class=\"scroll\"><table class=\"sortable\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-                l.pick("县区", "County"),
-                l.pick("年份", "Year"),
-                l.pick("比率", "Rate"),
-                l.pick("95% 区间", "95% interval"),
-                l.pick("分子 / 分母", "Numerator / denominator"),
-                l.pick("全国参考值", "National reference"),
-                l.pick("说明", "Note"),
+                l.text("page.county"),
+                l.text("page.year"),
+                l.text("page.rate"),
+                l.text("page.95_interval"),
+                l.text("page.numerator_denominator"),
+                l.text("page.national_reference"),
+                l.text("page.note"),
             ));
             let mut rows: Vec<_> = a.derived.iter().filter(|d| d.metric == metric).collect();
             let total = rows.len();
@@ -796,15 +766,12 @@ impl<'a> Page<'a, '_> {
         if !a.references.is_empty() {
             self.push(&format!(
                 "<h3>{}</h3><p class=\"note\">{}</p><table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-                l.pick("参考值", "Reference values"),
-                l.pick(
-                    "公开发布的全国数值, 仅作参照, 不与县区数值合并。",
-                    "Published national figures, shown for reference and never mixed into county values."
-                ),
-                l.pick("指标", "Indicator"),
-                l.pick("年份", "Year"),
-                l.pick("数值", "Value"),
-                l.pick("出处", "Published by"),
+                l.text("page.reference_values"),
+                l.text("page.published_national_figures_shown_for"),
+                l.text("page.indicator"),
+                l.text("page.year"),
+                l.text("page.value"),
+                l.text("page.published_by"),
             ));
             for r in &a.references {
                 let unit = self
@@ -834,19 +801,13 @@ impl<'a> Page<'a, '_> {
         let a = self.ctx.analysis;
         self.push(&format!(
             "<section id=\"timeliness\"><h2>{}</h2><p class=\"note\">{}</p>",
-            l.pick("报告公开及时性", "Timeliness of publication"),
-            l.pick(
-                "《法治政府建设与责任落实督察工作规定》第24条要求年度报告于次年4月1日之前向社会公开。天数为发布日期减去期限: 负数为提前, 0 为当天, 正数为逾期。发布日期取自网页所载日期。",
-                "The Regulation on rule-of-law government inspection (art. 24) requires each annual report to be published before 1 April of the following year. Days are the publication date minus that deadline: negative is early, 0 on the day, positive late. Publication dates are those the web pages state."
-            )
+            l.text("page.timeliness_of_publication"),
+            l.text("page.the_regulation_on_rule_of")
         ));
         if a.timeliness.is_empty() {
             self.push(&format!(
                 "<p>{}</p></section>\n",
-                l.pick(
-                    "没有报告给出发布日期。",
-                    "No report gives its publication date."
-                )
+                l.text("page.no_report_gives_its_publication")
             ));
             return;
         }
@@ -855,12 +816,12 @@ impl<'a> Page<'a, '_> {
         }
         self.push(&format!(
             "<div class=\"scroll\"><table class=\"sortable\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-            l.pick("县区", "County"),
-            l.pick("报告年度", "Report year"),
-            l.pick("发布日期", "Published"),
-            l.pick("期限", "Deadline"),
-            l.pick("天数", "Days"),
-            l.pick("来源文件", "File"),
+            l.text("page.county"),
+            l.text("page.report_year"),
+            l.text("page.published"),
+            l.text("page.deadline"),
+            l.text("page.days"),
+            l.text("page.file"),
         ));
         let mut rows: Vec<_> = a.timeliness.iter().collect();
         // Latest first; reports without a deadline last.
@@ -894,23 +855,23 @@ impl<'a> Page<'a, '_> {
         let a = self.ctx.analysis;
         self.push(&format!(
             "<section id=\"quality\"><h2>{}</h2><h3>{}</h3>",
-            l.pick("数据质量与冲突", "Data quality and conflicts"),
-            l.pick("一致性检查", "Consistency checks")
+            l.text("page.data_quality_and_conflicts"),
+            l.text("page.consistency_checks")
         ));
         if a.checks.is_empty() {
             self.push(&format!(
                 "<p>{}</p>",
-                l.pick("没有检查结果。", "No check produced a finding.")
+                l.text("page.no_check_produced_a_finding")
             ));
         } else {
             self.push(&format!(
                 "<div class=\"scroll\"><table class=\"sortable\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-                l.pick("严重程度", "Severity"),
-                l.pick("检查", "Check"),
-                l.pick("县区", "County"),
-                l.pick("指标", "Indicator"),
-                l.pick("年份", "Year"),
-                l.pick("发现", "Finding"),
+                l.text("page.severity"),
+                l.text("page.check"),
+                l.text("page.county"),
+                l.text("page.indicator"),
+                l.text("page.year"),
+                l.text("page.finding"),
             ));
             let mut checks: Vec<_> = a.checks.iter().collect();
             checks.sort_by_key(|c| std::cmp::Reverse(c.severity));
@@ -918,9 +879,9 @@ impl<'a> Page<'a, '_> {
             checks.truncate(TABLE_ROWS);
             for c in checks {
                 let (class, label, rank) = match c.severity {
-                    Severity::Error => ("sev-error", l.pick("错误", "error"), 3),
-                    Severity::Warning => ("sev-warning", l.pick("警告", "warning"), 2),
-                    Severity::Info => ("sev-info", l.pick("提示", "info"), 1),
+                    Severity::Error => ("sev-error", l.text("page.error"), 3),
+                    Severity::Warning => ("sev-warning", l.text("page.warning"), 2),
+                    Severity::Info => ("sev-info", l.text("page.info"), 1),
                 };
                 let link = self.sources.link(&c.doc, &c.evidence);
                 self.out.push_str(&format!(
@@ -952,29 +913,20 @@ impl<'a> Page<'a, '_> {
                 self.push(&format!("<p class=\"note\">{}</p>", html(&note)));
             }
         }
-        self.push(&format!(
-            "<h3>{}</h3>",
-            l.pick("来源冲突", "Conflicting sources")
-        ));
+        self.push(&format!("<h3>{}</h3>", l.text("page.conflicting_sources")));
         if a.conflicts.is_empty() {
             self.push(&format!(
                 "<p>{}</p>",
-                l.pick(
-                    "没有同一县区、指标、年份和口径下数值不一致的情况。",
-                    "No two sources state different values for the same county, indicator, year and scope."
-                )
+                l.text("page.no_two_sources_state_different")
             ));
         } else {
             self.push(&format!(
                 "<p class=\"note\">{}</p><div class=\"scroll\"><table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-                l.pick(
-                    "以下数值保留全部来源, 不作取舍, 也不进入图表。",
-                    "All sources are kept and none is chosen; these values are left out of the charts."
-                ),
-                l.pick("县区", "County"),
-                l.pick("指标", "Indicator"),
-                l.pick("年份", "Year"),
-                l.pick("各来源数值", "Values by source"),
+                l.text("page.all_sources_are_kept_and"),
+                l.text("page.county"),
+                l.text("page.indicator"),
+                l.text("page.year"),
+                l.text("page.values_by_source"),
             ));
             for c in a.conflicts.iter().take(TABLE_ROWS) {
                 let mut values = String::new();
@@ -1059,12 +1011,9 @@ impl<'a> Page<'a, '_> {
         }
         let mut out = format!(
             "<section id=\"coverage\"><h2>{}</h2><p class=\"note\">{}</p><div class=\"scroll\"><table><thead><tr><th>{}</th>",
-            l.pick("覆盖矩阵", "Coverage matrix"),
-            l.pick(
-                "每格为该县区报告中找到该指标的年份; \"未报告\" 表示报告中没有找到。",
-                "Each cell lists the years for which the county's reports state the indicator; \"not reported\" means none was found."
-            ),
-            l.pick("指标", "Indicator"),
+            l.text("page.coverage_matrix"),
+            l.text("page.each_cell_lists_the_years"),
+            l.text("page.indicator"),
         );
         for c in &counties {
             out.push_str(&format!("<th>{}</th>", html(&c.county)));
@@ -1087,7 +1036,7 @@ impl<'a> Page<'a, '_> {
                     )),
                     None => out.push_str(&format!(
                         "<td class=\"miss\">{}</td>",
-                        l.pick("未报告", "not reported")
+                        l.text("page.not_reported")
                     )),
                 }
             }
@@ -1115,15 +1064,15 @@ impl<'a> Page<'a, '_> {
         let n = counties.len();
         let mut out = format!(
             "<section id=\"coverage\"><h2>{}</h2><p class=\"note\">{}</p><div class=\"scroll\"><table class=\"sortable\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-            l.pick("覆盖矩阵", "Coverage matrix"),
+            l.text("page.coverage_matrix"),
             html(&match l {
                 Lang::Zh => format!("共 {n} 个县区, 每行为报告了该指标的县区数和年份; 每个县区的情况见 facts.csv。"),
                 Lang::En => format!("{n} counties: each row gives how many counties' reports state the indicator, and for which years; each county's figures are in facts.csv."),
             }),
-            l.pick("指标", "Indicator"),
-            l.pick("报告的县区", "Counties reporting"),
-            l.pick("占比", "Share"),
-            l.pick("年份", "Years"),
+            l.text("page.indicator"),
+            l.text("page.counties_reporting"),
+            l.text("page.share"),
+            l.text("page.years"),
         );
         for metric in metrics {
             let (reporting, years) = by_metric
@@ -1162,20 +1111,20 @@ impl<'a> Page<'a, '_> {
         };
         let mut out = format!(
             "<section id=\"method\"><h2>{}</h2>",
-            l.pick("方法说明", "Methodology")
+            l.text("page.methodology")
         );
         for p in text {
             out.push_str(&format!("<p>{}</p>", html(p)));
         }
         out.push_str(&format!(
             "<h3>{}</h3><div class=\"scroll\"><table class=\"sortable\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-            l.pick("输入文件", "Inputs"),
-            l.pick("文件", "File"),
-            l.pick("状态", "Status"),
-            l.pick("县区", "County"),
-            l.pick("报告年份", "Report year"),
-            l.pick("数值个数", "Figures"),
-            l.pick("说明", "Message"),
+            l.text("page.inputs"),
+            l.text("page.file_2"),
+            l.text("page.status"),
+            l.text("page.county"),
+            l.text("page.report_year_2"),
+            l.text("page.figures"),
+            l.text("page.message"),
         ));
         let mut inputs: Vec<&InputRecord> = self.ctx.inputs.iter().collect();
         if inputs.len() > TABLE_ROWS {
@@ -1185,11 +1134,11 @@ impl<'a> Page<'a, '_> {
         }
         for i in inputs {
             let status = match i.status {
-                InputStatus::Ok => l.pick("已提取", "ok"),
-                InputStatus::NoIndicators => l.pick("未找到指标", "no indicators"),
-                InputStatus::Skipped => l.pick("跳过", "skipped"),
-                InputStatus::Error => l.pick("出错", "error"),
-                InputStatus::NeedsOcr => l.pick("需要 OCR", "needs OCR"),
+                InputStatus::Ok => l.text("page.ok"),
+                InputStatus::NoIndicators => l.text("page.no_indicators"),
+                InputStatus::Skipped => l.text("page.skipped"),
+                InputStatus::Error => l.text("page.error_2"),
+                InputStatus::NeedsOcr => l.text("page.needs_ocr"),
             };
             out.push_str(&format!(
                 "<tr><td>{}</td><td>{status}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
@@ -1228,7 +1177,7 @@ impl<'a> Page<'a, '_> {
         let l = self.l();
         let mut out = format!(
             "<section id=\"sources\"><h2>{}</h2><ol class=\"sources\">",
-            l.pick("来源", "Sources")
+            l.text("page.sources")
         );
         for (i, (doc, evidence)) in self.sources.list.iter().enumerate() {
             out.push_str(&format!(

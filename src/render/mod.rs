@@ -10,6 +10,7 @@ pub mod escape;
 pub mod explain;
 pub mod findings;
 pub mod html;
+pub mod labels;
 pub mod manifest;
 pub mod table;
 pub mod xlsx;

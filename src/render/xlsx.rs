@@ -158,7 +158,7 @@ impl WorkbookWriter {
             .map_err(xlsx("properties"))?;
         wb.set_properties(
             &DocProperties::new()
-                .set_title(lang.pick("法治政府建设年度报告指标", "Rule-of-law report indicators"))
+                .set_title(lang.text("workbook.rule_of_law_report_indicators"))
                 .set_author("fazhi")
                 .set_creation_datetime(&created),
         );
@@ -429,10 +429,10 @@ fn write_columns_sheet(
     let l = ctx.lang;
     ws.set_name("columns")?;
     let header = [
-        l.pick("表", "Sheet"),
-        l.pick("列", "Column"),
-        l.pick("表头", "Header"),
-        l.pick("含义", "Meaning"),
+        l.text("workbook.sheet"),
+        l.text("workbook.column"),
+        l.text("workbook.header"),
+        l.text("workbook.meaning"),
     ];
     let mut rows: Vec<[String; 4]> = Vec::new();
     for t in tables {
@@ -484,15 +484,15 @@ fn write_sources_sheet(
     let l = ctx.lang;
     ws.set_name("sources")?;
     let header = [
-        l.pick("文件", "File"),
-        l.pick("状态", "Status"),
-        l.pick("县区", "County"),
-        l.pick("区划代码", "Division code"),
-        l.pick("报告年度", "Report year"),
-        l.pick("数值条数", "Facts"),
-        l.pick("编码", "Encoding"),
+        l.text("workbook.file"),
+        l.text("workbook.status"),
+        l.text("workbook.county"),
+        l.text("workbook.division_code"),
+        l.text("workbook.report_year"),
+        l.text("workbook.facts"),
+        l.text("workbook.encoding"),
         "SHA-256",
-        l.pick("说明", "Message"),
+        l.text("workbook.message"),
     ];
     let mut rows: Vec<[String; 9]> = ctx
         .inputs
@@ -514,7 +514,7 @@ fn write_sources_sheet(
     for r in &ctx.analysis.references {
         rows.push([
             r.source.clone(),
-            l.pick("公开参考值", "published reference").to_string(),
+            l.text("workbook.published_reference").to_string(),
             String::new(),
             String::new(),
             r.year.to_string(),
@@ -526,7 +526,7 @@ fn write_sources_sheet(
     }
     rows.push([
         format!("fazhi {}", env!("CARGO_PKG_VERSION")),
-        l.pick("提取工具", "extracted by").to_string(),
+        l.text("workbook.extracted_by").to_string(),
         String::new(),
         String::new(),
         String::new(),

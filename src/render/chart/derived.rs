@@ -75,7 +75,7 @@ pub fn derived_name(dict: &IndicatorDict, metric: &str, lang: Lang) -> String {
         (Some(i), _) => i.zh_name.clone(),
         // Rates the analysis derives that no report states, so the dictionary has no entry.
         (None, "reconsideration.acceptance_rate") => lang
-            .pick("行政复议受理率", "Reconsideration acceptance rate")
+            .text("chart.reconsideration_acceptance_rate")
             .to_string(),
         (None, _) => base.to_string(),
     }

@@ -195,9 +195,9 @@ pub fn unit_label(unit: &str, lang: Lang) -> &str {
 pub fn scope_label(scope: crate::model::Scope, lang: Lang) -> &'static str {
     use crate::model::Scope;
     match scope {
-        Scope::Annual => lang.pick("年度", "annual"),
-        Scope::Stock => lang.pick("年末存量", "year-end stock"),
-        Scope::Cumulative => lang.pick("累计", "cumulative"),
+        Scope::Annual => lang.text("chart.annual"),
+        Scope::Stock => lang.text("chart.year_end_stock"),
+        Scope::Cumulative => lang.text("chart.cumulative"),
     }
 }
 

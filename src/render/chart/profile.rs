@@ -92,8 +92,8 @@ pub(crate) fn chart(
             let name = ctx.dict.name(&key.metric, l.is_en());
             let scope = match key.scope {
                 crate::model::Scope::Annual => "",
-                crate::model::Scope::Stock => l.pick(" 年末", " stock"),
-                crate::model::Scope::Cumulative => l.pick(" 累计", " cumul."),
+                crate::model::Scope::Stock => l.text("chart.stock"),
+                crate::model::Scope::Cumulative => l.text("chart.cumul"),
             };
             Panel {
                 title: format!("{name}{scope}"),

@@ -86,13 +86,7 @@ pub(crate) fn chart(
     }
     let derived = |c: &CountyKey, f: &Fact| grid.is_derived(key, c, f.year);
     if multi.iter().any(|(c, v)| v.iter().any(|f| derived(c, f))) {
-        footer.push(
-            l.pick(
-                "(推算): 由后一年报告所述变化推算的数值",
-                "(derived): worked back from a change a later report states",
-            )
-            .to_string(),
-        );
+        footer.push(l.text("chart.derived_worked_back_from_a").to_string());
     }
     footer.push(source_line(
         multi
@@ -102,7 +96,7 @@ pub(crate) fn chart(
     ));
     let label = |c: &CountyKey, f: &Fact| {
         if derived(c, f) {
-            format!("{} {}", value_label(f), l.pick("(推算)", "(derived)"))
+            format!("{} {}", value_label(f), l.text("chart.derived"))
         } else {
             value_label(f)
         }
