@@ -8,7 +8,6 @@ use super::bar::{BarPlot, MAX_BARS};
 use super::{chart_csv, file_stem, render, Chart, ChartError, ChartKind, Ctx};
 use crate::analysis::TimelinessRow;
 use crate::render::escape::spreadsheet_cell;
-use crate::render::Lang;
 
 /// One drawn bar's data, text cells neutralised.
 #[derive(Serialize)]
@@ -39,19 +38,13 @@ pub(crate) fn chart(ctx: &Ctx<'_>, rows: &[TimelinessRow]) -> Result<Option<Char
     let shown = &dated[..total.min(MAX_BARS)];
     let name = file_stem(&["timeliness"]);
     let title = l.text("chart.report_publication_days_from_the").to_string();
-    let subtitle = match l {
-        Lang::Zh => format!("{total} 份报告中 {late} 份逾期 (正数为逾期, 负数为提前)"),
-        Lang::En => format!("{late} of {total} reports late (positive: late, negative: early)"),
-    };
+    let subtitle = l.fill(
+        "chart.timeliness_subtitle",
+        &[("total", &total), ("late", &late)],
+    );
     let mut footer = Vec::new();
     if total > shown.len() {
-        footer.push(match l {
-            Lang::Zh => format!("仅显示最晚的 {} 份, 全部见 timeliness.csv", shown.len()),
-            Lang::En => format!(
-                "The {} latest shown; all are in timeliness.csv",
-                shown.len()
-            ),
-        });
+        footer.push(l.fill("chart.latest_shown", &[("shown", &shown.len())]));
     }
     footer.push(l.text("chart.deadline_regulation_on_rule_of").to_string());
     let label = |r: &TimelinessRow| {
