@@ -39,18 +39,10 @@ pub fn render_briefing(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) ->
     let _ = writeln!(
         out,
         "{}\n",
-        match l {
-            Lang::Zh => format!(
-                "> 由 fazhi {} 从 {} 份报告中提取。每个数字后附来源文件和原文；不同口径（年度、年末存量、累计）的数值不作比较。",
-                env!("CARGO_PKG_VERSION"),
-                docs.len()
-            ),
-            Lang::En => format!(
-                "> Extracted by fazhi {} from {} reports. Every figure is followed by its source file and text; values of different scopes (annual, year-end, cumulative) are never compared.",
-                env!("CARGO_PKG_VERSION"),
-                docs.len()
-            ),
-        }
+        l.fill(
+            "briefing.extracted_by",
+            &[("version", &env!("CARGO_PKG_VERSION")), ("n", &docs.len())]
+        )
     );
 
     let _ = writeln!(out, "## {}\n", l.text("briefing.key_findings"));
@@ -69,16 +61,10 @@ pub fn render_briefing(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) ->
         let _ = writeln!(
             out,
             "{}\n",
-            match l {
-                Lang::Zh => format!(
-                    "（共 {total_findings} 条发现，此处列出 {} 条，跨县区比较优先；全部数据见 trends.csv、derived.csv、checks.csv、comparisons.csv。）",
-                    findings.len()
-                ),
-                Lang::En => format!(
-                    "({total_findings} findings in all; {} are listed here, cross-county comparisons first. Every row is in trends.csv, derived.csv, checks.csv and comparisons.csv.)",
-                    findings.len()
-                ),
-            }
+            l.fill(
+                "briefing.findings_cut",
+                &[("total", &total_findings), ("shown", &findings.len())]
+            )
         );
     }
 
@@ -113,13 +99,10 @@ pub fn render_briefing(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) ->
             }
         );
         for (i, c) in checks.iter().take(APPENDIX_ROWS).enumerate() {
-            let severity = match (c.severity, l) {
-                (Severity::Error, Lang::Zh) => "错误",
-                (Severity::Error, Lang::En) => "error",
-                (Severity::Warning, Lang::Zh) => "存疑",
-                (Severity::Warning, Lang::En) => "warning",
-                (Severity::Info, Lang::Zh) => "说明",
-                (Severity::Info, Lang::En) => "note",
+            let severity = match c.severity {
+                Severity::Error => l.text("briefing.severity_error"),
+                Severity::Warning => l.text("briefing.severity_warning"),
+                Severity::Info => l.text("briefing.severity_info"),
             };
             let _ = writeln!(
                 out,
@@ -144,15 +127,20 @@ pub fn render_briefing(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) ->
             l.text("briefing.published_reference_values_shown_for")
         );
         for r in &analysis.references {
-            let _ = writeln!(
-                out,
-                "- {} {} {}{}：{}",
-                md_text(dict.name(&r.indicator, l.is_en())),
-                r.year,
-                format_value(r.value),
-                dict.get(&r.indicator).map_or("", |i| i.unit.as_str()),
-                md_text(&r.source)
+            let line = l.fill(
+                "briefing.reference",
+                &[
+                    ("name", &md_text(dict.name(&r.indicator, l.is_en()))),
+                    ("year", &r.year),
+                    ("value", &format_value(r.value)),
+                    (
+                        "unit",
+                        &dict.get(&r.indicator).map_or("", |i| i.unit.as_str()),
+                    ),
+                    ("source", &md_text(&r.source)),
+                ],
             );
+            let _ = writeln!(out, "{line}");
         }
         out.push('\n');
     }
@@ -168,12 +156,10 @@ fn more_in_csv(out: &mut String, l: Lang, total: usize, csv: &str) {
     let _ = writeln!(
         out,
         "{}\n",
-        match l {
-            Lang::Zh => format!("（共 {total} 项，此处列出前 {APPENDIX_ROWS} 项；全部见 {csv}。）"),
-            Lang::En => format!(
-                "({total} in all; the first {APPENDIX_ROWS} are listed here, every one is in {csv}.)"
-            ),
-        }
+        l.fill(
+            "briefing.appendix_cut",
+            &[("total", &total), ("shown", &APPENDIX_ROWS), ("csv", &csv)]
+        )
     );
 }
 
@@ -186,78 +172,46 @@ fn derived_sentence(d: &DerivedRow, dict: &IndicatorDict, l: Lang) -> String {
     let base = d.metric.strip_suffix(".derived").unwrap_or(&d.metric);
     let name = match dict.get(base) {
         Some(i) => l.pick(&i.zh_name, &i.en_name).to_string(),
-        None => match l {
-            Lang::Zh => format!("{num}占{den}的比例"),
-            Lang::En => format!("{num} as a share of {den}"),
-        },
+        None => l.fill("briefing.share_of", &[("num", &num), ("den", &den)]),
     };
     let note = if d.note.is_empty() {
         String::new()
     } else {
-        match l {
-            Lang::Zh => format!("（{}）", d.note),
-            Lang::En => format!(" ({})", d.note),
-        }
+        l.fill("briefing.note", &[("note", &d.note)])
     };
     if d.numerator_metric == d.denominator_metric {
         // A growth rate: the same indicator in two years (value in percent).
-        return match l {
-            Lang::Zh => format!(
-                "{}{}{}年较上期变化{:+.1}%（由{}到{}），95%区间 {:+.1}%至{:+.1}%{}。",
-                d.county,
-                num,
-                d.year,
-                d.value,
-                format_value(d.denominator),
-                format_value(d.numerator),
-                d.ci_low,
-                d.ci_high,
-                note
-            ),
-            Lang::En => format!(
-                "{} {}: {} changed {:+.1}% ({} → {}), 95% interval {:+.1}% to {:+.1}%{}.",
-                d.county,
-                d.year,
-                num,
-                d.value,
-                format_value(d.denominator),
-                format_value(d.numerator),
-                d.ci_low,
-                d.ci_high,
-                note
-            ),
-        };
+        return l.fill(
+            "briefing.growth",
+            &[
+                ("county", &d.county),
+                ("num", &num),
+                ("year", &d.year),
+                ("value", &format!("{:+.1}", d.value)),
+                ("from", &format_value(d.denominator)),
+                ("to", &format_value(d.numerator)),
+                ("low", &format!("{:+.1}", d.ci_low)),
+                ("high", &format!("{:+.1}", d.ci_high)),
+                ("note", &note),
+            ],
+        );
     }
-    match l {
-        Lang::Zh => format!(
-            "{}{}年{}为{:.1}%（{}{} ÷ {}{}），95%区间 {:.1}%–{:.1}%{}。",
-            d.county,
-            d.year,
-            name,
-            d.value,
-            num,
-            format_value(d.numerator),
-            den,
-            format_value(d.denominator),
-            d.ci_low,
-            d.ci_high,
-            note
-        ),
-        Lang::En => format!(
-            "{} {}: {} {:.1}% ({} {} ÷ {} {}), 95% interval {:.1}%–{:.1}%{}.",
-            d.county,
-            d.year,
-            name,
-            d.value,
-            num,
-            format_value(d.numerator),
-            den,
-            format_value(d.denominator),
-            d.ci_low,
-            d.ci_high,
-            note
-        ),
-    }
+    l.fill(
+        "briefing.rate",
+        &[
+            ("county", &d.county),
+            ("year", &d.year),
+            ("name", &name),
+            ("value", &format!("{:.1}", d.value)),
+            ("num", &num),
+            ("numerator", &format_value(d.numerator)),
+            ("den", &den),
+            ("denominator", &format_value(d.denominator)),
+            ("low", &format!("{:.1}", d.ci_low)),
+            ("high", &format!("{:.1}", d.ci_high)),
+            ("note", &note),
+        ],
+    )
 }
 
 /// The facts a derived rate was computed from: (file, evidence), deduplicated, in fact order.
@@ -292,22 +246,22 @@ where
 {
     for (doc, evidence) in sources {
         let label = l.text("briefing.source");
-        let _ = match (doc.is_empty(), l) {
-            (true, Lang::Zh) => writeln!(out, "   - {label}：“{}”", md_text(evidence)),
-            (true, Lang::En) => writeln!(out, "   - {label}: \"{}\"", md_text(evidence)),
-            (false, Lang::Zh) => writeln!(
-                out,
-                "   - {label}：{}：“{}”",
-                md_text(doc),
-                md_text(evidence)
-            ),
-            (false, Lang::En) => writeln!(
-                out,
-                "   - {label}: {}: \"{}\"",
-                md_text(doc),
-                md_text(evidence)
-            ),
+        let line = if doc.is_empty() {
+            l.fill(
+                "briefing.source_line",
+                &[("label", &label), ("evidence", &md_text(evidence))],
+            )
+        } else {
+            l.fill(
+                "briefing.source_line_in_file",
+                &[
+                    ("label", &label),
+                    ("doc", &md_text(doc)),
+                    ("evidence", &md_text(evidence)),
+                ],
+            )
         };
+        let _ = writeln!(out, "   - {line}");
     }
 }
 
