@@ -181,6 +181,51 @@ fn r16_a_run_that_cannot_write_an_output_leaves_the_marker_and_no_manifest() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
+/// The outputs' words come from the labels file: an edited copy given with --labels changes
+/// them without a rebuild; a broken one is refused naming its line and key.
+#[test]
+fn r16_labels_file_changes_the_words_and_a_broken_one_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bundled = std::fs::read_to_string("data/labels.toml").expect("bundled labels");
+    let edited = bundled.replacen(
+        "en = \"Rule-of-law government reports: indicator summary\"",
+        "en = \"County reports, edited title\"",
+        1,
+    );
+    assert_ne!(edited, bundled, "the title label moved");
+    let labels = dir.path().join("labels.toml");
+    std::fs::write(&labels, &edited).expect("write");
+    let out = dir.path().join("out");
+    fazhi()
+        .args(["run", "data/reports", "-q", "--lang", "en", "--labels"])
+        .arg(&labels)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let page = std::fs::read_to_string(out.join("index.html")).expect("page");
+    assert!(page.contains("<title>County reports, edited title</title>"));
+
+    let broken = bundled.replacen("en = \"Key findings\"", "en = \"\"", 1);
+    let line = broken
+        .lines()
+        .position(|l| l.contains("en = \"\""))
+        .expect("edited line")
+        + 1;
+    std::fs::write(&labels, broken).expect("write");
+    fazhi()
+        .args(["run", "data/reports", "-q", "--labels"])
+        .arg(&labels)
+        .arg("-o")
+        .arg(dir.path().join("out2"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "line {line}: key 'page.key_findings': en is empty"
+        )));
+    assert!(!dir.path().join("out2/index.html").exists());
+}
+
 #[test]
 fn missing_input_is_listed_and_status_is_1() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -168,6 +168,148 @@ fn snapshot_run(lang: &str) {
         }
     }
     insta::assert_snapshot!(format!("{lang}_charts"), charts);
+    speaks_one_language(root, lang);
+}
+
+/// The page (its charts' text included) and the briefing speak `lang` only: with `en` no
+/// Chinese character outside what the reports and the reference file say (names, evidence,
+/// units, sources); with `zh` no English sentence (three words or more) outside those and
+/// outside the notes and check messages the analysis writes (src/analysis words them in
+/// English; they are not labels yet).
+fn speaks_one_language(root: &Path, lang: &str) {
+    let mut quoted: Vec<String> = Vec::new();
+    let mut collect = |file: &str, columns: &[&str]| {
+        let body = text(&root.join(file));
+        let mut reader = csv::Reader::from_reader(body.as_bytes());
+        let headers = reader.headers().expect("header").clone();
+        for row in reader.records() {
+            let row = row.expect("row");
+            for c in columns {
+                let i = headers.iter().position(|h| h == *c).expect("column");
+                quoted.push(row[i].to_string());
+            }
+        }
+    };
+    collect(
+        "facts.csv",
+        &[
+            "doc",
+            "province",
+            "prefecture",
+            "county",
+            "unit",
+            "evidence",
+        ],
+    );
+    collect("checks.csv", &["county", "doc", "evidence", "message"]);
+    collect("derived.csv", &["note", "evidence"]);
+    collect("trends.csv", &["note"]);
+    let mut reference = csv::Reader::from_path("data/reference.csv").expect("reference");
+    let source = reference
+        .headers()
+        .expect("header")
+        .iter()
+        .position(|h| h == "source")
+        .expect("source column");
+    for row in reference.records() {
+        let source = row.expect("row")[source].to_string();
+        // Charts name the publisher: the part before the first colon.
+        if let Some((publisher, _)) = source.split_once([':', '：']) {
+            quoted.push(publisher.to_string());
+        }
+        quoted.push(source);
+    }
+    // The method note explains the words a report uses for "more than" and "about".
+    quoted.extend(["余/多/以上", "约/近"].map(String::from));
+    quoted.retain(|q| !q.is_empty());
+    quoted.sort_by_key(|q| std::cmp::Reverse(q.len()));
+    for file in ["index.html", "briefing.md"] {
+        let mut shown = visible_text(&text(&root.join(file)));
+        for q in &quoted {
+            shown = shown.replace(q.as_str(), " ");
+        }
+        let stray: Vec<String> = if lang == "en" {
+            cjk_runs(&shown)
+        } else {
+            english_sentences(&shown)
+        };
+        assert!(stray.is_empty(), "{lang} {file}: {stray:?}");
+    }
+}
+
+/// The text a reader sees: no style, script or tags, entities decoded.
+fn visible_text(page: &str) -> String {
+    let mut out = String::with_capacity(page.len());
+    let mut rest = page;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open..];
+        let skip_to = ["<style", "<script"]
+            .iter()
+            .find(|t| after.starts_with(**t))
+            .map(|t| format!("</{}>", &t[1..]));
+        let end = match skip_to {
+            Some(close) => after.find(&close).map(|e| e + close.len()),
+            None => after.find('>').map(|e| e + 1),
+        }
+        .unwrap_or(after.len());
+        out.push(' ');
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(u32::from(c), 0x3000..=0x303F | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xFF00..=0xFFEF)
+}
+
+/// Each run of CJK characters, with a little context.
+fn cjk_runs(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if is_cjk(chars[i]) {
+            let start = i;
+            while i < chars.len() && is_cjk(chars[i]) {
+                i += 1;
+            }
+            let from = start.saturating_sub(20);
+            out.push(chars[from..(i + 10).min(chars.len())].iter().collect());
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Runs of three or more English words (letters only), separated by spaces or punctuation.
+fn english_sentences(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut run: Vec<&str> = Vec::new();
+    let flush = |run: &mut Vec<&str>, out: &mut Vec<String>| {
+        if run.len() >= 3 {
+            out.push(run.join(" "));
+        }
+        run.clear();
+    };
+    for token in text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':')) {
+        if token.is_empty() {
+            continue;
+        }
+        if token.len() > 1 && token.chars().all(|c| c.is_ascii_alphabetic() || c == '\'') {
+            run.push(token);
+        } else {
+            flush(&mut run, &mut out);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
 }
 
 #[test]

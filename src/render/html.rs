@@ -281,14 +281,10 @@ impl<'a> Page<'a, '_> {
             return;
         }
         let half = TABLE_ROWS / 2;
-        let note = match self.l() {
-            Lang::Zh => format!(
-                "共 {total} 行, 此处只显示前 {half} 行和后 {half} 行; 全部数据见 {file}。"
-            ),
-            Lang::En => format!(
-                "{total} rows: the first {half} and the last {half} are shown here; all of them are in {file}."
-            ),
-        };
+        let note = self.l().fill(
+            "page.rows_cut",
+            &[("total", &total), ("half", &half), ("file", &file)],
+        );
         self.push(&format!("<p class=\"note\">{}</p>", html(&note)));
     }
 
@@ -347,16 +343,16 @@ impl<'a> Page<'a, '_> {
             .count();
         let span = year_span(a.facts.iter().map(|f| f.year));
         let title = l.text("page.title");
-        let meta = match l {
-            Lang::Zh => format!(
-                "{reports} 份报告 ({ok} 份提取到指标), {counties} 个县区, {} 个数值, 数据年份 {span}。每个数值都链接到其来源文件和原句。",
-                a.facts.len()
-            ),
-            Lang::En => format!(
-                "{reports} reports ({ok} with indicators), {counties} counties, {} figures, data years {span}. Every figure links to its source file and sentence.",
-                a.facts.len()
-            ),
-        };
+        let meta = l.fill(
+            "page.meta",
+            &[
+                ("reports", &reports),
+                ("ok", &ok),
+                ("counties", &counties),
+                ("figures", &a.facts.len()),
+                ("span", &span),
+            ],
+        );
         let toc = [
             ("findings", l.text("page.key_findings")),
             ("indicators", l.text("page.indicators_compared")),
@@ -403,16 +399,10 @@ impl<'a> Page<'a, '_> {
             }
             self.push("</ol>");
             if total > found.len() {
-                let note = match l {
-                    Lang::Zh => format!(
-                        "共 {total} 条发现, 此处列出 {} 条 (先列县区间比较, 再列需核对的检查、比率和变化); 全部数据见 comparisons.csv、checks.csv、derived.csv 和 trends.csv。",
-                        found.len()
-                    ),
-                    Lang::En => format!(
-                        "{total} findings, {} listed here (cross-county comparisons first, then checks, rates and changes); all of them are in comparisons.csv, checks.csv, derived.csv and trends.csv.",
-                        found.len()
-                    ),
-                };
+                let note = l.fill(
+                    "page.findings_cut",
+                    &[("total", &total), ("shown", &found.len())],
+                );
                 self.push(&format!("<p class=\"note\">{}</p>", html(&note)));
             }
         }
@@ -539,10 +529,7 @@ impl<'a> Page<'a, '_> {
                 .collect();
             let more = match conflicted.len().saturating_sub(list.len()) {
                 0 => String::new(),
-                n => match l {
-                    Lang::Zh => format!("; 另有 {n} 个县区"),
-                    Lang::En => format!("; {n} more counties"),
-                },
+                n => l.fill("page.more_counties", &[("n", &n)]),
             };
             self.push(&format!(
                 "<p class=\"note\">{} {}{more}. <a href=\"#quality\">{}</a></p>",
@@ -591,16 +578,19 @@ impl<'a> Page<'a, '_> {
         values.sort_by(f64::total_cmp);
         let q = |p: f64| quantile(&values, p).map(format_value).unwrap_or_default();
         let half = TABLE_ROWS / 2;
-        let note = match l {
-            Lang::Zh => format!(
-                "共 {} 个县区, 上表只列最高和最低各 {half} 个。全部县区的最新值: 最小 {}, 下四分位 {}, 中位数 {}, 上四分位 {}, 最大 {} ({})。每个县区的数值见 facts.csv, 排名见 comparisons.csv。",
-                values.len(), q(0.0), q(0.25), q(0.5), q(0.75), q(1.0), unit_label(unit, l)
-            ),
-            Lang::En => format!(
-                "{} counties; the table lists the highest and lowest {half}. Latest values of all counties: minimum {}, lower quartile {}, median {}, upper quartile {}, maximum {} ({}). Every county's value is in facts.csv, its rank in comparisons.csv.",
-                values.len(), q(0.0), q(0.25), q(0.5), q(0.75), q(1.0), unit_label(unit, l)
-            ),
-        };
+        let note = l.fill(
+            "page.distribution",
+            &[
+                ("n", &values.len()),
+                ("half", &half),
+                ("min", &q(0.0)),
+                ("q1", &q(0.25)),
+                ("median", &q(0.5)),
+                ("q3", &q(0.75)),
+                ("max", &q(1.0)),
+                ("unit", &unit_label(unit, l)),
+            ],
+        );
         self.push(&format!("<p class=\"note\">{}</p>", html(&note)));
     }
 
@@ -618,16 +608,10 @@ impl<'a> Page<'a, '_> {
             .map(|(_, c)| c.clone())
             .collect();
         if counties.len() < all {
-            let note = match l {
-                Lang::Zh => format!(
-                    "共 {all} 个县区, 此处只列出数值最多的 {} 个的概况; 每个县区的全部数值见 facts.csv。",
-                    counties.len()
-                ),
-                Lang::En => format!(
-                    "{all} counties: profiles of the {} with the most figures are shown here; every county's figures are in facts.csv.",
-                    counties.len()
-                ),
-            };
+            let note = l.fill(
+                "page.profiles_cut",
+                &[("all", &all), ("shown", &counties.len())],
+            );
             self.push(&format!("<p class=\"note\">{}</p>", html(&note)));
         }
         for county in counties {
@@ -752,14 +736,7 @@ impl<'a> Page<'a, '_> {
             self.push("</tbody></table></div>");
             if total > TABLE_ROWS {
                 let half = TABLE_ROWS / 2;
-                let note = match l {
-                    Lang::Zh => format!(
-                        "共 {total} 行, 此处只列比率最高和最低各 {half} 行; 全部数据见 derived.csv。"
-                    ),
-                    Lang::En => format!(
-                        "{total} rows: the {half} highest and {half} lowest rates are shown here; all of them are in derived.csv."
-                    ),
-                };
+                let note = l.fill("page.rates_cut", &[("total", &total), ("half", &half)]);
                 self.push(&format!("<p class=\"note\">{}</p>", html(&note)));
             }
         }
@@ -902,14 +879,16 @@ impl<'a> Page<'a, '_> {
                     count(Severity::Warning),
                     count(Severity::Info),
                 );
-                let note = match l {
-                    Lang::Zh => format!(
-                        "共 {total} 项检查结果 (错误 {e}, 警告 {w}, 提示 {i}), 此处按严重程度列出前 {TABLE_ROWS} 项; 全部见 checks.csv。"
-                    ),
-                    Lang::En => format!(
-                        "{total} check results ({e} errors, {w} warnings, {i} info); the {TABLE_ROWS} most severe are listed here, all of them are in checks.csv."
-                    ),
-                };
+                let note = l.fill(
+                    "page.checks_cut",
+                    &[
+                        ("total", &total),
+                        ("e", &e),
+                        ("w", &w),
+                        ("i", &i),
+                        ("shown", &TABLE_ROWS),
+                    ],
+                );
                 self.push(&format!("<p class=\"note\">{}</p>", html(&note)));
             }
         }
@@ -949,14 +928,10 @@ impl<'a> Page<'a, '_> {
             self.push("</tbody></table></div>");
             let total = a.conflicts.len();
             if total > TABLE_ROWS {
-                let note = match l {
-                    Lang::Zh => format!(
-                        "共 {total} 处来源冲突, 此处列出前 {TABLE_ROWS} 处; 全部见 manifest.json (conflicts) 和 checks.csv。"
-                    ),
-                    Lang::En => format!(
-                        "{total} conflicts; the first {TABLE_ROWS} are listed here, all of them are in manifest.json (conflicts) and checks.csv."
-                    ),
-                };
+                let note = l.fill(
+                    "page.conflicts_cut",
+                    &[("total", &total), ("shown", &TABLE_ROWS)],
+                );
                 self.push(&format!("<p class=\"note\">{}</p>", html(&note)));
             }
         }
@@ -1065,10 +1040,7 @@ impl<'a> Page<'a, '_> {
         let mut out = format!(
             "<section id=\"coverage\"><h2>{}</h2><p class=\"note\">{}</p><div class=\"scroll\"><table class=\"sortable\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
             l.text("page.coverage_matrix"),
-            html(&match l {
-                Lang::Zh => format!("共 {n} 个县区, 每行为报告了该指标的县区数和年份; 每个县区的情况见 facts.csv。"),
-                Lang::En => format!("{n} counties: each row gives how many counties' reports state the indicator, and for which years; each county's figures are in facts.csv."),
-            }),
+            html(&l.fill("page.coverage_counts", &[("n", &n)])),
             l.text("page.indicator"),
             l.text("page.counties_reporting"),
             l.text("page.share"),
@@ -1093,22 +1065,13 @@ impl<'a> Page<'a, '_> {
 
     fn methodology(&mut self) {
         let l = self.l();
-        let text = match l {
-            Lang::Zh => [
-                "数值由 fazhi 从报告原文中按指标词典 (data/indicators.toml) 提取, 每个数值保留其原句和所在文件; \"下一年度工作安排\" 中的目标数不计入。",
-                "口径: 年度 (当年发生数)、年末存量、累计数分别比较, 从不混合。\"余/多/以上\" 记为 \"+\", \"约/近\" 记为 \"~\"。",
-                "同比: 与同一县区、同一指标、同一口径的上一数据比较; 间隔超过一年时另给年均增长率。",
-                "比率由分子和分母重新计算, 给出 95% Wilson 区间 (Wilson 1927; Brown, Cai & DasGupta 2001)。",
-                "同一县区、指标、年份、口径的来源数值不一致时, 全部保留并标出, 不进入图表。参考值 (data/reference.csv) 只作参照。",
-            ],
-            Lang::En => [
-                "Figures are extracted by fazhi from the report text using the indicator dictionary (data/indicators.toml); each keeps its source sentence and file. Targets in the next-year plans are not counted.",
-                "Scopes: annual flows, year-end stocks and cumulative totals are compared only within their scope. \"余/多/以上\" (more than) is shown as \"+\", \"约/近\" (about) as \"~\".",
-                "Year over year: compared with the previous value of the same county, indicator and scope; for gaps longer than a year a compound annual rate is also given.",
-                "Rates are recomputed from numerator and denominator, with a 95% Wilson score interval (Wilson 1927; Brown, Cai & DasGupta 2001).",
-                "When sources disagree for the same county, indicator, year and scope, all are kept and flagged, and the value is left out of the charts. Reference values (data/reference.csv) are shown for comparison only.",
-            ],
-        };
+        let text = [
+            l.text("page.method_extraction"),
+            l.text("page.method_scopes"),
+            l.text("page.method_year_over_year"),
+            l.text("page.method_rates"),
+            l.text("page.method_conflicts"),
+        ];
         let mut out = format!(
             "<section id=\"method\"><h2>{}</h2>",
             l.text("page.methodology")
@@ -1159,14 +1122,17 @@ impl<'a> Page<'a, '_> {
                 count(InputStatus::Skipped),
                 self.ctx.inputs.iter().filter(|i| i.status.failed()).count(),
             );
-            let note = match l {
-                Lang::Zh => format!(
-                    "共 {total} 个输入文件: 已提取 {ok}, 未找到指标 {none}, 跳过 {skipped}, 出错 {errors}。此处先列需要注意的文件, 共列 {TABLE_ROWS} 个; 全部见 manifest.json (inputs)。"
-                ),
-                Lang::En => format!(
-                    "{total} inputs: {ok} ok, {none} with no indicators, {skipped} skipped, {errors} errors. The {TABLE_ROWS} listed here put those needing attention first; all of them are in manifest.json (inputs)."
-                ),
-            };
+            let note = l.fill(
+                "page.inputs_cut",
+                &[
+                    ("total", &total),
+                    ("ok", &ok),
+                    ("none", &none),
+                    ("skipped", &skipped),
+                    ("errors", &errors),
+                    ("shown", &TABLE_ROWS),
+                ],
+            );
             out.push_str(&format!("<p class=\"note\">{}</p>", html(&note)));
         }
         out.push_str("</section>\n");

@@ -318,14 +318,10 @@ fn write_moved_note(
 ) -> Result<(), XlsxError> {
     ws.set_name(&table.name)?;
     let (rows, file) = (table.len(), format!("{}.csv", table.name));
-    let note = match lang {
-        Lang::Zh => format!(
-            "本表共 {rows} 行, 超过工作簿每表 {max_rows} 行的上限, 未放入工作簿; 全部数据见同一文件夹中的 {file}。"
-        ),
-        Lang::En => format!(
-            "This table has {rows} rows, more than the {max_rows} a sheet of this workbook holds; every row is in {file}, in the same folder."
-        ),
-    };
+    let note = lang.fill(
+        "workbook.table_in_csv",
+        &[("rows", &rows), ("max_rows", &max_rows), ("file", &file)],
+    );
     // One plain cell: the text runs on over the empty cells to its right.
     ws.write_string_with_format(0, 0, &note, &f.note)?;
     Ok(())
@@ -468,10 +464,11 @@ fn wide_indicator_meaning(
     } else {
         scope.to_string()
     };
-    Some(match ctx.lang {
-        Lang::Zh => format!("{}（{}，口径 {}）", i.zh_name, i.unit, scope),
-        Lang::En => format!("{} ({}, scope {})", i.en_name, i.unit, scope),
-    })
+    let name = ctx.dict.name(metric, ctx.lang.is_en());
+    Some(ctx.lang.fill(
+        "workbook.wide_indicator",
+        &[("name", &name), ("unit", &i.unit), ("scope", &scope)],
+    ))
 }
 
 /// Lists every input (file, status, checksum, encoding, county, year, facts) and every
