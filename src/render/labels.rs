@@ -309,19 +309,36 @@ mod tests {
             }
         }
         let mut named = BTreeSet::new();
-        for call in [".text(", ".fill(", "label("] {
-            for (at, _) in code.match_indices(call) {
-                let Some(rest) = code[at + call.len()..].trim_start().strip_prefix('"') else {
-                    continue;
-                };
-                let key = &rest[..rest.find('"').expect("closed key")];
-                let is_key = key.contains('.')
-                    && key
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
-                if is_key {
-                    named.insert(key.to_string());
-                }
+        // Every string literal that is a key of the table: `"page.title"` in a call, a list
+        // or a `match` choosing one.
+        let sections: BTreeSet<&str> = labels
+            .keys()
+            .filter_map(|k| k.split_once('.').map(|(section, _)| section))
+            .collect();
+        for (at, _) in code.match_indices('"') {
+            let key: String = code[at + 1..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.')
+                .collect();
+            let closed = code[at + 1 + key.len()..].starts_with('"');
+            let section = key.split_once('.').map(|(section, _)| section);
+            if closed && !key.ends_with('.') && section.is_some_and(|s| sections.contains(s)) {
+                named.insert(key);
+            }
+        }
+        // The page template names its labels `t.<key>`, the `page.` section.
+        let template = include_str!("templates/report.html");
+        for (at, _) in template.match_indices("t.") {
+            let before = template[..at].chars().next_back();
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.') {
+                continue;
+            }
+            let key: String = template[at + 2..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !key.is_empty() {
+                named.insert(format!("page.{key}"));
             }
         }
         let missing: Vec<&String> = named
