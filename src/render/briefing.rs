@@ -16,6 +16,8 @@
 use std::collections::HashSet;
 use std::fmt::Write;
 
+use serde::Serialize;
+
 use super::findings::{top_key_findings, FactIndex};
 use super::html::MAX_FINDINGS;
 use super::Lang;
@@ -26,62 +28,128 @@ use crate::model::format_value;
 /// Most rates and most checks listed in the briefing's appendices; the CSVs hold every row.
 pub const APPENDIX_ROWS: usize = 40;
 
+/// The briefing's view model: its sections in order, every line already worded and in
+/// Markdown (report text escaped by [`md_text`]). Built once by [`briefing_view`]; turned into
+/// bytes by [`render_briefing_view`].
+#[derive(Debug, Clone, Serialize)]
+pub struct BriefingView {
+    /// The title (`# …`).
+    pub title: String,
+    /// The line under it: what fazhi read and how to read the figures.
+    pub intro: String,
+    /// The sections (`## …`), in order.
+    pub sections: Vec<BriefingSection>,
+}
+
+/// A section of the briefing: a numbered list, or plain lines, and a closing note.
+#[derive(Debug, Clone, Serialize)]
+pub struct BriefingSection {
+    /// The heading.
+    pub heading: String,
+    /// Said when the section has nothing to list.
+    pub empty: Option<String>,
+    /// Numbered items, each with its sources.
+    pub items: Vec<BriefingItem>,
+    /// Unnumbered lines (the reference values).
+    pub lines: Vec<String>,
+    /// How many rows there are in all and where, when not all are listed.
+    pub note: Option<String>,
+}
+
+/// A numbered item: a sentence and the sources it rests on.
+#[derive(Debug, Clone, Serialize)]
+pub struct BriefingItem {
+    /// The sentence.
+    pub text: String,
+    /// One line per source (file and exact text).
+    pub sources: Vec<String>,
+}
+
 /// Renders the briefing in the requested language.
 pub fn render_briefing(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) -> Vec<u8> {
-    let l = lang;
-    let mut out = String::new();
-    let docs = distinct_docs(analysis);
-    let _ = writeln!(
-        out,
-        "# {}\n",
-        l.text("briefing.rule_of_law_government_reports")
-    );
-    let _ = writeln!(
-        out,
-        "{}\n",
-        l.fill(
-            "briefing.extracted_by",
-            &[("version", &env!("CARGO_PKG_VERSION")), ("n", &docs.len())]
-        )
-    );
+    render_briefing_view(&briefing_view(analysis, dict, lang))
+}
 
-    let _ = writeln!(out, "## {}\n", l.text("briefing.key_findings"));
+/// The briefing as Markdown.
+pub fn render_briefing_view(view: &BriefingView) -> Vec<u8> {
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}\n", view.title);
+    let _ = writeln!(out, "{}\n", view.intro);
+    for section in &view.sections {
+        let _ = writeln!(out, "## {}\n", section.heading);
+        if let Some(empty) = &section.empty {
+            let _ = writeln!(out, "{empty}\n");
+        }
+        for (i, item) in section.items.iter().enumerate() {
+            let _ = writeln!(out, "{}. {}", i + 1, item.text);
+            for source in &item.sources {
+                let _ = writeln!(out, "   - {source}");
+            }
+        }
+        for line in &section.lines {
+            let _ = writeln!(out, "{line}");
+        }
+        if !section.items.is_empty() || !section.lines.is_empty() {
+            out.push('\n');
+        }
+        if let Some(note) = &section.note {
+            let _ = writeln!(out, "{note}\n");
+        }
+    }
+    out.into_bytes()
+}
+
+/// Builds the briefing's view model: key findings, then the appendices (rates, checks,
+/// reference values) that have rows.
+pub fn briefing_view(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) -> BriefingView {
+    let l = lang;
+    let docs = distinct_docs(analysis);
+    let mut sections = Vec::new();
+
     let (findings, total_findings) = top_key_findings(analysis, dict, lang, MAX_FINDINGS);
-    if findings.is_empty() {
-        let _ = writeln!(out, "{}\n", l.text("briefing.no_year_over_year_change"));
-    }
-    for (i, f) in findings.iter().enumerate() {
-        let _ = writeln!(out, "{}. {}", i + 1, md_text(&f.sentence));
-        write_sources(&mut out, l, f.docs.iter().zip(f.evidence.iter()));
-    }
-    if !findings.is_empty() {
-        out.push('\n');
-    }
-    if total_findings > findings.len() {
-        let _ = writeln!(
-            out,
-            "{}\n",
+    sections.push(BriefingSection {
+        heading: l.text("briefing.key_findings").to_string(),
+        empty: findings
+            .is_empty()
+            .then(|| l.text("briefing.no_year_over_year_change").to_string()),
+        note: (total_findings > findings.len()).then(|| {
             l.fill(
                 "briefing.findings_cut",
-                &[("total", &total_findings), ("shown", &findings.len())]
+                &[("total", &total_findings), ("shown", &findings.len())],
             )
-        );
-    }
+        }),
+        items: findings
+            .iter()
+            .map(|f| BriefingItem {
+                text: md_text(&f.sentence),
+                sources: source_lines(l, f.docs.iter().zip(f.evidence.iter())),
+            })
+            .collect(),
+        lines: Vec::new(),
+    });
 
     if !analysis.derived.is_empty() {
-        let _ = writeln!(
-            out,
-            "## {}\n",
-            l.text("briefing.appendix_rates_computed_from_their")
-        );
         let parts = FactIndex::new(analysis);
-        for (i, d) in analysis.derived.iter().take(APPENDIX_ROWS).enumerate() {
-            let _ = writeln!(out, "{}. {}", i + 1, md_text(&derived_sentence(d, dict, l)));
-            let sources = derived_sources(analysis, &parts, d);
-            write_sources(&mut out, l, sources.iter().map(|(a, b)| (a, b)));
-        }
-        out.push('\n');
-        more_in_csv(&mut out, l, analysis.derived.len(), "derived.csv");
+        sections.push(BriefingSection {
+            heading: l
+                .text("briefing.appendix_rates_computed_from_their")
+                .to_string(),
+            empty: None,
+            items: analysis
+                .derived
+                .iter()
+                .take(APPENDIX_ROWS)
+                .map(|d| {
+                    let sources = derived_sources(analysis, &parts, d);
+                    BriefingItem {
+                        text: md_text(&derived_sentence(d, dict, l)),
+                        sources: source_lines(l, sources.iter().map(|(a, b)| (a, b))),
+                    }
+                })
+                .collect(),
+            lines: Vec::new(),
+            note: more_in_csv(l, analysis.derived.len(), "derived.csv"),
+        });
     }
 
     // Most serious first; info checks say how a figure was verified (e.g. a rate consistent
@@ -89,78 +157,92 @@ pub fn render_briefing(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) ->
     let mut checks: Vec<_> = analysis.checks.iter().collect();
     checks.sort_by_key(|c| std::cmp::Reverse(c.severity));
     if !checks.is_empty() {
-        let _ = writeln!(
-            out,
-            "## {}\n",
-            if checks.len() > APPENDIX_ROWS {
-                l.text("briefing.appendix_checks_on_the_figures")
-            } else {
-                l.text("briefing.appendix_checks_on_the_figures_2")
-            }
-        );
-        for (i, c) in checks.iter().take(APPENDIX_ROWS).enumerate() {
-            let severity = match c.severity {
-                Severity::Error => l.text("briefing.severity_error"),
-                Severity::Warning => l.text("briefing.severity_warning"),
-                Severity::Info => l.text("briefing.severity_info"),
-            };
-            let _ = writeln!(
-                out,
-                "{}. [{}] {} {} {}: {}",
-                i + 1,
-                severity,
-                md_text(&c.county),
-                c.year,
-                md_text(dict.name(&c.metric, l.is_en())),
-                md_text(&c.message)
-            );
-            write_sources(&mut out, l, [(&c.doc, &c.evidence)].into_iter());
-        }
-        out.push('\n');
-        more_in_csv(&mut out, l, checks.len(), "checks.csv");
+        let heading = if checks.len() > APPENDIX_ROWS {
+            l.text("briefing.appendix_checks_on_the_figures")
+        } else {
+            l.text("briefing.appendix_checks_on_the_figures_2")
+        };
+        sections.push(BriefingSection {
+            heading: heading.to_string(),
+            empty: None,
+            items: checks
+                .iter()
+                .take(APPENDIX_ROWS)
+                .map(|c| {
+                    let severity = match c.severity {
+                        Severity::Error => l.text("briefing.severity_error"),
+                        Severity::Warning => l.text("briefing.severity_warning"),
+                        Severity::Info => l.text("briefing.severity_info"),
+                    };
+                    BriefingItem {
+                        text: format!(
+                            "[{}] {} {} {}: {}",
+                            severity,
+                            md_text(&c.county),
+                            c.year,
+                            md_text(dict.name(&c.metric, l.is_en())),
+                            md_text(&c.message)
+                        ),
+                        sources: source_lines(l, [(&c.doc, &c.evidence)].into_iter()),
+                    }
+                })
+                .collect(),
+            lines: Vec::new(),
+            note: more_in_csv(l, checks.len(), "checks.csv"),
+        });
     }
 
     if !analysis.references.is_empty() {
-        let _ = writeln!(
-            out,
-            "## {}\n",
-            l.text("briefing.published_reference_values_shown_for")
-        );
-        for r in &analysis.references {
-            let line = l.fill(
-                "briefing.reference",
-                &[
-                    ("name", &md_text(dict.name(&r.indicator, l.is_en()))),
-                    ("year", &r.year),
-                    ("value", &format_value(r.value)),
-                    (
-                        "unit",
-                        &dict.get(&r.indicator).map_or("", |i| i.unit.as_str()),
-                    ),
-                    ("source", &md_text(&r.source)),
-                ],
-            );
-            let _ = writeln!(out, "{line}");
-        }
-        out.push('\n');
+        sections.push(BriefingSection {
+            heading: l
+                .text("briefing.published_reference_values_shown_for")
+                .to_string(),
+            empty: None,
+            items: Vec::new(),
+            lines: analysis
+                .references
+                .iter()
+                .map(|r| {
+                    l.fill(
+                        "briefing.reference",
+                        &[
+                            ("name", &md_text(dict.name(&r.indicator, l.is_en()))),
+                            ("year", &r.year),
+                            ("value", &format_value(r.value)),
+                            (
+                                "unit",
+                                &dict.get(&r.indicator).map_or("", |i| i.unit.as_str()),
+                            ),
+                            ("source", &md_text(&r.source)),
+                        ],
+                    )
+                })
+                .collect(),
+            note: None,
+        });
     }
-    out.into_bytes()
+
+    BriefingView {
+        title: l
+            .text("briefing.rule_of_law_government_reports")
+            .to_string(),
+        intro: l.fill(
+            "briefing.extracted_by",
+            &[("version", &env!("CARGO_PKG_VERSION")), ("n", &docs.len())],
+        ),
+        sections,
+    }
 }
 
-/// Says how many rows a capped appendix has in all and which CSV holds them (nothing when
-/// every row was listed).
-fn more_in_csv(out: &mut String, l: Lang, total: usize, csv: &str) {
-    if total <= APPENDIX_ROWS {
-        return;
-    }
-    let _ = writeln!(
-        out,
-        "{}\n",
+/// How many rows a capped appendix has in all and which CSV holds them (`None` when every
+/// row was listed).
+fn more_in_csv(l: Lang, total: usize, csv: &str) -> Option<String> {
+    (total > APPENDIX_ROWS).then(|| {
         l.fill(
             "briefing.appendix_cut",
-            &[("total", &total), ("shown", &APPENDIX_ROWS), ("csv", &csv)]
+            &[("total", &total), ("shown", &APPENDIX_ROWS), ("csv", &csv)],
         )
-    );
+    })
 }
 
 /// One sentence for a derived rate, with its parts and interval.
@@ -240,29 +322,31 @@ fn derived_sources(
     out
 }
 
-fn write_sources<'a, I>(out: &mut String, l: Lang, sources: I)
+/// One line per source: the file and the exact text, escaped for Markdown.
+fn source_lines<'a, I>(l: Lang, sources: I) -> Vec<String>
 where
     I: Iterator<Item = (&'a String, &'a String)>,
 {
-    for (doc, evidence) in sources {
-        let label = l.text("briefing.source");
-        let line = if doc.is_empty() {
-            l.fill(
-                "briefing.source_line",
-                &[("label", &label), ("evidence", &md_text(evidence))],
-            )
-        } else {
-            l.fill(
-                "briefing.source_line_in_file",
-                &[
-                    ("label", &label),
-                    ("doc", &md_text(doc)),
-                    ("evidence", &md_text(evidence)),
-                ],
-            )
-        };
-        let _ = writeln!(out, "   - {line}");
-    }
+    let label = l.text("briefing.source");
+    sources
+        .map(|(doc, evidence)| {
+            if doc.is_empty() {
+                l.fill(
+                    "briefing.source_line",
+                    &[("label", &label), ("evidence", &md_text(evidence))],
+                )
+            } else {
+                l.fill(
+                    "briefing.source_line_in_file",
+                    &[
+                        ("label", &label),
+                        ("doc", &md_text(doc)),
+                        ("evidence", &md_text(evidence)),
+                    ],
+                )
+            }
+        })
+        .collect()
 }
 
 fn distinct_docs(analysis: &Analysis) -> HashSet<&str> {
