@@ -1,6 +1,6 @@
 //! Snapshots of every output of `fazhi run` on the bundled reports, in both label languages
 //! (issue 16): the CSVs, the briefing, the manifest, the page, the charts and the workbook's
-//! cells. They pin what a run writes, so a refactor of the render layer shows every change it
+//! cells, and the view models the page and the briefing are rendered from. They pin what a run writes, so a refactor of the render layer shows every change it
 //! makes, and only those. Review a change with `cargo insta review` (or `INSTA_UPDATE=always`
 //! and `git diff`).
 //!
@@ -14,6 +14,17 @@ use std::path::Path;
 
 use assert_cmd::Command;
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+use fazhi::analysis::load_references;
+use fazhi::cmd::pipeline::{analyse, extract_batch};
+use fazhi::config::InputConfig;
+use fazhi::dict::load_dict;
+use fazhi::ingest::IngestOptions;
+use fazhi::render::briefing::briefing_view;
+use fazhi::render::chart::data::Grid;
+use fazhi::render::chart::render_charts;
+use fazhi::render::csv::CsvOptions;
+use fazhi::render::html::{page_view, PageContext};
+use fazhi::render::Lang;
 use sha2::{Digest, Sha256};
 
 /// Runs `fazhi run` on the bundled reports with `--lang lang` into a fresh folder.
@@ -310,6 +321,78 @@ fn english_sentences(text: &str) -> Vec<String> {
     }
     flush(&mut run, &mut out);
     out
+}
+
+/// The view models of the page and the briefing, built through the library from the bundled
+/// reports: what each output says before it is laid out. Chart SVGs are shown by digest.
+fn snapshot_view_models(lang: Lang) {
+    let dict = load_dict(None).expect("bundled dictionary");
+    let input = InputConfig {
+        inputs: vec!["data/reports".into()],
+        ingest: IngestOptions::default(),
+        quiet: true,
+        documents: Default::default(),
+    };
+    let mut batch = extract_batch(&input, &dict);
+    let references =
+        load_references(Path::new("data/reference.csv")).expect("bundled reference values");
+    let facts = std::mem::take(&mut batch.facts);
+    let analysis = analyse(facts, &batch, &dict, &references).expect("analysis");
+    let charts = render_charts(&analysis, &dict, lang, &CsvOptions::default()).expect("charts");
+    let ctx = PageContext {
+        analysis: &analysis,
+        dict: &dict,
+        inputs: &batch.records,
+        charts: &charts,
+        lang,
+    };
+    let mut page = serde_json::to_value(page_view(&ctx, &Grid::build(&analysis, &dict)))
+        .expect("page view as JSON");
+    // Long constants and SVG: by digest.
+    digest_fields(&mut page, &["before", "after", "style", "script", "csp"]);
+    let name = if lang == Lang::En { "en" } else { "zh" };
+    insta::assert_snapshot!(
+        format!("{name}_page_view"),
+        serde_json::to_string_pretty(&page).expect("json")
+    );
+    let briefing = briefing_view(&analysis, &dict, lang);
+    insta::assert_snapshot!(
+        format!("{name}_briefing_view"),
+        serde_json::to_string_pretty(&briefing).expect("json")
+    );
+}
+
+/// Replaces each string field named in `names`, at any depth, by the first 16 hex digits of
+/// its SHA-256.
+fn digest_fields(value: &mut serde_json::Value, names: &[&str]) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                match v {
+                    serde_json::Value::String(s) if names.contains(&key.as_str()) => {
+                        *s = format!("sha256:{}", &sha256(s.as_bytes())[..16]);
+                    }
+                    _ => digest_fields(v, names),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for v in items {
+                digest_fields(v, names);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn view_models_zh() {
+    snapshot_view_models(Lang::Zh);
+}
+
+#[test]
+fn view_models_en() {
+    snapshot_view_models(Lang::En);
 }
 
 #[test]

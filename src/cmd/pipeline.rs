@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 use anyhow::Context;
 use rayon::prelude::*;
 
-use crate::analysis::{analyse_collapsed_with, collapse_repeats, Inputs};
+use crate::analysis::{analyse_collapsed_with, collapse_repeats, Analysis, Inputs, Reference};
 use crate::config::{InputConfig, RenderConfig};
 use crate::dict::IndicatorDict;
 use crate::extract::{Extraction, Extractor};
@@ -62,17 +62,7 @@ pub fn analyse_and_write(
     out: &mut OutputDir,
 ) -> anyhow::Result<()> {
     let mut clock = PhaseClock::from_env();
-    let (facts, repeats) = collapse_repeats(facts).context("analysis")?;
-    clock.lap("collapse repeats");
-    let inputs = Inputs {
-        references: &cfg.references,
-        stated_changes: &batch.stated_changes,
-        documents: &batch.documents,
-    };
-    let mut analysis =
-        timed("analyse", || analyse_collapsed_with(&facts, dict, &inputs)).context("analysis")?;
-    analysis.facts = facts;
-    analysis.repeats = repeats;
+    let analysis = analyse(facts, batch, dict, &cfg.references)?;
     clock.lap("analyse");
     let run = Run {
         analysis: &analysis,
@@ -85,6 +75,29 @@ pub fn analyse_and_write(
     write_outputs(&run, out)?;
     clock.lap("outputs");
     Ok(())
+}
+
+/// The analysis of `facts` (repeats collapsed, kept beside them), with the documents' metadata
+/// and stated changes from `batch` and the published `references`.
+pub fn analyse(
+    facts: Vec<Fact>,
+    batch: &Batch,
+    dict: &IndicatorDict,
+    references: &[Reference],
+) -> anyhow::Result<Analysis> {
+    let mut clock = PhaseClock::from_env();
+    let (facts, repeats) = collapse_repeats(facts).context("analysis")?;
+    clock.lap("collapse repeats");
+    let inputs = Inputs {
+        references,
+        stated_changes: &batch.stated_changes,
+        documents: &batch.documents,
+    };
+    let mut analysis =
+        timed("analyse", || analyse_collapsed_with(&facts, dict, &inputs)).context("analysis")?;
+    analysis.facts = facts;
+    analysis.repeats = repeats;
+    Ok(analysis)
 }
 
 /// One candidate after reading and extraction (done in parallel).
