@@ -4,7 +4,7 @@
 //! - the schedule: each output is built as soon as the outputs it needs are built, side by
 //!   side with the others (rayon), so the workbook, the longest, never waits for the page;
 //! - the atomic writes: every builder stages its files (written and synced under temporary
-//!   names, see [`write`]) and nothing is put in place until all are built; then they are put
+//!   names, see [`write`](mod@write)) and nothing is put in place until all are built; then they are put
 //!   in place in the declared order, so the folder, the manifest and the marker read the same
 //!   whatever the thread count;
 //! - the manifest's list of outputs: the names the builders before it staged, in order;
