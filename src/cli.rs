@@ -126,6 +126,11 @@ pub struct RenderArgs {
     /// data/reference.csv when it exists.
     #[arg(long, value_name = "FILE")]
     pub reference: Option<PathBuf>,
+    /// Labels (TOML) replacing the bundled data/labels.toml: every heading, column name,
+    /// chart title and note of the outputs, in Chinese and English. It must hold every key
+    /// of the bundled file.
+    #[arg(long, value_name = "FILE")]
+    pub labels: Option<PathBuf>,
 }
 
 /// `fazhi run`.

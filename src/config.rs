@@ -12,6 +12,7 @@ use crate::dict::{load_dict, load_lexicon, IndicatorDict, Lexicon};
 use crate::ingest::documents::{read_documents, DocumentsTable};
 use crate::ingest::{IngestOptions, DEFAULT_MAX_BYTES};
 use crate::render::csv::{CsvEncoding, CsvOptions};
+use crate::render::labels::{install, load_labels};
 use crate::render::Lang;
 
 /// Default input folder.
@@ -78,8 +79,15 @@ impl InputConfig {
 }
 
 impl RenderConfig {
-    /// Builds the render settings, loading reference values.
+    /// Builds the render settings, loading reference values. A labels file (`--labels`) is
+    /// loaded, checked whole and made the table every output uses, before any output exists.
     pub fn from_args(args: &RenderArgs) -> anyhow::Result<Self> {
+        if let Some(path) = &args.labels {
+            let labels = load_labels(Some(path)).context("--labels")?;
+            if install(labels).is_err() {
+                anyhow::bail!("--labels: the labels were already in use before the file was read");
+            }
+        }
         let references = match &args.reference {
             Some(p) => load_references(p)?,
             None if Path::new(DEFAULT_REFERENCE).exists() => {

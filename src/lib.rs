@@ -4,8 +4,8 @@
 //! Data moves one way through the pipeline, and no module imports from a later stage:
 //!
 //! ```text
-//! ingest  →  extract  →  dataset / analysis  →  render (html, charts, csv, xlsx, briefing)
-//! (bytes → text)  (text → facts)  (facts → frames, trends, checks)  (→ files)
+//! ingest  →  extract  →  dataset / analysis  →  render (html, charts, csv, xlsx, briefing)  →  output
+//! (bytes → text)  (text → facts)  (facts → frames, trends, checks)  (→ bytes)  (→ files)
 //! ```
 //!
 //! `cmd` is the glue that runs the stages for each subcommand and adds file context to errors.
@@ -20,4 +20,5 @@ pub mod dict;
 pub mod extract;
 pub mod ingest;
 pub mod model;
+pub mod output;
 pub mod render;

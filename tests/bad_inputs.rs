@@ -433,7 +433,7 @@ fn bad_inputs_are_listed_and_good_reports_still_yield_every_fact() {
     let manifest = Manifest {
         tool: "test".into(),
         inputs: &mixed.records,
-        summary: fazhi::cmd::run::summarise(&mixed.records, mixed.facts.len()),
+        summary: fazhi::render::manifest::Summary::of(&mixed.records, mixed.facts.len()),
         checks: &[],
         conflicts: &[],
         warnings: &mixed.warnings,

@@ -135,6 +135,97 @@ fn output_path_that_is_a_file_is_refused() {
         .stderr(predicate::str::contains("is a file"));
 }
 
+/// An output that cannot be written (a folder is in the way of index.html) fails the run:
+/// no manifest, and the marker lists the declared outputs and what was put in place (nothing:
+/// every file is staged until all are built).
+#[test]
+fn r16_a_run_that_cannot_write_an_output_leaves_the_marker_and_no_manifest() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join("index.html")).expect("a folder in the way");
+    fazhi()
+        .args(["run", "data/reports", "-q", "-o"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("index.html"))
+        .stderr(predicate::str::contains("did not finish"));
+    assert!(!dir.path().join("manifest.json").exists());
+    assert!(
+        !dir.path().join("facts.csv").exists(),
+        "put in place before all were built"
+    );
+    let marker =
+        std::fs::read_to_string(dir.path().join("RUN-INCOMPLETE.txt")).expect("marker left");
+    for planned in [
+        "fazhi.xlsx",
+        "briefing.md",
+        "charts/",
+        "index.html",
+        "manifest.json",
+    ] {
+        assert!(
+            marker.contains(planned),
+            "{planned} not in the plan: {marker}"
+        );
+    }
+    assert!(
+        marker.ends_with("Written by this run so far:\n"),
+        "{marker}"
+    );
+    let leftovers: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// The outputs' words come from the labels file: an edited copy given with --labels changes
+/// them without a rebuild; a broken one is refused naming its line and key.
+#[test]
+fn r16_labels_file_changes_the_words_and_a_broken_one_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bundled = std::fs::read_to_string("data/labels.toml").expect("bundled labels");
+    let edited = bundled.replacen(
+        "en = \"Rule-of-law government reports: indicator summary\"",
+        "en = \"County reports, edited title\"",
+        1,
+    );
+    assert_ne!(edited, bundled, "the title label moved");
+    let labels = dir.path().join("labels.toml");
+    std::fs::write(&labels, &edited).expect("write");
+    let out = dir.path().join("out");
+    fazhi()
+        .args(["run", "data/reports", "-q", "--lang", "en", "--labels"])
+        .arg(&labels)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let page = std::fs::read_to_string(out.join("index.html")).expect("page");
+    assert!(page.contains("<title>County reports, edited title</title>"));
+
+    let broken = bundled.replacen("en = \"Key findings\"", "en = \"\"", 1);
+    let line = broken
+        .lines()
+        .position(|l| l.contains("en = \"\""))
+        .expect("edited line")
+        + 1;
+    std::fs::write(&labels, broken).expect("write");
+    fazhi()
+        .args(["run", "data/reports", "-q", "--labels"])
+        .arg(&labels)
+        .arg("-o")
+        .arg(dir.path().join("out2"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "line {line}: key 'page.key_findings': en is empty"
+        )));
+    assert!(!dir.path().join("out2/index.html").exists());
+}
+
 #[test]
 fn missing_input_is_listed_and_status_is_1() {
     let dir = tempfile::tempdir().expect("tempdir");

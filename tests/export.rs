@@ -9,8 +9,8 @@ use fazhi::dict::{load_dict, IndicatorDict};
 use fazhi::ingest::facts_csv::parse_facts;
 use fazhi::model::{Fact, Level, Qualifier, Scope};
 use fazhi::render::csv::{facts_csv, table_csv, CsvEncoding, CsvOptions};
-use fazhi::render::table::export_tables;
-use fazhi::render::xlsx::{render_workbook, WorkbookContext};
+use fazhi::render::table::{export_sources, export_tables};
+use fazhi::render::xlsx::{render_workbook, WorkbookContext, WorkbookWriter};
 use fazhi::render::Lang;
 
 /// Hostile or awkward text cells and what a spreadsheet must show for each (the text itself,
@@ -352,6 +352,64 @@ fn workbook_reads_back_with_calamine() {
     assert!(sources
         .iter()
         .any(|r| r[0] == Data::String(format!("fazhi {}", env!("CARGO_PKG_VERSION")))));
+}
+
+/// A table longer than the sheet limit stays in its CSV file; its sheet says so in one line,
+/// naming the file. The limit is injected small here: the default is 100,000 rows.
+#[test]
+fn r16_a_table_over_the_row_limit_is_left_to_its_csv() {
+    let analysis = analysis();
+    let dict = dict();
+    let tables = export_sources(&analysis, &dict, Lang::Zh).expect("tables");
+    let limit = 3;
+    let facts_rows = tables[0].len();
+    assert!(facts_rows > limit, "the facts table must outgrow the limit");
+    let short: Vec<&str> = tables
+        .iter()
+        .filter(|t| t.len() <= limit)
+        .map(|t| t.name.as_str())
+        .collect();
+    assert!(short.contains(&"trends"), "{short:?}");
+    for (lang, words) in [(Lang::Zh, "全部数据见"), (Lang::En, "every row is in")] {
+        let ctx = WorkbookContext {
+            analysis: &analysis,
+            dict: &dict,
+            inputs: &[],
+            lang,
+        };
+        let tables = export_sources(&analysis, &dict, lang).expect("tables");
+        let mut book = WorkbookWriter::new(lang)
+            .expect("book")
+            .with_max_rows(limit);
+        for t in &tables {
+            book.add_table(t).expect("sheet");
+        }
+        let bytes = book.finish(&ctx, &tables).expect("workbook");
+        let facts = sheet(&bytes, "facts");
+        assert_eq!(facts.len(), 1, "one line: {facts:?}");
+        let Data::String(note) = &facts[0][0] else {
+            panic!("the note is text: {facts:?}");
+        };
+        assert!(
+            note.contains(words)
+                && note.contains("facts.csv")
+                && note.contains(&facts_rows.to_string()),
+            "{note}"
+        );
+        // The tables within the limit keep every row, and the columns sheet still
+        // describes the table that moved out (its CSV has those columns).
+        for name in &short {
+            let t = tables.iter().find(|t| t.name == *name).expect("table");
+            assert_eq!(sheet(&bytes, name).len(), t.len() + 1, "{name}");
+        }
+        let columns = sheet(&bytes, "columns");
+        assert!(columns.iter().any(
+            |r| r[0] == Data::String("facts".into()) && r[1] == Data::String("evidence".into())
+        ));
+    }
+    // The default limit keeps every table of an ordinary run.
+    let bytes = workbook(&analysis, Lang::Zh);
+    assert_eq!(sheet(&bytes, "facts").len(), facts_rows + 1);
 }
 
 #[test]

@@ -9,7 +9,7 @@ use fazhi::extract::metadata::{parse_date, resolve};
 use fazhi::ingest::decode::decode;
 use fazhi::ingest::html::html_to_text;
 use fazhi::ingest::{document_from_bytes, IngestOptions, InputKind};
-use fazhi::render::write::safe_file_name;
+use fazhi::output::write::safe_file_name;
 use proptest::prelude::*;
 
 /// Characters of real report text (common hanzi, digits, Chinese punctuation), so detection

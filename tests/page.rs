@@ -274,6 +274,135 @@ fn hostile_report_text_is_inert_in_page_and_svg() {
     assert!(csv.contains("</svg><script>alert(1)</script>"));
 }
 
+/// Every text field that comes from a report, a file name or the analysis reaches the page
+/// through the template, which escapes by default: with markup appended to each of them, the
+/// parsed page holds no element or attribute they brought, and every one is shown as text.
+#[test]
+fn r16_every_report_text_field_is_escaped_by_the_template() {
+    use fazhi::analysis::{SlopeRow, TimelinessRow};
+    use fazhi::model::Level;
+    const HOSTILE: &str = "<i data-hostile='1'>&\"x</i>";
+    let t = |s: &mut String| s.push_str(HOSTILE);
+    let d = dict();
+    let mut a = gold_analysis(&d);
+    for f in a.facts.iter_mut() {
+        for s in [
+            &mut f.county,
+            &mut f.province,
+            &mut f.prefecture,
+            &mut f.doc,
+            &mut f.evidence,
+        ] {
+            t(s);
+        }
+    }
+    for r in a.trends.iter_mut() {
+        for s in [&mut r.county, &mut r.doc, &mut r.evidence, &mut r.note] {
+            t(s);
+        }
+    }
+    for r in a.derived.iter_mut() {
+        for s in [&mut r.county, &mut r.evidence, &mut r.note] {
+            t(s);
+        }
+    }
+    for c in a.checks.iter_mut() {
+        for s in [
+            &mut c.kind,
+            &mut c.county,
+            &mut c.doc,
+            &mut c.message,
+            &mut c.evidence,
+        ] {
+            t(s);
+        }
+    }
+    for c in a.conflicts.iter_mut() {
+        t(&mut c.county);
+        for s in c.sources.iter_mut() {
+            t(&mut s.doc);
+            t(&mut s.evidence);
+        }
+    }
+    for r in a.references.iter_mut() {
+        t(&mut r.source);
+    }
+    let county = a.facts[0].county.clone();
+    a.slopes.push(SlopeRow {
+        region_code: a.facts[0].region_code.clone(),
+        county: county.clone(),
+        metric: a.facts[0].metric.clone(),
+        scope: a.facts[0].scope,
+        n_years: 3,
+        first_year: 2021,
+        last_year: 2023,
+        slope: 1.5,
+        ci_low: 0.5,
+        ci_high: 2.5,
+    });
+    a.timeliness.push(TimelinessRow {
+        doc: format!("report{HOSTILE}.html"),
+        region_code: a.facts[0].region_code.clone(),
+        county,
+        level: Level::County,
+        report_year: Some(2023),
+        publish_date: format!("2024-03-01{HOSTILE}"),
+        deadline: Some(format!("2024-04-01{HOSTILE}")),
+        days_late: Some(-31),
+    });
+    let charts = render_charts(&a, &d, Lang::En, &CsvOptions::default()).expect("charts");
+    let mut inputs = gold_inputs();
+    for i in inputs.iter_mut() {
+        t(&mut i.path);
+        i.message = Some(format!("note{HOSTILE}"));
+        if let Some(c) = i.county.as_mut() {
+            t(c);
+        }
+    }
+    for lang in [Lang::Zh, Lang::En] {
+        let page = String::from_utf8(render_page(&PageContext {
+            analysis: &a,
+            dict: &d,
+            inputs: &inputs,
+            charts: &charts,
+            lang,
+        }))
+        .expect("utf-8");
+        let doc = scraper::Html::parse_document(&page);
+        let all = scraper::Selector::parse("*").expect("selector");
+        for el in doc.select(&all) {
+            assert!(
+                el.value().attr("data-hostile").is_none(),
+                "<{}> with data-hostile came through",
+                el.value().name()
+            );
+        }
+        assert!(!page.contains("<i data-hostile"), "raw markup in the page");
+        // Shown as text: in the footnotes, the tables and the inputs list.
+        let shown = page
+            .matches("&lt;i data-hostile=&#39;1&#39;&gt;&amp;&quot;x&lt;/i&gt;")
+            .count();
+        assert!(shown > 20, "{shown} escaped copies");
+        for section in [
+            "findings",
+            "indicators",
+            "quality",
+            "timeliness",
+            "method",
+            "sources",
+        ] {
+            let start = page
+                .find(&format!("<section id=\"{section}\">"))
+                .expect(section);
+            let end = start + page[start..].find("</section>").expect("closed");
+            assert!(
+                page[start..end].contains("&lt;i data-hostile"),
+                "nothing escaped shown in {section}"
+            );
+        }
+    }
+}
+
 #[test]
 fn output_is_deterministic() {
     let d = dict();

@@ -13,7 +13,7 @@ use anyhow::Context;
 
 use super::Outcome;
 use crate::cli::CorpusArgs;
-use crate::render::write::write_atomic;
+use crate::output::write::write_atomic;
 
 /// A small deterministic PRNG (SplitMix64); the corpus must not depend on a crate's version.
 struct SplitMix(u64);

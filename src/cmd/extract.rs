@@ -6,9 +6,9 @@ use super::pipeline::extract_batch;
 use super::Outcome;
 use crate::cli::ExtractArgs;
 use crate::config::{csv_options, dict_from_args, InputConfig};
+use crate::output::write::write_atomic;
 use crate::render::csv::export_csv;
 use crate::render::table::ExportTable;
-use crate::render::write::write_atomic;
 
 /// Extracts facts and writes them as CSV.
 pub fn run(args: &ExtractArgs) -> anyhow::Result<Outcome> {

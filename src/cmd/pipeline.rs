@@ -1,5 +1,7 @@
-//! The shared front half of `run`, `extract` and `eval`: discover inputs, read each one,
-//! extract its facts, and record every input's status. One bad file never stops the batch.
+//! The shared halves of the subcommands. The front half (`run`, `extract`, `eval`): discover
+//! inputs, read each one, extract its facts, and record every input's status; one bad file
+//! never stops the batch. The back half (`run`, `report`): analyse the facts and write every
+//! output.
 //!
 //! Inputs are read and extracted in parallel, a chunk at a time (memory stays bounded by the
 //! chunk, not the batch), then assembled strictly in discovery order, so the result is the
@@ -9,13 +11,18 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use anyhow::Context;
 use rayon::prelude::*;
 
-use crate::config::InputConfig;
+use crate::analysis::{analyse_collapsed_with, collapse_repeats, Analysis, Inputs, Reference};
+use crate::config::{InputConfig, RenderConfig};
 use crate::dict::IndicatorDict;
 use crate::extract::{Extraction, Extractor};
 use crate::ingest::{discover, load_document, Candidate, Document, InputRecord, InputStatus};
 use crate::model::{DocMeta, Fact, StatedChange};
+use crate::output::timing::{timed, PhaseClock};
+use crate::output::write::OutputDir;
+use crate::output::{write_outputs, Run};
 
 /// Inputs read and extracted together before their results are assembled.
 const CHUNK: usize = 256;
@@ -42,6 +49,54 @@ impl Batch {
     pub fn has_errors(&self) -> bool {
         self.records.iter().any(|r| r.status.failed())
     }
+}
+
+/// Analyses `facts` and writes every output into `out`; `batch` supplies the inputs' records
+/// and warnings (its own facts are not used).
+pub fn analyse_and_write(
+    facts: Vec<Fact>,
+    batch: &Batch,
+    dict: &IndicatorDict,
+    cfg: &RenderConfig,
+    out: &mut OutputDir,
+) -> anyhow::Result<()> {
+    let mut clock = PhaseClock::from_env();
+    let analysis = analyse(facts, batch, dict, &cfg.references)?;
+    clock.lap("analyse");
+    let run = Run {
+        analysis: &analysis,
+        dict,
+        inputs: &batch.records,
+        warnings: &batch.warnings,
+        lang: cfg.lang,
+        csv: cfg.csv,
+    };
+    write_outputs(&run, out)?;
+    clock.lap("outputs");
+    Ok(())
+}
+
+/// The analysis of `facts` (repeats collapsed, kept beside them), with the documents' metadata
+/// and stated changes from `batch` and the published `references`.
+pub fn analyse(
+    facts: Vec<Fact>,
+    batch: &Batch,
+    dict: &IndicatorDict,
+    references: &[Reference],
+) -> anyhow::Result<Analysis> {
+    let mut clock = PhaseClock::from_env();
+    let (facts, repeats) = collapse_repeats(facts).context("analysis")?;
+    clock.lap("collapse repeats");
+    let inputs = Inputs {
+        references,
+        stated_changes: &batch.stated_changes,
+        documents: &batch.documents,
+    };
+    let mut analysis =
+        timed("analyse", || analyse_collapsed_with(&facts, dict, &inputs)).context("analysis")?;
+    analysis.facts = facts;
+    analysis.repeats = repeats;
+    Ok(analysis)
 }
 
 /// One candidate after reading and extraction (done in parallel).

@@ -4,20 +4,19 @@
 use anyhow::Context;
 use sha2::{Digest, Sha256};
 
-use super::pipeline::Batch;
-use super::run::render_all;
+use super::pipeline::{analyse_and_write, Batch};
 use super::Outcome;
 use crate::cli::ReportArgs;
 use crate::config::{dict_from_args, RenderConfig};
 use crate::ingest::facts_csv::read_facts;
 use crate::ingest::{InputRecord, InputStatus};
-use crate::render::write::OutputDir;
+use crate::output::create_dir;
 
 /// Reads the facts CSV and renders. Exit status 1 when some rows were skipped.
 pub fn run(args: &ReportArgs) -> anyhow::Result<Outcome> {
     let dict = dict_from_args(&args.dict)?;
     let render = RenderConfig::from_args(&args.render)?;
-    let mut out = OutputDir::create(&render.output)?;
+    let mut out = create_dir(&render.output)?;
     let read = read_facts(&args.facts, &dict).context("--facts")?;
     for problem in &read.problems {
         eprintln!("warning: {problem}");
@@ -65,7 +64,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<Outcome> {
         warnings: read.problems.clone(),
         ..Batch::default()
     };
-    render_all(read.facts, &batch, &dict, &render, &mut out)
+    analyse_and_write(read.facts, &batch, &dict, &render, &mut out)
         .map_err(|e| e.context(out.unfinished_note()))?;
     Ok(if read.problems.is_empty() {
         Outcome::Clean

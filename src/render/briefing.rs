@@ -16,6 +16,8 @@
 use std::collections::HashSet;
 use std::fmt::Write;
 
+use serde::Serialize;
+
 use super::findings::{top_key_findings, FactIndex};
 use super::html::MAX_FINDINGS;
 use super::Lang;
@@ -26,89 +28,128 @@ use crate::model::format_value;
 /// Most rates and most checks listed in the briefing's appendices; the CSVs hold every row.
 pub const APPENDIX_ROWS: usize = 40;
 
+/// The briefing's view model: its sections in order, every line already worded and in
+/// Markdown (report text escaped by [`md_text`]). Built once by [`briefing_view`]; turned into
+/// bytes by [`render_briefing_view`].
+#[derive(Debug, Clone, Serialize)]
+pub struct BriefingView {
+    /// The title (`# …`).
+    pub title: String,
+    /// The line under it: what fazhi read and how to read the figures.
+    pub intro: String,
+    /// The sections (`## …`), in order.
+    pub sections: Vec<BriefingSection>,
+}
+
+/// A section of the briefing: a numbered list, or plain lines, and a closing note.
+#[derive(Debug, Clone, Serialize)]
+pub struct BriefingSection {
+    /// The heading.
+    pub heading: String,
+    /// Said when the section has nothing to list.
+    pub empty: Option<String>,
+    /// Numbered items, each with its sources.
+    pub items: Vec<BriefingItem>,
+    /// Unnumbered lines (the reference values).
+    pub lines: Vec<String>,
+    /// How many rows there are in all and where, when not all are listed.
+    pub note: Option<String>,
+}
+
+/// A numbered item: a sentence and the sources it rests on.
+#[derive(Debug, Clone, Serialize)]
+pub struct BriefingItem {
+    /// The sentence.
+    pub text: String,
+    /// One line per source (file and exact text).
+    pub sources: Vec<String>,
+}
+
 /// Renders the briefing in the requested language.
 pub fn render_briefing(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) -> Vec<u8> {
-    let l = lang;
-    let mut out = String::new();
-    let docs = distinct_docs(analysis);
-    let _ = writeln!(
-        out,
-        "# {}\n",
-        l.pick(
-            "法治政府建设年度报告数据要点",
-            "Rule-of-law government reports: key figures"
-        )
-    );
-    let _ = writeln!(
-        out,
-        "{}\n",
-        match l {
-            Lang::Zh => format!(
-                "> 由 fazhi {} 从 {} 份报告中提取。每个数字后附来源文件和原文；不同口径（年度、年末存量、累计）的数值不作比较。",
-                env!("CARGO_PKG_VERSION"),
-                docs.len()
-            ),
-            Lang::En => format!(
-                "> Extracted by fazhi {} from {} reports. Every figure is followed by its source file and text; values of different scopes (annual, year-end, cumulative) are never compared.",
-                env!("CARGO_PKG_VERSION"),
-                docs.len()
-            ),
-        }
-    );
+    render_briefing_view(&briefing_view(analysis, dict, lang))
+}
 
-    let _ = writeln!(out, "## {}\n", l.pick("主要发现", "Key findings"));
-    let (findings, total_findings) = top_key_findings(analysis, dict, lang, MAX_FINDINGS);
-    if findings.is_empty() {
-        let _ = writeln!(
-            out,
-            "{}\n",
-            l.pick(
-                "（没有可比较的同一县区、同一口径的年度变化。）",
-                "(No year-over-year change within one county and scope to report.)"
-            )
-        );
-    }
-    for (i, f) in findings.iter().enumerate() {
-        let _ = writeln!(out, "{}. {}", i + 1, md_text(&f.sentence));
-        write_sources(&mut out, l, f.docs.iter().zip(f.evidence.iter()));
-    }
-    if !findings.is_empty() {
-        out.push('\n');
-    }
-    if total_findings > findings.len() {
-        let _ = writeln!(
-            out,
-            "{}\n",
-            match l {
-                Lang::Zh => format!(
-                    "（共 {total_findings} 条发现，此处列出 {} 条，跨县区比较优先；全部数据见 trends.csv、derived.csv、checks.csv、comparisons.csv。）",
-                    findings.len()
-                ),
-                Lang::En => format!(
-                    "({total_findings} findings in all; {} are listed here, cross-county comparisons first. Every row is in trends.csv, derived.csv, checks.csv and comparisons.csv.)",
-                    findings.len()
-                ),
+/// The briefing as Markdown.
+pub fn render_briefing_view(view: &BriefingView) -> Vec<u8> {
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}\n", view.title);
+    let _ = writeln!(out, "{}\n", view.intro);
+    for section in &view.sections {
+        let _ = writeln!(out, "## {}\n", section.heading);
+        if let Some(empty) = &section.empty {
+            let _ = writeln!(out, "{empty}\n");
+        }
+        for (i, item) in section.items.iter().enumerate() {
+            let _ = writeln!(out, "{}. {}", i + 1, item.text);
+            for source in &item.sources {
+                let _ = writeln!(out, "   - {source}");
             }
-        );
+        }
+        for line in &section.lines {
+            let _ = writeln!(out, "{line}");
+        }
+        if !section.items.is_empty() || !section.lines.is_empty() {
+            out.push('\n');
+        }
+        if let Some(note) = &section.note {
+            let _ = writeln!(out, "{note}\n");
+        }
     }
+    out.into_bytes()
+}
+
+/// Builds the briefing's view model: key findings, then the appendices (rates, checks,
+/// reference values) that have rows.
+pub fn briefing_view(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) -> BriefingView {
+    let l = lang;
+    let docs = distinct_docs(analysis);
+    let mut sections = Vec::new();
+
+    let (findings, total_findings) = top_key_findings(analysis, dict, lang, MAX_FINDINGS);
+    sections.push(BriefingSection {
+        heading: l.text("briefing.key_findings").to_string(),
+        empty: findings
+            .is_empty()
+            .then(|| l.text("briefing.no_year_over_year_change").to_string()),
+        note: (total_findings > findings.len()).then(|| {
+            l.fill(
+                "briefing.findings_cut",
+                &[("total", &total_findings), ("shown", &findings.len())],
+            )
+        }),
+        items: findings
+            .iter()
+            .map(|f| BriefingItem {
+                text: md_text(&f.sentence),
+                sources: source_lines(l, f.docs.iter().zip(f.evidence.iter())),
+            })
+            .collect(),
+        lines: Vec::new(),
+    });
 
     if !analysis.derived.is_empty() {
-        let _ = writeln!(
-            out,
-            "## {}\n",
-            l.pick(
-                "附：由分项计算的比率（分子、分母、95% Wilson 区间、方法）",
-                "Appendix: rates computed from their parts (numerator, denominator, 95% Wilson interval, method)"
-            )
-        );
         let parts = FactIndex::new(analysis);
-        for (i, d) in analysis.derived.iter().take(APPENDIX_ROWS).enumerate() {
-            let _ = writeln!(out, "{}. {}", i + 1, md_text(&derived_sentence(d, dict, l)));
-            let sources = derived_sources(analysis, &parts, d);
-            write_sources(&mut out, l, sources.iter().map(|(a, b)| (a, b)));
-        }
-        out.push('\n');
-        more_in_csv(&mut out, l, analysis.derived.len(), "derived.csv");
+        sections.push(BriefingSection {
+            heading: l
+                .text("briefing.appendix_rates_computed_from_their")
+                .to_string(),
+            empty: None,
+            items: analysis
+                .derived
+                .iter()
+                .take(APPENDIX_ROWS)
+                .map(|d| {
+                    let sources = derived_sources(analysis, &parts, d);
+                    BriefingItem {
+                        text: md_text(&derived_sentence(d, dict, l)),
+                        sources: source_lines(l, sources.iter().map(|(a, b)| (a, b))),
+                    }
+                })
+                .collect(),
+            lines: Vec::new(),
+            note: more_in_csv(l, analysis.derived.len(), "derived.csv"),
+        });
     }
 
     // Most serious first; info checks say how a figure was verified (e.g. a rate consistent
@@ -116,87 +157,92 @@ pub fn render_briefing(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) ->
     let mut checks: Vec<_> = analysis.checks.iter().collect();
     checks.sort_by_key(|c| std::cmp::Reverse(c.severity));
     if !checks.is_empty() {
-        let _ = writeln!(
-            out,
-            "## {}\n",
-            if checks.len() > APPENDIX_ROWS {
-                l.pick(
-                    "附：数据核对（最严重的核查结果）",
-                    "Appendix: checks on the figures (the most serious)",
-                )
-            } else {
-                l.pick(
-                    "附：数据核对（全部核查结果）",
-                    "Appendix: checks on the figures (all of them)",
-                )
-            }
-        );
-        for (i, c) in checks.iter().take(APPENDIX_ROWS).enumerate() {
-            let severity = match (c.severity, l) {
-                (Severity::Error, Lang::Zh) => "错误",
-                (Severity::Error, Lang::En) => "error",
-                (Severity::Warning, Lang::Zh) => "存疑",
-                (Severity::Warning, Lang::En) => "warning",
-                (Severity::Info, Lang::Zh) => "说明",
-                (Severity::Info, Lang::En) => "note",
-            };
-            let _ = writeln!(
-                out,
-                "{}. [{}] {} {} {}: {}",
-                i + 1,
-                severity,
-                md_text(&c.county),
-                c.year,
-                md_text(dict.name(&c.metric, l.is_en())),
-                md_text(&c.message)
-            );
-            write_sources(&mut out, l, [(&c.doc, &c.evidence)].into_iter());
-        }
-        out.push('\n');
-        more_in_csv(&mut out, l, checks.len(), "checks.csv");
+        let heading = if checks.len() > APPENDIX_ROWS {
+            l.text("briefing.appendix_checks_on_the_figures")
+        } else {
+            l.text("briefing.appendix_checks_on_the_figures_2")
+        };
+        sections.push(BriefingSection {
+            heading: heading.to_string(),
+            empty: None,
+            items: checks
+                .iter()
+                .take(APPENDIX_ROWS)
+                .map(|c| {
+                    let severity = match c.severity {
+                        Severity::Error => l.text("briefing.severity_error"),
+                        Severity::Warning => l.text("briefing.severity_warning"),
+                        Severity::Info => l.text("briefing.severity_info"),
+                    };
+                    BriefingItem {
+                        text: format!(
+                            "[{}] {} {} {}: {}",
+                            severity,
+                            md_text(&c.county),
+                            c.year,
+                            md_text(dict.name(&c.metric, l.is_en())),
+                            md_text(&c.message)
+                        ),
+                        sources: source_lines(l, [(&c.doc, &c.evidence)].into_iter()),
+                    }
+                })
+                .collect(),
+            lines: Vec::new(),
+            note: more_in_csv(l, checks.len(), "checks.csv"),
+        });
     }
 
     if !analysis.references.is_empty() {
-        let _ = writeln!(
-            out,
-            "## {}\n",
-            l.pick(
-                "公开参考值（仅供对照，未并入县级数据）",
-                "Published reference values (shown for comparison, never mixed in)"
-            )
-        );
-        for r in &analysis.references {
-            let _ = writeln!(
-                out,
-                "- {} {} {}{}：{}",
-                md_text(dict.name(&r.indicator, l.is_en())),
-                r.year,
-                format_value(r.value),
-                dict.get(&r.indicator).map_or("", |i| i.unit.as_str()),
-                md_text(&r.source)
-            );
-        }
-        out.push('\n');
+        sections.push(BriefingSection {
+            heading: l
+                .text("briefing.published_reference_values_shown_for")
+                .to_string(),
+            empty: None,
+            items: Vec::new(),
+            lines: analysis
+                .references
+                .iter()
+                .map(|r| {
+                    l.fill(
+                        "briefing.reference",
+                        &[
+                            ("name", &md_text(dict.name(&r.indicator, l.is_en()))),
+                            ("year", &r.year),
+                            ("value", &format_value(r.value)),
+                            (
+                                "unit",
+                                &dict.get(&r.indicator).map_or("", |i| i.unit.as_str()),
+                            ),
+                            ("source", &md_text(&r.source)),
+                        ],
+                    )
+                })
+                .collect(),
+            note: None,
+        });
     }
-    out.into_bytes()
+
+    BriefingView {
+        title: l
+            .text("briefing.rule_of_law_government_reports")
+            .to_string(),
+        intro: l.fill(
+            "briefing.extracted_by",
+            &[("version", &env!("CARGO_PKG_VERSION")), ("n", &docs.len())],
+        ),
+        sections,
+    }
 }
 
-/// Says how many rows a capped appendix has in all and which CSV holds them (nothing when
-/// every row was listed).
-fn more_in_csv(out: &mut String, l: Lang, total: usize, csv: &str) {
-    if total <= APPENDIX_ROWS {
-        return;
-    }
-    let _ = writeln!(
-        out,
-        "{}\n",
-        match l {
-            Lang::Zh => format!("（共 {total} 项，此处列出前 {APPENDIX_ROWS} 项；全部见 {csv}。）"),
-            Lang::En => format!(
-                "({total} in all; the first {APPENDIX_ROWS} are listed here, every one is in {csv}.)"
-            ),
-        }
-    );
+/// How many rows a capped appendix has in all and which CSV holds them (`None` when every
+/// row was listed).
+fn more_in_csv(l: Lang, total: usize, csv: &str) -> Option<String> {
+    (total > APPENDIX_ROWS).then(|| {
+        l.fill(
+            "briefing.appendix_cut",
+            &[("total", &total), ("shown", &APPENDIX_ROWS), ("csv", &csv)],
+        )
+    })
 }
 
 /// One sentence for a derived rate, with its parts and interval.
@@ -208,78 +254,46 @@ fn derived_sentence(d: &DerivedRow, dict: &IndicatorDict, l: Lang) -> String {
     let base = d.metric.strip_suffix(".derived").unwrap_or(&d.metric);
     let name = match dict.get(base) {
         Some(i) => l.pick(&i.zh_name, &i.en_name).to_string(),
-        None => match l {
-            Lang::Zh => format!("{num}占{den}的比例"),
-            Lang::En => format!("{num} as a share of {den}"),
-        },
+        None => l.fill("briefing.share_of", &[("num", &num), ("den", &den)]),
     };
     let note = if d.note.is_empty() {
         String::new()
     } else {
-        match l {
-            Lang::Zh => format!("（{}）", d.note),
-            Lang::En => format!(" ({})", d.note),
-        }
+        l.fill("briefing.note", &[("note", &d.note)])
     };
     if d.numerator_metric == d.denominator_metric {
         // A growth rate: the same indicator in two years (value in percent).
-        return match l {
-            Lang::Zh => format!(
-                "{}{}{}年较上期变化{:+.1}%（由{}到{}），95%区间 {:+.1}%至{:+.1}%{}。",
-                d.county,
-                num,
-                d.year,
-                d.value,
-                format_value(d.denominator),
-                format_value(d.numerator),
-                d.ci_low,
-                d.ci_high,
-                note
-            ),
-            Lang::En => format!(
-                "{} {}: {} changed {:+.1}% ({} → {}), 95% interval {:+.1}% to {:+.1}%{}.",
-                d.county,
-                d.year,
-                num,
-                d.value,
-                format_value(d.denominator),
-                format_value(d.numerator),
-                d.ci_low,
-                d.ci_high,
-                note
-            ),
-        };
+        return l.fill(
+            "briefing.growth",
+            &[
+                ("county", &d.county),
+                ("num", &num),
+                ("year", &d.year),
+                ("value", &format!("{:+.1}", d.value)),
+                ("from", &format_value(d.denominator)),
+                ("to", &format_value(d.numerator)),
+                ("low", &format!("{:+.1}", d.ci_low)),
+                ("high", &format!("{:+.1}", d.ci_high)),
+                ("note", &note),
+            ],
+        );
     }
-    match l {
-        Lang::Zh => format!(
-            "{}{}年{}为{:.1}%（{}{} ÷ {}{}），95%区间 {:.1}%–{:.1}%{}。",
-            d.county,
-            d.year,
-            name,
-            d.value,
-            num,
-            format_value(d.numerator),
-            den,
-            format_value(d.denominator),
-            d.ci_low,
-            d.ci_high,
-            note
-        ),
-        Lang::En => format!(
-            "{} {}: {} {:.1}% ({} {} ÷ {} {}), 95% interval {:.1}%–{:.1}%{}.",
-            d.county,
-            d.year,
-            name,
-            d.value,
-            num,
-            format_value(d.numerator),
-            den,
-            format_value(d.denominator),
-            d.ci_low,
-            d.ci_high,
-            note
-        ),
-    }
+    l.fill(
+        "briefing.rate",
+        &[
+            ("county", &d.county),
+            ("year", &d.year),
+            ("name", &name),
+            ("value", &format!("{:.1}", d.value)),
+            ("num", &num),
+            ("numerator", &format_value(d.numerator)),
+            ("den", &den),
+            ("denominator", &format_value(d.denominator)),
+            ("low", &format!("{:.1}", d.ci_low)),
+            ("high", &format!("{:.1}", d.ci_high)),
+            ("note", &note),
+        ],
+    )
 }
 
 /// The facts a derived rate was computed from: (file, evidence), deduplicated, in fact order.
@@ -308,29 +322,31 @@ fn derived_sources(
     out
 }
 
-fn write_sources<'a, I>(out: &mut String, l: Lang, sources: I)
+/// One line per source: the file and the exact text, escaped for Markdown.
+fn source_lines<'a, I>(l: Lang, sources: I) -> Vec<String>
 where
     I: Iterator<Item = (&'a String, &'a String)>,
 {
-    for (doc, evidence) in sources {
-        let label = l.pick("来源", "Source");
-        let _ = match (doc.is_empty(), l) {
-            (true, Lang::Zh) => writeln!(out, "   - {label}：“{}”", md_text(evidence)),
-            (true, Lang::En) => writeln!(out, "   - {label}: \"{}\"", md_text(evidence)),
-            (false, Lang::Zh) => writeln!(
-                out,
-                "   - {label}：{}：“{}”",
-                md_text(doc),
-                md_text(evidence)
-            ),
-            (false, Lang::En) => writeln!(
-                out,
-                "   - {label}: {}: \"{}\"",
-                md_text(doc),
-                md_text(evidence)
-            ),
-        };
-    }
+    let label = l.text("briefing.source");
+    sources
+        .map(|(doc, evidence)| {
+            if doc.is_empty() {
+                l.fill(
+                    "briefing.source_line",
+                    &[("label", &label), ("evidence", &md_text(evidence))],
+                )
+            } else {
+                l.fill(
+                    "briefing.source_line_in_file",
+                    &[
+                        ("label", &label),
+                        ("doc", &md_text(doc)),
+                        ("evidence", &md_text(evidence)),
+                    ],
+                )
+            }
+        })
+        .collect()
 }
 
 fn distinct_docs(analysis: &Analysis) -> HashSet<&str> {

@@ -206,25 +206,16 @@ fn scope_name(scope: Scope) -> &'static str {
 /// A value with its unit and qualifier as a sentence states it (`约4000件`, `more than 2000`).
 fn amount(value: f64, unit: &str, qualifier: Qualifier, lang: Lang) -> String {
     let v = format_value(value);
-    match lang {
-        Lang::Zh => match qualifier {
-            Qualifier::MoreThan => format!("{v}余{unit}"),
-            Qualifier::Nearly => format!("约{v}{unit}"),
-            Qualifier::Exact | Qualifier::Derived => format!("{v}{unit}"),
-        },
-        Lang::En => {
-            let unit = super::chart::unit_label(unit, lang);
-            let unit = if unit == "%" {
-                "%".to_string()
-            } else {
-                format!(" {unit}")
-            };
-            match qualifier {
-                Qualifier::MoreThan => format!("more than {v}{unit}"),
-                Qualifier::Nearly => format!("about {v}{unit}"),
-                Qualifier::Exact | Qualifier::Derived => format!("{v}{unit}"),
-            }
-        }
+    // English puts a space between a number and a word unit, Chinese none.
+    let unit = match super::chart::unit_label(unit, lang) {
+        unit if lang.is_en() && unit != "%" => format!(" {unit}"),
+        unit => unit.to_string(),
+    };
+    let args: [(&str, &dyn std::fmt::Display); 2] = [("v", &v), ("unit", &unit)];
+    match qualifier {
+        Qualifier::MoreThan => lang.fill("findings.more_than", &args),
+        Qualifier::Nearly => lang.fill("findings.nearly", &args),
+        Qualifier::Exact | Qualifier::Derived => format!("{v}{unit}"),
     }
 }
 
@@ -268,10 +259,9 @@ pub(super) fn ordinal(n: usize) -> String {
 /// "ranks 2nd of its prefecture's 7" for a comparison row with a rank within its prefecture.
 pub(super) fn prefecture_phrase(c: &ComparisonRow, lang: Lang) -> Option<String> {
     let (rank, n) = (c.prefecture_rank?, c.prefecture_n.filter(|&n| n >= 2)?);
-    Some(match lang {
-        Lang::Zh => format!("在所属地级市{n}个同级单位中居第{rank}"),
-        Lang::En => format!("ranks {} of its prefecture's {n}", ordinal(rank)),
-    })
+    // English says "2nd", Chinese "第2" (the 第 is in the label).
+    let rank: &dyn std::fmt::Display = if lang.is_en() { &ordinal(rank) } else { &rank };
+    Some(lang.fill("findings.prefecture_rank", &[("n", &n), ("rank", rank)]))
 }
 
 fn trends(
@@ -302,18 +292,14 @@ fn trends(
             let now = amount(t.value, &t.unit, q(now_fact), lang);
             let before = amount(prev, &t.unit, q(prev_fact), lang);
             let change = if is_rate {
-                match lang {
-                    Lang::Zh => format!("{change:+.1}个百分点"),
-                    Lang::En => format!("{change:+.1} percentage points"),
-                }
+                lang.fill("findings.points", &[("change", &format!("{change:+.1}"))])
             } else {
                 format!("{change:+.1}%")
             };
             let per_year = match (t.annual_rate, is_rate) {
-                (Some(r), false) if t.year - prev_year > 1 => match lang {
-                    Lang::Zh => format!("，年均{r:+.1}%"),
-                    Lang::En => format!(", {r:+.1}% a year"),
-                },
+                (Some(r), false) if t.year - prev_year > 1 => {
+                    lang.fill("findings.per_year", &[("r", &format!("{r:+.1}"))])
+                }
                 _ => String::new(),
             };
             let standing = standings
@@ -326,21 +312,22 @@ fn trends(
                     t.year,
                 ))
                 .and_then(|c| prefecture_phrase(c, lang))
-                .map(|p| match lang {
-                    Lang::Zh => format!("，{}年{p}", t.year),
-                    Lang::En => format!("; it {p} in {}", t.year),
-                })
+                .map(|p| lang.fill("findings.standing", &[("year", &t.year), ("p", &p)]))
                 .unwrap_or_default();
-            let sentence = match lang {
-                Lang::Zh => format!(
-                    "{}{}由{prev_year}年的{before}变为{}年的{now}（{change}{per_year}）{standing}。",
-                    t.county, name, t.year
-                ),
-                Lang::En => format!(
-                    "{}: {name} went from {before} in {prev_year} to {now} in {} ({change}{per_year}){standing}.",
-                    t.county, t.year
-                ),
-            };
+            let sentence = lang.fill(
+                "findings.change",
+                &[
+                    ("county", &t.county),
+                    ("name", &name),
+                    ("prev_year", &prev_year),
+                    ("before", &before),
+                    ("year", &t.year),
+                    ("now", &now),
+                    ("change", &change),
+                    ("per_year", &per_year),
+                    ("standing", &standing),
+                ],
+            );
             let mut docs = Vec::new();
             let mut evidence = Vec::new();
             if let Some(f) = prev_fact {
@@ -400,12 +387,9 @@ fn derived(
         }
         out.push(|| {
             let name = super::chart::derived_name(dict, &d.metric, lang);
-            let reference = match (d.reference, lang) {
-                (Some(r), Lang::Zh) => format!("；全国同年为{}%", format_value(r)),
-                (Some(r), Lang::En) => {
-                    format!("; the national figure that year was {}%", format_value(r))
-                }
-                (None, _) => String::new(),
+            let reference = match d.reference {
+                Some(r) => lang.fill("findings.national", &[("r", &format_value(r))]),
+                None => String::new(),
             };
             let parts = super::chart::parts_label(d).replace("->", "→");
             // analysis/derived.rs says "denominator: X, not Y" when it fell back from the preferred
@@ -413,23 +397,24 @@ fn derived(
             // concluded).
             let basis = if d.note.contains("; denominator: ") {
                 let den = dict.name(&d.denominator_metric, lang.is_en());
-                match lang {
-                    Lang::Zh => format!("，以{den}为分母"),
-                    Lang::En => format!(", over {den}"),
-                }
+                lang.fill("findings.over_denominator", &[("den", &den)])
             } else {
                 String::new()
             };
-            let sentence = match lang {
-                Lang::Zh => format!(
-                    "{}{}年{name}为{:.1}%（{parts}{basis}，95%区间{:.1}%–{:.1}%）{reference}。",
-                    d.county, d.year, d.value, d.ci_low, d.ci_high
-                ),
-                Lang::En => format!(
-                    "{}: {name} was {:.1}% in {} ({parts}{basis}, 95% interval {:.1}%-{:.1}%){reference}.",
-                    d.county, d.value, d.year, d.ci_low, d.ci_high
-                ),
-            };
+            let sentence = lang.fill(
+                "findings.rate",
+                &[
+                    ("county", &d.county),
+                    ("year", &d.year),
+                    ("name", &name),
+                    ("value", &format!("{:.1}", d.value)),
+                    ("parts", &parts),
+                    ("basis", &basis),
+                    ("low", &format!("{:.1}", d.ci_low)),
+                    ("high", &format!("{:.1}", d.ci_high)),
+                    ("reference", &reference),
+                ],
+            );
             let mut docs = Vec::new();
             let mut evidence = Vec::new();
             for part in [&d.numerator_metric, &d.denominator_metric] {
@@ -460,10 +445,15 @@ fn checks(analysis: &Analysis, dict: &IndicatorDict, lang: Lang, out: &mut Sink)
     for c in checks {
         out.push(|| {
             let name = dict.name(&c.metric, lang.is_en());
-            let sentence = match lang {
-                Lang::Zh => format!("需核对：{}{}年{name}：{}", c.county, c.year, c.message),
-                Lang::En => format!("To check: {} {} {name}: {}", c.county, c.year, c.message),
-            };
+            let sentence = lang.fill(
+                "findings.check",
+                &[
+                    ("county", &c.county),
+                    ("year", &c.year),
+                    ("name", &name),
+                    ("message", &c.message),
+                ],
+            );
             Finding {
                 kind: FindingKind::Check,
                 sentence,
@@ -507,20 +497,19 @@ fn comparisons(
             let median = amount(top.median, &top.unit, Qualifier::Exact, lang);
             let hi = amount(top.value, &top.unit, Qualifier::Exact, lang);
             let lo = amount(bottom.value, &bottom.unit, Qualifier::Exact, lang);
-            let sentence = match lang {
-                Lang::Zh => format!(
-                    "{year}年{name}：{}个县区中{}最高（{hi}），{}最低（{lo}），中位数{median}。",
-                    rows.len(),
-                    top.county,
-                    bottom.county
-                ),
-                Lang::En => format!(
-                    "{name} in {year}: highest of {} counties {} ({hi}), lowest {} ({lo}), median {median}.",
-                    rows.len(),
-                    top.county,
-                    bottom.county
-                ),
-            };
+            let sentence = lang.fill(
+                "findings.comparison",
+                &[
+                    ("year", &year),
+                    ("name", &name),
+                    ("n", &rows.len()),
+                    ("top", &top.county),
+                    ("hi", &hi),
+                    ("bottom", &bottom.county),
+                    ("lo", &lo),
+                    ("median", &median),
+                ],
+            );
             let mut docs = Vec::new();
             let mut evidence = Vec::new();
             for r in [top, bottom] {

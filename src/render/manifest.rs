@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::escape::spreadsheet_cell;
 use crate::analysis::{Check, Conflict};
-use crate::ingest::InputRecord;
+use crate::ingest::{InputRecord, InputStatus};
 
 /// Everything a reader needs to know about one run. It borrows the run's tables, so it can
 /// be serialised while the run still holds them.
@@ -50,6 +50,22 @@ pub struct Summary {
     pub needs_ocr: usize,
     /// Facts extracted.
     pub facts: usize,
+}
+
+impl Summary {
+    /// Counts `records` by status; `facts` is the number of facts kept (repeats included).
+    pub fn of(records: &[InputRecord], facts: usize) -> Summary {
+        let count = |s: InputStatus| records.iter().filter(|r| r.status == s).count();
+        Summary {
+            inputs: records.len(),
+            ok: count(InputStatus::Ok),
+            no_indicators: count(InputStatus::NoIndicators),
+            skipped: count(InputStatus::Skipped),
+            errors: count(InputStatus::Error),
+            needs_ocr: count(InputStatus::NeedsOcr),
+            facts,
+        }
+    }
 }
 
 /// Serialises the manifest as JSON with one entry per line: the top-level fields and the

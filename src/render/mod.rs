@@ -1,5 +1,5 @@
-//! Stage 4: analysis → files. Each format is a pure function returning bytes; `write` puts
-//! bytes into files atomically. Report text is untrusted: HTML escapes it, CSV/XLSX neutralise
+//! Stage 4: analysis → bytes. Each format is a pure function returning bytes; putting them
+//! into files is the next stage's job (`output`). Report text is untrusted: HTML escapes it, CSV/XLSX neutralise
 //! formula-like cells.
 
 pub mod briefing;
@@ -10,9 +10,9 @@ pub mod escape;
 pub mod explain;
 pub mod findings;
 pub mod html;
+pub mod labels;
 pub mod manifest;
 pub mod table;
-pub mod write;
 pub mod xlsx;
 
 use clap::ValueEnum;

@@ -595,9 +595,9 @@ pub fn wide_table_of(facts: &[Fact], dict: &IndicatorDict, lang: Lang) -> Table 
     keys.sort_by_cached_key(|k| (order(k.0), k.0, k.1));
 
     let mut columns = vec![
-        plain_column("region_code", lang.pick("区划代码", "Division code")),
-        plain_column("county", lang.pick("县区", "County")),
-        plain_column("year", lang.pick("年份", "Year")),
+        plain_column("region_code", lang.text("table.division_code")),
+        plain_column("county", lang.text("table.county")),
+        plain_column("year", lang.text("table.year")),
     ];
     for (metric, scope) in &keys {
         let indicator = dict.get(metric);
@@ -625,7 +625,7 @@ pub fn wide_table_of(facts: &[Fact], dict: &IndicatorDict, lang: Lang) -> Table 
             },
         });
     }
-    columns.push(plain_column("conflicts", lang.pick("冲突值", "Conflicts")));
+    columns.push(plain_column("conflicts", lang.text("table.conflicts")));
 
     let rows = cells
         .into_iter()
@@ -678,10 +678,10 @@ fn plain_column(name: &str, label: &str) -> Column {
 /// The scope as a short label in the given language.
 pub fn scope_label(scope: Scope, lang: Lang) -> &'static str {
     match scope {
-        Scope::Annual => lang.pick("年度", "annual"),
-        Scope::Stock => lang.pick("年末存量", "year-end"),
-        Scope::Cumulative => lang.pick("累计", "cumulative"),
-        Scope::Partial => lang.pick("年内部分期间", "part of the year"),
+        Scope::Annual => lang.text("table.annual"),
+        Scope::Stock => lang.text("table.year_end"),
+        Scope::Cumulative => lang.text("table.cumulative"),
+        Scope::Partial => lang.text("table.partial"),
     }
 }
 

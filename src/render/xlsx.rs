@@ -17,6 +17,12 @@
 //! 56 MB instead of 46 MB at 20,000 reports). Cells, formats, frozen header, autofilter and
 //! widths are as in the default mode.
 //!
+//! At national scale a table can outgrow what anyone reads in a spreadsheet (the facts of
+//! 20,000 reports are 263,000 rows). A table of more than [`MAX_SHEET_ROWS`] rows is not put
+//! in the workbook: its sheet holds one line saying how many rows it has and which CSV file,
+//! beside the workbook, holds them (every table is always written as CSV). Runs of ordinary
+//! size are far below the limit and keep every table.
+//!
 //! Numbers are written as text by rust_xlsxwriter's `zmij` feature (shortest round-trip
 //! digits, as `serde_json` writes them) instead of the standard library's float formatting:
 //! the same `f64` in every cell (a whole number reads `2015.0` in the XML, which every reader
@@ -46,6 +52,11 @@ pub const FIXED_CREATED: (u16, u8, u8) = (2000, 1, 1);
 /// the workbook's time and the workbook is the longest job of a run, so the faster level is
 /// worth a quarter more bytes. The cells are the same at any level.
 const ZIP_LEVEL: u8 = 2;
+
+/// Most rows a table sheet holds; a longer table stays in its CSV file only. Excel's own
+/// limit is 1,048,576, but past ~100,000 rows a sheet is slow to open and filter and is not
+/// read row by row: the CSV (or a database) is the tool for it.
+pub const MAX_SHEET_ROWS: usize = 100_000;
 
 /// Widest column, in character cells (a CJK character counts two).
 const MAX_WIDTH: usize = 60;
@@ -89,6 +100,7 @@ struct Formats {
     quoted: Format,
     percent: Format,
     decimal: Format,
+    note: Format,
 }
 
 impl Formats {
@@ -103,6 +115,7 @@ impl Formats {
             // The value stays on the 0–100 scale; the format only appends the sign.
             percent: Format::new().set_num_format("0.0#\"%\""),
             decimal: Format::new().set_num_format("0.00"),
+            note: Format::new().set_bold(),
         }
     }
 }
@@ -132,6 +145,8 @@ pub fn render_workbook_with(
 pub struct WorkbookWriter {
     wb: Workbook,
     formats: Formats,
+    lang: Lang,
+    max_rows: usize,
 }
 
 impl WorkbookWriter {
@@ -143,14 +158,23 @@ impl WorkbookWriter {
             .map_err(xlsx("properties"))?;
         wb.set_properties(
             &DocProperties::new()
-                .set_title(lang.pick("法治政府建设年度报告指标", "Rule-of-law report indicators"))
+                .set_title(lang.text("workbook.rule_of_law_report_indicators"))
                 .set_author("fazhi")
                 .set_creation_datetime(&created),
         );
         Ok(WorkbookWriter {
             wb,
             formats: Formats::new(),
+            lang,
+            max_rows: MAX_SHEET_ROWS,
         })
+    }
+
+    /// The same writer with another row limit per sheet (default [`MAX_SHEET_ROWS`]), so a
+    /// test can show a table moving out of the workbook without building 100,000 rows.
+    pub fn with_max_rows(mut self, max_rows: usize) -> Self {
+        self.max_rows = max_rows;
+        self
     }
 
     /// Adds one table as the next sheet, streaming its rows.
@@ -159,6 +183,10 @@ impl WorkbookWriter {
             .wb
             .add_worksheet_with_constant_memory()
             .map_err(xlsx(&table.name))?;
+        if table.len() > self.max_rows {
+            return write_moved_note(ws, table, self.max_rows, self.lang, &self.formats)
+                .map_err(xlsx(&table.name));
+        }
         write_table(ws, table, &self.formats).map_err(|e| match e {
             SheetError::Table(e) => WorkbookError::Table(e),
             SheetError::Xlsx(source) => WorkbookError::Xlsx {
@@ -279,6 +307,26 @@ fn write_table(ws: &mut Worksheet, table: &ExportTable<'_>, f: &Formats) -> Resu
     Ok(())
 }
 
+/// The sheet of a table too long for the workbook: one line naming its row count and the CSV
+/// file that holds every row.
+fn write_moved_note(
+    ws: &mut Worksheet,
+    table: &ExportTable<'_>,
+    max_rows: usize,
+    lang: Lang,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    ws.set_name(&table.name)?;
+    let (rows, file) = (table.len(), format!("{}.csv", table.name));
+    let note = lang.fill(
+        "workbook.table_in_csv",
+        &[("rows", &rows), ("max_rows", &max_rows), ("file", &file)],
+    );
+    // One plain cell: the text runs on over the empty cells to its right.
+    ws.write_string_with_format(0, 0, &note, &f.note)?;
+    Ok(())
+}
+
 /// Writes one cell; returns its display width when `measure` is given (a buffer numbers are
 /// formatted into to be measured, reused from cell to cell), else 0 (the column is already
 /// as wide as a column gets: see [`measuring`]).
@@ -377,10 +425,10 @@ fn write_columns_sheet(
     let l = ctx.lang;
     ws.set_name("columns")?;
     let header = [
-        l.pick("表", "Sheet"),
-        l.pick("列", "Column"),
-        l.pick("表头", "Header"),
-        l.pick("含义", "Meaning"),
+        l.text("workbook.sheet"),
+        l.text("workbook.column"),
+        l.text("workbook.header"),
+        l.text("workbook.meaning"),
     ];
     let mut rows: Vec<[String; 4]> = Vec::new();
     for t in tables {
@@ -416,10 +464,11 @@ fn wide_indicator_meaning(
     } else {
         scope.to_string()
     };
-    Some(match ctx.lang {
-        Lang::Zh => format!("{}（{}，口径 {}）", i.zh_name, i.unit, scope),
-        Lang::En => format!("{} ({}, scope {})", i.en_name, i.unit, scope),
-    })
+    let name = ctx.dict.name(metric, ctx.lang.is_en());
+    Some(ctx.lang.fill(
+        "workbook.wide_indicator",
+        &[("name", &name), ("unit", &i.unit), ("scope", &scope)],
+    ))
 }
 
 /// Lists every input (file, status, checksum, encoding, county, year, facts) and every
@@ -432,15 +481,15 @@ fn write_sources_sheet(
     let l = ctx.lang;
     ws.set_name("sources")?;
     let header = [
-        l.pick("文件", "File"),
-        l.pick("状态", "Status"),
-        l.pick("县区", "County"),
-        l.pick("区划代码", "Division code"),
-        l.pick("报告年度", "Report year"),
-        l.pick("数值条数", "Facts"),
-        l.pick("编码", "Encoding"),
+        l.text("workbook.file"),
+        l.text("workbook.status"),
+        l.text("workbook.county"),
+        l.text("workbook.division_code"),
+        l.text("workbook.report_year"),
+        l.text("workbook.facts"),
+        l.text("workbook.encoding"),
         "SHA-256",
-        l.pick("说明", "Message"),
+        l.text("workbook.message"),
     ];
     let mut rows: Vec<[String; 9]> = ctx
         .inputs
@@ -462,7 +511,7 @@ fn write_sources_sheet(
     for r in &ctx.analysis.references {
         rows.push([
             r.source.clone(),
-            l.pick("公开参考值", "published reference").to_string(),
+            l.text("workbook.published_reference").to_string(),
             String::new(),
             String::new(),
             r.year.to_string(),
@@ -474,7 +523,7 @@ fn write_sources_sheet(
     }
     rows.push([
         format!("fazhi {}", env!("CARGO_PKG_VERSION")),
-        l.pick("提取工具", "extracted by").to_string(),
+        l.text("workbook.extracted_by").to_string(),
         String::new(),
         String::new(),
         String::new(),

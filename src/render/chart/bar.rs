@@ -47,66 +47,48 @@ pub(crate) fn chart(
     let unit = shown.first().map(|(_, f)| f.unit.as_str()).unwrap_or("");
     let name = file_stem(&["bar", &key.metric, &key.scope.to_string()]);
     let indicator = ctx.dict.name(&key.metric, l.is_en());
-    let title = match l {
-        super::Lang::Zh => format!("{indicator}: 各县区最新值"),
-        super::Lang::En => format!("{indicator}: latest value by county"),
-    };
+    let title = l.fill("chart.bar_title", &[("indicator", &indicator)]);
     let span = year_span(years.iter().copied());
-    let subtitle = match l {
-        super::Lang::Zh => format!(
-            "单位: {} | {} | 数据年份: {}{}",
-            unit_label(unit, l),
-            scope_label(key.scope, l),
-            span,
-            if years_differ {
-                " (各县区年份不同)"
-            } else {
-                ""
-            }
-        ),
-        super::Lang::En => format!(
-            "Unit: {} | {} | data years: {}{}",
-            unit_label(unit, l),
-            scope_label(key.scope, l),
-            span,
-            if years_differ { " (years differ)" } else { "" }
-        ),
-    };
+    let subtitle = l.fill(
+        "chart.subtitle",
+        &[
+            ("unit", &unit_label(unit, l)),
+            ("scope", &scope_label(key.scope, l)),
+            ("span", &span),
+            (
+                "years_differ",
+                &if years_differ {
+                    l.text("chart.years_differ")
+                } else {
+                    ""
+                },
+            ),
+        ],
+    );
     let refs: Vec<&Reference> = references
         .iter()
         .filter(|r| r.indicator == key.metric && r.scope == key.scope)
         .collect();
     let mut footer = Vec::new();
     if all.len() > shown.len() {
-        footer.push(match l {
-            super::Lang::Zh => format!("仅显示最高的 {} 个, 共 {} 个县区", shown.len(), all.len()),
-            super::Lang::En => format!("Top {} of {} counties shown", shown.len(), all.len()),
-        });
+        footer.push(l.fill(
+            "chart.top_counties_shown",
+            &[("shown", &shown.len()), ("total", &all.len())],
+        ));
     }
     if let Some(conflicted) = grid.conflicted.get(key) {
         let n: usize = conflicted.values().map(|y| y.len()).sum();
-        footer.push(match l {
-            super::Lang::Zh => format!("{n} 个数值因来源不一致未绘出, 见数据质量部分"),
-            super::Lang::En => {
-                format!("{n} value(s) not drawn: sources disagree (see data quality)")
-            }
-        });
+        footer.push(l.fill("chart.conflicts_not_drawn", &[("n", &n)]));
     }
     for r in &refs {
-        footer.push(match l {
-            super::Lang::Zh => format!(
-                "参考线: {} 年 {} ({})",
-                r.year,
-                format_value(r.value),
-                short_source(&r.source)
-            ),
-            super::Lang::En => format!(
-                "Reference: {} {} ({})",
-                r.year,
-                format_value(r.value),
-                short_source(&r.source)
-            ),
-        });
+        footer.push(l.fill(
+            "chart.reference_line",
+            &[
+                ("year", &r.year),
+                ("value", &format_value(r.value)),
+                ("source", &short_source(&r.source)),
+            ],
+        ));
     }
     footer.push(source_line(shown.iter().map(|(_, f)| f.doc.as_str()), l));
     let bars = shown

@@ -63,10 +63,8 @@ pub fn reference_id(metric: &str) -> &str {
 pub fn derived_name(dict: &IndicatorDict, metric: &str, lang: Lang) -> String {
     if let Some(base) = metric.strip_suffix(".growth") {
         if let Some(i) = dict.get(base) {
-            return match lang {
-                Lang::Zh => format!("{}增长率", i.zh_name),
-                Lang::En => format!("{} growth", i.en_name),
-            };
+            let name = if lang.is_en() { &i.en_name } else { &i.zh_name };
+            return lang.fill("chart.growth_name", &[("name", name)]);
         }
     }
     let base = reference_id(metric);
@@ -75,7 +73,7 @@ pub fn derived_name(dict: &IndicatorDict, metric: &str, lang: Lang) -> String {
         (Some(i), _) => i.zh_name.clone(),
         // Rates the analysis derives that no report states, so the dictionary has no entry.
         (None, "reconsideration.acceptance_rate") => lang
-            .pick("行政复议受理率", "Reconsideration acceptance rate")
+            .text("chart.reconsideration_acceptance_rate")
             .to_string(),
         (None, _) => base.to_string(),
     }
@@ -125,38 +123,26 @@ fn chart(
     let base = reference_id(metric);
     let name = file_stem(&["rate", metric]);
     let indicator = derived_name(ctx.dict, metric, l);
-    let title = match l {
-        Lang::Zh => format!("{indicator} (由分子分母计算, 95% 区间)"),
-        Lang::En => format!("{indicator} (computed from its parts, 95% interval)"),
-    };
+    let title = l.fill("chart.rate_title", &[("indicator", &indicator)]);
     let span = year_span(rows.iter().map(|r| r.year));
-    let subtitle = match l {
-        Lang::Zh => format!("单位: % | Wilson 置信区间 | 数据年份: {span}"),
-        Lang::En => format!("Unit: % | Wilson score interval | data years: {span}"),
-    };
+    let subtitle = l.fill("chart.rate_subtitle", &[("span", &span)]);
     let refs: Vec<&Reference> = references.iter().filter(|r| r.indicator == base).collect();
     let mut footer = Vec::new();
     if total > rows.len() {
-        footer.push(match l {
-            Lang::Zh => format!("仅显示最高的 {} 个, 共 {total} 个", rows.len()),
-            Lang::En => format!("Top {} of {total} shown", rows.len()),
-        });
+        footer.push(l.fill(
+            "chart.top_shown",
+            &[("shown", &rows.len()), ("total", &total)],
+        ));
     }
     for r in &refs {
-        footer.push(match l {
-            Lang::Zh => format!(
-                "参考线: {} 年 {}% ({})",
-                r.year,
-                format_value(r.value),
-                short_source(&r.source)
-            ),
-            Lang::En => format!(
-                "Reference: {} {}% ({})",
-                r.year,
-                format_value(r.value),
-                short_source(&r.source)
-            ),
-        });
+        footer.push(l.fill(
+            "chart.reference_line",
+            &[
+                ("year", &r.year),
+                ("value", &format!("{}%", format_value(r.value))),
+                ("source", &short_source(&r.source)),
+            ],
+        ));
     }
     // Derived rows carry evidence, not file names: the reports are those stating the parts.
     // One pass over the facts with a set of the drawn rows' parts (not rows × facts).

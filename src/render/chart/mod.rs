@@ -174,31 +174,25 @@ pub(crate) struct Ctx<'a> {
     pub csv: &'a CsvOptions,
 }
 
-/// The unit as a reader of `lang` expects it (the dictionary stores Chinese units).
+/// The unit as a reader of `lang` expects it (the dictionary stores Chinese units; the
+/// translations are labels, `units.<unit>`). A unit without a label is shown as it is.
 pub fn unit_label(unit: &str, lang: Lang) -> &str {
     if !lang.is_en() {
         return unit;
     }
-    match unit {
-        "件" => "cases",
-        "人" => "persons",
-        "人次" => "person-times",
-        "个" => "units",
-        "场次" | "场" | "次" => "sessions",
-        "卷" => "files",
-        "家" => "organisations",
-        other => other,
-    }
+    super::labels::installed()
+        .get(&format!("units.{unit}"), lang)
+        .unwrap_or(unit)
 }
 
 /// The scope as a label.
 pub fn scope_label(scope: crate::model::Scope, lang: Lang) -> &'static str {
     use crate::model::Scope;
     match scope {
-        Scope::Annual => lang.pick("年度", "annual"),
-        Scope::Stock => lang.pick("年末存量", "year-end stock"),
-        Scope::Cumulative => lang.pick("累计", "cumulative"),
-        Scope::Partial => lang.pick("年内部分期间", "part of the year"),
+        Scope::Annual => lang.text("chart.annual"),
+        Scope::Stock => lang.text("chart.year_end_stock"),
+        Scope::Cumulative => lang.text("chart.cumulative"),
+        Scope::Partial => lang.text("chart.partial"),
     }
 }
 
@@ -243,10 +237,7 @@ pub(crate) fn source_line<'a, I: IntoIterator<Item = &'a str>>(docs: I, lang: La
     } else {
         format!("{}, {} +{}", docs[0], docs[1], docs.len().saturating_sub(2))
     };
-    match lang {
-        Lang::Zh => format!("来源: {list}; 由 fazhi 从报告原文提取"),
-        Lang::En => format!("Source: {list}; extracted by fazhi from the report text"),
-    }
+    lang.fill("chart.source_line", &[("list", &list)])
 }
 
 /// Serialises a chart's rows with the run's CSV options.

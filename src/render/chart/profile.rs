@@ -9,7 +9,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::data::{year_span, CountyKey, Grid, SeriesKey};
 use super::{
     chart_csv, file_stem, fit, frame, render, source_line, text, unit_label, value_label, Chart,
-    ChartError, ChartKind, Ctx, FactRow, Lang, Plot, BAR,
+    ChartError, ChartKind, Ctx, FactRow, Plot, BAR,
 };
 use crate::model::Fact;
 
@@ -64,21 +64,12 @@ pub(crate) fn chart(
     } else {
         file_stem(&["county", &format!("unresolved{}", index + 1)])
     };
-    let title = match l {
-        Lang::Zh => format!("{}: 各项指标概览", county.county),
-        Lang::En => format!("{}: indicators at a glance", county.county),
-    };
+    let title = l.fill("chart.profile_title", &[("county", &county.county)]);
     let span = year_span(series.iter().flat_map(|(_, v)| v.iter().map(|f| f.year)));
-    let subtitle = match l {
-        Lang::Zh => format!(
-            "{} 项指标 | 各图纵轴单位不同, 标于小标题 | 数据年份: {span}",
-            series.len()
-        ),
-        Lang::En => format!(
-            "{} indicators | each panel has its own unit and scale | data years: {span}",
-            series.len()
-        ),
-    };
+    let subtitle = l.fill(
+        "chart.profile_subtitle",
+        &[("n", &series.len()), ("span", &span)],
+    );
     let footer = vec![source_line(
         series
             .iter()
@@ -92,9 +83,9 @@ pub(crate) fn chart(
             let name = ctx.dict.name(&key.metric, l.is_en());
             let scope = match key.scope {
                 crate::model::Scope::Annual => "",
-                crate::model::Scope::Stock => l.pick(" 年末", " stock"),
-                crate::model::Scope::Cumulative => l.pick(" 累计", " cumul."),
-                crate::model::Scope::Partial => l.pick(" 年内部分", " part-year"),
+                crate::model::Scope::Stock => l.text("chart.stock"),
+                crate::model::Scope::Cumulative => l.text("chart.cumul"),
+                crate::model::Scope::Partial => l.text("chart.part_year"),
             };
             Panel {
                 title: format!("{name}{scope}"),

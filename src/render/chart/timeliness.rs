@@ -8,7 +8,6 @@ use super::bar::{BarPlot, MAX_BARS};
 use super::{chart_csv, file_stem, render, Chart, ChartError, ChartKind, Ctx};
 use crate::analysis::TimelinessRow;
 use crate::render::escape::spreadsheet_cell;
-use crate::render::Lang;
 
 /// One drawn bar's data, text cells neutralised.
 #[derive(Serialize)]
@@ -38,33 +37,16 @@ pub(crate) fn chart(ctx: &Ctx<'_>, rows: &[TimelinessRow]) -> Result<Option<Char
     let total = dated.len();
     let shown = &dated[..total.min(MAX_BARS)];
     let name = file_stem(&["timeliness"]);
-    let title = l
-        .pick(
-            "年度报告公开时间: 距次年4月1日期限的天数",
-            "Report publication: days from the 1 April deadline",
-        )
-        .to_string();
-    let subtitle = match l {
-        Lang::Zh => format!("{total} 份报告中 {late} 份逾期 (正数为逾期, 负数为提前)"),
-        Lang::En => format!("{late} of {total} reports late (positive: late, negative: early)"),
-    };
+    let title = l.text("chart.report_publication_days_from_the").to_string();
+    let subtitle = l.fill(
+        "chart.timeliness_subtitle",
+        &[("total", &total), ("late", &late)],
+    );
     let mut footer = Vec::new();
     if total > shown.len() {
-        footer.push(match l {
-            Lang::Zh => format!("仅显示最晚的 {} 份, 全部见 timeliness.csv", shown.len()),
-            Lang::En => format!(
-                "The {} latest shown; all are in timeliness.csv",
-                shown.len()
-            ),
-        });
+        footer.push(l.fill("chart.latest_shown", &[("shown", &shown.len())]));
     }
-    footer.push(
-        l.pick(
-            "期限: 《法治政府建设与责任落实督察工作规定》第24条",
-            "Deadline: Regulation on rule-of-law government inspection, art. 24",
-        )
-        .to_string(),
-    );
+    footer.push(l.text("chart.deadline_regulation_on_rule_of").to_string());
     let label = |r: &TimelinessRow| {
         let who = if r.county.is_empty() {
             r.doc.as_str()
@@ -81,12 +63,12 @@ pub(crate) fn chart(ctx: &Ctx<'_>, rows: &[TimelinessRow]) -> Result<Option<Char
         title: title.clone(),
         subtitle,
         footer,
-        unit: l.pick("天", "days").to_string(),
+        unit: l.text("chart.days").to_string(),
         bars: shown
             .iter()
             .map(|(r, d)| (label(r), *d as f64, format!("{d:+}")))
             .collect(),
-        references: vec![(l.pick("期限", "deadline").to_string(), 0.0)],
+        references: vec![(l.text("chart.deadline").to_string(), 0.0)],
     };
     let (svg, png) = render(&plot)?;
     let data: Vec<Row> = shown

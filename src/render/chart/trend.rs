@@ -8,7 +8,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::data::{year_span, CountyKey, Grid, SeriesKey};
 use super::{
     chart_csv, file_stem, frame, render, scope_label, source_line, text, unit_label, value_label,
-    Chart, ChartError, ChartKind, Ctx, FactRow, Lang, Plot, GRID, SERIES,
+    Chart, ChartError, ChartKind, Ctx, FactRow, Plot, GRID, SERIES,
 };
 use crate::model::{format_value, Fact};
 
@@ -52,47 +52,32 @@ pub(crate) fn chart(
     multi.truncate(SERIES.len());
     let name = file_stem(&["trend", &key.metric, &key.scope.to_string()]);
     let indicator = ctx.dict.name(&key.metric, l.is_en());
-    let title = match l {
-        Lang::Zh => format!("{indicator}: 逐年变化"),
-        Lang::En => format!("{indicator}: year over year"),
-    };
+    let title = l.fill("chart.trend_title", &[("indicator", &indicator)]);
     let unit = multi
         .first()
         .and_then(|(_, v)| v.first())
         .map(|f| f.unit.as_str())
         .unwrap_or("");
     let span = year_span(multi.iter().flat_map(|(_, v)| v.iter().map(|f| f.year)));
-    let subtitle = match l {
-        Lang::Zh => format!(
-            "单位: {} | {} | 数据年份: {span}",
-            unit_label(unit, l),
-            scope_label(key.scope, l)
-        ),
-        Lang::En => format!(
-            "Unit: {} | {} | data years: {span}",
-            unit_label(unit, l),
-            scope_label(key.scope, l)
-        ),
-    };
+    let subtitle = l.fill(
+        "chart.subtitle",
+        &[
+            ("unit", &unit_label(unit, l)),
+            ("scope", &scope_label(key.scope, l)),
+            ("span", &span),
+            ("years_differ", &""),
+        ],
+    );
     let mut footer = Vec::new();
     if total > multi.len() {
-        footer.push(match l {
-            Lang::Zh => format!("显示 {} 个县区, 共 {total} 个有两年以上数据", multi.len()),
-            Lang::En => format!(
-                "{} of {total} counties with two or more years shown",
-                multi.len()
-            ),
-        });
+        footer.push(l.fill(
+            "chart.trend_counties_shown",
+            &[("shown", &multi.len()), ("total", &total)],
+        ));
     }
     let derived = |c: &CountyKey, f: &Fact| grid.is_derived(key, c, f.year);
     if multi.iter().any(|(c, v)| v.iter().any(|f| derived(c, f))) {
-        footer.push(
-            l.pick(
-                "(推算): 由后一年报告所述变化推算的数值",
-                "(derived): worked back from a change a later report states",
-            )
-            .to_string(),
-        );
+        footer.push(l.text("chart.derived_worked_back_from_a").to_string());
     }
     footer.push(source_line(
         multi
@@ -102,7 +87,7 @@ pub(crate) fn chart(
     ));
     let label = |c: &CountyKey, f: &Fact| {
         if derived(c, f) {
-            format!("{} {}", value_label(f), l.pick("(推算)", "(derived)"))
+            format!("{} {}", value_label(f), l.text("chart.derived"))
         } else {
             value_label(f)
         }

@@ -25,6 +25,8 @@ const TMP_INFIX: &str = ".tmp-";
 pub struct OutputDir {
     root: PathBuf,
     written: Vec<String>,
+    /// What the run will write, one line per output, for the marker (empty: not said).
+    plan: Vec<String>,
 }
 
 impl OutputDir {
@@ -32,6 +34,13 @@ impl OutputDir {
     /// folder cannot be written. Removes the previous run's manifest and leftover temporary
     /// files, and marks the folder unfinished.
     pub fn create(root: &Path) -> anyhow::Result<Self> {
+        Self::create_with_plan(root, Vec::new())
+    }
+
+    /// As [`OutputDir::create`], with the marker listing `plan` (one line per output the run
+    /// will write, in order) above what has been written, so an interrupted run shows what is
+    /// missing.
+    pub fn create_with_plan(root: &Path, plan: Vec<String>) -> anyhow::Result<Self> {
         if root.exists() && !root.is_dir() {
             anyhow::bail!(
                 "output path {} is a file, not a folder (give a folder with -o)",
@@ -44,6 +53,7 @@ impl OutputDir {
         let out = OutputDir {
             root: root.to_path_buf(),
             written: Vec::new(),
+            plan,
         };
         out.write_marker()
             .with_context(|| format!("output folder {} is not writable", root.display()))?;
@@ -235,9 +245,18 @@ impl OutputDir {
         let mut text = String::from(
             "A fazhi run writing this folder has not finished (or was interrupted).\n\
              manifest.json is written last: until it exists, the files here may be missing,\n\
-             or left from an earlier run. Run fazhi again to complete them.\n\n\
-             Written by this run so far:\n",
+             or left from an earlier run. Run fazhi again to complete them.\n\n",
         );
+        if !self.plan.is_empty() {
+            text.push_str("This run writes, in this order:\n");
+            for line in &self.plan {
+                text.push_str("- ");
+                text.push_str(line);
+                text.push('\n');
+            }
+            text.push('\n');
+        }
+        text.push_str("Written by this run so far:\n");
         for w in &self.written {
             text.push_str(w);
             text.push('\n');
@@ -262,6 +281,11 @@ pub struct StagedFile {
 }
 
 impl StagedFile {
+    /// Its path relative to the output folder, as the manifest lists it.
+    pub fn relative(&self) -> &str {
+        &self.relative
+    }
+
     /// Where to write the file's contents.
     pub fn writer(&mut self) -> &mut std::io::BufWriter<std::fs::File> {
         &mut self.writer

@@ -1,0 +1,406 @@
+//! Snapshots of every output of `fazhi run` on the bundled reports, in both label languages
+//! (issue 16): the CSVs, the briefing, the manifest, the page, the charts and the workbook's
+//! cells, and the view models the page and the briefing are rendered from. They pin what a run writes, so a refactor of the render layer shows every change it
+//! makes, and only those. Review a change with `cargo insta review` (or `INSTA_UPDATE=always`
+//! and `git diff`).
+//!
+//! The files list holds every output's SHA-256: the same input must give byte-identical
+//! output, so anything that differs between two runs of one commit is a bug, not noise.
+//! The page is snapshotted one tag per line with each inline SVG replaced by its digest (the
+//! charts' own snapshot shows their text), so a diff reads as a change of markup or wording.
+
+use std::io::Cursor;
+use std::path::Path;
+
+use assert_cmd::Command;
+use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+use fazhi::analysis::load_references;
+use fazhi::cmd::pipeline::{analyse, extract_batch};
+use fazhi::config::InputConfig;
+use fazhi::dict::load_dict;
+use fazhi::ingest::IngestOptions;
+use fazhi::render::briefing::briefing_view;
+use fazhi::render::chart::data::Grid;
+use fazhi::render::chart::render_charts;
+use fazhi::render::csv::CsvOptions;
+use fazhi::render::html::{page_view, PageContext};
+use fazhi::render::Lang;
+use sha2::{Digest, Sha256};
+
+/// Runs `fazhi run` on the bundled reports with `--lang lang` into a fresh folder.
+fn run(lang: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    Command::cargo_bin("fazhi")
+        .expect("binary built")
+        .args(["run", "data/reports", "-q", "--lang", lang, "-o"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    dir
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn text(path: &Path) -> String {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    String::from_utf8(bytes)
+        .expect("utf-8 output")
+        .trim_start_matches('\u{feff}')
+        .to_string()
+}
+
+/// Every file under `root`, relative, sorted.
+fn files(root: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("list").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(root).expect("under root");
+                out.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The page, one tag per line, each `<svg …>…</svg>` replaced by `<svg sha256=…/>`.
+fn page_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() / 4);
+    let mut rest = html;
+    while let Some(start) = rest.find("<svg") {
+        out.push_str(&rest[..start]);
+        let end = rest[start..]
+            .find("</svg>")
+            .map(|e| start + e + "</svg>".len())
+            .expect("closed svg");
+        out.push_str(&format!(
+            "<svg sha256={}/>",
+            &sha256(&rest.as_bytes()[start..end])[..16]
+        ));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out.replace("><", ">\n<")
+}
+
+/// The text drawn in an SVG (titles, axis labels, legends), one element per line.
+fn svg_text(svg: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = svg;
+    while let Some(start) = rest.find("<text") {
+        let Some(open_end) = rest[start..].find('>') else {
+            break;
+        };
+        let body = &rest[start + open_end + 1..];
+        let close = body.find("</text>").unwrap_or(body.len());
+        let t = body[..close].trim();
+        if !t.is_empty() {
+            out.push(t.to_string());
+        }
+        rest = &body[close..];
+    }
+    out
+}
+
+/// Each sheet of the workbook as tab-separated cells, with the cell type where it matters
+/// (a number stays a number, a string a string).
+fn workbook_cells(bytes: &[u8]) -> String {
+    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec())).expect("xlsx opens");
+    let mut out = String::new();
+    for name in wb.sheet_names() {
+        out.push_str(&format!("## sheet {name}\n"));
+        let range = wb.worksheet_range(&name).expect("sheet");
+        for row in range.rows() {
+            let cells: Vec<String> = row
+                .iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    Data::String(s) => s.replace('\t', "\\t").replace('\n', "\\n"),
+                    Data::Float(f) => format!("#{f}"),
+                    Data::Int(i) => format!("#{i}"),
+                    Data::Bool(b) => format!("?{b}"),
+                    other => format!("{other:?}"),
+                })
+                .collect();
+            out.push_str(&cells.join("\t"));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn snapshot_run(lang: &str) {
+    let dir = run(lang);
+    let root = dir.path();
+    let all = files(root);
+    let listing: String = all
+        .iter()
+        .map(|f| {
+            let bytes = std::fs::read(root.join(f)).expect("read");
+            format!("{f}\t{}\t{}\n", bytes.len(), sha256(&bytes))
+        })
+        .collect();
+    insta::assert_snapshot!(format!("{lang}_files"), listing);
+    for f in all.iter().filter(|f| !f.contains('/')) {
+        let path = root.join(f);
+        match f.rsplit_once('.').map(|(_, ext)| ext) {
+            Some("csv" | "md" | "json") => {
+                insta::assert_snapshot!(format!("{lang}_{f}"), text(&path));
+            }
+            Some("html") => insta::assert_snapshot!(format!("{lang}_{f}"), page_text(&text(&path))),
+            Some("xlsx") => insta::assert_snapshot!(
+                format!("{lang}_{f}"),
+                workbook_cells(&std::fs::read(&path).expect("read"))
+            ),
+            _ => panic!("an output this test does not know: {f}"),
+        }
+    }
+    let mut charts = String::new();
+    for f in all.iter().filter(|f| f.starts_with("charts/")) {
+        let path = root.join(f);
+        if f.ends_with(".svg") {
+            charts.push_str(&format!("### {f}\n"));
+            for t in svg_text(&text(&path)) {
+                charts.push_str(&t);
+                charts.push('\n');
+            }
+        } else if f.ends_with(".csv") {
+            charts.push_str(&format!("### {f}\n{}", text(&path)));
+        }
+    }
+    insta::assert_snapshot!(format!("{lang}_charts"), charts);
+    speaks_one_language(root, lang);
+}
+
+/// The page (its charts' text included) and the briefing speak `lang` only: with `en` no
+/// Chinese character outside what the reports and the reference file say (names, evidence,
+/// units, sources); with `zh` no English sentence (three words or more) outside those and
+/// outside the notes and check messages the analysis writes (src/analysis words them in
+/// English; they are not labels yet).
+fn speaks_one_language(root: &Path, lang: &str) {
+    let mut quoted: Vec<String> = Vec::new();
+    let mut collect = |file: &str, columns: &[&str]| {
+        let body = text(&root.join(file));
+        let mut reader = csv::Reader::from_reader(body.as_bytes());
+        let headers = reader.headers().expect("header").clone();
+        for row in reader.records() {
+            let row = row.expect("row");
+            for c in columns {
+                let i = headers.iter().position(|h| h == *c).expect("column");
+                quoted.push(row[i].to_string());
+            }
+        }
+    };
+    collect(
+        "facts.csv",
+        &[
+            "doc",
+            "province",
+            "prefecture",
+            "county",
+            "unit",
+            "evidence",
+        ],
+    );
+    collect("checks.csv", &["county", "doc", "evidence", "message"]);
+    collect("derived.csv", &["note", "evidence"]);
+    collect("trends.csv", &["note"]);
+    let mut reference = csv::Reader::from_path("data/reference.csv").expect("reference");
+    let source = reference
+        .headers()
+        .expect("header")
+        .iter()
+        .position(|h| h == "source")
+        .expect("source column");
+    for row in reference.records() {
+        let source = row.expect("row")[source].to_string();
+        // Charts name the publisher: the part before the first colon.
+        if let Some((publisher, _)) = source.split_once([':', '：']) {
+            quoted.push(publisher.to_string());
+        }
+        quoted.push(source);
+    }
+    // The method note explains the words a report uses for "more than" and "about".
+    quoted.extend(["余/多/以上", "约/近"].map(String::from));
+    quoted.retain(|q| !q.is_empty());
+    quoted.sort_by_key(|q| std::cmp::Reverse(q.len()));
+    for file in ["index.html", "briefing.md"] {
+        let mut shown = visible_text(&text(&root.join(file)));
+        for q in &quoted {
+            shown = shown.replace(q.as_str(), " ");
+        }
+        let stray: Vec<String> = if lang == "en" {
+            cjk_runs(&shown)
+        } else {
+            english_sentences(&shown)
+        };
+        assert!(stray.is_empty(), "{lang} {file}: {stray:?}");
+    }
+}
+
+/// The text a reader sees: no style, script or tags, entities decoded.
+fn visible_text(page: &str) -> String {
+    let mut out = String::with_capacity(page.len());
+    let mut rest = page;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open..];
+        let skip_to = ["<style", "<script"]
+            .iter()
+            .find(|t| after.starts_with(**t))
+            .map(|t| format!("</{}>", &t[1..]));
+        let end = match skip_to {
+            Some(close) => after.find(&close).map(|e| e + close.len()),
+            None => after.find('>').map(|e| e + 1),
+        }
+        .unwrap_or(after.len());
+        out.push(' ');
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(u32::from(c), 0x3000..=0x303F | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xFF00..=0xFFEF)
+}
+
+/// Each run of CJK characters, with a little context.
+fn cjk_runs(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if is_cjk(chars[i]) {
+            let start = i;
+            while i < chars.len() && is_cjk(chars[i]) {
+                i += 1;
+            }
+            let from = start.saturating_sub(20);
+            out.push(chars[from..(i + 10).min(chars.len())].iter().collect());
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Runs of three or more English words (letters only), separated by spaces or punctuation.
+fn english_sentences(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut run: Vec<&str> = Vec::new();
+    let flush = |run: &mut Vec<&str>, out: &mut Vec<String>| {
+        if run.len() >= 3 {
+            out.push(run.join(" "));
+        }
+        run.clear();
+    };
+    for token in text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':')) {
+        if token.is_empty() {
+            continue;
+        }
+        if token.len() > 1 && token.chars().all(|c| c.is_ascii_alphabetic() || c == '\'') {
+            run.push(token);
+        } else {
+            flush(&mut run, &mut out);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
+/// The view models of the page and the briefing, built through the library from the bundled
+/// reports: what each output says before it is laid out. Chart SVGs are shown by digest.
+fn snapshot_view_models(lang: Lang) {
+    let dict = load_dict(None).expect("bundled dictionary");
+    let input = InputConfig {
+        inputs: vec!["data/reports".into()],
+        ingest: IngestOptions::default(),
+        quiet: true,
+        documents: Default::default(),
+    };
+    let mut batch = extract_batch(&input, &dict);
+    let references =
+        load_references(Path::new("data/reference.csv")).expect("bundled reference values");
+    let facts = std::mem::take(&mut batch.facts);
+    let analysis = analyse(facts, &batch, &dict, &references).expect("analysis");
+    let charts = render_charts(&analysis, &dict, lang, &CsvOptions::default()).expect("charts");
+    let ctx = PageContext {
+        analysis: &analysis,
+        dict: &dict,
+        inputs: &batch.records,
+        charts: &charts,
+        lang,
+    };
+    let mut page = serde_json::to_value(page_view(&ctx, &Grid::build(&analysis, &dict)))
+        .expect("page view as JSON");
+    // Long constants and SVG: by digest.
+    digest_fields(&mut page, &["before", "after", "style", "script", "csp"]);
+    let name = if lang == Lang::En { "en" } else { "zh" };
+    insta::assert_snapshot!(
+        format!("{name}_page_view"),
+        serde_json::to_string_pretty(&page).expect("json")
+    );
+    let briefing = briefing_view(&analysis, &dict, lang);
+    insta::assert_snapshot!(
+        format!("{name}_briefing_view"),
+        serde_json::to_string_pretty(&briefing).expect("json")
+    );
+}
+
+/// Replaces each string field named in `names`, at any depth, by the first 16 hex digits of
+/// its SHA-256.
+fn digest_fields(value: &mut serde_json::Value, names: &[&str]) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                match v {
+                    serde_json::Value::String(s) if names.contains(&key.as_str()) => {
+                        *s = format!("sha256:{}", &sha256(s.as_bytes())[..16]);
+                    }
+                    _ => digest_fields(v, names),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for v in items {
+                digest_fields(v, names);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn view_models_zh() {
+    snapshot_view_models(Lang::Zh);
+}
+
+#[test]
+fn view_models_en() {
+    snapshot_view_models(Lang::En);
+}
+
+#[test]
+fn outputs_zh() {
+    snapshot_run("zh");
+}
+
+#[test]
+fn outputs_en() {
+    snapshot_run("en");
+}
