@@ -450,7 +450,7 @@ fn find_values<'d>(
         let mut dropped = Vec::new();
         let tokens = number::scan_with(chars, lex, |d| dropped.push(d));
         for d in dropped {
-            log.reject_dropped(chars, &sentences, d);
+            log.reject_dropped(chars, &sentences, d, lex);
         }
         tokens
     } else {
@@ -526,7 +526,7 @@ fn find_values<'d>(
         prev_start = s.start;
         prev_end = s.end;
         // A period stated at the head of a sentence (截至2022年底, / 2023年,) covers its clauses.
-        let (_, lead_end) = section::clause_around(chars, s, s.start);
+        let (_, lead_end) = section::clause_around(chars, s, s.start, lex);
         let lead_year = year::explicit_year(&chars[s.start..lead_end], years.anchor, lex);
         let mut prev_quantity_end = s.start;
         // Metric, scope and year of each value found in this sentence, with where it ends.
@@ -542,7 +542,7 @@ fn find_values<'d>(
                 }
                 None => &tok.number,
             };
-            let (cs, ce) = section::clause_around(chars, s, tok.digits);
+            let (cs, ce) = section::clause_around(chars, s, tok.digits, lex);
             let ce = ce.max(tok.end);
             // 纠错率12%,同比下降2个百分点: a change of the rate stated before it.
             if n.kind == Some(UnitKind::Points) && !s.plan {
@@ -600,7 +600,7 @@ fn find_values<'d>(
             // before the first item, but only their own words name them. A number after a list
             // of nouns (以各乡、镇、各部门为被申请人的复议案件35件) is named by its own clause
             // if it can be, else by the whole list, every word of which may then exclude it.
-            let (head, counted_list) = list_head(chars, s, cs, &tokens);
+            let (head, counted_list) = list_head(chars, s, cs, &tokens, lex);
             let window_from = |from: usize, own_from: usize, clause_from: usize| Window {
                 before: &chars[from..before_end],
                 own_from,
@@ -882,10 +882,16 @@ fn implied_count(chars: &[char], tok: &number::Token, lex: &Lexicon) -> Option<n
 
 /// The head of the 、-list whose item starts at `cs` (`cs` itself outside a list), and whether
 /// earlier items state quantities of their own (决策1件、规范性文件10件、合同70份).
-fn list_head(chars: &[char], s: &Sentence, cs: usize, tokens: &[number::Token]) -> (usize, bool) {
+fn list_head(
+    chars: &[char],
+    s: &Sentence,
+    cs: usize,
+    tokens: &[number::Token],
+    lex: &Lexicon,
+) -> (usize, bool) {
     let mut start = cs;
     while start > s.start + 1 && chars[start - 1] == section::LIST_COMMA {
-        let (prev, _) = section::clause_around(chars, s, start - 1);
+        let (prev, _) = section::clause_around(chars, s, start - 1, lex);
         if prev >= start - 1 {
             break;
         }
@@ -1012,7 +1018,7 @@ fn stated_values<'d>(
 ) -> Vec<Found<'d>> {
     let sentence = &chars[s.start..s.end];
     let clause_of = |at: usize| {
-        let (a, b) = section::clause_around(chars, s, s.start + at);
+        let (a, b) = section::clause_around(chars, s, s.start + at, matcher.lexicon());
         (a - s.start, b - s.start)
     };
     matcher
@@ -1148,11 +1154,17 @@ impl Log {
     }
 
     /// A number the scanner dropped, decided in its sentence's clause.
-    fn reject_dropped(&mut self, chars: &[char], sentences: &[Sentence], d: number::Dropped) {
+    fn reject_dropped(
+        &mut self,
+        chars: &[char],
+        sentences: &[Sentence],
+        d: number::Dropped,
+        lex: &Lexicon,
+    ) {
         let at = d.token.digits;
         let i = sentences.partition_point(|s| s.end <= at);
         let clause = match sentences.get(i).filter(|s| s.start <= at) {
-            Some(s) => section::clause_around(chars, s, at),
+            Some(s) => section::clause_around(chars, s, at, lex),
             None => line_around(chars, at),
         };
         let clause = (clause.0.min(d.token.start), clause.1.max(d.token.end));

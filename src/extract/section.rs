@@ -180,7 +180,12 @@ pub fn sentences(chars: &[char], report_year: Option<i32>, lex: &Lexicon) -> Vec
 /// (《…》) is one word: its inner punctuation does not end the clause. So is an aside in
 /// brackets right before `pos` (纠错(含撤销、确认违法)29件): the clause reaches back past it,
 /// and a short aside anywhere in the clause (以调解(和解)等方式…).
-pub fn clause_around(chars: &[char], sentence: &Sentence, pos: usize) -> (usize, usize) {
+pub fn clause_around(
+    chars: &[char],
+    sentence: &Sentence,
+    pos: usize,
+    lex: &Lexicon,
+) -> (usize, usize) {
     let mut start = pos;
     while start > sentence.start {
         let c = chars[start - 1];
@@ -211,7 +216,7 @@ pub fn clause_around(chars: &[char], sentence: &Sentence, pos: usize) -> (usize,
                 .map(|o| sentence.start + o)
                 .filter(|&o| {
                     o > sentence.start
-                        && is_short_aside(&chars[o + 1..start - 1])
+                        && is_short_aside(&chars[o + 1..start - 1], lex)
                         && is_inside_clause(chars, o, start - 1)
                 })
             {
@@ -241,7 +246,7 @@ pub fn clause_around(chars: &[char], sentence: &Sentence, pos: usize) -> (usize,
                 .iter()
                 .position(|c| *c == ')')
                 .filter(|&k| {
-                    is_short_aside(&chars[end + 1..end + 1 + k])
+                    is_short_aside(&chars[end + 1..end + 1 + k], lex)
                         && is_inside_clause(chars, end, end + 1 + k)
                 })
             {
@@ -270,9 +275,10 @@ fn is_inside_clause(chars: &[char], open: usize, close: usize) -> bool {
 }
 
 /// An aside short enough to be a word of its clause: an alternative or a gloss (和解), not a
-/// clause or a quantity of its own (含调解3件).
-fn is_short_aside(inner: &[char]) -> bool {
+/// clause or a quantity of its own (含调解3件), nor a heading's number run into the text ((八)).
+fn is_short_aside(inner: &[char], lex: &Lexicon) -> bool {
     !inner.is_empty()
+        && !inner.iter().all(|c| lex.heading_numerals.contains(*c))
         && inner.len() <= SHORT_ASIDE
         && !inner
             .iter()
@@ -300,10 +306,37 @@ mod tests {
             plan: false,
         };
         let pos = text.iter().position(|c| *c == '等').expect("等") + 1;
-        let (a, b) = clause_around(&text, &s, pos);
+        let (a, b) = clause_around(&text, &s, pos, lex());
         assert_eq!(
             text[a..b].iter().collect::<String>(),
             "按程序出台了《规划(2024—2028年)》等4件重大行政决策"
+        );
+    }
+
+    #[test]
+    fn short_asides_inside_a_clause_are_words_but_heading_numbers_are_not() {
+        let clause_of = |t: &str, at: char| {
+            let text = chars(t);
+            let s = Sentence {
+                start: 0,
+                end: text.len(),
+                plan: false,
+            };
+            let pos = text.iter().position(|c| *c == at).expect("marker");
+            let (a, b) = clause_around(&text, &s, pos, lex());
+            text[a..b].iter().collect::<String>()
+        };
+        assert_eq!(
+            clause_of("全年以协商(和解)等方式办结案件9件,另", '9'),
+            "全年以协商(和解)等方式办结案件9件"
+        );
+        assert_eq!(
+            clause_of("强化执法监督(八)全县设有调委会300个,另", '3'),
+            "全县设有调委会300个"
+        );
+        assert_eq!(
+            clause_of("审结案件60件(含上年结转),其中纠错8件", '8'),
+            "其中纠错8件"
         );
     }
 
@@ -332,7 +365,7 @@ mod tests {
             while pos > 0 && text[pos - 1].is_ascii_digit() {
                 pos -= 1;
             }
-            let (a, b) = clause_around(&text, &s, pos);
+            let (a, b) = clause_around(&text, &s, pos, lex());
             assert_eq!(text[a..b].iter().collect::<String>(), want);
         }
     }
