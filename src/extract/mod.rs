@@ -625,10 +625,11 @@ fn find_values<'d>(
                 // 收到行政复议申请60件,同比增长20%: a change with no phrase of its own is
                 // about the value stated before it in the sentence.
                 let words = &chars[narrow..tok.start];
-                if let (Some(_), Some(&(key, _)), false) =
-                    (change_word(words, lex), found_here.last(), s.plan)
-                {
-                    changes.push(stated_change(key, words, n, (cs, tok.end), lex));
+                // The cheap tests first: most numbers no phrase names follow no value.
+                if let Some(&(key, _)) = found_here.last().filter(|_| !s.plan) {
+                    if change_word(words, lex).is_some() {
+                        changes.push(stated_change(key, words, n, (cs, tok.end), lex));
+                    }
                 }
                 log.push(|| {
                     if let Some(word) = change_word(&chars[narrow..tok.start], lex) {
