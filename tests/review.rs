@@ -323,3 +323,54 @@ fn r14_stated_changes_cells_are_neutralised() {
     assert!(row.contains(",'@SUM(1)减少3件,"), "{row}");
     assert!(row.contains(",-3,absolute,"), "{row}");
 }
+
+/// The facts table merges the facts the analysis counted with those it left out by
+/// `Fact::order_key`: that key must be the analysis's own order, or the table's order would
+/// depend on `--include-review`.
+#[test]
+fn r14_order_key_is_the_analysis_order() {
+    use fazhi::model::{Confidence, Fact, Qualifier};
+    let fact = |code: &str, county: &str, metric: &str, year: i32, doc: &str, offset: usize| Fact {
+        doc: doc.into(),
+        region_code: code.into(),
+        province: String::new(),
+        prefecture: String::new(),
+        county: county.into(),
+        report_year: Some(2023),
+        metric: metric.into(),
+        year,
+        scope: Scope::Annual,
+        value: (year + offset as i32) as f64,
+        unit: "件".into(),
+        qualifier: Qualifier::Exact,
+        evidence: format!("{metric}{year}"),
+        offset,
+        level: None,
+        confidence: Confidence::High,
+        review_reason: String::new(),
+    };
+    let facts = vec![
+        fact("341723", "青阳县", "legal_aid.cases", 2023, "b.txt", 9),
+        fact("341722", "石台县", "legal_aid.cases", 2022, "a.txt", 3),
+        fact("341723", "青阳县", "legal_aid.cases", 2023, "a.txt", 40),
+        fact(
+            "341723",
+            "青阳县",
+            "reconsideration.received",
+            2021,
+            "a.txt",
+            1,
+        ),
+        fact("", "", "legal_aid.cases", 2023, "c.txt", 2),
+        fact("341723", "青阳县", "legal_aid.cases", 2022, "a.txt", 7),
+    ];
+    let dict = fazhi::dict::load_dict(None).expect("bundled dictionary");
+    let analysis = fazhi::analysis::analyse_owned(facts, &dict, &[]).expect("analysis");
+    let keys: Vec<_> = analysis
+        .all_facts()
+        .into_iter()
+        .map(|f| f.order_key())
+        .collect();
+    assert_eq!(keys.len(), 6);
+    assert!(keys.windows(2).all(|w| w[0] <= w[1]), "{keys:?}");
+}
