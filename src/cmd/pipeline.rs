@@ -1,7 +1,7 @@
 //! The shared halves of the subcommands. The front half (`run`, `extract`, `eval`): discover
 //! inputs, read each one, extract its facts, and record every input's status; one bad file
-//! never stops the batch. The back half (`run`, `report`): analyse the facts and write every
-//! output.
+//! never stops the batch. The back half (`run`, `report`): analyse the facts (the `high` ones
+//! unless `--include-review`, see [`split_review`]) and write every output.
 //!
 //! Inputs are read and extracted in parallel, a chunk at a time (memory stays bounded by the
 //! chunk, not the batch), then assembled strictly in discovery order, so the result is the

@@ -212,7 +212,8 @@ impl Output {
 
 /// What every output reads: the finished analysis and the run's settings.
 pub struct Run<'a> {
-    /// The analysis, with its facts and their repeats.
+    /// The analysis, with the facts it counted (the `high` ones unless `--include-review`)
+    /// and their repeats.
     pub analysis: &'a Analysis,
     /// Indicator names and units.
     pub dict: &'a IndicatorDict,
