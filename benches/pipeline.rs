@@ -99,6 +99,7 @@ fn render(c: &mut Criterion) {
                 dict: &dict,
                 inputs: &[],
                 charts: &charts,
+                review: Default::default(),
                 lang: Lang::Zh,
             })
             .len()
@@ -169,6 +170,7 @@ fn national(c: &mut Criterion) {
                 dict: &dict,
                 inputs: &[],
                 charts: &charts,
+                review: Default::default(),
                 lang: Lang::Zh,
             })
             .len()

@@ -131,6 +131,11 @@ pub struct RenderArgs {
     /// of the bundled file.
     #[arg(long, value_name = "FILE")]
     pub labels: Option<PathBuf>,
+    /// Count the facts marked `review` (confidence column) in the figures, findings,
+    /// comparisons and charts too. Without it they are left out of them and listed for review
+    /// on the page and in the briefing; facts.csv and the workbook keep every fact either way.
+    #[arg(long)]
+    pub include_review: bool,
 }
 
 /// `fazhi run`.

@@ -46,6 +46,9 @@ pub struct RenderConfig {
     pub csv: CsvOptions,
     /// Published reference values.
     pub references: Vec<Reference>,
+    /// Whether the analysis counts the facts marked review (`--include-review`). Default:
+    /// false, it counts the `high` facts only.
+    pub include_review: bool,
 }
 
 impl InputConfig {
@@ -105,6 +108,7 @@ impl RenderConfig {
                 encoding: args.csv_encoding,
             },
             references,
+            include_review: args.include_review,
         })
     }
 }

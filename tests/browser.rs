@@ -143,6 +143,7 @@ fn write_gold_page(dir: &Path, lang: Lang) -> PathBuf {
         dict: &d,
         inputs: &inputs,
         charts: &charts,
+        review: Default::default(),
         lang,
     });
     std::fs::create_dir_all(dir.join("charts")).expect("mkdir");

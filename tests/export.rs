@@ -291,6 +291,7 @@ fn workbook_reads_back_with_calamine() {
             "slopes",
             "checks",
             "timeliness",
+            "stated_changes",
             "columns",
             "sources"
         ]

@@ -20,6 +20,7 @@ fn render(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) -> (Vec<Chart>,
         dict,
         inputs: &inputs,
         charts: &charts,
+        review: Default::default(),
         lang,
     });
     (charts, String::from_utf8(page).expect("utf-8 page"))
@@ -365,6 +366,7 @@ fn r16_every_report_text_field_is_escaped_by_the_template() {
             dict: &d,
             inputs: &inputs,
             charts: &charts,
+            review: Default::default(),
             lang,
         }))
         .expect("utf-8");

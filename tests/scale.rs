@@ -63,6 +63,7 @@ fn national_page(lang: Lang) -> (usize, String) {
         dict: &d,
         inputs: &[],
         charts: &charts,
+        review: Default::default(),
         lang,
     });
     (charts.len(), String::from_utf8(page).expect("utf-8"))

@@ -15,7 +15,7 @@ use std::path::Path;
 use assert_cmd::Command;
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 use fazhi::analysis::load_references;
-use fazhi::cmd::pipeline::{analyse, extract_batch};
+use fazhi::cmd::pipeline::{analyse, extract_batch, split_review};
 use fazhi::config::InputConfig;
 use fazhi::dict::load_dict;
 use fazhi::ingest::IngestOptions;
@@ -24,6 +24,7 @@ use fazhi::render::chart::data::Grid;
 use fazhi::render::chart::render_charts;
 use fazhi::render::csv::CsvOptions;
 use fazhi::render::html::{page_view, PageContext};
+use fazhi::render::review::ReviewFacts;
 use fazhi::render::Lang;
 use sha2::{Digest, Sha256};
 
@@ -336,7 +337,11 @@ fn snapshot_view_models(lang: Lang) {
     let mut batch = extract_batch(&input, &dict);
     let references =
         load_references(Path::new("data/reference.csv")).expect("bundled reference values");
-    let facts = std::mem::take(&mut batch.facts);
+    let (facts, review) = split_review(std::mem::take(&mut batch.facts), false);
+    let review = ReviewFacts {
+        facts: &review,
+        counted: false,
+    };
     let analysis = analyse(facts, &batch, &dict, &references).expect("analysis");
     let charts = render_charts(&analysis, &dict, lang, &CsvOptions::default()).expect("charts");
     let ctx = PageContext {
@@ -344,6 +349,7 @@ fn snapshot_view_models(lang: Lang) {
         dict: &dict,
         inputs: &batch.records,
         charts: &charts,
+        review,
         lang,
     };
     let mut page = serde_json::to_value(page_view(&ctx, &Grid::build(&analysis, &dict)))
@@ -355,7 +361,7 @@ fn snapshot_view_models(lang: Lang) {
         format!("{name}_page_view"),
         serde_json::to_string_pretty(&page).expect("json")
     );
-    let briefing = briefing_view(&analysis, &dict, lang);
+    let briefing = briefing_view(&analysis, review, &dict, lang);
     insta::assert_snapshot!(
         format!("{name}_briefing_view"),
         serde_json::to_string_pretty(&briefing).expect("json")

@@ -1,7 +1,7 @@
 //! The shared halves of the subcommands. The front half (`run`, `extract`, `eval`): discover
 //! inputs, read each one, extract its facts, and record every input's status; one bad file
-//! never stops the batch. The back half (`run`, `report`): analyse the facts and write every
-//! output.
+//! never stops the batch. The back half (`run`, `report`): analyse the facts (the `high` ones
+//! unless `--include-review`, see [`split_review`]) and write every output.
 //!
 //! Inputs are read and extracted in parallel, a chunk at a time (memory stays bounded by the
 //! chunk, not the batch), then assembled strictly in discovery order, so the result is the
@@ -19,10 +19,11 @@ use crate::config::{InputConfig, RenderConfig};
 use crate::dict::IndicatorDict;
 use crate::extract::{Extraction, Extractor};
 use crate::ingest::{discover, load_document, Candidate, Document, InputRecord, InputStatus};
-use crate::model::{DocMeta, Fact, StatedChange};
+use crate::model::{Confidence, DocMeta, Fact, StatedChange};
 use crate::output::timing::{timed, PhaseClock};
 use crate::output::write::OutputDir;
 use crate::output::{write_outputs, Run};
+use crate::render::review::ReviewFacts;
 
 /// Inputs read and extracted together before their results are assembled.
 const CHUNK: usize = 256;
@@ -51,8 +52,9 @@ impl Batch {
     }
 }
 
-/// Analyses `facts` and writes every output into `out`; `batch` supplies the inputs' records
-/// and warnings (its own facts are not used).
+/// Analyses `facts` and writes every output into `out`; `batch` supplies the inputs' records,
+/// stated changes and warnings (its own facts are not used). The analysis counts the `high`
+/// facts only unless `cfg.include_review`; the outputs list the others for review.
 pub fn analyse_and_write(
     facts: Vec<Fact>,
     batch: &Batch,
@@ -61,12 +63,18 @@ pub fn analyse_and_write(
     out: &mut OutputDir,
 ) -> anyhow::Result<()> {
     let mut clock = PhaseClock::from_env();
-    let analysis = analyse(facts, batch, dict, &cfg.references)?;
+    let (counted, review) = split_review(facts, cfg.include_review);
+    let analysis = analyse(counted, batch, dict, &cfg.references)?;
     clock.lap("analyse");
     let run = Run {
         analysis: &analysis,
         dict,
         inputs: &batch.records,
+        review: ReviewFacts {
+            facts: &review,
+            counted: cfg.include_review,
+        },
+        stated_changes: &batch.stated_changes,
         warnings: &batch.warnings,
         lang: cfg.lang,
         csv: cfg.csv,
@@ -74,6 +82,25 @@ pub fn analyse_and_write(
     write_outputs(&run, out)?;
     clock.lap("outputs");
     Ok(())
+}
+
+/// The facts the analysis counts, and every fact marked review in fact order
+/// ([`Fact::order_key`]). Issue 14: "the page and the briefing use `high` facts by default and
+/// list the others for review". Without `include_review` the review facts are moved out of the
+/// analysis (no figure, finding, comparison or chart rests on them); with it they stay in, and
+/// the list holds copies, so the page and the briefing still name them.
+pub fn split_review(facts: Vec<Fact>, include_review: bool) -> (Vec<Fact>, Vec<Fact>) {
+    let is_review = |f: &Fact| f.confidence == Confidence::Review;
+    let (counted, mut review) = if include_review {
+        let review = facts.iter().filter(|f| is_review(f)).cloned().collect();
+        (facts, review)
+    } else if facts.iter().any(is_review) {
+        facts.into_iter().partition(|f| !is_review(f))
+    } else {
+        (facts, Vec::new())
+    };
+    review.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    (counted, review)
 }
 
 /// The analysis of `facts` (repeats collapsed, kept beside them), with the documents' metadata

@@ -117,6 +117,24 @@ pub struct Fact {
     pub review_reason: String,
 }
 
+impl Fact {
+    /// The order of facts in every table: county, indicator, year, scope, then source (file
+    /// and offset). The analysis sorts by the same key (`analysis::fact_order`), so lists sorted
+    /// apart (the facts it counted, the ones it left out for review) merge into one table in
+    /// the order a single sort would give.
+    pub fn order_key(&self) -> (&str, &str, &str, i32, Scope, &str, usize) {
+        (
+            &self.region_code,
+            &self.county,
+            &self.metric,
+            self.year,
+            self.scope,
+            &self.doc,
+            self.offset,
+        )
+    }
+}
+
 /// Column names of the facts table, in order.
 pub const FACT_COLUMNS: [&str; 17] = [
     "doc",

@@ -24,13 +24,15 @@ use anyhow::Context;
 use crate::analysis::Analysis;
 use crate::dict::IndicatorDict;
 use crate::ingest::InputRecord;
+use crate::model::StatedChange;
 use crate::render::briefing::render_briefing;
 use crate::render::chart::data::Grid;
 use crate::render::chart::{render_charts_from, Chart};
 use crate::render::csv::{export_csv, CsvOptions};
 use crate::render::html::{render_page_with, PageContext};
 use crate::render::manifest::{manifest_csv, manifest_json, Manifest, Summary};
-use crate::render::table::{export_sources, ExportTable};
+use crate::render::review::ReviewFacts;
+use crate::render::table::{export_sources_with, ExportTable, TableInputs};
 use crate::render::xlsx::{WorkbookContext, WorkbookWriter};
 use crate::render::Lang;
 use timing::timed;
@@ -39,7 +41,7 @@ use write::{OutputDir, StagedFile};
 /// One output of a run: one file or a family of files built together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Output {
-    /// One CSV per exported table (facts, wide, trends, …).
+    /// One CSV per exported table (facts, wide, trends, …, stated_changes).
     Tables,
     /// The workbook: the same tables as sheets, plus the column and source sheets.
     Workbook,
@@ -146,7 +148,7 @@ impl Output {
                 Ok(vec![file])
             }
             Output::Briefing => {
-                let bytes = render_briefing(run.analysis, run.dict, run.lang);
+                let bytes = render_briefing(run.analysis, run.review, run.dict, run.lang);
                 job.out
                     .stage_batch(&[("briefing.md".to_string(), bytes.as_slice())])
             }
@@ -171,6 +173,7 @@ impl Output {
                     dict: run.dict,
                     inputs: run.inputs,
                     charts,
+                    review: run.review,
                     lang: run.lang,
                 };
                 let page = render_page_with(&ctx, grid);
@@ -183,7 +186,9 @@ impl Output {
                     inputs: run.inputs,
                     summary: Summary::of(
                         run.inputs,
-                        run.analysis.facts.len() + run.analysis.repeats.len(),
+                        run.analysis.facts.len()
+                            + run.analysis.repeats.len()
+                            + run.review.left_out().len(),
                     ),
                     checks: &run.analysis.checks,
                     conflicts: &run.analysis.conflicts,
@@ -207,12 +212,17 @@ impl Output {
 
 /// What every output reads: the finished analysis and the run's settings.
 pub struct Run<'a> {
-    /// The analysis, with its facts and their repeats.
+    /// The analysis, with the facts it counted (the `high` ones unless `--include-review`)
+    /// and their repeats.
     pub analysis: &'a Analysis,
     /// Indicator names and units.
     pub dict: &'a IndicatorDict,
     /// Every input with its status.
     pub inputs: &'a [InputRecord],
+    /// The facts marked review, and whether the analysis counted them.
+    pub review: ReviewFacts<'a>,
+    /// Every change the reports state (the stated changes table).
+    pub stated_changes: &'a [StatedChange],
     /// Non-fatal problems met while reading, each naming its file.
     pub warnings: &'a [String],
     /// Label language.
@@ -231,7 +241,12 @@ pub fn create_dir(root: &Path) -> anyhow::Result<OutputDir> {
 /// Builds every declared output and puts its files in place, in the declared order; the
 /// folder is marked finished once manifest.json is in place.
 pub fn write_outputs(run: &Run<'_>, out: &mut OutputDir) -> anyhow::Result<()> {
-    let tables = export_sources(run.analysis, run.dict, run.lang).context("export tables")?;
+    let inputs = TableInputs {
+        review: run.review,
+        stated_changes: run.stated_changes,
+    };
+    let tables =
+        export_sources_with(run.analysis, inputs, run.dict, run.lang).context("export tables")?;
     let job = Job {
         run,
         out,

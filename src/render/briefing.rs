@@ -20,6 +20,7 @@ use serde::Serialize;
 
 use super::findings::{top_key_findings, FactIndex};
 use super::html::MAX_FINDINGS;
+use super::review::{review_row, ReviewFacts};
 use super::Lang;
 use crate::analysis::{Analysis, DerivedRow, Severity};
 use crate::dict::IndicatorDict;
@@ -27,6 +28,10 @@ use crate::model::format_value;
 
 /// Most rates and most checks listed in the briefing's appendices; the CSVs hold every row.
 pub const APPENDIX_ROWS: usize = 40;
+
+/// Most facts for review listed one by one; beyond, the briefing gives their count and where
+/// they are (a long list of doubtful figures is not something to paste into a document).
+pub const REVIEW_ROWS: usize = 30;
 
 /// The briefing's view model: its sections in order, every line already worded and in
 /// Markdown (report text escaped by [`md_text`]). Built once by [`briefing_view`]; turned into
@@ -66,8 +71,13 @@ pub struct BriefingItem {
 }
 
 /// Renders the briefing in the requested language.
-pub fn render_briefing(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) -> Vec<u8> {
-    render_briefing_view(&briefing_view(analysis, dict, lang))
+pub fn render_briefing(
+    analysis: &Analysis,
+    review: ReviewFacts<'_>,
+    dict: &IndicatorDict,
+    lang: Lang,
+) -> Vec<u8> {
+    render_briefing_view(&briefing_view(analysis, review, dict, lang))
 }
 
 /// The briefing as Markdown.
@@ -100,10 +110,17 @@ pub fn render_briefing_view(view: &BriefingView) -> Vec<u8> {
 }
 
 /// Builds the briefing's view model: key findings, then the appendices (rates, checks,
-/// reference values) that have rows.
-pub fn briefing_view(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) -> BriefingView {
+/// reference values) that have rows, and last the facts for review (always: a reader quoting
+/// the figures wants to know whether any was set aside).
+pub fn briefing_view(
+    analysis: &Analysis,
+    review: ReviewFacts<'_>,
+    dict: &IndicatorDict,
+    lang: Lang,
+) -> BriefingView {
     let l = lang;
-    let docs = distinct_docs(analysis);
+    let mut docs = distinct_docs(analysis);
+    docs.extend(review.left_out().iter().map(|f| f.doc.as_str()));
     let mut sections = Vec::new();
 
     let (findings, total_findings) = top_key_findings(analysis, dict, lang, MAX_FINDINGS);
@@ -222,6 +239,8 @@ pub fn briefing_view(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) -> B
         });
     }
 
+    sections.push(review_section(review, dict, l));
+
     BriefingView {
         title: l
             .text("briefing.rule_of_law_government_reports")
@@ -231,6 +250,49 @@ pub fn briefing_view(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) -> B
             &[("version", &env!("CARGO_PKG_VERSION")), ("n", &docs.len())],
         ),
         sections,
+    }
+}
+
+/// The facts for review: each one with its reasons and source while there are at most
+/// [`REVIEW_ROWS`], else only how many and where they are; or one line saying there are none.
+fn review_section(review: ReviewFacts<'_>, dict: &IndicatorDict, l: Lang) -> BriefingSection {
+    let n = review.facts.len();
+    let items = if n <= REVIEW_ROWS {
+        review
+            .facts
+            .iter()
+            .map(|f| {
+                let row = review_row(f, dict, l);
+                BriefingItem {
+                    text: l.fill(
+                        "briefing.review_item",
+                        &[
+                            ("place", &md_text(&row.place)),
+                            ("year", &row.year),
+                            ("name", &md_text(&row.name)),
+                            ("value", &md_text(&row.value)),
+                            ("unit", &md_text(&row.unit)),
+                            ("reasons", &md_text(&row.reasons)),
+                        ],
+                    ),
+                    sources: source_lines(l, [(&row.doc, &row.evidence)].into_iter()),
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let note = match (n, review.counted) {
+        (0, _) => None,
+        (_, true) => Some(l.fill("briefing.review_counted", &[("n", &n)])),
+        (_, false) => Some(l.fill("briefing.review_left_out", &[("n", &n)])),
+    };
+    BriefingSection {
+        heading: l.text("briefing.appendix_facts_for_review").to_string(),
+        empty: (n == 0).then(|| l.text("briefing.no_facts_for_review").to_string()),
+        items,
+        lines: Vec::new(),
+        note,
     }
 }
 
@@ -474,8 +536,13 @@ mod tests {
 
     #[test]
     fn chinese_briefing_states_figures_years_and_sources() {
-        let text =
-            String::from_utf8(render_briefing(&analysis(), &dict(), Lang::Zh)).expect("utf-8");
+        let text = String::from_utf8(render_briefing(
+            &analysis(),
+            ReviewFacts::default(),
+            &dict(),
+            Lang::Zh,
+        ))
+        .expect("utf-8");
         for want in [
             "## 主要发现",
             "由2022年的632",
@@ -499,8 +566,13 @@ mod tests {
 
     #[test]
     fn english_briefing_uses_english_labels() {
-        let text =
-            String::from_utf8(render_briefing(&analysis(), &dict(), Lang::En)).expect("utf-8");
+        let text = String::from_utf8(render_briefing(
+            &analysis(),
+            ReviewFacts::default(),
+            &dict(),
+            Lang::En,
+        ))
+        .expect("utf-8");
         for want in [
             "## Key findings",
             "95% interval 70.9%–87.1%",
@@ -552,7 +624,13 @@ mod tests {
                     ..base.checks[0].clone()
                 })
                 .collect();
-            let text = String::from_utf8(render_briefing(&a, &dict(), Lang::Zh)).expect("utf-8");
+            let text = String::from_utf8(render_briefing(
+                &a,
+                ReviewFacts::default(),
+                &dict(),
+                Lang::Zh,
+            ))
+            .expect("utf-8");
             let shown = (0..checks)
                 .filter(|i| text.contains(&format!("检查{i}\n")))
                 .count();
@@ -566,8 +644,13 @@ mod tests {
 
     #[test]
     fn empty_analysis_says_so() {
-        let text = String::from_utf8(render_briefing(&Analysis::default(), &dict(), Lang::Zh))
-            .expect("utf-8");
+        let text = String::from_utf8(render_briefing(
+            &Analysis::default(),
+            ReviewFacts::default(),
+            &dict(),
+            Lang::Zh,
+        ))
+        .expect("utf-8");
         assert!(text.contains("没有可比较"), "{text}");
     }
 

@@ -125,6 +125,8 @@ const TIMELINESS: &[&str] = &[
     "days_late",
 ];
 
+const STATED_CHANGES: &[&str] = &super::table::STATED_CHANGE_COLUMNS;
+
 const WIDE_FIXED: &[&str] = &["region_code", "county", "year", "conflicts"];
 
 /// The documented columns of a table, in order; empty for an unknown table.
@@ -138,6 +140,7 @@ pub fn documented_columns(table: &str) -> &'static [&'static str] {
         "checks" => CHECKS,
         "timeliness" => TIMELINESS,
         "wide" => WIDE_FIXED,
+        "stated_changes" => STATED_CHANGES,
         _ => &[],
     }
 }
@@ -318,6 +321,7 @@ mod tests {
             "checks",
             "timeliness",
             "wide",
+            "stated_changes",
         ] {
             for name in documented_columns(table) {
                 for lang in [Lang::Zh, Lang::En] {

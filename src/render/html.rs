@@ -38,6 +38,7 @@ use super::chart::{scope_label, unit_label, value_label, Chart, ChartKind};
 use super::escape::html;
 use super::findings::top_key_findings;
 use super::labels::installed;
+use super::review::{review_row, ReviewFacts, ReviewRow};
 use super::Lang;
 use crate::analysis::{Analysis, Severity, TrendRow};
 use crate::dict::IndicatorDict;
@@ -65,6 +66,8 @@ pub struct PageContext<'a> {
     pub inputs: &'a [InputRecord],
     /// Rendered charts.
     pub charts: &'a [Chart],
+    /// The facts marked review, listed in their own section.
+    pub review: ReviewFacts<'a>,
     /// Label language.
     pub lang: Lang,
 }
@@ -154,6 +157,13 @@ pub struct PageView {
     pub timeliness: Vec<TimelinessView>,
     /// Where every timeliness row is, when not all are shown.
     pub timeliness_note: Option<String>,
+    /// The facts marked review, each with its reasons in words.
+    pub review: Vec<ReviewRow>,
+    /// Above them: how many there are and whether the figures counted them, or that there
+    /// are none.
+    pub review_note: String,
+    /// Under a long list: how many there are and which file holds them all.
+    pub review_cut: Option<String>,
     /// Checks, most severe first (at most [`TABLE_ROWS`]).
     pub checks: Vec<CheckView>,
     /// How many checks there are, when not all are listed.
@@ -543,6 +553,7 @@ pub fn page_view(ctx: &PageContext<'_>, grid: &Grid<'_>) -> PageView {
     let rates = b.rates();
     let references = b.references();
     let (timeliness_figures, timeliness, timeliness_note) = b.timeliness();
+    let (review, review_note, review_cut) = b.review();
     let (checks, checks_note) = b.checks();
     let (conflicts, conflicts_note) = b.conflicts();
     let coverage = b.coverage();
@@ -566,6 +577,9 @@ pub fn page_view(ctx: &PageContext<'_>, grid: &Grid<'_>) -> PageView {
         timeliness_figures,
         timeliness,
         timeliness_note,
+        review,
+        review_note,
+        review_cut,
         checks,
         checks_note,
         conflicts,
@@ -804,6 +818,7 @@ impl<'a> Builder<'a, '_> {
             ("counties", "page.county_profiles"),
             ("rates", "page.derived_rates_with_intervals"),
             ("timeliness", "page.timeliness_of_publication"),
+            ("review", "page.facts_for_review"),
             ("quality", "page.data_quality_and_conflicts"),
             ("coverage", "page.coverage_matrix"),
             ("method", "page.methodology"),
@@ -1152,6 +1167,25 @@ impl<'a> Builder<'a, '_> {
             views,
             self.cut_note(total, "timeliness.csv"),
         )
+    }
+
+    /// The facts marked review, with a line saying whether the figures above counted them;
+    /// a long list is cut like every table (facts.csv holds them all).
+    fn review(&self) -> (Vec<ReviewRow>, String, Option<String>) {
+        let l = self.l();
+        let review = &self.ctx.review;
+        let n = review.facts.len();
+        let note = if n == 0 {
+            l.text("page.no_facts_for_review").to_string()
+        } else if review.counted {
+            l.fill("page.review_counted", &[("n", &n)])
+        } else {
+            l.fill("page.review_left_out", &[("n", &n)])
+        };
+        let rows = shown_rows(n)
+            .map(|i| review_row(&review.facts[i], self.ctx.dict, l))
+            .collect();
+        (rows, note, self.cut_note(n, "facts.csv"))
     }
 
     fn checks(&mut self) -> (Vec<CheckView>, Option<String>) {

@@ -12,6 +12,7 @@ pub mod findings;
 pub mod html;
 pub mod labels;
 pub mod manifest;
+pub mod review;
 pub mod table;
 pub mod xlsx;
 

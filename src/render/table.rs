@@ -20,10 +20,11 @@ use std::fmt;
 use serde::ser::{self, Impossible, Serialize};
 
 use super::column_docs::column_names;
+use super::review::ReviewFacts;
 use super::Lang;
 use crate::analysis::Analysis;
 use crate::dict::IndicatorDict;
-use crate::model::{Fact, Scope, FACT_COLUMNS};
+use crate::model::{Fact, Scope, StatedChange, FACT_COLUMNS};
 
 /// One cell of an exported table.
 #[derive(Debug, Clone, PartialEq)]
@@ -285,6 +286,8 @@ enum Source<'a> {
     FactRefs(Vec<&'a Fact>),
     /// Rows already built (the wide table: one row per county and year, small).
     Cells(Vec<Vec<Cell>>),
+    /// The changes the reports state, one row each.
+    StatedChanges(&'a [StatedChange]),
     /// Analysis rows serialised field by field.
     Serde(Box<dyn SerdeRows + Sync + 'a>),
 }
@@ -330,6 +333,24 @@ impl<'a> ExportTable<'a> {
         ExportTable {
             source: Source::FactRefs(facts),
             ..ExportTable::facts(&[])
+        }
+    }
+
+    /// The stated changes table (columns [`STATED_CHANGE_COLUMNS`]): one row per change a
+    /// report states, in input order then text order.
+    pub fn stated_changes(changes: &'a [StatedChange]) -> Self {
+        ExportTable {
+            name: "stated_changes".to_string(),
+            columns: STATED_CHANGE_COLUMNS
+                .iter()
+                .map(|c| Column {
+                    name: (*c).to_string(),
+                    label: None,
+                    style: NumberStyle::General,
+                })
+                .collect(),
+            unit_column: None,
+            source: Source::StatedChanges(changes),
         }
     }
 
@@ -420,6 +441,7 @@ impl<'a> ExportTable<'a> {
             Source::Facts(facts) => facts.len(),
             Source::FactRefs(facts) => facts.len(),
             Source::Cells(rows) => rows.len(),
+            Source::StatedChanges(changes) => changes.len(),
             Source::Serde(rows) => rows.len(),
         }
     }
@@ -462,6 +484,7 @@ impl<'a> ExportTable<'a> {
         match &self.source {
             Source::Facts(facts) => fill_fact(&facts[i], row),
             Source::FactRefs(facts) => fill_fact(facts[i], row),
+            Source::StatedChanges(changes) => fill_stated_change(&changes[i], row),
             Source::Cells(rows) => {
                 row.clear();
                 for cell in &rows[i] {
@@ -546,6 +569,43 @@ fn fill_fact(f: &Fact, row: &mut Row) {
     write!(row.text, "{}", f.confidence).expect("writing to a String cannot fail");
     row.push(Slot::Text(start, row.text.len()));
     row.push_text(&f.review_reason);
+}
+
+/// Column names of the stated changes table, in order. Its own list rather than
+/// `StatedChange`'s fields: the scope is the indicator's and says nothing the metric does not.
+pub const STATED_CHANGE_COLUMNS: [&str; 12] = [
+    "doc",
+    "region_code",
+    "province",
+    "prefecture",
+    "county",
+    "metric",
+    "year",
+    "base_year",
+    "change",
+    "unit",
+    "evidence",
+    "offset",
+];
+
+/// One stated change as a row of the stated changes table.
+fn fill_stated_change(c: &StatedChange, row: &mut Row) {
+    use std::fmt::Write;
+    row.clear();
+    row.push_text(&c.doc);
+    row.push_code(&c.region_code);
+    row.push_text(&c.province);
+    row.push_text(&c.prefecture);
+    row.push_text(&c.county);
+    row.push_text(&c.metric);
+    row.push(Slot::Int(c.year.into()));
+    row.push(Slot::Int(c.base_year.into()));
+    row.push(Slot::Number(c.change));
+    let start = row.text.len();
+    write!(row.text, "{}", c.unit).expect("writing to a String cannot fail");
+    row.push(Slot::Text(start, row.text.len()));
+    row.push_text(&c.evidence);
+    row.push(Slot::Int(i64::try_from(c.offset).unwrap_or(i64::MAX)));
 }
 
 /// The facts table (columns fixed by [`FACT_COLUMNS`]), in memory.
@@ -720,17 +780,37 @@ pub fn rows_table<T: Serialize>(
     })
 }
 
+/// What the exported tables show besides the analysis.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TableInputs<'a> {
+    /// The facts marked review: the facts table lists those the analysis left out too, so it
+    /// keeps every fact whatever the analysis counted.
+    pub review: ReviewFacts<'a>,
+    /// Every change the reports state: the stated changes table.
+    pub stated_changes: &'a [StatedChange],
+}
+
 /// Every exported table, in the order of the workbook's sheets: facts, wide, trends,
-/// derived, comparisons, slopes, checks, timeliness. Empty tables keep their documented header. Nothing
-/// is copied yet: each table produces its rows when written.
+/// derived, comparisons, slopes, checks, timeliness, stated_changes. Empty tables keep their
+/// documented header. Nothing is copied yet: each table produces its rows when written.
 pub fn export_sources<'a>(
     analysis: &'a Analysis,
     dict: &IndicatorDict,
     lang: Lang,
 ) -> Result<Vec<ExportTable<'a>>, TableError> {
+    export_sources_with(analysis, TableInputs::default(), dict, lang)
+}
+
+/// [`export_sources`] with the facts the analysis left out and the stated changes.
+pub fn export_sources_with<'a>(
+    analysis: &'a Analysis,
+    inputs: TableInputs<'a>,
+    dict: &IndicatorDict,
+    lang: Lang,
+) -> Result<Vec<ExportTable<'a>>, TableError> {
     let header = column_names;
     Ok(vec![
-        ExportTable::fact_refs(analysis.all_facts()),
+        ExportTable::fact_refs(merge_facts(analysis.all_facts(), inputs.review.left_out())),
         ExportTable::wide(analysis, dict, lang),
         ExportTable::rows("trends", &analysis.trends, &header("trends"))?.with_row_units(),
         ExportTable::rows("derived", &analysis.derived, &header("derived"))?.with_percent_values(),
@@ -739,7 +819,29 @@ pub fn export_sources<'a>(
         ExportTable::rows("slopes", &analysis.slopes, &header("slopes"))?,
         ExportTable::rows("checks", &analysis.checks, &header("checks"))?,
         ExportTable::rows("timeliness", &analysis.timeliness, &header("timeliness"))?,
+        ExportTable::stated_changes(inputs.stated_changes),
     ])
+}
+
+/// Two lists in fact order ([`Fact::order_key`]) as one, in that order; on a tie, `counted`
+/// first. Without facts left out (every bundled report) the list is `counted` untouched.
+fn merge_facts<'a>(counted: Vec<&'a Fact>, left_out: &'a [Fact]) -> Vec<&'a Fact> {
+    if left_out.is_empty() {
+        return counted;
+    }
+    let mut out = Vec::with_capacity(counted.len() + left_out.len());
+    let (mut a, mut b) = (counted.into_iter().peekable(), left_out.iter().peekable());
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if y.order_key() < x.order_key() => b.next(),
+            (Some(_), _) => a.next(),
+            (None, _) => b.next(),
+        };
+        match next {
+            Some(f) => out.push(f),
+            None => return out,
+        }
+    }
 }
 
 /// Every exported table in memory ([`export_sources`], materialised).
