@@ -462,7 +462,7 @@ fn wide_table_leaves_conflicting_values_empty_and_names_them() {
         .expect("header");
     assert_eq!(
         header,
-        "region_code,county,year,reconsideration.received,reconsideration.accepted,litigation.head_appearance_rate,conflicts"
+        "region_code,county,level,year,reconsideration.received,reconsideration.accepted,litigation.head_appearance_rate,conflicts"
     );
     let jia = text
         .lines()
@@ -470,7 +470,7 @@ fn wide_table_leaves_conflicting_values_empty_and_names_them() {
         .expect("甲县 row");
     assert_eq!(
         jia,
-        "110101,甲县,2023,,73,99.5,reconsideration.received: 91 / 93"
+        "110101,甲县,county,2023,,73,99.5,reconsideration.received: 91 / 93"
     );
 }
 

@@ -179,6 +179,7 @@ pub fn extract_batch(cfg: &InputConfig, dict: &IndicatorDict) -> Batch {
                     record.county = Some(ex.meta.county.clone()).filter(|c| !c.is_empty());
                     record.region_code =
                         Some(ex.meta.region_code.clone()).filter(|c| !c.is_empty());
+                    record.level = ex.meta.level;
                     record.report_year = ex.meta.report_year;
                     record.meta_source = ex.meta_source.clone();
                     batch.records.push(record);

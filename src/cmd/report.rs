@@ -58,6 +58,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<Outcome> {
         duplicate_of: None,
         same_county_year: Vec::new(),
         meta_source: None,
+        level: None,
     };
     let batch = Batch {
         records: vec![record],

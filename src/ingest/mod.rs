@@ -189,6 +189,8 @@ pub struct InputRecord {
     pub same_county_year: Vec<String>,
     /// Which metadata fields came from `--documents` rather than the text, and from where.
     pub meta_source: Option<String>,
+    /// The level of government of the resolved unit.
+    pub level: Option<crate::model::Level>,
 }
 
 impl InputRecord {
@@ -211,6 +213,7 @@ impl InputRecord {
             duplicate_of: None,
             same_county_year: Vec::new(),
             meta_source: None,
+            level: None,
         }
     }
 
@@ -238,6 +241,7 @@ impl InputRecord {
             duplicate_of: None,
             same_county_year: Vec::new(),
             meta_source: None,
+            level: None,
         }
     }
 }

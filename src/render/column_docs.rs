@@ -127,7 +127,7 @@ const TIMELINESS: &[&str] = &[
 
 const STATED_CHANGES: &[&str] = &super::table::STATED_CHANGE_COLUMNS;
 
-const WIDE_FIXED: &[&str] = &["region_code", "county", "year", "conflicts"];
+const WIDE_FIXED: &[&str] = &["region_code", "county", "level", "year", "conflicts"];
 
 /// The documented columns of a table, in order; empty for an unknown table.
 pub fn documented_columns(table: &str) -> &'static [&'static str] {

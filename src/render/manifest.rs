@@ -173,7 +173,7 @@ impl serde_json::ser::Formatter for EntryPerLine {
 }
 
 /// Columns of `manifest.csv`, in order.
-pub const MANIFEST_CSV_COLUMNS: [&str; 16] = [
+pub const MANIFEST_CSV_COLUMNS: [&str; 17] = [
     "path",
     "status",
     "message",
@@ -190,6 +190,7 @@ pub const MANIFEST_CSV_COLUMNS: [&str; 16] = [
     "duplicate_of",
     "same_county_year",
     "meta_source",
+    "level",
 ];
 
 /// Serialises the inputs table as CSV (UTF-8 with BOM). Lists inside a cell (malformed
@@ -221,6 +222,7 @@ pub fn manifest_csv(manifest: &Manifest<'_>) -> anyhow::Result<Vec<u8>> {
             spreadsheet_cell(r.duplicate_of.as_deref().unwrap_or_default()).into_owned(),
             spreadsheet_cell(&r.same_county_year.join("; ")).into_owned(),
             spreadsheet_cell(r.meta_source.as_deref().unwrap_or_default()).into_owned(),
+            r.level.map(|l| l.name().to_string()).unwrap_or_default(),
         ];
         wtr.write_record(&cells)?;
     }

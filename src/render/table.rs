@@ -629,7 +629,11 @@ pub fn wide_table_of(facts: &[Fact], dict: &IndicatorDict, lang: Lang) -> Table 
     // (region_code, county, year) → (metric, scope) → distinct values; borrowed from the facts.
     type RowKey<'f> = (&'f str, &'f str, i32);
     let mut cells: BTreeMap<RowKey<'_>, BTreeMap<(&str, Scope), Vec<f64>>> = BTreeMap::new();
+    let mut levels: BTreeMap<RowKey<'_>, Option<crate::model::Level>> = BTreeMap::new();
     for f in facts {
+        levels
+            .entry((&f.region_code, &f.county, f.year))
+            .or_insert(f.level);
         let values = cells
             .entry((&f.region_code, &f.county, f.year))
             .or_default()
@@ -657,6 +661,7 @@ pub fn wide_table_of(facts: &[Fact], dict: &IndicatorDict, lang: Lang) -> Table 
     let mut columns = vec![
         plain_column("region_code", lang.text("table.division_code")),
         plain_column("county", lang.text("table.county")),
+        plain_column("level", lang.text("table.level")),
         plain_column("year", lang.text("table.year")),
     ];
     for (metric, scope) in &keys {
@@ -690,10 +695,12 @@ pub fn wide_table_of(facts: &[Fact], dict: &IndicatorDict, lang: Lang) -> Table 
     let rows = cells
         .into_iter()
         .map(|((code, county, year), by_key)| {
-            let mut row = Vec::with_capacity(keys.len() + 4);
+            let mut row = Vec::with_capacity(keys.len() + 5);
+            let level = levels.get(&(code, county, year)).copied().flatten();
             row.extend([
                 Cell::Code(code.to_string()),
                 Cell::Text(county.to_string()),
+                level.map_or(Cell::Empty, |l| Cell::Text(l.name().to_string())),
                 Cell::Int(year.into()),
             ]);
             let mut conflicts = Vec::new();
