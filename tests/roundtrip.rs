@@ -307,7 +307,7 @@ fn edited_value_reaches_page_charts_workbook_and_csvs() {
     want.sort_by_key(key);
     assert_eq!(got, want);
     let wide = std::fs::read_to_string(after.join("wide.csv")).expect("wide.csv");
-    assert!(wide.contains("330102,甲县,2023,97,73,"), "{wide}");
+    assert!(wide.contains("330102,甲县,county,2023,97,73,"), "{wide}");
 
     // And the briefing and manifest exist; the manifest names the facts file as its input.
     assert!(after.join("briefing.md").is_file());
