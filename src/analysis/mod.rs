@@ -183,58 +183,88 @@ pub fn analyse_collapsed_with(
     inputs: &Inputs<'_>,
 ) -> Result<Analysis, AnalysisError> {
     let references = inputs.references;
-    let counts = dataset::distinct_value_counts(facts)?;
+    let mut t = Lap::new();
+    // One facts frame for every query: the subsets below are rows taken from it, whose
+    // [`ROW`](dataset::columns::ROW) is their place in `facts`.
+    let frame = dataset::FactsFrame::new(facts)?;
+    t.lap("frame");
+    let counts = dataset::frame_value_counts(frame.frame())?;
+    t.lap("value counts");
     // Non-finite values (a CSV cell reading "NaN") stay in the facts table and get a check,
     // but never enter a computation.
     let mut clear: Vec<&Fact> = Vec::with_capacity(facts.len());
     let mut contested: Vec<&Fact> = Vec::new();
-    for (f, &n) in facts.iter().zip(&counts) {
+    let (mut is_clear, mut is_contested) = (vec![false; facts.len()], vec![false; facts.len()]);
+    for (i, (f, &n)) in facts.iter().zip(&counts).enumerate() {
         if n > 1 {
             contested.push(f);
+            is_contested[i] = true;
         } else if f.value.is_finite() {
             clear.push(f);
+            is_clear[i] = true;
         }
     }
     drop(counts);
+    let clear_frame = frame.filter(&is_clear)?;
 
     // Stated changes: checked against the values, or giving a derived earlier value that
     // joins the trends (only the trends: a derived point is never ranked or combined).
     let stated = stated::assess(inputs.stated_changes, &clear, &contested);
+    let points: Vec<&Fact> = stated.points.iter().map(|(f, _)| f).collect();
     let mut trend_facts: Vec<&Fact> = clear.clone();
-    trend_facts.extend(stated.points.iter().map(|(f, _)| f));
+    trend_facts.extend(points.iter().copied());
     let mut derivations: Vec<Option<String>> = vec![None; clear.len()];
     derivations.extend(stated.points.iter().map(|(_, how)| Some(how.clone())));
-    let rates: Vec<bool> = trend_facts
-        .iter()
-        .map(|f| is_rate(&f.metric, &f.unit, dict))
-        .collect();
+    // The trends' frame: the unambiguous facts, then the derived points (rows past the facts).
+    let trend_frame = if points.is_empty() {
+        clear_frame.clone()
+    } else {
+        match clear_frame.appended(&points, facts.len() as u32)? {
+            Some(frame) => frame,
+            None => dataset::FactsFrame::new(&trend_facts)?,
+        }
+    };
+    let rates = rate_flags(&trend_facts, &trend_frame, dict)?;
+    t.lap("split");
 
     // Comparisons and slopes on one side; trends, rates and checks on the other.
     let (compared, rest) = rayon::join(
         || -> Result<_, PolarsError> {
-            Ok((
-                compare::comparisons(&clear, references)?,
-                compare::slopes(&clear)?,
-            ))
+            let mut t = Lap::new();
+            let c = compare::comparisons(facts, &clear_frame, references)?;
+            t.lap("comparisons");
+            let s = compare::slopes(facts, &clear_frame)?;
+            t.lap("slopes");
+            Ok((c, s))
         },
         || -> Result<_, PolarsError> {
-            let steps = trends::steps(&trend_facts, rates.clone())?;
+            let mut t = Lap::new();
+            let steps = trends::steps(&trend_frame, rates.clone())?;
+            t.lap("steps query");
             let (trends, jumps) = trends::trends(&trend_facts, &steps, &rates, &derivations);
+            t.lap("trend rows");
             let conflicts = checks::conflicts(&contested);
             let mut checks_out = checks::conflict_checks(&conflicts);
             checks_out.extend(checks::value_checks(facts, dict));
             checks_out.extend(jumps);
             checks_out.extend(stated.checks);
-
-            let parts = derived::Parts::new(&clear, &contested)?;
+            t.lap("checks");
+            // Parts: every value that is a number, contested ones flagged.
+            let is_part: Vec<bool> = is_clear
+                .iter()
+                .zip(&is_contested)
+                .map(|(a, b)| *a || *b)
+                .collect();
+            let parts = derived::Parts::new(facts, &frame, &is_part, &is_contested)?;
             let (mut derived_rows, part_checks) = derived::rates(&parts, references)?;
+            t.lap("derived rates");
             checks_out.extend(part_checks);
             // Growth compares reported values only: without derived points, the trends'
             // previous rows are exactly those of the unambiguous facts.
-            let prev = if stated.points.is_empty() {
+            let prev = if points.is_empty() {
                 steps.prev
             } else {
-                dataset::previous_rows(&clear)?
+                dataset::previous_frame_rows(clear_frame.frame())?
             };
             derived_rows.extend(derived::growth(&clear, &prev, references));
             derived_rows.sort_by(|a, b| {
@@ -245,6 +275,7 @@ pub fn analyse_collapsed_with(
                     b.year,
                 ))
             });
+            t.lap("growth");
             Ok((conflicts, trends, derived_rows, checks_out))
         },
     );
@@ -253,7 +284,9 @@ pub fn analyse_collapsed_with(
     let (conflicts, trends, derived_rows, mut checks_out) = rest?;
     drop((clear, contested, trend_facts));
 
+    t.lap("joined");
     checks_out.sort_by(|a, b| check_order(a).cmp(&check_order(b)));
+    t.lap("sort checks");
     Ok(Analysis {
         facts: Vec::new(),
         repeats: Vec::new(),
@@ -267,6 +300,31 @@ pub fn analyse_collapsed_with(
         timeliness: timeliness::timeliness(inputs.documents),
         derived_points,
     })
+}
+
+/// Whether each fact is a rate ([`is_rate`]); `frame` holds the facts in order. Each
+/// indicator of the frame is looked up in the dictionary once, not once per fact.
+fn rate_flags(
+    facts: &[&Fact],
+    frame: &dataset::FactsFrame,
+    dict: &IndicatorDict,
+) -> Result<Vec<bool>, PolarsError> {
+    let known: Vec<Option<bool>> = frame
+        .metrics()
+        .iter()
+        .map(|m| dict.get(m).map(|i| i.kind == Kind::Rate))
+        .collect();
+    let codes = dataset::u32_column(frame.frame(), dataset::columns::METRIC)?;
+    Ok(facts
+        .iter()
+        .zip(codes)
+        .map(
+            |(f, code)| match known.get(code as usize).copied().flatten() {
+                Some(rate) => rate,
+                None => is_rate(&f.metric, &f.unit, dict),
+            },
+        )
+        .collect())
 }
 
 /// What identifies a value (county, indicator, year, scope): the prefix of [`fact_order`].
@@ -313,5 +371,34 @@ fn approximate(f: &Fact) -> Option<String> {
         Qualifier::MoreThan => Some(format!("more than {value} (余/多)")),
         Qualifier::Nearly => Some(format!("nearly {value} (近/约)")),
         Qualifier::Exact | Qualifier::Derived => None,
+    }
+}
+
+/// TEMP profiling laps.
+pub(crate) struct Lap(Option<(std::time::Instant, f64)>);
+fn lap_cpu() -> f64 {
+    let s = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let f: Vec<&str> = s
+        .rsplit(')')
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    (f[11].parse::<f64>().unwrap_or(0.0) + f[12].parse::<f64>().unwrap_or(0.0)) * 10.0
+}
+impl Lap {
+    pub(crate) fn new() -> Self {
+        Lap(std::env::var_os("FAZHI_LAPS").map(|_| (std::time::Instant::now(), lap_cpu())))
+    }
+    pub(crate) fn lap(&mut self, what: &str) {
+        if let Some((t, c)) = self.0 {
+            let now = lap_cpu();
+            eprintln!(
+                "lap {what:<24} {:>7.1} ms {:>5.0} cpu",
+                t.elapsed().as_secs_f64() * 1e3,
+                now - c
+            );
+            self.0 = Some((std::time::Instant::now(), now));
+        }
     }
 }

@@ -7,10 +7,10 @@ use super::approximate;
 use super::checks::{fact_check, YOY_JUMP_FACTOR, YOY_JUMP_MIN_COUNT, YOY_JUMP_RATE_POINTS};
 use super::model::{Check, Severity, TrendRow};
 use crate::dataset::columns::{
-    ANNUAL_RATE, CHANGE, IS_RATE, METRIC, PCT_CHANGE, PREV_ROW, PREV_VALUE, PREV_YEAR, REGION, ROW,
-    SCOPE, VALUE, YEAR,
+    ANNUAL_RATE, CHANGE, IS_RATE, METRIC, PCT_CHANGE, POSITION, PREV_ROW, PREV_VALUE, PREV_YEAR,
+    REGION, SCOPE, VALUE, YEAR,
 };
-use crate::dataset::{f64_column, usize_column, FactsFrame};
+use crate::dataset::{f64_column, same_series_as_above, usize_column, FactsFrame};
 use crate::model::{format_value, Fact};
 
 /// Each fact's step from the previous value of its series, in input order (the answer of the
@@ -30,35 +30,33 @@ pub(super) struct Steps {
 /// series by a shift over the series window (however many years back), then the change, the
 /// percentage change (counts with a positive base) and the compound annual rate across gaps
 /// ((value / prev)^(1 / gap) − 1, counts with a positive base over two or more years).
-/// `is_rate[i]` says whether fact `i` is a rate (its change is in percentage points).
-/// `facts` must hold at most one value per county, indicator, year and scope.
-pub(super) fn steps(facts: &[&Fact], is_rate: Vec<bool>) -> PolarsResult<Steps> {
+/// `frame` holds the facts in order (row `i` is fact `i`) and `is_rate[i]` says whether fact
+/// `i` is a rate (its change is in percentage points). The facts must hold at most one value
+/// per county, indicator, year and scope.
+pub(super) fn steps(frame: &FactsFrame, is_rate: Vec<bool>) -> PolarsResult<Steps> {
     // The frame is sorted by series and year, so the previous value of a series is the row
     // above when that row is of the same series: a shift of the whole column, masked where a
     // series starts (a shift `over` the series window evaluates each of ~150,000 series on
     // its own, and took seconds at 20,000 reports).
-    let same_series = [REGION, METRIC, SCOPE]
-        .into_iter()
-        .map(|c| col(c).shift(lit(1)).eq(col(c)))
-        .reduce(Expr::and)
-        .expect("three key columns");
     let prev = |c: &str| -> PolarsResult<Expr> {
-        Ok(when(same_series.clone())
+        Ok(when(same_series_as_above())
             .then(col(c).shift(lit(1)))
             .otherwise(lit(NULL)))
     };
     let count = col(IS_RATE).not();
     let gap = (col(YEAR) - col(PREV_YEAR)).cast(DataType::Float64);
     let positive_base = col(PREV_VALUE).gt(lit(0.0));
-    let out = FactsFrame::new(facts)?
+    let out = frame
+        .clone()
         .with_flag(IS_RATE, is_rate)?
         .lazy()
+        .with_row_index(POSITION, None)
         .sort(
             [REGION, METRIC, SCOPE, YEAR],
             SortMultipleOptions::default().with_maintain_order(true),
         )
         .with_columns([
-            prev(ROW)?.alias(PREV_ROW),
+            prev(POSITION)?.alias(PREV_ROW),
             prev(YEAR)?.alias(PREV_YEAR),
             prev(VALUE)?.alias(PREV_VALUE),
         ])
@@ -78,7 +76,7 @@ pub(super) fn steps(facts: &[&Fact], is_rate: Vec<bool>) -> PolarsResult<Steps> 
             .otherwise(lit(NULL))
             .alias(ANNUAL_RATE),
         ])
-        .sort([ROW], SortMultipleOptions::default())
+        .sort([POSITION], SortMultipleOptions::default())
         .select([
             col(PREV_ROW),
             col(CHANGE),
