@@ -4,10 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use super::is_rate;
 use super::model::{Check, Conflict, ConflictSource, Severity};
 use crate::dataset::county_key;
-use crate::dict::IndicatorDict;
 use crate::model::{format_value, Fact};
 
 /// A count that changes by more than this factor per year (more than doubles, or falls below
@@ -112,10 +110,11 @@ pub(super) fn conflict_checks(conflicts: &[Conflict]) -> Vec<Check> {
 }
 
 /// Checks on single values: rates above 100%, negative values (both impossible for the
-/// indicators fazhi knows) and values that are not finite numbers.
-pub(super) fn value_checks(facts: &[Fact], dict: &IndicatorDict) -> Vec<Check> {
+/// indicators fazhi knows) and values that are not finite numbers. `rates[i]` says whether
+/// fact `i` is a rate ([`super::is_rate`]).
+pub(super) fn value_checks(facts: &[Fact], rates: &[bool]) -> Vec<Check> {
     let mut out = Vec::new();
-    for f in facts {
+    for (f, &rate) in facts.iter().zip(rates) {
         if !f.value.is_finite() {
             out.push(fact_check(
                 f,
@@ -130,7 +129,7 @@ pub(super) fn value_checks(facts: &[Fact], dict: &IndicatorDict) -> Vec<Check> {
         }
         // Formatted only for a fact that fails a check (almost none do).
         let value = || format_value(f.value);
-        if f.value > 100.0 && is_rate(&f.metric, &f.unit, dict) {
+        if f.value > 100.0 && rate {
             out.push(fact_check(
                 f,
                 "rate_above_100",

@@ -8,6 +8,7 @@ use polars::prelude::*;
 use super::approximate;
 use super::derived::reference;
 use super::model::{ComparisonRow, SlopeRow};
+use super::order::UnitPlaces;
 use super::reference::Reference;
 use super::stats::{ols_slope, percentile_rank, z_score};
 use crate::dataset::columns::{LEN, LEVEL, METRIC, REGION, ROW, SCOPE, VALUE, YEAR};
@@ -28,20 +29,24 @@ const MIN_COUNTIES_FOR_Z: usize = 3;
 pub(super) fn comparisons(
     facts: &[Fact],
     frame: &FactsFrame,
+    places: &UnitPlaces<'_>,
     references: &[Reference],
 ) -> Result<Vec<ComparisonRow>, PolarsError> {
+    let mut t = super::Lap::new();
     let df = frame.frame();
     let fact_rows: Vec<usize> = usize_column(df, ROW)?.into_iter().flatten().collect();
     if fact_rows.len() != df.height() {
         return Err(polars_err!(ComputeError: "comparisons: a frame row without its fact"));
     }
     let per_year = frame_standings(df, &[METRIC, SCOPE, YEAR, LEVEL])?;
+    t.lap("  per-year standings");
     let latest = latest_frame_rows(df)?;
     let latest_df = df.take(&IdxCa::from_vec(
         "latest".into(),
         latest.iter().map(|&i| i as IdxSize).collect(),
     ))?;
     let latest_standings = frame_standings(&latest_df, &[METRIC, SCOPE, LEVEL])?;
+    t.lap("  latest standings");
 
     // The integer part of each standing's sort key, from the frame's codes (which follow the
     // text's sorted order): per-year groups first (by indicator, scope, year, level), then
@@ -69,32 +74,38 @@ pub(super) fn comparisons(
         .map(|(key, (first, last))| (key, latest_note(first, last)))
         .collect();
 
-    type Key = (bool, u32, u32, i32, u32, usize);
-    let mut keyed: Vec<(Key, usize, &GroupStanding)> = Vec::new();
+    // The last two: the unit's place in (code, name) order, then the frame's order (so two
+    // units without a name or code keep the facts' order).
+    type Key = (bool, u32, u32, i32, u32, usize, u32, usize);
+    let place = |i: usize| places.of_row(fact_rows[i]);
+    let mut keyed: Vec<(Key, &GroupStanding)> = Vec::new();
     for (i, g) in per_year.iter().enumerate() {
         if g.n >= 2 {
-            keyed.push((
-                (false, metric[i], scope[i], year[i], level[i], g.rank),
+            let key = (
+                false,
+                metric[i],
+                scope[i],
+                year[i],
+                level[i],
+                g.rank,
+                place(i),
                 i,
-                g,
-            ));
+            );
+            keyed.push((key, g));
         }
     }
     for (&i, g) in latest.iter().zip(&latest_standings) {
         if g.n >= 2 {
-            keyed.push(((true, metric[i], scope[i], 0, level[i], g.rank), i, g));
+            let key = (true, metric[i], scope[i], 0, level[i], g.rank, place(i), i);
+            keyed.push((key, g));
         }
     }
-    // Stable: two units without a name or code keep the facts' order.
-    keyed.sort_by(|(a, i, _), (b, j, _)| {
-        a.cmp(b).then_with(|| {
-            let (x, y) = (&facts[fact_rows[*i]], &facts[fact_rows[*j]]);
-            (&x.region_code, &x.county).cmp(&(&y.region_code, &y.county))
-        })
-    });
-    Ok(keyed
+    t.lap("  keys");
+    keyed.sort_unstable_by_key(|(key, _)| *key);
+    t.lap("  sort");
+    let r = keyed
         .into_iter()
-        .filter_map(|((latest, ..), i, g)| {
+        .filter_map(|((latest, .., i), g)| {
             let (basis, note) = if latest {
                 let note = notes
                     .get(&(metric[i], scope[i], level[i]))
@@ -106,7 +117,9 @@ pub(super) fn comparisons(
             };
             row(basis, &facts[fact_rows[i]], g, references, note)
         })
-        .collect())
+        .collect();
+    t.lap("  rows");
+    Ok(r)
 }
 
 /// The level a fact's unit is compared at.

@@ -21,6 +21,7 @@ pub mod checks;
 mod compare;
 mod derived;
 pub mod model;
+mod order;
 pub mod reference;
 mod stated;
 pub mod stats;
@@ -206,6 +207,8 @@ pub fn analyse_collapsed_with(
     }
     drop(counts);
     let clear_frame = frame.filter(&is_clear)?;
+    let all_rates = rate_flags(facts, &frame, dict)?;
+    let places = order::UnitPlaces::new(facts);
 
     // Stated changes: checked against the values, or giving a derived earlier value that
     // joins the trends (only the trends: a derived point is never ranked or combined).
@@ -225,13 +228,25 @@ pub fn analyse_collapsed_with(
         }
     };
     let rates = rate_flags(&trend_facts, &trend_frame, dict)?;
+    let trend_units = is_clear
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| **c)
+        .map(|(i, _)| places.of_row(i))
+        .chain(points.iter().map(|f| places.of(f)));
+    let trend_keys: Vec<(u32, u32)> = trend_units
+        .zip(dataset::u32_column(
+            trend_frame.frame(),
+            dataset::columns::METRIC,
+        )?)
+        .collect();
     t.lap("split");
 
     // Comparisons and slopes on one side; trends, rates and checks on the other.
-    let (compared, rest) = rayon::join(
+    let (compared, rest) = seq_join(
         || -> Result<_, PolarsError> {
             let mut t = Lap::new();
-            let c = compare::comparisons(facts, &clear_frame, references)?;
+            let c = compare::comparisons(facts, &clear_frame, &places, references)?;
             t.lap("comparisons");
             let s = compare::slopes(facts, &clear_frame)?;
             t.lap("slopes");
@@ -241,11 +256,12 @@ pub fn analyse_collapsed_with(
             let mut t = Lap::new();
             let steps = trends::steps(&trend_frame, rates.clone())?;
             t.lap("steps query");
-            let (trends, jumps) = trends::trends(&trend_facts, &steps, &rates, &derivations);
+            let (trends, jumps) =
+                trends::trends(&trend_facts, &trend_keys, &steps, &rates, &derivations);
             t.lap("trend rows");
             let conflicts = checks::conflicts(&contested);
             let mut checks_out = checks::conflict_checks(&conflicts);
-            checks_out.extend(checks::value_checks(facts, dict));
+            checks_out.extend(checks::value_checks(facts, &all_rates));
             checks_out.extend(jumps);
             checks_out.extend(stated.checks);
             t.lap("checks");
@@ -304,8 +320,8 @@ pub fn analyse_collapsed_with(
 
 /// Whether each fact is a rate ([`is_rate`]); `frame` holds the facts in order. Each
 /// indicator of the frame is looked up in the dictionary once, not once per fact.
-fn rate_flags(
-    facts: &[&Fact],
+fn rate_flags<F: std::borrow::Borrow<Fact>>(
+    facts: &[F],
     frame: &dataset::FactsFrame,
     dict: &IndicatorDict,
 ) -> Result<Vec<bool>, PolarsError> {
@@ -321,7 +337,10 @@ fn rate_flags(
         .map(
             |(f, code)| match known.get(code as usize).copied().flatten() {
                 Some(rate) => rate,
-                None => is_rate(&f.metric, &f.unit, dict),
+                None => {
+                    let f = f.borrow();
+                    is_rate(&f.metric, &f.unit, dict)
+                }
             },
         )
         .collect())
@@ -400,5 +419,20 @@ impl Lap {
             );
             self.0 = Some((std::time::Instant::now(), now));
         }
+    }
+}
+
+/// TEMP
+fn seq_join<A, B, RA, RB>(a: A, b: B) -> (RA, RB)
+where
+    A: FnOnce() -> RA + Send,
+    B: FnOnce() -> RB + Send,
+    RA: Send,
+    RB: Send,
+{
+    if std::env::var_os("FAZHI_SEQ").is_some() {
+        (a(), b())
+    } else {
+        rayon::join(a, b)
     }
 }

@@ -96,26 +96,27 @@ pub(super) fn steps(frame: &FactsFrame, is_rate: Vec<bool>) -> PolarsResult<Step
 /// `yoy_jump` check for every change beyond the documented thresholds. `steps` is the trends
 /// query's answer for `facts` and `is_rate[i]` whether fact `i` is a rate; `derivations[i]`,
 /// where given, says how fact `i` was worked back from a stated change (first in its note).
+/// `order_keys[i]` is the place of fact `i`'s unit ([`super::order::UnitPlaces`]) and of its
+/// indicator (the facts frame's code) in sorted order.
 pub(super) fn trends(
     facts: &[&Fact],
+    order_keys: &[(u32, u32)],
     steps: &Steps,
     is_rate: &[bool],
     derivations: &[Option<String>],
 ) -> (Vec<TrendRow>, Vec<Check>) {
     // Rows come out sorted (county, indicator, scope, year): the facts' positions are sorted
-    // (a stable sort, as sorting the rows was) and the rows made in that order, instead of
-    // moving 200,000 finished rows around. Checks keep the facts' order.
-    fn key(f: &Fact) -> (&str, &str, &str, crate::model::Scope, i32) {
-        (
-            f.region_code.as_str(),
-            f.county.as_str(),
-            f.metric.as_str(),
-            f.scope,
-            f.year,
-        )
-    }
-    let mut order: Vec<usize> = (0..facts.len()).collect();
-    order.sort_by(|&a, &b| key(facts[a]).cmp(&key(facts[b])));
+    // and the rows made in that order, instead of moving 200,000 finished rows around. The
+    // county and indicator are compared by their places in sorted order (`order_keys[i]`),
+    // and equal keys keep the facts' order. Checks keep the facts' order.
+    let mut order: Vec<(u32, u32, crate::model::Scope, i32, usize)> = facts
+        .iter()
+        .zip(order_keys)
+        .enumerate()
+        .map(|(i, (f, &(unit, metric)))| (unit, metric, f.scope, f.year, i))
+        .collect();
+    order.sort_unstable();
+    let order = order.into_iter().map(|(.., i)| i);
     let mut rows = Vec::with_capacity(facts.len());
     let mut checks: Vec<(usize, Check)> = Vec::new();
     for i in order {

@@ -298,7 +298,11 @@ pub fn frame_standings(frame: &DataFrame, by: &[&str]) -> PolarsResult<Vec<Group
         .map(|v| v.unwrap_or(f64::NAN))
         .collect();
     // Each row's group, numbered in order of first appearance (the order `group_by_stable`
-    // gives its groups).
+    // gives its groups). The key columns are small integer codes and years: packed into one
+    // array per row, they hash without allocating.
+    if by.len() > 4 {
+        return Err(polars_err!(ComputeError: "group standing: more than four key columns"));
+    }
     let keys: Vec<Vec<Option<i64>>> = by
         .iter()
         .map(|c| {
@@ -310,16 +314,25 @@ pub fn frame_standings(frame: &DataFrame, by: &[&str]) -> PolarsResult<Vec<Group
                 .collect())
         })
         .collect::<PolarsResult<_>>()?;
-    let mut group_of_key: PlHashMap<Vec<Option<i64>>, u32> = PlHashMap::default();
-    let mut key = Vec::with_capacity(by.len());
+    let mut group_of_key: PlHashMap<[Option<i64>; 4], u32> = PlHashMap::default();
     let group: Vec<u32> = (0..height)
         .map(|i| {
-            key.clear();
-            key.extend(keys.iter().map(|k| k[i]));
+            let mut key = [None; 4];
+            for (k, column) in key.iter_mut().zip(&keys) {
+                *k = column[i];
+            }
             let next = group_of_key.len() as u32;
-            *group_of_key.entry(key.clone()).or_insert(next)
+            *group_of_key.entry(key).or_insert(next)
         })
         .collect();
+    let mut lap = std::time::Instant::now();
+    let mut tlap = |w: &str| {
+        if std::env::var_os("FAZHI_LAPS").is_some() {
+            eprintln!("    {w} {:?}", lap.elapsed());
+            lap = std::time::Instant::now();
+        }
+    };
+    tlap("groups");
     let stats = frame
         .clone()
         .lazy()
@@ -330,6 +343,7 @@ pub fn frame_standings(frame: &DataFrame, by: &[&str]) -> PolarsResult<Vec<Group
             col(VALUE).std(1).alias(SD),
         ])
         .collect()?;
+    tlap("agg");
     let (median, mean, sd) = (
         f64_column(&stats, MEDIAN)?,
         f64_column(&stats, MEAN)?,
@@ -358,6 +372,7 @@ pub fn frame_standings(frame: &DataFrame, by: &[&str]) -> PolarsResult<Vec<Group
     );
     let in_prefecture = runs(&within(PREFECTURE_KEY)?, &value);
     let in_province = runs(&within(PROVINCE_KEY)?, &value);
+    tlap("runs");
     let missing = |what: &str| polars_err!(ComputeError: "group standing: no {} for a row", what);
     (0..height)
         .map(|i| {
@@ -401,23 +416,26 @@ struct Run {
 /// polars computes it (linear interpolation at the middle), so the numbers match those of its
 /// aggregations to the bit.
 fn runs(keys: &[Option<u64>], values: &[f64]) -> Vec<Option<Run>> {
-    let mut order: Vec<u32> = (0..keys.len() as u32)
-        .filter(|&i| keys[i as usize].is_some())
+    // Sorted as plain integers: (key, value descending as a total-order integer, row).
+    let mut order: Vec<(u64, u64, u32)> = keys
+        .iter()
+        .zip(values)
+        .enumerate()
+        .filter_map(|(i, (k, v))| Some((k.as_ref().copied()?, !total_order(*v), i as u32)))
         .collect();
-    order.sort_unstable_by(|&a, &b| {
-        let (a, b) = (a as usize, b as usize);
-        keys[a]
-            .cmp(&keys[b])
-            .then_with(|| values[b].total_cmp(&values[a]))
-    });
+    let t = std::time::Instant::now();
+    order.sort_unstable();
+    if std::env::var_os("FAZHI_LAPS").is_some() {
+        eprintln!("      sort {:?}", t.elapsed());
+    }
     let mut out: Vec<Option<Run>> = vec![None; keys.len()];
     let mut start = 0;
     while start < order.len() {
-        let key = keys[order[start] as usize];
-        let end = start + order[start..].partition_point(|&i| keys[i as usize] == key);
+        let key = order[start].0;
+        let end = start + order[start..].partition_point(|o| o.0 == key);
         let group = &order[start..end];
         let n = group.len();
-        let desc = |k: usize| values[group[k] as usize];
+        let desc = |k: usize| values[group[k].2 as usize];
         // Ascending position k is descending position n − 1 − k.
         let asc = |k: usize| desc(n - 1 - k);
         let middle = (n as f64 - 1.0) * 0.5;
@@ -430,9 +448,9 @@ fn runs(keys: &[Option<u64>], values: &[f64]) -> Vec<Option<Run>> {
         let mut tie = 0;
         while tie < n {
             let v = desc(tie);
-            let tie_end = tie + group[tie..].partition_point(|&i| values[i as usize] == v);
-            for &i in &group[tie..tie_end] {
-                out[i as usize] = Some(Run {
+            let tie_end = tie + group[tie..].partition_point(|o| values[o.2 as usize] == v);
+            for o in &group[tie..tie_end] {
+                out[o.2 as usize] = Some(Run {
                     rank: tie + 1,
                     n,
                     n_below: n - tie_end,
@@ -445,6 +463,16 @@ fn runs(keys: &[Option<u64>], values: &[f64]) -> Vec<Option<Run>> {
         start = end;
     }
     out
+}
+
+/// A float as an integer of the same order ([`f64::total_cmp`]'s).
+fn total_order(v: f64) -> u64 {
+    let bits = v.to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | (1 << 63)
+    }
 }
 
 #[cfg(test)]
