@@ -234,6 +234,24 @@ pub fn analyse_collapsed_with(
         .filter(|(_, c)| **c)
         .map(|(i, _)| places.of_row(i))
         .chain(points.iter().map(|f| places.of(f)));
+    let (contested_keys, contested_values) = {
+        let df = frame.frame();
+        let code = |name| dataset::u32_column(df, name);
+        let (region, metric, scope) = (
+            code(dataset::columns::REGION)?,
+            code(dataset::columns::METRIC)?,
+            code(dataset::columns::SCOPE)?,
+        );
+        let rows = is_contested.iter().enumerate().filter(|(_, c)| **c);
+        let keys: Vec<(u32, u32)> = rows
+            .clone()
+            .map(|(i, _)| (places.of_row(i), metric[i]))
+            .collect();
+        let values: Vec<(u32, i32, u32)> = rows
+            .map(|(i, _)| (region[i], facts[i].year, scope[i]))
+            .collect();
+        (keys, values)
+    };
     let trend_keys: Vec<(u32, u32)> = trend_units
         .zip(dataset::u32_column(
             trend_frame.frame(),
@@ -259,7 +277,7 @@ pub fn analyse_collapsed_with(
             let (trends, jumps) =
                 trends::trends(&trend_facts, &trend_keys, &steps, &rates, &derivations);
             t.lap("trend rows");
-            let conflicts = checks::conflicts(&contested);
+            let conflicts = checks::conflicts(&contested, &contested_keys, &contested_values);
             let mut checks_out = checks::conflict_checks(&conflicts);
             checks_out.extend(checks::value_checks(facts, &all_rates));
             checks_out.extend(jumps);
@@ -385,10 +403,11 @@ fn is_rate(metric: &str, unit: &str, dict: &IndicatorDict) -> bool {
 
 /// "more than 4000 (余/多)" / "nearly 4000 (近/约)" for approximate values; `None` otherwise.
 fn approximate(f: &Fact) -> Option<String> {
-    let value = crate::model::format_value(f.value);
+    // The value is formatted only for an approximate one (most are exact).
+    let value = || crate::model::format_value(f.value);
     match f.qualifier {
-        Qualifier::MoreThan => Some(format!("more than {value} (余/多)")),
-        Qualifier::Nearly => Some(format!("nearly {value} (近/约)")),
+        Qualifier::MoreThan => Some(format!("more than {} (余/多)", value())),
+        Qualifier::Nearly => Some(format!("nearly {} (近/约)", value())),
         Qualifier::Exact | Qualifier::Derived => None,
     }
 }
