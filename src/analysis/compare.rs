@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use super::approximate;
 use super::derived::reference;
@@ -103,8 +104,10 @@ pub(super) fn comparisons(
     t.lap("  keys");
     keyed.sort_unstable_by_key(|(key, _)| *key);
     t.lap("  sort");
+    // Made on both cores: each row reads its fact's strings from all over the heap, in rank
+    // order, not memory order. Rayon's collect keeps the order.
     let r = keyed
-        .into_iter()
+        .into_par_iter()
         .filter_map(|((latest, .., i), g)| {
             let (basis, note) = if latest {
                 let note = notes

@@ -2,6 +2,7 @@
 //! inside a later report about an earlier year counts as that earlier year's value.
 
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use super::approximate;
 use super::checks::{fact_check, YOY_JUMP_FACTOR, YOY_JUMP_MIN_COUNT, YOY_JUMP_RATE_POINTS};
@@ -116,85 +117,97 @@ pub(super) fn trends(
         .map(|(i, (f, &(unit, metric)))| (unit, metric, f.scope, f.year, i))
         .collect();
     order.sort_unstable();
-    let order = order.into_iter().map(|(.., i)| i);
-    let mut rows = Vec::with_capacity(facts.len());
-    let mut checks: Vec<(usize, Check)> = Vec::new();
-    for i in order {
-        let (Some(&f), Some(p)) = (facts.get(i), steps.prev.get(i)) else {
-            continue;
-        };
-        let p = p.and_then(|j| facts.get(j).copied());
-        let rate = is_rate.get(i).copied().unwrap_or(false);
-        let derivation = derivations.get(i).cloned().flatten();
-        let derived = derivation.is_some();
-        let mut notes: Vec<String> = derivation.into_iter().collect();
-        if f.report_year.is_some_and(|y| y != f.year) && !derived {
-            if let Some(y) = f.report_year {
-                notes.push(format!("{} value stated in the {y} report", f.year));
+    // Made on both cores (rayon's collect keeps the order): each row copies its fact's
+    // strings, found all over the heap.
+    let made: Vec<(TrendRow, Option<(usize, Check)>)> = order
+        .into_par_iter()
+        .filter_map(|(.., i)| {
+            let (Some(&f), Some(p)) = (facts.get(i), steps.prev.get(i)) else {
+                return None;
+            };
+            let mut jump_check = None;
+            let p = p.and_then(|j| facts.get(j).copied());
+            let rate = is_rate.get(i).copied().unwrap_or(false);
+            let derivation = derivations.get(i).cloned().flatten();
+            let derived = derivation.is_some();
+            let mut notes: Vec<String> = derivation.into_iter().collect();
+            if f.report_year.is_some_and(|y| y != f.year) && !derived {
+                if let Some(y) = f.report_year {
+                    notes.push(format!("{} value stated in the {y} report", f.year));
+                }
             }
-        }
-        let (mut change, mut pct, mut annual) = (None, None, None);
-        if let Some(p) = p {
-            let gap = f.year - p.year;
-            change = steps.change[i];
-            if rate {
-                notes.push("rate: the change is in percentage points".into());
-            } else {
-                pct = steps.pct_change[i];
-                if gap > 1 {
-                    annual = steps.annual_rate[i];
-                    notes.push(format!(
+            let (mut change, mut pct, mut annual) = (None, None, None);
+            if let Some(p) = p {
+                let gap = f.year - p.year;
+                change = steps.change[i];
+                if rate {
+                    notes.push("rate: the change is in percentage points".into());
+                } else {
+                    pct = steps.pct_change[i];
+                    if gap > 1 {
+                        annual = steps.annual_rate[i];
+                        notes.push(format!(
                         "{gap}-year gap ({}–{}): pct_change covers the whole gap, annual_rate is \
                          the compound rate per year",
                         p.year, f.year
                     ));
+                    }
                 }
-            }
-            if p.doc != f.doc {
-                notes.push(format!("previous value from {}", p.doc));
-            }
-            for (which, fact) in [("previous", p), ("this", f)] {
-                if let Some(a) = approximate(fact) {
-                    notes.push(format!("{which} value is {a}: the change is approximate"));
-                }
-            }
-            if steps.prev[i].is_some_and(|j| derivations.get(j).is_some_and(Option::is_some)) {
-                notes.push(format!(
-                    "previous value ({} {}) derived from the change stated in {}",
-                    p.year,
-                    format_value(p.value),
-                    p.doc
-                ));
-            }
-            if let Some(message) = jump(p, f, rate) {
-                let mut check = fact_check(f, "yoy_jump", Severity::Warning, message);
-                check.evidence = format!("{} | {}", p.evidence, f.evidence);
                 if p.doc != f.doc {
-                    check.doc = format!("{}; {}", p.doc, f.doc);
+                    notes.push(format!("previous value from {}", p.doc));
                 }
-                checks.push((i, check));
+                for (which, fact) in [("previous", p), ("this", f)] {
+                    if let Some(a) = approximate(fact) {
+                        notes.push(format!("{which} value is {a}: the change is approximate"));
+                    }
+                }
+                if steps.prev[i].is_some_and(|j| derivations.get(j).is_some_and(Option::is_some)) {
+                    notes.push(format!(
+                        "previous value ({} {}) derived from the change stated in {}",
+                        p.year,
+                        format_value(p.value),
+                        p.doc
+                    ));
+                }
+                if let Some(message) = jump(p, f, rate) {
+                    let mut check = fact_check(f, "yoy_jump", Severity::Warning, message);
+                    check.evidence = format!("{} | {}", p.evidence, f.evidence);
+                    if p.doc != f.doc {
+                        check.doc = format!("{}; {}", p.doc, f.doc);
+                    }
+                    jump_check = Some((i, check));
+                }
+            } else if let Some(a) = approximate(f) {
+                notes.push(format!("value is {a}"));
             }
-        } else if let Some(a) = approximate(f) {
-            notes.push(format!("value is {a}"));
-        }
-        rows.push(TrendRow {
-            region_code: f.region_code.clone(),
-            county: f.county.clone(),
-            metric: f.metric.clone(),
-            scope: f.scope,
-            year: f.year,
-            value: f.value,
-            unit: f.unit.clone(),
-            prev_year: p.map(|p| p.year),
-            prev_value: p.map(|p| p.value),
-            change,
-            pct_change: pct,
-            annual_rate: annual,
-            evidence: f.evidence.clone(),
-            doc: f.doc.clone(),
-            note: notes.join("; "),
-            qualifier: f.qualifier,
-        });
+            Some((
+                TrendRow {
+                    region_code: f.region_code.clone(),
+                    county: f.county.clone(),
+                    metric: f.metric.clone(),
+                    scope: f.scope,
+                    year: f.year,
+                    value: f.value,
+                    unit: f.unit.clone(),
+                    prev_year: p.map(|p| p.year),
+                    prev_value: p.map(|p| p.value),
+                    change,
+                    pct_change: pct,
+                    annual_rate: annual,
+                    evidence: f.evidence.clone(),
+                    doc: f.doc.clone(),
+                    note: notes.join("; "),
+                    qualifier: f.qualifier,
+                },
+                jump_check,
+            ))
+        })
+        .collect();
+    let mut rows = Vec::with_capacity(made.len());
+    let mut checks: Vec<(usize, Check)> = Vec::new();
+    for (row, check) in made {
+        rows.push(row);
+        checks.extend(check);
     }
     checks.sort_by_key(|(i, _)| *i);
     (rows, checks.into_iter().map(|(_, c)| c).collect())
