@@ -33,21 +33,18 @@ pub(super) fn comparisons(
     places: &UnitPlaces<'_>,
     references: &[Reference],
 ) -> Result<Vec<ComparisonRow>, PolarsError> {
-    let mut t = super::Lap::new();
     let df = frame.frame();
     let fact_rows: Vec<usize> = usize_column(df, ROW)?.into_iter().flatten().collect();
     if fact_rows.len() != df.height() {
         return Err(polars_err!(ComputeError: "comparisons: a frame row without its fact"));
     }
     let per_year = frame_standings(df, &[METRIC, SCOPE, YEAR, LEVEL])?;
-    t.lap("  per-year standings");
     let latest = latest_frame_rows(df)?;
     let latest_df = df.take(&IdxCa::from_vec(
         "latest".into(),
         latest.iter().map(|&i| i as IdxSize).collect(),
     ))?;
     let latest_standings = frame_standings(&latest_df, &[METRIC, SCOPE, LEVEL])?;
-    t.lap("  latest standings");
 
     // The integer part of each standing's sort key, from the frame's codes (which follow the
     // text's sorted order): per-year groups first (by indicator, scope, year, level), then
@@ -101,9 +98,7 @@ pub(super) fn comparisons(
             keyed.push((key, g));
         }
     }
-    t.lap("  keys");
     keyed.sort_unstable_by_key(|(key, _)| *key);
-    t.lap("  sort");
     // Made on both cores: each row reads its fact's strings from all over the heap, in rank
     // order, not memory order. Rayon's collect keeps the order.
     let r = keyed
@@ -121,7 +116,6 @@ pub(super) fn comparisons(
             row(basis, &facts[fact_rows[i]], g, references, note)
         })
         .collect();
-    t.lap("  rows");
     Ok(r)
 }
 

@@ -184,13 +184,10 @@ pub fn analyse_collapsed_with(
     inputs: &Inputs<'_>,
 ) -> Result<Analysis, AnalysisError> {
     let references = inputs.references;
-    let mut t = Lap::new();
     // One facts frame for every query: the subsets below are rows taken from it, whose
     // [`ROW`](dataset::columns::ROW) is their place in `facts`.
     let frame = dataset::FactsFrame::new(facts)?;
-    t.lap("frame");
     let counts = dataset::frame_value_counts(frame.frame())?;
-    t.lap("value counts");
     // Non-finite values (a CSV cell reading "NaN") stay in the facts table and get a check,
     // but never enter a computation.
     let mut clear: Vec<&Fact> = Vec::with_capacity(facts.len());
@@ -258,31 +255,23 @@ pub fn analyse_collapsed_with(
             dataset::columns::METRIC,
         )?)
         .collect();
-    t.lap("split");
 
     // Comparisons and slopes on one side; trends, rates and checks on the other.
-    let (compared, rest) = seq_join(
+    let (compared, rest) = rayon::join(
         || -> Result<_, PolarsError> {
-            let mut t = Lap::new();
             let c = compare::comparisons(facts, &clear_frame, &places, references)?;
-            t.lap("comparisons");
             let s = compare::slopes(facts, &clear_frame)?;
-            t.lap("slopes");
             Ok((c, s))
         },
         || -> Result<_, PolarsError> {
-            let mut t = Lap::new();
             let steps = trends::steps(&trend_frame, rates.clone())?;
-            t.lap("steps query");
             let (trends, jumps) =
                 trends::trends(&trend_facts, &trend_keys, &steps, &rates, &derivations);
-            t.lap("trend rows");
             let conflicts = checks::conflicts(&contested, &contested_keys, &contested_values);
             let mut checks_out = checks::conflict_checks(&conflicts);
             checks_out.extend(checks::value_checks(facts, &all_rates));
             checks_out.extend(jumps);
             checks_out.extend(stated.checks);
-            t.lap("checks");
             // Parts: every value that is a number, contested ones flagged.
             let is_part: Vec<bool> = is_clear
                 .iter()
@@ -291,7 +280,6 @@ pub fn analyse_collapsed_with(
                 .collect();
             let parts = derived::Parts::new(facts, &frame, &is_part, &is_contested)?;
             let (mut derived_rows, part_checks) = derived::rates(&parts, references)?;
-            t.lap("derived rates");
             checks_out.extend(part_checks);
             // Growth compares reported values only: without derived points, the trends'
             // previous rows are exactly those of the unambiguous facts.
@@ -309,7 +297,6 @@ pub fn analyse_collapsed_with(
                     b.year,
                 ))
             });
-            t.lap("growth");
             Ok((conflicts, trends, derived_rows, checks_out))
         },
     );
@@ -318,9 +305,7 @@ pub fn analyse_collapsed_with(
     let (conflicts, trends, derived_rows, mut checks_out) = rest?;
     drop((clear, contested, trend_facts));
 
-    t.lap("joined");
     checks_out.sort_by(|a, b| check_order(a).cmp(&check_order(b)));
-    t.lap("sort checks");
     Ok(Analysis {
         facts: Vec::new(),
         repeats: Vec::new(),
@@ -409,49 +394,5 @@ fn approximate(f: &Fact) -> Option<String> {
         Qualifier::MoreThan => Some(format!("more than {} (余/多)", value())),
         Qualifier::Nearly => Some(format!("nearly {} (近/约)", value())),
         Qualifier::Exact | Qualifier::Derived => None,
-    }
-}
-
-/// TEMP profiling laps.
-pub(crate) struct Lap(Option<(std::time::Instant, f64)>);
-fn lap_cpu() -> f64 {
-    let s = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let f: Vec<&str> = s
-        .rsplit(')')
-        .next()
-        .unwrap_or("")
-        .split_whitespace()
-        .collect();
-    (f[11].parse::<f64>().unwrap_or(0.0) + f[12].parse::<f64>().unwrap_or(0.0)) * 10.0
-}
-impl Lap {
-    pub(crate) fn new() -> Self {
-        Lap(std::env::var_os("FAZHI_LAPS").map(|_| (std::time::Instant::now(), lap_cpu())))
-    }
-    pub(crate) fn lap(&mut self, what: &str) {
-        if let Some((t, c)) = self.0 {
-            let now = lap_cpu();
-            eprintln!(
-                "lap {what:<24} {:>7.1} ms {:>5.0} cpu",
-                t.elapsed().as_secs_f64() * 1e3,
-                now - c
-            );
-            self.0 = Some((std::time::Instant::now(), now));
-        }
-    }
-}
-
-/// TEMP
-fn seq_join<A, B, RA, RB>(a: A, b: B) -> (RA, RB)
-where
-    A: FnOnce() -> RA + Send,
-    B: FnOnce() -> RB + Send,
-    RA: Send,
-    RB: Send,
-{
-    if std::env::var_os("FAZHI_SEQ").is_some() {
-        (a(), b())
-    } else {
-        rayon::join(a, b)
     }
 }

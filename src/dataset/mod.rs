@@ -325,14 +325,6 @@ pub fn frame_standings(frame: &DataFrame, by: &[&str]) -> PolarsResult<Vec<Group
             *group_of_key.entry(key).or_insert(next)
         })
         .collect();
-    let mut lap = std::time::Instant::now();
-    let mut tlap = |w: &str| {
-        if std::env::var_os("FAZHI_LAPS").is_some() {
-            eprintln!("    {w} {:?}", lap.elapsed());
-            lap = std::time::Instant::now();
-        }
-    };
-    tlap("groups");
     let stats = frame
         .clone()
         .lazy()
@@ -343,7 +335,6 @@ pub fn frame_standings(frame: &DataFrame, by: &[&str]) -> PolarsResult<Vec<Group
             col(VALUE).std(1).alias(SD),
         ])
         .collect()?;
-    tlap("agg");
     let (median, mean, sd) = (
         f64_column(&stats, MEDIAN)?,
         f64_column(&stats, MEAN)?,
@@ -372,7 +363,6 @@ pub fn frame_standings(frame: &DataFrame, by: &[&str]) -> PolarsResult<Vec<Group
     );
     let in_prefecture = runs(&within(PREFECTURE_KEY)?, &value);
     let in_province = runs(&within(PROVINCE_KEY)?, &value);
-    tlap("runs");
     let missing = |what: &str| polars_err!(ComputeError: "group standing: no {} for a row", what);
     (0..height)
         .map(|i| {
@@ -423,11 +413,7 @@ fn runs(keys: &[Option<u64>], values: &[f64]) -> Vec<Option<Run>> {
         .enumerate()
         .filter_map(|(i, (k, v))| Some((k.as_ref().copied()?, !total_order(*v), i as u32)))
         .collect();
-    let t = std::time::Instant::now();
     order.sort_unstable();
-    if std::env::var_os("FAZHI_LAPS").is_some() {
-        eprintln!("      sort {:?}", t.elapsed());
-    }
     let mut out: Vec<Option<Run>> = vec![None; keys.len()];
     let mut start = 0;
     while start < order.len() {
