@@ -151,10 +151,7 @@ impl<'a> Parts<'a> {
             for (i, lookup) in lookups.iter_mut().enumerate() {
                 lookup[k] = match (found[i], contested[i]) {
                     (Some(_), Some(c)) if c > 0 => Lookup::Contested,
-                    (Some(r), _) => self
-                        .facts
-                        .get(r)
-                        .map_or(Lookup::Missing, |f| Lookup::Found(f)),
+                    (Some(r), _) => self.facts.get(r).map_or(Lookup::Missing, Lookup::Found),
                     (None, _) => Lookup::Missing,
                 };
             }

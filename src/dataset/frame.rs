@@ -107,13 +107,8 @@ impl FactsFrame {
                 Some(v) => code(dictionary, v).map(Some),
             }
         };
-        let mut columns: (
-            Vec<u32>,
-            Vec<u32>,
-            Vec<Option<u32>>,
-            Vec<Option<u32>>,
-            Vec<u32>,
-        ) = Default::default();
+        let (mut region_codes, mut doc_codes, mut metric_codes) = (vec![], vec![], vec![]);
+        let (mut prefecture_codes, mut province_codes) = (vec![], vec![]);
         for f in extra.iter().map(Borrow::borrow) {
             let (Some(region), Some(doc), Some(prefecture), Some(province), Some(metric)) = (
                 code(regions, &county_key_ref(f)),
@@ -124,28 +119,28 @@ impl FactsFrame {
             ) else {
                 return Ok(None);
             };
-            columns.0.push(region);
-            columns.1.push(doc);
-            columns.2.push(prefecture);
-            columns.3.push(province);
-            columns.4.push(metric);
+            region_codes.push(region);
+            doc_codes.push(doc);
+            prefecture_codes.push(prefecture);
+            province_codes.push(province);
+            metric_codes.push(metric);
         }
         let extra: Vec<&Fact> = extra.iter().map(Borrow::borrow).collect();
         let below = df!(
             ROW => (0..extra.len() as u32).map(|i| first_row + i).collect::<Vec<u32>>(),
-            REGION => columns.0,
+            REGION => region_codes,
             LEVEL => extra
                 .iter()
                 .map(|f| Level::of_code(&f.region_code).unwrap_or(Level::County) as u32)
                 .collect::<Vec<u32>>(),
-            PREFECTURE_KEY => columns.2,
-            PROVINCE_KEY => columns.3,
-            METRIC => columns.4,
+            PREFECTURE_KEY => prefecture_codes,
+            PROVINCE_KEY => province_codes,
+            METRIC => metric_codes,
             SCOPE => extra.iter().map(|f| f.scope as u32).collect::<Vec<u32>>(),
             YEAR => extra.iter().map(|f| f.year).collect::<Vec<i32>>(),
             VALUE => extra.iter().map(|f| f.value).collect::<Vec<f64>>(),
             QUALIFIER => extra.iter().map(|f| f.qualifier as u32).collect::<Vec<u32>>(),
-            DOC => columns.1,
+            DOC => doc_codes,
         )?;
         let mut frame = self.frame.select(below.get_column_names_owned())?;
         frame.vstack_mut(&below)?;
