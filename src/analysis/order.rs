@@ -67,3 +67,50 @@ impl<'a> UnitPlaces<'a> {
         (2 * k + 1) as u32
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Qualifier, Scope};
+
+    fn fact(code: &str, county: &str) -> Fact {
+        Fact {
+            doc: "a.txt".into(),
+            region_code: code.into(),
+            province: String::new(),
+            prefecture: String::new(),
+            county: county.into(),
+            report_year: Some(2022),
+            metric: "m".into(),
+            year: 2022,
+            scope: Scope::Annual,
+            value: 1.0,
+            unit: "件".into(),
+            qualifier: Qualifier::Exact,
+            evidence: String::new(),
+            offset: 0,
+        }
+    }
+
+    #[test]
+    fn places_follow_code_then_name_sorted_or_not() {
+        let sorted = [
+            fact("", "乙县"),
+            fact("371521", "甲县"),
+            fact("371521", "甲县"),
+            fact("371522", "丙县"),
+        ];
+        let places = UnitPlaces::new(&sorted);
+        let got: Vec<u32> = (0..sorted.len()).map(|i| places.of_row(i)).collect();
+        assert_eq!(got, vec![1, 3, 3, 5]);
+        // The same units out of order: the same places, found by sorting.
+        let unsorted = [sorted[3].clone(), sorted[0].clone(), sorted[1].clone()];
+        let places = UnitPlaces::new(&unsorted);
+        let got: Vec<u32> = (0..unsorted.len()).map(|i| places.of_row(i)).collect();
+        assert_eq!(got, vec![5, 1, 3]);
+        // A unit that is not among them sorts between its neighbours.
+        assert_eq!(places.of(&fact("371521", "丁县")), 2);
+        assert_eq!(places.of(&fact("371521", "甲县")), 3);
+        assert_eq!(places.of(&fact("9", "")), 6);
+    }
+}

@@ -282,6 +282,32 @@ mod tests {
     }
 
     #[test]
+    fn appended_facts_share_the_codes_or_ask_for_a_new_frame() {
+        let facts = [
+            fact("371522", "b", 2022, 1.0),
+            fact("371521", "a", 2022, 2.0),
+        ];
+        let ff = FactsFrame::new(&facts).expect("frame");
+        // Same county and indicator as fact 1, another year and document already known.
+        let mut later = fact("371521", "a", 2021, 3.0);
+        later.doc = facts[0].doc.clone();
+        let both = ff
+            .appended(&[later], 2)
+            .expect("frame")
+            .expect("every key is known");
+        let df = both.frame();
+        let codes = |name: &str| usize_column(df, name).expect("column");
+        assert_eq!(codes(ROW), vec![Some(0), Some(1), Some(2)]);
+        assert_eq!(codes(REGION), vec![Some(1), Some(0), Some(0)]);
+        assert_eq!(codes(METRIC), vec![Some(1), Some(0), Some(0)]);
+        assert_eq!(codes(DOC), vec![Some(1), Some(0), Some(1)]);
+        assert_eq!(codes(PREFECTURE_KEY), vec![Some(0), Some(0), Some(0)]);
+        // A county the frame has never seen would break the sorted order of the codes.
+        let unknown = fact("371523", "a", 2021, 3.0);
+        assert!(ff.appended(&[unknown], 2).expect("frame").is_none());
+    }
+
+    #[test]
     fn codes_follow_sorted_order_and_regions_nest() {
         let facts = [
             fact("371522", "b", 2022, 1.0),
