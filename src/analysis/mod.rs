@@ -8,10 +8,13 @@
 //!
 //! Order of work: sort the facts, collapse identical repeats, set conflicting values aside
 //! (each becomes a [`Conflict`] and a `conflict` check), then compute everything else from the
-//! unambiguous facts. The table work is lazy polars queries over the facts frame
-//! ([`dataset::FactsFrame`]): trends (a shift over the series window), comparisons (ranks,
-//! medians and spreads over windows by level and region), slopes (a group aggregation); the
-//! answers are taken out of the frames once, as typed rows. Stated changes are set against
+//! unambiguous facts. The table work is lazy polars queries over one facts frame
+//! ([`dataset::FactsFrame`], built once; every subset is rows taken from it): trends (the
+//! previous row of the series by a masked shift), comparisons (medians and spreads by group
+//! aggregation; ranks within level, prefecture and province read off one sort per grouping,
+//! see [`dataset::frame_standings`]), slopes (a group aggregation); the answers are taken out
+//! of the frames once, as typed rows. Rows are sorted by integer keys (indicator codes, each
+//! unit's place in code-then-name order), not by their text. Stated changes are set against
 //! the computed ones (`stated`); timeliness reads the documents' metadata.
 //! The collapse is the analysis's own: a repeat (the same figure in a web
 //! page and its Word attachment, or in a repost) is kept in [`Analysis::repeats`], so the facts
