@@ -2,12 +2,7 @@
 //! two values (a rate and its parts, a part and its whole, a year and the year before) live
 //! beside the computation that pairs them (`derived`, `trends`); their thresholds are here.
 
-use std::collections::BTreeMap;
-
-use super::is_rate;
 use super::model::{Check, Conflict, ConflictSource, Severity};
-use crate::dataset::county_key;
-use crate::dict::IndicatorDict;
 use crate::model::{format_value, Fact};
 
 /// A count that changes by more than this factor per year (more than doubles, or falls below
@@ -26,22 +21,36 @@ pub const YOY_JUMP_MIN_COUNT: f64 = 20.0;
 pub const YOY_JUMP_RATE_POINTS: f64 = 20.0;
 
 /// Groups contested facts (several values for one county, indicator, year and scope) into
-/// conflicts, sources in document order.
-pub(super) fn conflicts(contested: &[&Fact]) -> Vec<Conflict> {
-    let mut groups: BTreeMap<(String, &str, i32, crate::model::Scope), Vec<&Fact>> =
-        BTreeMap::new();
-    for f in contested {
-        groups
-            .entry((county_key(f), f.metric.as_str(), f.year, f.scope))
-            .or_default()
-            .push(f);
-    }
-    let mut out: Vec<Conflict> = groups
-        .into_values()
-        .filter_map(|mut fs| {
-            fs.sort_by(|a, b| (&a.doc, a.offset).cmp(&(&b.doc, b.offset)));
-            let first = *fs.first()?;
-            Some(Conflict {
+/// conflicts, sources in document order, sorted by county, indicator, year and scope. `keys[i]` is contested fact `i`'s (unit place,
+/// indicator code) in sorted order and `values[i]` its (county key code, year, scope code):
+/// the facts frame's codes follow the text's sorted order, so grouping and sorting compare
+/// integers, not strings.
+pub(super) fn conflicts(
+    contested: &[&Fact],
+    keys: &[(u32, u32)],
+    values: &[(u32, i32, u32)],
+) -> Vec<Conflict> {
+    // Grouped in (county key, indicator, year, scope) order, each group in the facts' order.
+    let mut order: Vec<((u32, u32, i32, u32), usize)> = (0..contested.len())
+        .map(|i| {
+            let (county, year, scope) = values[i];
+            ((county, keys[i].1, year, scope), i)
+        })
+        .collect();
+    order.sort_unstable();
+    let mut out: Vec<((u32, u32, i32, u32), Conflict)> = Vec::new();
+    for group in order.chunk_by(|a, b| a.0 == b.0) {
+        let mut rows: Vec<usize> = group.iter().map(|(_, i)| *i).collect();
+        rows.sort_by(|&a, &b| {
+            let (a, b) = (contested[a], contested[b]);
+            (&a.doc, a.offset).cmp(&(&b.doc, b.offset))
+        });
+        let fs: Vec<&Fact> = rows.iter().map(|&i| contested[i]).collect();
+        let ((_, metric, year, scope), first_i) = (group[0].0, rows[0]);
+        let first = fs[0];
+        out.push((
+            (keys[first_i].0, metric, year, scope),
+            Conflict {
                 region_code: first.region_code.clone(),
                 county: first.county.clone(),
                 metric: first.metric.clone(),
@@ -55,19 +64,12 @@ pub(super) fn conflicts(contested: &[&Fact]) -> Vec<Conflict> {
                         evidence: f.evidence.clone(),
                     })
                     .collect(),
-            })
-        })
-        .collect();
-    out.sort_by(|a, b| {
-        (&a.region_code, &a.county, &a.metric, a.year, a.scope).cmp(&(
-            &b.region_code,
-            &b.county,
-            &b.metric,
-            b.year,
-            b.scope,
-        ))
-    });
-    out
+            },
+        ));
+    }
+    // Stable: groups of one unit's code and name (two unresolved reports) keep their order.
+    out.sort_by_key(|(key, _)| *key);
+    out.into_iter().map(|(_, c)| c).collect()
 }
 
 /// One `conflict` check per conflict, saying that nothing is computed from its values.
@@ -112,10 +114,11 @@ pub(super) fn conflict_checks(conflicts: &[Conflict]) -> Vec<Check> {
 }
 
 /// Checks on single values: rates above 100%, negative values (both impossible for the
-/// indicators fazhi knows) and values that are not finite numbers.
-pub(super) fn value_checks(facts: &[Fact], dict: &IndicatorDict) -> Vec<Check> {
+/// indicators fazhi knows) and values that are not finite numbers. `rates[i]` says whether
+/// fact `i` is a rate ([`super::is_rate`]).
+pub(super) fn value_checks(facts: &[Fact], rates: &[bool]) -> Vec<Check> {
     let mut out = Vec::new();
-    for f in facts {
+    for (f, &rate) in facts.iter().zip(rates) {
         if !f.value.is_finite() {
             out.push(fact_check(
                 f,
@@ -130,7 +133,7 @@ pub(super) fn value_checks(facts: &[Fact], dict: &IndicatorDict) -> Vec<Check> {
         }
         // Formatted only for a fact that fails a check (almost none do).
         let value = || format_value(f.value);
-        if f.value > 100.0 && is_rate(&f.metric, &f.unit, dict) {
+        if f.value > 100.0 && rate {
             out.push(fact_check(
                 f,
                 "rate_above_100",

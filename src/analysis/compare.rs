@@ -1,21 +1,23 @@
 //! Cross-county comparisons (per indicator, scope and year, and each county's latest year)
 //! and least-squares trends over three or more years.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::Hash;
+use std::collections::BTreeMap;
 
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use super::approximate;
 use super::derived::reference;
 use super::model::{ComparisonRow, SlopeRow};
+use super::order::UnitPlaces;
 use super::reference::Reference;
 use super::stats::{ols_slope, percentile_rank, z_score};
 use crate::dataset::columns::{LEN, LEVEL, METRIC, REGION, ROW, SCOPE, VALUE, YEAR};
 use crate::dataset::{
-    f64_column, group_standings, latest_rows, usize_column, FactsFrame, GroupStanding,
+    f64_column, frame_standings, latest_frame_rows, u32_column, usize_column, FactsFrame,
+    GroupStanding,
 };
-use crate::model::{Fact, Level, Scope};
+use crate::model::{Fact, Level};
 
 /// Fewer counties than this get no z-score (the spread of two values says nothing).
 const MIN_COUNTIES_FOR_Z: usize = 3;
@@ -23,100 +25,103 @@ const MIN_COUNTIES_FOR_Z: usize = 3;
 /// Both comparisons, sorted: per-year groups first, then latest-year groups. Units are
 /// compared within their level only (counties with counties, prefectures with prefectures),
 /// and within that group also among those of their prefecture and of their province. Only
-/// groups of two or more are compared.
+/// groups of two or more are compared. `frame` holds the facts compared, by their row in
+/// `facts`.
 pub(super) fn comparisons(
-    facts: &[&Fact],
+    facts: &[Fact],
+    frame: &FactsFrame,
+    places: &UnitPlaces<'_>,
     references: &[Reference],
 ) -> Result<Vec<ComparisonRow>, PolarsError> {
-    // The two bases are independent: side by side.
-    let (per_year, latest) = rayon::join(|| per_year_standings(facts), || latest_standings(facts));
-    let mut standings = per_year?;
-    standings.extend(latest?);
-    // Sorted before the rows are made (a stable sort of small entries, the same order as
-    // sorting the finished rows); rows without anyone to compare with are left out after.
-    // Indicators and counties are compared by their place in sorted order, found once each,
-    // instead of comparing their text at every step of the sort.
-    let metrics = Places::new(standings.iter().map(|s| s.fact.metric.as_str()));
-    let counties = Places::new(
-        standings
-            .iter()
-            .map(|s| (s.fact.region_code.as_str(), s.fact.county.as_str())),
-    );
-    let mut keyed: Vec<(StandingKey, Standing<'_>)> = standings
-        .into_iter()
-        .map(|s| (standing_key(&s, &metrics, &counties), s))
-        .collect();
-    keyed.sort_by_key(|(key, _)| *key);
-    Ok(keyed
-        .into_iter()
-        .map(|(_, s)| s)
-        .filter_map(|s| row(s.basis, s.fact, &s.standing, references, s.note))
-        .collect())
-}
+    let df = frame.frame();
+    let fact_rows: Vec<usize> = usize_column(df, ROW)?.into_iter().flatten().collect();
+    if fact_rows.len() != df.height() {
+        return Err(polars_err!(ComputeError: "comparisons: a frame row without its fact"));
+    }
+    let per_year = frame_standings(df, &[METRIC, SCOPE, YEAR, LEVEL])?;
+    let latest = latest_frame_rows(df)?;
+    let latest_df = df.take(&IdxCa::from_vec(
+        "latest".into(),
+        latest.iter().map(|&i| i as IdxSize).collect(),
+    ))?;
+    let latest_standings = frame_standings(&latest_df, &[METRIC, SCOPE, LEVEL])?;
 
-/// One fact's standing in one basis of comparison, before its row is made.
-struct Standing<'a> {
-    basis: &'static str,
-    fact: &'a Fact,
-    standing: GroupStanding,
-    note: String,
+    // The integer part of each standing's sort key, from the frame's codes (which follow the
+    // text's sorted order): per-year groups first (by indicator, scope, year, level), then
+    // latest-year groups; within a group by rank, then county.
+    let metric = u32_column(df, METRIC)?;
+    let scope = u32_column(df, SCOPE)?;
+    let level = u32_column(df, LEVEL)?;
+    let year: Vec<i32> = df
+        .column(YEAR)?
+        .i32()?
+        .iter()
+        .map(|y| y.unwrap_or(0))
+        .collect();
+    // One note per indicator, scope and level of the latest-year comparison, written once.
+    let mut spans: BTreeMap<(u32, u32, u32), (i32, i32)> = BTreeMap::new();
+    for &i in &latest {
+        let span = spans
+            .entry((metric[i], scope[i], level[i]))
+            .or_insert((year[i], year[i]));
+        span.0 = span.0.min(year[i]);
+        span.1 = span.1.max(year[i]);
+    }
+    let notes: BTreeMap<(u32, u32, u32), String> = spans
+        .into_iter()
+        .map(|(key, (first, last))| (key, latest_note(first, last)))
+        .collect();
+
+    // The last two: the unit's place in (code, name) order, then the frame's order (so two
+    // units without a name or code keep the facts' order).
+    type Key = (bool, u32, u32, i32, u32, usize, u32, usize);
+    let place = |i: usize| places.of_row(fact_rows[i]);
+    let mut keyed: Vec<(Key, &GroupStanding)> = Vec::new();
+    for (i, g) in per_year.iter().enumerate() {
+        if g.n >= 2 {
+            let key = (
+                false,
+                metric[i],
+                scope[i],
+                year[i],
+                level[i],
+                g.rank,
+                place(i),
+                i,
+            );
+            keyed.push((key, g));
+        }
+    }
+    for (&i, g) in latest.iter().zip(&latest_standings) {
+        if g.n >= 2 {
+            let key = (true, metric[i], scope[i], 0, level[i], g.rank, place(i), i);
+            keyed.push((key, g));
+        }
+    }
+    keyed.sort_unstable_by_key(|(key, _)| *key);
+    // Made on both cores: each row reads its fact's strings from all over the heap, in rank
+    // order, not memory order. Rayon's collect keeps the order.
+    let r = keyed
+        .into_par_iter()
+        .filter_map(|((latest, .., i), g)| {
+            let (basis, note) = if latest {
+                let note = notes
+                    .get(&(metric[i], scope[i], level[i]))
+                    .cloned()
+                    .unwrap_or_else(|| latest_note(year[i], year[i]));
+                ("latest", note)
+            } else {
+                ("year", String::new())
+            };
+            row(basis, &facts[fact_rows[i]], g, references, note)
+        })
+        .collect();
+    Ok(r)
 }
 
 /// The level a fact's unit is compared at.
 fn level(f: &Fact) -> Level {
     Level::of_code(&f.region_code).unwrap_or(Level::County)
-}
-
-/// Units compared within each indicator, scope, year and level.
-fn per_year_standings<'a>(facts: &[&'a Fact]) -> Result<Vec<Standing<'a>>, PolarsError> {
-    let per_year = group_standings(facts, &[METRIC, SCOPE, YEAR, LEVEL])?;
-    Ok(facts
-        .iter()
-        .zip(per_year)
-        .filter(|(_, g)| g.n >= 2)
-        .map(|(&fact, standing)| Standing {
-            basis: "year",
-            fact,
-            standing,
-            note: String::new(),
-        })
-        .collect())
-}
-
-/// Units compared on their latest year of each indicator and scope, within their level.
-fn latest_standings<'a>(facts: &[&'a Fact]) -> Result<Vec<Standing<'a>>, PolarsError> {
-    let latest: Vec<&Fact> = latest_rows(facts)?
-        .into_iter()
-        .filter_map(|i| facts.get(i).copied())
-        .collect();
-    let mut years: BTreeMap<(&str, Scope, Level), (i32, i32)> = BTreeMap::new();
-    for f in latest.iter().copied() {
-        let span = years
-            .entry((f.metric.as_str(), f.scope, level(f)))
-            .or_insert((f.year, f.year));
-        span.0 = span.0.min(f.year);
-        span.1 = span.1.max(f.year);
-    }
-    // One note per indicator, scope and level, written once (copied into each of its rows).
-    let notes: BTreeMap<(&str, Scope, Level), String> = years
-        .into_iter()
-        .map(|(key, (first, last))| (key, latest_note(first, last)))
-        .collect();
-    let standings = group_standings(&latest, &[METRIC, SCOPE, LEVEL])?;
-    Ok(latest
-        .iter()
-        .zip(standings)
-        .filter(|(_, g)| g.n >= 2)
-        .map(|(&fact, standing)| Standing {
-            basis: "latest",
-            fact,
-            standing,
-            note: match notes.get(&(fact.metric.as_str(), fact.scope, level(fact))) {
-                Some(note) => note.clone(),
-                None => latest_note(fact.year, fact.year),
-            },
-        })
-        .collect())
 }
 
 /// The note of a latest-year comparison whose counties' latest years run from `first` to
@@ -129,56 +134,6 @@ fn latest_note(first: i32, last: i32) -> String {
             "latest year per county; years differ: {first}–{last}, so values from different \
              years are compared"
         )
-    }
-}
-
-/// Per-year groups first (by indicator, scope, year, level), then latest-year groups; within a
-/// group by rank, then county: (latest, indicator's place, scope, year, level, rank, county's
-/// place).
-type StandingKey = (bool, usize, Scope, i32, Level, usize, usize);
-
-/// The sort key of a standing; `metrics` and `counties` hold every standing's indicator and
-/// county.
-fn standing_key(
-    s: &Standing<'_>,
-    metrics: &Places<&str>,
-    counties: &Places<(&str, &str)>,
-) -> StandingKey {
-    let latest = s.basis != "year";
-    let group_year = if latest { 0 } else { s.fact.year };
-    (
-        latest,
-        metrics.of(&s.fact.metric.as_str()),
-        s.fact.scope,
-        group_year,
-        level(s.fact),
-        s.standing.rank,
-        counties.of(&(s.fact.region_code.as_str(), s.fact.county.as_str())),
-    )
-}
-
-/// Each distinct value's place in sorted order: comparing two places compares the values.
-struct Places<T> {
-    place: HashMap<T, usize>,
-}
-
-impl<T: Ord + Hash + Copy> Places<T> {
-    fn new(values: impl Iterator<Item = T>) -> Self {
-        let distinct: HashSet<T> = values.collect();
-        let mut sorted: Vec<T> = distinct.into_iter().collect();
-        sorted.sort_unstable();
-        Places {
-            place: sorted
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| (v, i))
-                .collect(),
-        }
-    }
-
-    /// The place of a value given to [`Places::new`] (any other value sorts last).
-    fn of(&self, value: &T) -> usize {
-        self.place.get(value).copied().unwrap_or(usize::MAX)
     }
 }
 
@@ -230,9 +185,10 @@ fn row(
 
 /// Least-squares slope per county, indicator and scope over three or more years: a group
 /// aggregation (the series' lengths, in series order) over the facts sorted by series and
-/// year, then statrs' t interval on each series' slice of the year and value columns.
-pub(super) fn slopes(facts: &[&Fact]) -> Result<Vec<SlopeRow>, PolarsError> {
-    let sorted = FactsFrame::new(facts)?
+/// year, then statrs' t interval on each series' slice of the year and value columns. `frame`
+/// holds the facts fitted, by their row in `facts`.
+pub(super) fn slopes(facts: &[Fact], frame: &FactsFrame) -> Result<Vec<SlopeRow>, PolarsError> {
+    let sorted = frame
         .lazy()
         .sort(
             [REGION, METRIC, SCOPE, YEAR],
@@ -271,7 +227,7 @@ pub(super) fn slopes(facts: &[&Fact]) -> Result<Vec<SlopeRow>, PolarsError> {
         ) else {
             continue;
         };
-        let (first, last) = (facts[*first], facts[*last]);
+        let (first, last) = (&facts[*first], &facts[*last]);
         out.push(SlopeRow {
             region_code: first.region_code.clone(),
             county: first.county.clone(),

@@ -63,17 +63,27 @@ const GROWTH: [&str; 1] = ["enforcement.certified_staff"];
 /// The unambiguous and the contested facts as one facts frame, flagged [`CONTESTED`], so a
 /// value's parts are found by joining on county, year and scope.
 pub(super) struct Parts<'a> {
-    /// The unambiguous facts, then the contested ones (the frame's rows).
-    facts: Vec<&'a Fact>,
+    /// The facts the frame's rows point to.
+    facts: &'a [Fact],
     frame: FactsFrame,
 }
 
 impl<'a> Parts<'a> {
-    /// The facts frame of both sets.
-    pub(super) fn new(clear: &[&'a Fact], contested: &[&'a Fact]) -> PolarsResult<Self> {
-        let facts: Vec<&'a Fact> = clear.iter().chain(contested).copied().collect();
-        let flags = (0..facts.len()).map(|i| i >= clear.len()).collect();
-        let frame = FactsFrame::new(&facts)?.with_flag(CONTESTED, flags)?;
+    /// The parts of `frame`'s rows (rows of `facts`): those where `keep` is true, each flagged
+    /// with `contested`.
+    pub(super) fn new(
+        facts: &'a [Fact],
+        frame: &FactsFrame,
+        keep: &[bool],
+        contested: &[bool],
+    ) -> PolarsResult<Self> {
+        let flags = keep
+            .iter()
+            .zip(contested)
+            .filter(|(k, _)| **k)
+            .map(|(_, c)| *c)
+            .collect();
+        let frame = frame.filter(keep)?.with_flag(CONTESTED, flags)?;
         Ok(Parts { facts, frame })
     }
 
@@ -141,10 +151,7 @@ impl<'a> Parts<'a> {
             for (i, lookup) in lookups.iter_mut().enumerate() {
                 lookup[k] = match (found[i], contested[i]) {
                     (Some(_), Some(c)) if c > 0 => Lookup::Contested,
-                    (Some(r), _) => self
-                        .facts
-                        .get(r)
-                        .map_or(Lookup::Missing, |f| Lookup::Found(f)),
+                    (Some(r), _) => self.facts.get(r).map_or(Lookup::Missing, Lookup::Found),
                     (None, _) => Lookup::Missing,
                 };
             }
@@ -152,7 +159,7 @@ impl<'a> Parts<'a> {
         Ok(rows
             .into_iter()
             .zip(lookups)
-            .filter_map(|(row, lookup)| Some((*self.facts.get(row?)?, lookup)))
+            .filter_map(|(row, lookup)| Some((self.facts.get(row?)?, lookup)))
             .collect())
     }
 }

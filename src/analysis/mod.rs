@@ -8,10 +8,13 @@
 //!
 //! Order of work: sort the facts, collapse identical repeats, set conflicting values aside
 //! (each becomes a [`Conflict`] and a `conflict` check), then compute everything else from the
-//! unambiguous facts. The table work is lazy polars queries over the facts frame
-//! ([`dataset::FactsFrame`]): trends (a shift over the series window), comparisons (ranks,
-//! medians and spreads over windows by level and region), slopes (a group aggregation); the
-//! answers are taken out of the frames once, as typed rows. Stated changes are set against
+//! unambiguous facts. The table work is lazy polars queries over one facts frame
+//! ([`dataset::FactsFrame`], built once; every subset is rows taken from it): trends (the
+//! previous row of the series by a masked shift), comparisons (medians and spreads by group
+//! aggregation; ranks within level, prefecture and province read off one sort per grouping,
+//! see [`dataset::frame_standings`]), slopes (a group aggregation); the answers are taken out
+//! of the frames once, as typed rows. Rows are sorted by integer keys (indicator codes, each
+//! unit's place in code-then-name order), not by their text. Stated changes are set against
 //! the computed ones (`stated`); timeliness reads the documents' metadata.
 //! The collapse is the analysis's own: a repeat (the same figure in a web
 //! page and its Word attachment, or in a repost) is kept in [`Analysis::repeats`], so the facts
@@ -21,6 +24,7 @@ pub mod checks;
 mod compare;
 mod derived;
 pub mod model;
+mod order;
 pub mod reference;
 mod stated;
 pub mod stats;
@@ -183,59 +187,110 @@ pub fn analyse_collapsed_with(
     inputs: &Inputs<'_>,
 ) -> Result<Analysis, AnalysisError> {
     let references = inputs.references;
-    let counts = dataset::distinct_value_counts(facts)?;
+    // One facts frame for every query: the subsets below are rows taken from it, whose
+    // [`ROW`](dataset::columns::ROW) is their place in `facts`.
+    let frame = dataset::FactsFrame::new(facts)?;
+    let counts = dataset::frame_value_counts(frame.frame())?;
     // Non-finite values (a CSV cell reading "NaN") stay in the facts table and get a check,
     // but never enter a computation; nor do values for part of a year (1–4月 of one unit is
     // not comparable with 1–11月 of another, nor with a year).
     let mut clear: Vec<&Fact> = Vec::with_capacity(facts.len());
     let mut contested: Vec<&Fact> = Vec::new();
-    for (f, &n) in facts.iter().zip(&counts) {
+    let (mut is_clear, mut is_contested) = (vec![false; facts.len()], vec![false; facts.len()]);
+    for (i, (f, &n)) in facts.iter().zip(&counts).enumerate() {
         if n > 1 {
             contested.push(f);
+            is_contested[i] = true;
         } else if f.value.is_finite() && f.scope != Scope::Partial {
             clear.push(f);
+            is_clear[i] = true;
         }
     }
     drop(counts);
+    let clear_frame = frame.filter(&is_clear)?;
+    let all_rates = rate_flags(facts, &frame, dict)?;
+    let places = order::UnitPlaces::new(facts);
 
     // Stated changes: checked against the values, or giving a derived earlier value that
     // joins the trends (only the trends: a derived point is never ranked or combined).
     let stated = stated::assess(inputs.stated_changes, &clear, &contested);
+    let points: Vec<&Fact> = stated.points.iter().map(|(f, _)| f).collect();
     let mut trend_facts: Vec<&Fact> = clear.clone();
-    trend_facts.extend(stated.points.iter().map(|(f, _)| f));
+    trend_facts.extend(points.iter().copied());
     let mut derivations: Vec<Option<String>> = vec![None; clear.len()];
     derivations.extend(stated.points.iter().map(|(_, how)| Some(how.clone())));
-    let rates: Vec<bool> = trend_facts
+    // The trends' frame: the unambiguous facts, then the derived points (rows past the facts).
+    let trend_frame = if points.is_empty() {
+        clear_frame.clone()
+    } else {
+        match clear_frame.appended(&points, facts.len() as u32)? {
+            Some(frame) => frame,
+            None => dataset::FactsFrame::new(&trend_facts)?,
+        }
+    };
+    let rates = rate_flags(&trend_facts, &trend_frame, dict)?;
+    let trend_units = is_clear
         .iter()
-        .map(|f| is_rate(&f.metric, &f.unit, dict))
+        .enumerate()
+        .filter(|(_, c)| **c)
+        .map(|(i, _)| places.of_row(i))
+        .chain(points.iter().map(|f| places.of(f)));
+    let (contested_keys, contested_values) = {
+        let df = frame.frame();
+        let code = |name| dataset::u32_column(df, name);
+        let (region, metric, scope) = (
+            code(dataset::columns::REGION)?,
+            code(dataset::columns::METRIC)?,
+            code(dataset::columns::SCOPE)?,
+        );
+        let rows = is_contested.iter().enumerate().filter(|(_, c)| **c);
+        let keys: Vec<(u32, u32)> = rows
+            .clone()
+            .map(|(i, _)| (places.of_row(i), metric[i]))
+            .collect();
+        let values: Vec<(u32, i32, u32)> = rows
+            .map(|(i, _)| (region[i], facts[i].year, scope[i]))
+            .collect();
+        (keys, values)
+    };
+    let trend_keys: Vec<(u32, u32)> = trend_units
+        .zip(dataset::u32_column(
+            trend_frame.frame(),
+            dataset::columns::METRIC,
+        )?)
         .collect();
 
     // Comparisons and slopes on one side; trends, rates and checks on the other.
     let (compared, rest) = rayon::join(
         || -> Result<_, PolarsError> {
-            Ok((
-                compare::comparisons(&clear, references)?,
-                compare::slopes(&clear)?,
-            ))
+            let c = compare::comparisons(facts, &clear_frame, &places, references)?;
+            let s = compare::slopes(facts, &clear_frame)?;
+            Ok((c, s))
         },
         || -> Result<_, PolarsError> {
-            let steps = trends::steps(&trend_facts, rates.clone())?;
-            let (trends, jumps) = trends::trends(&trend_facts, &steps, &rates, &derivations);
-            let conflicts = checks::conflicts(&contested);
+            let steps = trends::steps(&trend_frame, rates.clone())?;
+            let (trends, jumps) =
+                trends::trends(&trend_facts, &trend_keys, &steps, &rates, &derivations);
+            let conflicts = checks::conflicts(&contested, &contested_keys, &contested_values);
             let mut checks_out = checks::conflict_checks(&conflicts);
-            checks_out.extend(checks::value_checks(facts, dict));
+            checks_out.extend(checks::value_checks(facts, &all_rates));
             checks_out.extend(jumps);
             checks_out.extend(stated.checks);
-
-            let parts = derived::Parts::new(&clear, &contested)?;
+            // Parts: every value that is a number, contested ones flagged.
+            let is_part: Vec<bool> = is_clear
+                .iter()
+                .zip(&is_contested)
+                .map(|(a, b)| *a || *b)
+                .collect();
+            let parts = derived::Parts::new(facts, &frame, &is_part, &is_contested)?;
             let (mut derived_rows, part_checks) = derived::rates(&parts, references)?;
             checks_out.extend(part_checks);
             // Growth compares reported values only: without derived points, the trends'
             // previous rows are exactly those of the unambiguous facts.
-            let prev = if stated.points.is_empty() {
+            let prev = if points.is_empty() {
                 steps.prev
             } else {
-                dataset::previous_rows(&clear)?
+                dataset::previous_frame_rows(clear_frame.frame())?
             };
             derived_rows.extend(derived::growth(&clear, &prev, references));
             derived_rows.sort_by(|a, b| {
@@ -268,6 +323,34 @@ pub fn analyse_collapsed_with(
         timeliness: timeliness::timeliness(inputs.documents),
         derived_points,
     })
+}
+
+/// Whether each fact is a rate ([`is_rate`]); `frame` holds the facts in order. Each
+/// indicator of the frame is looked up in the dictionary once, not once per fact.
+fn rate_flags<F: std::borrow::Borrow<Fact>>(
+    facts: &[F],
+    frame: &dataset::FactsFrame,
+    dict: &IndicatorDict,
+) -> Result<Vec<bool>, PolarsError> {
+    let known: Vec<Option<bool>> = frame
+        .metrics()
+        .iter()
+        .map(|m| dict.get(m).map(|i| i.kind == Kind::Rate))
+        .collect();
+    let codes = dataset::u32_column(frame.frame(), dataset::columns::METRIC)?;
+    Ok(facts
+        .iter()
+        .zip(codes)
+        .map(
+            |(f, code)| match known.get(code as usize).copied().flatten() {
+                Some(rate) => rate,
+                None => {
+                    let f = f.borrow();
+                    is_rate(&f.metric, &f.unit, dict)
+                }
+            },
+        )
+        .collect())
 }
 
 /// What identifies a value (county, indicator, year, scope): the prefix of [`fact_order`].
@@ -309,10 +392,11 @@ fn is_rate(metric: &str, unit: &str, dict: &IndicatorDict) -> bool {
 
 /// "more than 4000 (余/多)" / "nearly 4000 (近/约)" for approximate values; `None` otherwise.
 fn approximate(f: &Fact) -> Option<String> {
-    let value = crate::model::format_value(f.value);
+    // The value is formatted only for an approximate one (most are exact).
+    let value = || crate::model::format_value(f.value);
     match f.qualifier {
-        Qualifier::MoreThan => Some(format!("more than {value} (余/多)")),
-        Qualifier::Nearly => Some(format!("nearly {value} (近/约)")),
+        Qualifier::MoreThan => Some(format!("more than {} (余/多)", value())),
+        Qualifier::Nearly => Some(format!("nearly {} (近/约)", value())),
         Qualifier::Exact | Qualifier::Derived => None,
     }
 }

@@ -5,7 +5,9 @@
 //! the stated change and enters the trends as a `derived` point, never the facts table.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use polars::prelude::{PlHashMap, PlHashSet};
 
 use super::checks::fact_check;
 use super::model::{Check, Severity};
@@ -40,26 +42,23 @@ fn change_key(s: &StatedChange) -> Cow<'_, str> {
 /// Sets each stated change against the unambiguous facts `clear`; slots in `contested` (the
 /// sources disagree) are neither compared nor filled. Changes are taken in order: the first
 /// that derives a slot's earlier value wins.
-pub(super) fn assess(stated: &[StatedChange], clear: &[&Fact], contested: &[&Fact]) -> Outcome {
+pub(super) fn assess<'a>(
+    stated: &'a [StatedChange],
+    clear: &[&'a Fact],
+    contested: &[&'a Fact],
+) -> Outcome {
     let mut out = Outcome::default();
     if stated.is_empty() {
         return out;
     }
-    let slot = |f: &Fact| -> (String, String, Scope, i32) {
-        (
-            county_key_ref(f).into_owned(),
-            f.metric.clone(),
-            f.scope,
-            f.year,
-        )
-    };
-    let known: HashMap<(String, String, Scope, i32), &Fact> =
-        clear.iter().map(|f| (slot(f), *f)).collect();
-    let disputed: HashSet<(String, String, Scope, i32)> =
-        contested.iter().map(|f| slot(f)).collect();
+    // Keys borrow their text from the facts (owned keys were two allocations per fact).
+    let slot =
+        |f: &'a Fact| -> Slot<'a> { (county_key_ref(f), f.metric.as_str(), f.scope, f.year) };
+    let known: PlHashMap<Slot<'a>, &'a Fact> = clear.iter().map(|f| (slot(f), *f)).collect();
+    let disputed: PlHashSet<Slot<'a>> = contested.iter().map(|f| slot(f)).collect();
     let mut derived: HashSet<Slot<'_>> = HashSet::new();
     for s in stated {
-        let key = |year: i32| (change_key(s).into_owned(), s.metric.clone(), s.scope, year);
+        let key = |year: i32| (change_key(s), s.metric.as_str(), s.scope, year);
         let Some(later) = known.get(&key(s.year)).copied() else {
             continue;
         };

@@ -2,15 +2,16 @@
 //! inside a later report about an earlier year counts as that earlier year's value.
 
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use super::approximate;
 use super::checks::{fact_check, YOY_JUMP_FACTOR, YOY_JUMP_MIN_COUNT, YOY_JUMP_RATE_POINTS};
 use super::model::{Check, Severity, TrendRow};
 use crate::dataset::columns::{
-    ANNUAL_RATE, CHANGE, IS_RATE, METRIC, PCT_CHANGE, PREV_ROW, PREV_VALUE, PREV_YEAR, REGION, ROW,
-    SCOPE, VALUE, YEAR,
+    ANNUAL_RATE, CHANGE, IS_RATE, METRIC, PCT_CHANGE, POSITION, PREV_ROW, PREV_VALUE, PREV_YEAR,
+    REGION, SCOPE, VALUE, YEAR,
 };
-use crate::dataset::{f64_column, usize_column, FactsFrame};
+use crate::dataset::{f64_column, same_series_as_above, usize_column, FactsFrame};
 use crate::model::{format_value, Fact};
 
 /// Each fact's step from the previous value of its series, in input order (the answer of the
@@ -30,35 +31,33 @@ pub(super) struct Steps {
 /// series by a shift over the series window (however many years back), then the change, the
 /// percentage change (counts with a positive base) and the compound annual rate across gaps
 /// ((value / prev)^(1 / gap) − 1, counts with a positive base over two or more years).
-/// `is_rate[i]` says whether fact `i` is a rate (its change is in percentage points).
-/// `facts` must hold at most one value per county, indicator, year and scope.
-pub(super) fn steps(facts: &[&Fact], is_rate: Vec<bool>) -> PolarsResult<Steps> {
+/// `frame` holds the facts in order (row `i` is fact `i`) and `is_rate[i]` says whether fact
+/// `i` is a rate (its change is in percentage points). The facts must hold at most one value
+/// per county, indicator, year and scope.
+pub(super) fn steps(frame: &FactsFrame, is_rate: Vec<bool>) -> PolarsResult<Steps> {
     // The frame is sorted by series and year, so the previous value of a series is the row
     // above when that row is of the same series: a shift of the whole column, masked where a
     // series starts (a shift `over` the series window evaluates each of ~150,000 series on
     // its own, and took seconds at 20,000 reports).
-    let same_series = [REGION, METRIC, SCOPE]
-        .into_iter()
-        .map(|c| col(c).shift(lit(1)).eq(col(c)))
-        .reduce(Expr::and)
-        .expect("three key columns");
     let prev = |c: &str| -> PolarsResult<Expr> {
-        Ok(when(same_series.clone())
+        Ok(when(same_series_as_above())
             .then(col(c).shift(lit(1)))
             .otherwise(lit(NULL)))
     };
     let count = col(IS_RATE).not();
     let gap = (col(YEAR) - col(PREV_YEAR)).cast(DataType::Float64);
     let positive_base = col(PREV_VALUE).gt(lit(0.0));
-    let out = FactsFrame::new(facts)?
+    let out = frame
+        .clone()
         .with_flag(IS_RATE, is_rate)?
         .lazy()
+        .with_row_index(POSITION, None)
         .sort(
             [REGION, METRIC, SCOPE, YEAR],
             SortMultipleOptions::default().with_maintain_order(true),
         )
         .with_columns([
-            prev(ROW)?.alias(PREV_ROW),
+            prev(POSITION)?.alias(PREV_ROW),
             prev(YEAR)?.alias(PREV_YEAR),
             prev(VALUE)?.alias(PREV_VALUE),
         ])
@@ -78,7 +77,7 @@ pub(super) fn steps(facts: &[&Fact], is_rate: Vec<bool>) -> PolarsResult<Steps> 
             .otherwise(lit(NULL))
             .alias(ANNUAL_RATE),
         ])
-        .sort([ROW], SortMultipleOptions::default())
+        .sort([POSITION], SortMultipleOptions::default())
         .select([
             col(PREV_ROW),
             col(CHANGE),
@@ -98,104 +97,117 @@ pub(super) fn steps(facts: &[&Fact], is_rate: Vec<bool>) -> PolarsResult<Steps> 
 /// `yoy_jump` check for every change beyond the documented thresholds. `steps` is the trends
 /// query's answer for `facts` and `is_rate[i]` whether fact `i` is a rate; `derivations[i]`,
 /// where given, says how fact `i` was worked back from a stated change (first in its note).
+/// `order_keys[i]` is the place of fact `i`'s unit ([`super::order::UnitPlaces`]) and of its
+/// indicator (the facts frame's code) in sorted order.
 pub(super) fn trends(
     facts: &[&Fact],
+    order_keys: &[(u32, u32)],
     steps: &Steps,
     is_rate: &[bool],
     derivations: &[Option<String>],
 ) -> (Vec<TrendRow>, Vec<Check>) {
     // Rows come out sorted (county, indicator, scope, year): the facts' positions are sorted
-    // (a stable sort, as sorting the rows was) and the rows made in that order, instead of
-    // moving 200,000 finished rows around. Checks keep the facts' order.
-    fn key(f: &Fact) -> (&str, &str, &str, crate::model::Scope, i32) {
-        (
-            f.region_code.as_str(),
-            f.county.as_str(),
-            f.metric.as_str(),
-            f.scope,
-            f.year,
-        )
-    }
-    let mut order: Vec<usize> = (0..facts.len()).collect();
-    order.sort_by(|&a, &b| key(facts[a]).cmp(&key(facts[b])));
-    let mut rows = Vec::with_capacity(facts.len());
-    let mut checks: Vec<(usize, Check)> = Vec::new();
-    for i in order {
-        let (Some(&f), Some(p)) = (facts.get(i), steps.prev.get(i)) else {
-            continue;
-        };
-        let p = p.and_then(|j| facts.get(j).copied());
-        let rate = is_rate.get(i).copied().unwrap_or(false);
-        let derivation = derivations.get(i).cloned().flatten();
-        let derived = derivation.is_some();
-        let mut notes: Vec<String> = derivation.into_iter().collect();
-        if f.report_year.is_some_and(|y| y != f.year) && !derived {
-            if let Some(y) = f.report_year {
-                notes.push(format!("{} value stated in the {y} report", f.year));
+    // and the rows made in that order, instead of moving 200,000 finished rows around. The
+    // county and indicator are compared by their places in sorted order (`order_keys[i]`),
+    // and equal keys keep the facts' order. Checks keep the facts' order.
+    let mut order: Vec<(u32, u32, crate::model::Scope, i32, usize)> = facts
+        .iter()
+        .zip(order_keys)
+        .enumerate()
+        .map(|(i, (f, &(unit, metric)))| (unit, metric, f.scope, f.year, i))
+        .collect();
+    order.sort_unstable();
+    // Made on both cores (rayon's collect keeps the order): each row copies its fact's
+    // strings, found all over the heap.
+    let made: Vec<(TrendRow, Option<(usize, Check)>)> = order
+        .into_par_iter()
+        .filter_map(|(.., i)| {
+            let (Some(&f), Some(p)) = (facts.get(i), steps.prev.get(i)) else {
+                return None;
+            };
+            let mut jump_check = None;
+            let p = p.and_then(|j| facts.get(j).copied());
+            let rate = is_rate.get(i).copied().unwrap_or(false);
+            let derivation = derivations.get(i).cloned().flatten();
+            let derived = derivation.is_some();
+            let mut notes: Vec<String> = derivation.into_iter().collect();
+            if f.report_year.is_some_and(|y| y != f.year) && !derived {
+                if let Some(y) = f.report_year {
+                    notes.push(format!("{} value stated in the {y} report", f.year));
+                }
             }
-        }
-        let (mut change, mut pct, mut annual) = (None, None, None);
-        if let Some(p) = p {
-            let gap = f.year - p.year;
-            change = steps.change[i];
-            if rate {
-                notes.push("rate: the change is in percentage points".into());
-            } else {
-                pct = steps.pct_change[i];
-                if gap > 1 {
-                    annual = steps.annual_rate[i];
-                    notes.push(format!(
+            let (mut change, mut pct, mut annual) = (None, None, None);
+            if let Some(p) = p {
+                let gap = f.year - p.year;
+                change = steps.change[i];
+                if rate {
+                    notes.push("rate: the change is in percentage points".into());
+                } else {
+                    pct = steps.pct_change[i];
+                    if gap > 1 {
+                        annual = steps.annual_rate[i];
+                        notes.push(format!(
                         "{gap}-year gap ({}–{}): pct_change covers the whole gap, annual_rate is \
                          the compound rate per year",
                         p.year, f.year
                     ));
+                    }
                 }
-            }
-            if p.doc != f.doc {
-                notes.push(format!("previous value from {}", p.doc));
-            }
-            for (which, fact) in [("previous", p), ("this", f)] {
-                if let Some(a) = approximate(fact) {
-                    notes.push(format!("{which} value is {a}: the change is approximate"));
-                }
-            }
-            if steps.prev[i].is_some_and(|j| derivations.get(j).is_some_and(Option::is_some)) {
-                notes.push(format!(
-                    "previous value ({} {}) derived from the change stated in {}",
-                    p.year,
-                    format_value(p.value),
-                    p.doc
-                ));
-            }
-            if let Some(message) = jump(p, f, rate) {
-                let mut check = fact_check(f, "yoy_jump", Severity::Warning, message);
-                check.evidence = format!("{} | {}", p.evidence, f.evidence);
                 if p.doc != f.doc {
-                    check.doc = format!("{}; {}", p.doc, f.doc);
+                    notes.push(format!("previous value from {}", p.doc));
                 }
-                checks.push((i, check));
+                for (which, fact) in [("previous", p), ("this", f)] {
+                    if let Some(a) = approximate(fact) {
+                        notes.push(format!("{which} value is {a}: the change is approximate"));
+                    }
+                }
+                if steps.prev[i].is_some_and(|j| derivations.get(j).is_some_and(Option::is_some)) {
+                    notes.push(format!(
+                        "previous value ({} {}) derived from the change stated in {}",
+                        p.year,
+                        format_value(p.value),
+                        p.doc
+                    ));
+                }
+                if let Some(message) = jump(p, f, rate) {
+                    let mut check = fact_check(f, "yoy_jump", Severity::Warning, message);
+                    check.evidence = format!("{} | {}", p.evidence, f.evidence);
+                    if p.doc != f.doc {
+                        check.doc = format!("{}; {}", p.doc, f.doc);
+                    }
+                    jump_check = Some((i, check));
+                }
+            } else if let Some(a) = approximate(f) {
+                notes.push(format!("value is {a}"));
             }
-        } else if let Some(a) = approximate(f) {
-            notes.push(format!("value is {a}"));
-        }
-        rows.push(TrendRow {
-            region_code: f.region_code.clone(),
-            county: f.county.clone(),
-            metric: f.metric.clone(),
-            scope: f.scope,
-            year: f.year,
-            value: f.value,
-            unit: f.unit.clone(),
-            prev_year: p.map(|p| p.year),
-            prev_value: p.map(|p| p.value),
-            change,
-            pct_change: pct,
-            annual_rate: annual,
-            evidence: f.evidence.clone(),
-            doc: f.doc.clone(),
-            note: notes.join("; "),
-            qualifier: f.qualifier,
-        });
+            Some((
+                TrendRow {
+                    region_code: f.region_code.clone(),
+                    county: f.county.clone(),
+                    metric: f.metric.clone(),
+                    scope: f.scope,
+                    year: f.year,
+                    value: f.value,
+                    unit: f.unit.clone(),
+                    prev_year: p.map(|p| p.year),
+                    prev_value: p.map(|p| p.value),
+                    change,
+                    pct_change: pct,
+                    annual_rate: annual,
+                    evidence: f.evidence.clone(),
+                    doc: f.doc.clone(),
+                    note: notes.join("; "),
+                    qualifier: f.qualifier,
+                },
+                jump_check,
+            ))
+        })
+        .collect();
+    let mut rows = Vec::with_capacity(made.len());
+    let mut checks: Vec<(usize, Check)> = Vec::new();
+    for (row, check) in made {
+        rows.push(row);
+        checks.extend(check);
     }
     checks.sort_by_key(|(i, _)| *i);
     (rows, checks.into_iter().map(|(_, c)| c).collect())

@@ -87,3 +87,5 @@ pub const PROVINCE_RANK: &str = "province_rank";
 pub const PROVINCE_N: &str = "province_n";
 /// Number of values in a group (slopes: years in a series).
 pub const LEN: &str = "len";
+/// A row's position in the frame a query started from (to put its answers back in that order).
+pub const POSITION: &str = "position";
