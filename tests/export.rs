@@ -115,6 +115,7 @@ fn analysis() -> Analysis {
         trends: vec![TrendRow {
             region_code: "110101".into(),
             county: "甲县".into(),
+            level: None,
             metric: "reconsideration.received".into(),
             scope: Scope::Annual,
             year: 2023,
@@ -133,6 +134,7 @@ fn analysis() -> Analysis {
         derived: vec![DerivedRow {
             region_code: "110101".into(),
             county: "甲县".into(),
+            level: None,
             metric: "reconsideration.acceptance_rate.derived".into(),
             year: 2023,
             numerator_metric: "reconsideration.accepted".into(),
@@ -174,6 +176,7 @@ fn analysis() -> Analysis {
             severity: Severity::Warning,
             region_code: "110101".into(),
             county: "甲县".into(),
+            level: None,
             doc: "甲县2023.txt".into(),
             metric: "reconsideration.accepted".into(),
             year: 2023,

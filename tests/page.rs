@@ -332,6 +332,7 @@ fn r16_every_report_text_field_is_escaped_by_the_template() {
     a.slopes.push(SlopeRow {
         region_code: a.facts[0].region_code.clone(),
         county: county.clone(),
+        level: None,
         metric: a.facts[0].metric.clone(),
         scope: a.facts[0].scope,
         n_years: 3,

@@ -3,7 +3,7 @@
 //! beside the computation that pairs them (`derived`, `trends`); their thresholds are here.
 
 use super::model::{Check, Conflict, ConflictSource, Severity};
-use crate::model::{format_value, Fact};
+use crate::model::{format_value, Fact, Level};
 
 /// A count that changes by more than this factor per year (more than doubles, or falls below
 /// half) is flagged as a `yoy_jump`. County caseloads rarely double or halve within a year;
@@ -89,6 +89,7 @@ pub(super) fn conflict_checks(conflicts: &[Conflict]) -> Vec<Check> {
                 severity: Severity::Warning,
                 region_code: c.region_code.clone(),
                 county: c.county.clone(),
+                level: Level::of_code(&c.region_code),
                 doc: docs.join("; "),
                 metric: c.metric.clone(),
                 year: c.year,
@@ -160,6 +161,7 @@ pub(super) fn fact_check(f: &Fact, kind: &str, severity: Severity, message: Stri
         severity,
         region_code: f.region_code.clone(),
         county: f.county.clone(),
+        level: f.level,
         doc: f.doc.clone(),
         metric: f.metric.clone(),
         year: f.year,

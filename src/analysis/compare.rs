@@ -231,6 +231,7 @@ pub(super) fn slopes(facts: &[Fact], frame: &FactsFrame) -> Result<Vec<SlopeRow>
         out.push(SlopeRow {
             region_code: first.region_code.clone(),
             county: first.county.clone(),
+            level: first.level,
             metric: first.metric.clone(),
             scope: first.scope,
             n_years: len,

@@ -218,6 +218,7 @@ pub(super) fn rates(
             rows.push(DerivedRow {
                 region_code: num.region_code.clone(),
                 county: num.county.clone(),
+                level: num.level,
                 metric: def.metric.into(),
                 year: num.year,
                 numerator_metric: num.metric.clone(),
@@ -397,6 +398,7 @@ pub(super) fn growth(
         rows.push(DerivedRow {
             region_code: f.region_code.clone(),
             county: f.county.clone(),
+            level: f.level,
             reference: reference(references, &metric, f.year, f.scope),
             metric,
             year: f.year,

@@ -77,6 +77,8 @@ pub struct TrendRow {
     pub region_code: String,
     /// County name.
     pub county: String,
+    /// Level of government of the unit (`county`, `prefecture`, …); empty when unresolved.
+    pub level: Option<Level>,
     /// Indicator id.
     pub metric: String,
     /// Scope (changes are only computed within one scope).
@@ -122,6 +124,8 @@ pub struct DerivedRow {
     pub region_code: String,
     /// County name.
     pub county: String,
+    /// Level of government of the unit (`county`, `prefecture`, …); empty when unresolved.
+    pub level: Option<Level>,
     /// Derived indicator id (e.g. `reconsideration.correction_rate.derived`).
     pub metric: String,
     /// Year.
@@ -241,6 +245,8 @@ pub struct SlopeRow {
     pub region_code: String,
     /// County name.
     pub county: String,
+    /// Level of government of the unit (`county`, `prefecture`, …); empty when unresolved.
+    pub level: Option<Level>,
     /// Indicator id.
     pub metric: String,
     /// Scope.
@@ -286,6 +292,8 @@ pub struct Check {
     pub region_code: String,
     /// County name.
     pub county: String,
+    /// Level of government of the unit (`county`, `prefecture`, …); empty when unresolved.
+    pub level: Option<Level>,
     /// Source file.
     pub doc: String,
     /// Indicator id.

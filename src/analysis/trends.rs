@@ -184,6 +184,7 @@ pub(super) fn trends(
                 TrendRow {
                     region_code: f.region_code.clone(),
                     county: f.county.clone(),
+                    level: f.level,
                     metric: f.metric.clone(),
                     scope: f.scope,
                     year: f.year,

@@ -488,6 +488,7 @@ mod tests {
             trends: vec![TrendRow {
                 region_code: "110101".into(),
                 county: "甲县".into(),
+                level: None,
                 metric: "enforcement.certified_staff".into(),
                 scope: Scope::Stock,
                 year: 2023,
@@ -506,6 +507,7 @@ mod tests {
             derived: vec![DerivedRow {
                 region_code: "110101".into(),
                 county: "甲县".into(),
+                level: None,
                 metric: "reconsideration.acceptance_rate.derived".into(),
                 year: 2023,
                 numerator_metric: "reconsideration.accepted".into(),
@@ -524,6 +526,7 @@ mod tests {
                 severity: Severity::Error,
                 region_code: "110101".into(),
                 county: "甲县".into(),
+                level: None,
                 doc: "甲县2023.txt".into(),
                 metric: "reconsideration.accepted".into(),
                 year: 2023,
@@ -589,6 +592,7 @@ mod tests {
         let d = DerivedRow {
             region_code: "110101".into(),
             county: "甲县".into(),
+            level: None,
             metric: "enforcement.certified_staff.growth".into(),
             year: 2023,
             numerator_metric: "enforcement.certified_staff".into(),

@@ -32,6 +32,7 @@ const FACTS: &[&str] = &[
 const TRENDS: &[&str] = &[
     "region_code",
     "county",
+    "level",
     "metric",
     "scope",
     "year",
@@ -51,6 +52,7 @@ const TRENDS: &[&str] = &[
 const DERIVED: &[&str] = &[
     "region_code",
     "county",
+    "level",
     "metric",
     "year",
     "numerator_metric",
@@ -92,6 +94,7 @@ const COMPARISONS: &[&str] = &[
 const SLOPES: &[&str] = &[
     "region_code",
     "county",
+    "level",
     "metric",
     "scope",
     "n_years",
@@ -107,6 +110,7 @@ const CHECKS: &[&str] = &[
     "severity",
     "region_code",
     "county",
+    "level",
     "doc",
     "metric",
     "year",
@@ -184,6 +188,7 @@ mod tests {
                     TrendRow {
                         region_code: s(),
                         county: s(),
+                        level: None,
                         metric: s(),
                         scope: Scope::Annual,
                         year: 0,
@@ -208,6 +213,7 @@ mod tests {
                     DerivedRow {
                         region_code: s(),
                         county: s(),
+                        level: None,
                         metric: s(),
                         year: 0,
                         numerator_metric: s(),
@@ -259,6 +265,7 @@ mod tests {
                     SlopeRow {
                         region_code: s(),
                         county: s(),
+                        level: None,
                         metric: s(),
                         scope: Scope::Annual,
                         n_years: 3,
@@ -279,6 +286,7 @@ mod tests {
                         severity: Severity::Info,
                         region_code: s(),
                         county: s(),
+                        level: None,
                         doc: s(),
                         metric: s(),
                         year: 0,

@@ -561,6 +561,7 @@ scope = "annual"
         TrendRow {
             region_code: "1".into(),
             county: "沛县".into(),
+            level: None,
             metric: metric.into(),
             scope: Scope::Stock,
             year: 2023,
@@ -614,6 +615,7 @@ scope = "annual"
             derived: vec![DerivedRow {
                 region_code: "1".into(),
                 county: "沛县".into(),
+                level: None,
                 metric: "rate.derived".into(),
                 year: 2023,
                 numerator_metric: "c".into(),
@@ -657,6 +659,7 @@ scope = "annual"
             severity,
             region_code: "1".into(),
             county: county.into(),
+            level: None,
             doc: "a.txt".into(),
             metric: "staff".into(),
             year: 2023,
@@ -716,6 +719,7 @@ scope = "annual"
         analysis.derived = vec![DerivedRow {
             region_code: "1".into(),
             county: "沛县".into(),
+            level: None,
             metric: "rate.derived".into(),
             year: 2023,
             numerator_metric: "c".into(),

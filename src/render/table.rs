@@ -1216,6 +1216,7 @@ mod tests {
         TrendRow {
             region_code: "110101".into(),
             county: "=cmd".into(),
+            level: None,
             metric: "enforcement.certified_staff".into(),
             scope: Scope::Stock,
             year: 2023,

@@ -114,6 +114,7 @@ pub fn gold_analysis(dict: &IndicatorDict) -> Analysis {
         trends: vec![TrendRow {
             region_code: "371525".into(),
             county: "冠县".into(),
+            level: None,
             metric: "enforcement.certified_staff".into(),
             scope: Scope::Stock,
             year: 2023,
@@ -133,6 +134,7 @@ pub fn gold_analysis(dict: &IndicatorDict) -> Analysis {
             DerivedRow {
                 region_code: "371525".into(),
                 county: "冠县".into(),
+                level: None,
                 metric: "reconsideration.acceptance_rate.derived".into(),
                 year: 2023,
                 numerator_metric: "reconsideration.accepted".into(),
@@ -149,6 +151,7 @@ pub fn gold_analysis(dict: &IndicatorDict) -> Analysis {
             DerivedRow {
                 region_code: "430121".into(),
                 county: "长沙县".into(),
+                level: None,
                 metric: "mediation.success_rate.derived".into(),
                 year: 2020,
                 numerator_metric: "mediation.successful".into(),
@@ -165,6 +168,7 @@ pub fn gold_analysis(dict: &IndicatorDict) -> Analysis {
             DerivedRow {
                 region_code: "371525".into(),
                 county: "冠县".into(),
+                level: None,
                 metric: "reconsideration.correction_rate.derived".into(),
                 year: 2023,
                 numerator_metric: "reconsideration.corrected".into(),
@@ -208,6 +212,7 @@ pub fn gold_analysis(dict: &IndicatorDict) -> Analysis {
                 severity: Severity::Info,
                 region_code: "420204".into(),
                 county: "下陆区".into(),
+                level: None,
                 doc: "003_14537a11da58042f.txt".into(),
                 metric: "mediation.success_rate".into(),
                 year: 2023,
@@ -219,6 +224,7 @@ pub fn gold_analysis(dict: &IndicatorDict) -> Analysis {
                 severity: Severity::Error,
                 region_code: "371525".into(),
                 county: "冠县".into(),
+                level: None,
                 doc: "000_fb63a9ae8bf308c5.txt".into(),
                 metric: "reconsideration.accepted".into(),
                 year: 2023,
