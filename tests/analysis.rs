@@ -628,6 +628,7 @@ fn stated(
         province: String::new(),
         prefecture: String::new(),
         county: format!("县{code}"),
+        level: None,
         metric: metric.into(),
         scope: Scope::Annual,
         year,

@@ -250,6 +250,7 @@ fn r14_stated_changes_csv_has_one_row_per_stated_change() {
             "安徽省",
             "池州市",
             "青阳县",
+            "county",
             "reconsideration.received",
             "2020",
             "2019",
@@ -263,6 +264,7 @@ fn r14_stated_changes_csv_has_one_row_per_stated_change() {
             "安徽省",
             "池州市",
             "青阳县",
+            "county",
             "legal_aid.cases",
             "2020",
             "2019",
@@ -274,15 +276,15 @@ fn r14_stated_changes_csv_has_one_row_per_stated_change() {
     assert_eq!(rows.len(), want.len(), "{body}");
     let text: String = read(&input.join("qingyang.txt"));
     for (row, want) in rows.iter().zip(want) {
-        assert_eq!(&row[..11], want.as_slice());
+        assert_eq!(&row[..12], want.as_slice());
         // The offset points at the evidence, in characters of the text.
-        let offset: usize = row[11].parse().expect("offset");
+        let offset: usize = row[12].parse().expect("offset");
         let at: String = text
             .chars()
             .skip(offset)
-            .take(want[10].chars().count())
+            .take(want[11].chars().count())
             .collect();
-        assert_eq!(at, want[10]);
+        assert_eq!(at, want[11]);
     }
     // And a sheet of the workbook, described on the columns sheet.
     let xlsx = std::fs::read(out.join("fazhi.xlsx")).expect("workbook");
@@ -302,6 +304,7 @@ fn r14_stated_changes_cells_are_neutralised() {
         province: "安徽省".into(),
         prefecture: "池州市".into(),
         county: "青阳县".into(),
+        level: None,
         metric: "legal_aid.cases".into(),
         scope: Scope::Annual,
         year: 2020,

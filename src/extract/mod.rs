@@ -238,6 +238,7 @@ fn extract_with(
             province: ex.meta.province.clone(),
             prefecture: ex.meta.prefecture.clone(),
             county: ex.meta.county.clone(),
+            level: ex.meta.level,
             metric: c.metric.to_string(),
             scope: c.scope,
             year: c.year,

@@ -35,6 +35,9 @@ pub struct StatedChange {
     pub prefecture: String,
     /// County-level unit name.
     pub county: String,
+    /// Level of government of the unit; `None` when the place is unresolved.
+    #[serde(default)]
+    pub level: Option<super::Level>,
     /// Indicator id of the value that changed.
     pub metric: String,
     /// Scope of the value that changed.
@@ -103,6 +106,7 @@ mod tests {
             province: String::new(),
             prefecture: String::new(),
             county: String::new(),
+            level: None,
             metric: "m".into(),
             scope: Scope::Annual,
             year: 2023,

@@ -573,12 +573,13 @@ fn fill_fact(f: &Fact, row: &mut Row) {
 
 /// Column names of the stated changes table, in order. Its own list rather than
 /// `StatedChange`'s fields: the scope is the indicator's and says nothing the metric does not.
-pub const STATED_CHANGE_COLUMNS: [&str; 12] = [
+pub const STATED_CHANGE_COLUMNS: [&str; 13] = [
     "doc",
     "region_code",
     "province",
     "prefecture",
     "county",
+    "level",
     "metric",
     "year",
     "base_year",
@@ -597,6 +598,10 @@ fn fill_stated_change(c: &StatedChange, row: &mut Row) {
     row.push_text(&c.province);
     row.push_text(&c.prefecture);
     row.push_text(&c.county);
+    match c.level {
+        Some(level) => row.push_text(level.name()),
+        None => row.push(Slot::Empty),
+    }
     row.push_text(&c.metric);
     row.push(Slot::Int(c.year.into()));
     row.push(Slot::Int(c.base_year.into()));
