@@ -9,25 +9,8 @@
 use super::labels::installed;
 use super::Lang;
 
-const FACTS: &[&str] = &[
-    "doc",
-    "region_code",
-    "province",
-    "prefecture",
-    "county",
-    "report_year",
-    "metric",
-    "year",
-    "scope",
-    "value",
-    "unit",
-    "qualifier",
-    "evidence",
-    "offset",
-    "level",
-    "confidence",
-    "review_reason",
-];
+/// The facts table's columns are the model's public contract.
+const FACTS: &[&str] = &crate::model::FACT_COLUMNS;
 
 const TRENDS: &[&str] = &[
     "region_code",
