@@ -498,9 +498,9 @@ fn find_values<'d>(
             match subjects.groups_within(topic_from, s.start) {
                 0 => &[],
                 1 => &chars[topic_from..s.start],
-                // …公布了行政复议和行政应诉案件报告,全省复议机关共收到申请2371件。其中,受理
-                // 1968件: the subject carried over is the one named last, when its clause
-                // names no other.
+                // …通报了复议和应诉工作情况,全市复议机关共收到申请900件。其中,受理820件:
+                // the subject carried over is the one named last, when its clause names no
+                // other.
                 _ => nearest_subject(chars, &subjects, topic_from, s.start),
             }
         };
@@ -579,7 +579,7 @@ fn find_values<'d>(
             prev_quantity_end = tok.end;
             // 审结的977件中直接纠错236件: a number followed by 中 is the base of what follows,
             // so no phrase after it names the number.
-            // 评查案卷683件并整改问题24条: after 并 a new predicate starts, whose words neither
+            // 评查案卷420件并整改问题15条: after 并 a new predicate starts, whose words neither
             // name nor exclude the number.
             let after_end = if lex.base_markers.starts_at(chars, tok.end)
                 || lex.predicate_joiners.starts_at(chars, tok.end)

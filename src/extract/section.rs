@@ -178,8 +178,8 @@ pub fn sentences(chars: &[char], report_year: Option<i32>, lex: &Lexicon) -> Vec
 
 /// The clause around character `pos` inside `sentence`: (start, end). A book title
 /// (《…》) is one word: its inner punctuation does not end the clause. So is an aside in
-/// brackets right before `pos` (纠错(含撤销、确认违法)29件): the clause reaches back past it,
-/// and a short aside anywhere in the clause (以调解(和解)等方式…).
+/// brackets right before `pos` (纠错(含撤销、变更)12件): the clause reaches back past it,
+/// and a short aside anywhere in the clause (以协商(和解)等方式…).
 pub fn clause_around(
     chars: &[char],
     sentence: &Sentence,
@@ -208,7 +208,7 @@ pub fn clause_around(
                 continue;
             }
         }
-        // 以调解(和解)等方式终止…: a short aside inside the clause is one of its words.
+        // 以协商(和解)等方式办结…: a short aside inside the clause is one of its words.
         if c == ')' {
             if let Some(open) = chars[sentence.start..start - 1]
                 .iter()
@@ -262,11 +262,11 @@ pub fn clause_around(
     (start, end)
 }
 
-/// Longest aside, in characters, read as a word of its clause (调解(和解)).
+/// Longest aside, in characters, read as a word of its clause (协商(和解)).
 const SHORT_ASIDE: usize = 6;
 
 /// Whether the brackets at `open` and `close` stand between two words of one clause
-/// (调解(和解)等), not at its end (审结135件(含上年度结转), — a gloss on the number).
+/// (协商(和解)等), not at its end (审结60件(含上年度结转), — a gloss on the number).
 fn is_inside_clause(chars: &[char], open: usize, close: usize) -> bool {
     let before = open.checked_sub(1).map(|i| chars[i]);
     let after = chars.get(close + 1);
@@ -343,11 +343,8 @@ mod tests {
     #[test]
     fn an_aside_in_brackets_before_a_number_stays_in_its_clause() {
         let table = [
-            (
-                "其中纠错(含撤销、确认违法)29件,",
-                "其中纠错(含撤销、确认违法)29件",
-            ),
-            ("审结135件(含上年结转),纠错9件", "纠错9件"),
+            ("其中纠错(含撤销、变更)12件,", "其中纠错(含撤销、变更)12件"),
+            ("审结60件(含上年结转),纠错9件", "纠错9件"),
             ("受理(不含转送)12件", "受理(不含转送)12件"),
         ];
         for (text, want) in table {
