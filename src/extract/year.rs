@@ -5,7 +5,7 @@
 //! 去年/上年 the year before; `YYYY年以来` with an earlier year, or 累计 with 截至, make the value
 //! cumulative. Years are read only as `YYYY年` with 1949 ≤ YYYY ≤ 2100.
 
-use super::search::{contains, position_of, Sketch};
+use super::search::{contains, find, position_of, Sketch};
 use super::section::{is_clause_break, is_sentence_break, BOOK_CLOSE, BOOK_OPEN};
 use crate::dict::Lexicon;
 
@@ -44,14 +44,19 @@ pub fn years_in(chars: &[char]) -> Vec<(i32, usize)> {
         if digit_before || !window.iter().all(|c| c.is_ascii_digit()) {
             continue;
         }
-        let y: i32 = window
-            .iter()
-            .fold(0, |acc, c| acc * 10 + c.to_digit(10).unwrap_or(0) as i32);
+        let y = decimal(window) as i32;
         if (1949..=2100).contains(&y) {
             out.push((y, i));
         }
     }
     out
+}
+
+/// The value of a run of ASCII digits (at most four: a year or a month).
+fn decimal(digits: &[char]) -> u32 {
+    digits
+        .iter()
+        .fold(0, |acc, c| acc * 10 + c.to_digit(10).unwrap_or(0))
 }
 
 /// Whether index `at` lies inside a book title 《…》 (a plan's title: 规划(2024—2028年)).
@@ -272,9 +277,7 @@ pub fn is_partial_period(chars: &[char], lex: &Lexicon) -> bool {
             && lex.range_marks.contains(chars[j - 1])
             && chars[j - 2].is_ascii_digit();
         if is_range {
-            let m: u32 = chars[j..digits_end]
-                .iter()
-                .fold(0, |acc, c| acc * 10 + c.to_digit(10).unwrap_or(0));
+            let m = decimal(&chars[j..digits_end]);
             if m < 12 {
                 return true;
             }
@@ -288,10 +291,7 @@ pub fn is_partial_period(chars: &[char], lex: &Lexicon) -> bool {
 fn ends_before_december(chars: &[char], lex: &Lexicon) -> bool {
     lex.period_end_words.chars().iter().any(|w| {
         let mut from = 0;
-        while let Some(at) = chars[from..]
-            .windows(w.len())
-            .position(|x| x == w.as_slice())
-        {
+        while let Some(at) = find(&chars[from..], w) {
             let mut i = from + at + w.len();
             from = i;
             // An optional YYYY年.
@@ -302,13 +302,11 @@ fn ends_before_december(chars: &[char], lex: &Lexicon) -> bool {
                 i += 5;
             }
             let digits = chars[i..].iter().take_while(|c| c.is_ascii_digit()).count();
-            if (1..=2).contains(&digits) && chars.get(i + digits) == Some(&MONTH_MARK) {
-                let month: u32 = chars[i..i + digits]
-                    .iter()
-                    .fold(0, |acc, c| acc * 10 + c.to_digit(10).unwrap_or(0));
-                if (1..12).contains(&month) {
-                    return true;
-                }
+            if (1..=2).contains(&digits)
+                && chars.get(i + digits) == Some(&MONTH_MARK)
+                && (1..12).contains(&decimal(&chars[i..i + digits]))
+            {
+                return true;
             }
         }
         false
