@@ -310,19 +310,25 @@ impl<T: Serialize> SerdeRows for SliceRows<'_, T> {
     }
 }
 
+/// Columns of fixed tables (facts, stated changes): named, unlabelled, in the general number
+/// style, so each value keeps the digits the report printed.
+fn general_columns(names: &[&str]) -> Vec<Column> {
+    names
+        .iter()
+        .map(|c| Column {
+            name: (*c).to_string(),
+            label: None,
+            style: NumberStyle::General,
+        })
+        .collect()
+}
+
 impl<'a> ExportTable<'a> {
     /// The facts table (columns fixed by [`FACT_COLUMNS`]); each row's unit is its `unit`.
     pub fn facts(facts: &'a [Fact]) -> Self {
         ExportTable {
             name: "facts".to_string(),
-            columns: FACT_COLUMNS
-                .iter()
-                .map(|c| Column {
-                    name: (*c).to_string(),
-                    label: None,
-                    style: NumberStyle::General,
-                })
-                .collect(),
+            columns: general_columns(&FACT_COLUMNS),
             unit_column: FACT_COLUMNS.iter().position(|c| *c == "unit"),
             source: Source::Facts(facts),
         }
@@ -341,14 +347,7 @@ impl<'a> ExportTable<'a> {
     pub fn stated_changes(changes: &'a [StatedChange]) -> Self {
         ExportTable {
             name: "stated_changes".to_string(),
-            columns: STATED_CHANGE_COLUMNS
-                .iter()
-                .map(|c| Column {
-                    name: (*c).to_string(),
-                    label: None,
-                    style: NumberStyle::General,
-                })
-                .collect(),
+            columns: general_columns(&STATED_CHANGE_COLUMNS),
             unit_column: None,
             source: Source::StatedChanges(changes),
         }
