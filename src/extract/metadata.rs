@@ -189,11 +189,7 @@ pub fn resolve_with_sources(
     // of the next (某报 2019-03-15: 去年全市共办理法律援助案件2600件), so before May it is about
     // the year before. An opening year long before publication names a past event (继2014年获评…之后).
     let opening = year_in_opening(&head_lines, title.as_deref(), lex);
-    let publication = published.as_deref().and_then(|date| {
-        let year: i32 = date.get(..4)?.parse().ok()?;
-        let month: u32 = date.get(5..7)?.parse().ok()?;
-        Some((year, month))
-    });
+    let publication = published.as_deref().and_then(year_and_month);
     let report_year = titled_year
         .or_else(|| match (opening, publication) {
             (Some(y), Some((p, _))) if y == p || y + 1 == p => Some(("opening", Some(y))),
@@ -1088,6 +1084,13 @@ fn field_values(lines: &[&str], label: &str, lex: &Lexicon) -> Vec<String> {
 fn is_plausible_publisher(value: &str) -> bool {
     let n = value.chars().count();
     (2..=40).contains(&n) && value.chars().any(is_ideograph)
+}
+
+/// The year and month of a date as [`parse_date`] writes it (`YYYY-MM-DD`).
+pub fn year_and_month(date: &str) -> Option<(i32, u32)> {
+    let year: i32 = date.get(..4)?.parse().ok()?;
+    let month: u32 = date.get(5..7)?.parse().ok()?;
+    Some((year, month))
 }
 
 /// A date written as 2024-03-22, 2022/12/30 09:53:33, 2024.3.5 or 2024年3月22日 (full-width

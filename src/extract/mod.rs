@@ -206,26 +206,17 @@ fn extract_with(
     // bulletins) the day it was published (某报 2019-03-15: 去年全市共办理… → 2018).
     let titled = given.is_some_and(|g| g.report_year.is_some())
         || matches!(sources.report_year, "title" | "file name");
-    let published_year = ex
+    let publication = ex
         .meta
         .published
         .as_deref()
-        .and_then(|d| d.get(..4))
-        .and_then(|y| y.parse::<i32>().ok());
-    let anchor = match published_year {
-        Some(y) if !titled && y >= report_year => y,
+        .and_then(metadata::year_and_month);
+    let anchor = match publication {
+        Some((y, _)) if !titled && y >= report_year => y,
         _ => report_year,
     };
-    let published_month = ex
-        .meta
-        .published
-        .as_deref()
-        .and_then(|d| d.get(5..7))
-        .and_then(|m| m.parse::<u32>().ok());
     let years = Years {
-        year_to_date: !titled
-            && published_year == Some(anchor)
-            && published_month.is_some_and(|m| m < 12),
+        year_to_date: !titled && publication.is_some_and(|(y, m)| y == anchor && m < 12),
         ..Years::new(report_year, anchor)
     };
     let (found, changes) = find_values(&norm, matcher, years, log);
