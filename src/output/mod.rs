@@ -29,6 +29,7 @@ use crate::render::briefing::render_briefing;
 use crate::render::chart::data::Grid;
 use crate::render::chart::{render_charts_from, Chart};
 use crate::render::csv::{export_csv, CsvOptions};
+use crate::render::docx::{render_briefing_docx, DocxContext};
 use crate::render::html::{render_page_with, PageContext};
 use crate::render::manifest::{manifest_csv, manifest_json, Manifest, Summary};
 use crate::render::review::ReviewFacts;
@@ -51,18 +52,21 @@ pub enum Output {
     Charts,
     /// The summary page, which shows the charts.
     Page,
+    /// The briefing as a Word document, with the key charts' PNGs.
+    BriefingDocx,
     /// manifest.csv and manifest.json, which list every other output; manifest.json is put in
     /// place last, and its presence says the run finished.
     Manifest,
 }
 
 /// Every output, in the order its files are put in place and listed in the manifest.
-pub const OUTPUTS: [Output; 6] = [
+pub const OUTPUTS: [Output; 7] = [
     Output::Tables,
     Output::Workbook,
     Output::Briefing,
     Output::Charts,
     Output::Page,
+    Output::BriefingDocx,
     Output::Manifest,
 ];
 
@@ -75,6 +79,7 @@ impl Output {
             Output::Briefing => "briefing",
             Output::Charts => "charts",
             Output::Page => "page",
+            Output::BriefingDocx => "briefing docx",
             Output::Manifest => "manifest",
         }
     }
@@ -87,6 +92,7 @@ impl Output {
             Output::Briefing => "briefing.md",
             Output::Charts => "charts/: each chart as .svg, .png and .csv",
             Output::Page => "index.html",
+            Output::BriefingDocx => "briefing.docx",
             Output::Manifest => "manifest.csv, then manifest.json (last)",
         }
     }
@@ -95,8 +101,9 @@ impl Output {
     pub fn needs(self) -> &'static [Output] {
         match self {
             Output::Tables | Output::Workbook | Output::Briefing | Output::Charts => &[],
-            // The page shows the charts' SVG and reads the grid they were drawn from.
-            Output::Page => &[Output::Charts],
+            // The page shows the charts' SVG and reads the grid they were drawn from; the Word
+            // briefing shows their PNGs.
+            Output::Page | Output::BriefingDocx => &[Output::Charts],
             // It lists every other output's files.
             Output::Manifest => &[
                 Output::Tables,
@@ -104,6 +111,7 @@ impl Output {
                 Output::Briefing,
                 Output::Charts,
                 Output::Page,
+                Output::BriefingDocx,
             ],
         }
     }
@@ -179,6 +187,22 @@ impl Output {
                 let page = render_page_with(&ctx, grid);
                 job.out
                     .stage_batch(&[("index.html".to_string(), page.as_slice())])
+            }
+            Output::BriefingDocx => {
+                let charts = job
+                    .charts
+                    .get()
+                    .context("bug: the Word briefing before the charts")?;
+                let ctx = DocxContext {
+                    analysis: run.analysis,
+                    review: run.review,
+                    dict: run.dict,
+                    charts,
+                    lang: run.lang,
+                };
+                let bytes = render_briefing_docx(&ctx)?;
+                job.out
+                    .stage_batch(&[("briefing.docx".to_string(), bytes.as_slice())])
             }
             Output::Manifest => {
                 let manifest = Manifest {

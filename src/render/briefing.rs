@@ -33,6 +33,9 @@ pub const APPENDIX_ROWS: usize = 40;
 /// they are (a long list of doubtful figures is not something to paste into a document).
 pub const REVIEW_ROWS: usize = 30;
 
+/// Most units named in the scope line; beyond, it says "and others" (it always gives the count).
+pub const SCOPE_NAMES: usize = 12;
+
 /// The briefing's view model: its sections in order, every line already worded and in
 /// Markdown (report text escaped by [`md_text`]). Built once by [`briefing_view`]; turned into
 /// bytes by [`render_briefing_view`].
@@ -42,6 +45,9 @@ pub struct BriefingView {
     pub title: String,
     /// The line under it: what fazhi read and how to read the figures.
     pub intro: String,
+    /// What the figures cover: how many units (the first [`SCOPE_NAMES`] named) and which
+    /// years.
+    pub scope: String,
     /// The sections (`## …`), in order.
     pub sections: Vec<BriefingSection>,
 }
@@ -80,11 +86,32 @@ pub fn render_briefing(
     render_briefing_view(&briefing_view(analysis, review, dict, lang))
 }
 
+/// How report text is made safe in the view model's lines: the Markdown file escapes its
+/// active characters; the Word document ([`super::docx`]) only puts it on one line, since
+/// there text is text (its XML escaping is the writer crate's job).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Markup {
+    /// For `briefing.md`: [`md_text`].
+    Markdown,
+    /// For `briefing.docx`: [`super::escape::one_line`].
+    Plain,
+}
+
+impl Markup {
+    /// Report text made safe for this markup.
+    pub fn text(self, text: &str) -> String {
+        match self {
+            Markup::Markdown => md_text(text),
+            Markup::Plain => super::escape::one_line(text),
+        }
+    }
+}
+
 /// The briefing as Markdown.
 pub fn render_briefing_view(view: &BriefingView) -> Vec<u8> {
     let mut out = String::new();
     let _ = writeln!(out, "# {}\n", view.title);
-    let _ = writeln!(out, "{}\n", view.intro);
+    let _ = writeln!(out, "> {}\n>\n> {}\n", view.intro, view.scope);
     for section in &view.sections {
         let _ = writeln!(out, "## {}\n", section.heading);
         if let Some(empty) = &section.empty {
@@ -97,7 +124,7 @@ pub fn render_briefing_view(view: &BriefingView) -> Vec<u8> {
             }
         }
         for line in &section.lines {
-            let _ = writeln!(out, "{line}");
+            let _ = writeln!(out, "- {line}");
         }
         if !section.items.is_empty() || !section.lines.is_empty() {
             out.push('\n');
@@ -109,14 +136,25 @@ pub fn render_briefing_view(view: &BriefingView) -> Vec<u8> {
     out.into_bytes()
 }
 
-/// Builds the briefing's view model: key findings, then the appendices (rates, checks,
-/// reference values) that have rows, and last the facts for review (always: a reader quoting
-/// the figures wants to know whether any was set aside).
+/// Builds the briefing's view model in Markdown: see [`briefing_view_as`].
 pub fn briefing_view(
     analysis: &Analysis,
     review: ReviewFacts<'_>,
     dict: &IndicatorDict,
     lang: Lang,
+) -> BriefingView {
+    briefing_view_as(analysis, review, dict, lang, Markup::Markdown)
+}
+
+/// Builds the briefing's view model, report text made safe for `m`: key findings, then the
+/// appendices (rates, checks, reference values) that have rows, and last the facts for review
+/// (always: a reader quoting the figures wants to know whether any was set aside).
+pub fn briefing_view_as(
+    analysis: &Analysis,
+    review: ReviewFacts<'_>,
+    dict: &IndicatorDict,
+    lang: Lang,
+    m: Markup,
 ) -> BriefingView {
     let l = lang;
     let mut docs = distinct_docs(analysis);
@@ -138,8 +176,8 @@ pub fn briefing_view(
         items: findings
             .iter()
             .map(|f| BriefingItem {
-                text: md_text(&f.sentence),
-                sources: source_lines(l, f.docs.iter().zip(f.evidence.iter())),
+                text: m.text(&f.sentence),
+                sources: source_lines(l, m, f.docs.iter().zip(f.evidence.iter())),
             })
             .collect(),
         lines: Vec::new(),
@@ -159,8 +197,8 @@ pub fn briefing_view(
                 .map(|d| {
                     let sources = derived_sources(analysis, &parts, d);
                     BriefingItem {
-                        text: md_text(&derived_sentence(d, dict, l)),
-                        sources: source_lines(l, sources.iter().map(|(a, b)| (a, b))),
+                        text: m.text(&derived_sentence(d, dict, l)),
+                        sources: source_lines(l, m, sources.iter().map(|(a, b)| (a, b))),
                     }
                 })
                 .collect(),
@@ -195,12 +233,12 @@ pub fn briefing_view(
                         text: format!(
                             "[{}] {} {} {}: {}",
                             severity,
-                            md_text(&c.county),
+                            m.text(&c.county),
                             c.year,
-                            md_text(dict.name(&c.metric, l.is_en())),
-                            md_text(&c.message)
+                            m.text(dict.name(&c.metric, l.is_en())),
+                            m.text(&c.message)
                         ),
-                        sources: source_lines(l, [(&c.doc, &c.evidence)].into_iter()),
+                        sources: source_lines(l, m, [(&c.doc, &c.evidence)].into_iter()),
                     }
                 })
                 .collect(),
@@ -223,14 +261,14 @@ pub fn briefing_view(
                     l.fill(
                         "briefing.reference",
                         &[
-                            ("name", &md_text(dict.name(&r.indicator, l.is_en()))),
+                            ("name", &m.text(dict.name(&r.indicator, l.is_en()))),
                             ("year", &r.year),
                             ("value", &format_value(r.value)),
                             (
                                 "unit",
                                 &dict.get(&r.indicator).map_or("", |i| i.unit.as_str()),
                             ),
-                            ("source", &md_text(&r.source)),
+                            ("source", &m.text(&r.source)),
                         ],
                     )
                 })
@@ -239,7 +277,7 @@ pub fn briefing_view(
         });
     }
 
-    sections.push(review_section(review, dict, l));
+    sections.push(review_section(review, dict, l, m));
 
     BriefingView {
         title: l
@@ -249,13 +287,19 @@ pub fn briefing_view(
             "briefing.extracted_by",
             &[("version", &env!("CARGO_PKG_VERSION")), ("n", &docs.len())],
         ),
+        scope: scope_line(analysis, l, m),
         sections,
     }
 }
 
 /// The facts for review: each one with its reasons and source while there are at most
 /// [`REVIEW_ROWS`], else only how many and where they are; or one line saying there are none.
-fn review_section(review: ReviewFacts<'_>, dict: &IndicatorDict, l: Lang) -> BriefingSection {
+fn review_section(
+    review: ReviewFacts<'_>,
+    dict: &IndicatorDict,
+    l: Lang,
+    m: Markup,
+) -> BriefingSection {
     let n = review.facts.len();
     let items = if n <= REVIEW_ROWS {
         review
@@ -267,15 +311,15 @@ fn review_section(review: ReviewFacts<'_>, dict: &IndicatorDict, l: Lang) -> Bri
                     text: l.fill(
                         "briefing.review_item",
                         &[
-                            ("place", &md_text(&row.place)),
+                            ("place", &m.text(&row.place)),
                             ("year", &row.year),
-                            ("name", &md_text(&row.name)),
-                            ("value", &md_text(&row.value)),
-                            ("unit", &md_text(&row.unit)),
-                            ("reasons", &md_text(&row.reasons)),
+                            ("name", &m.text(&row.name)),
+                            ("value", &m.text(&row.value)),
+                            ("unit", &m.text(&row.unit)),
+                            ("reasons", &m.text(&row.reasons)),
                         ],
                     ),
-                    sources: source_lines(l, [(&row.doc, &row.evidence)].into_iter()),
+                    sources: source_lines(l, m, [(&row.doc, &row.evidence)].into_iter()),
                 }
             })
             .collect()
@@ -384,8 +428,8 @@ fn derived_sources(
     out
 }
 
-/// One line per source: the file and the exact text, escaped for Markdown.
-fn source_lines<'a, I>(l: Lang, sources: I) -> Vec<String>
+/// One line per source: the file and the exact text, made safe for `m`.
+fn source_lines<'a, I>(l: Lang, m: Markup, sources: I) -> Vec<String>
 where
     I: Iterator<Item = (&'a String, &'a String)>,
 {
@@ -395,20 +439,49 @@ where
             if doc.is_empty() {
                 l.fill(
                     "briefing.source_line",
-                    &[("label", &label), ("evidence", &md_text(evidence))],
+                    &[("label", &label), ("evidence", &m.text(evidence))],
                 )
             } else {
                 l.fill(
                     "briefing.source_line_in_file",
                     &[
                         ("label", &label),
-                        ("doc", &md_text(doc)),
-                        ("evidence", &md_text(evidence)),
+                        ("doc", &m.text(doc)),
+                        ("evidence", &m.text(evidence)),
                     ],
                 )
             }
         })
         .collect()
+}
+
+/// The scope line: the units the figures are about (in division-code order, the first
+/// [`SCOPE_NAMES`] named) and the span of their years.
+fn scope_line(analysis: &Analysis, l: Lang, m: Markup) -> String {
+    let units: std::collections::BTreeSet<(&str, &str)> = analysis
+        .facts
+        .iter()
+        .map(|f| (f.region_code.as_str(), f.county.as_str()))
+        .collect();
+    let mut names = units
+        .iter()
+        .take(SCOPE_NAMES)
+        .map(|(_, name)| m.text(name))
+        .collect::<Vec<_>>()
+        .join(l.text("briefing.name_separator"));
+    if units.len() > SCOPE_NAMES {
+        names = l.fill("briefing.scope_more", &[("names", &names)]);
+    }
+    let years = analysis.facts.iter().map(|f| f.year);
+    let span = match (years.clone().min(), years.max()) {
+        (Some(a), Some(b)) if a != b => format!("{a}–{b}"),
+        (Some(a), _) => a.to_string(),
+        _ => "–".to_string(),
+    };
+    l.fill(
+        "briefing.scope",
+        &[("units", &units.len()), ("names", &names), ("years", &span)],
+    )
 }
 
 fn distinct_docs(analysis: &Analysis) -> HashSet<&str> {

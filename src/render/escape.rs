@@ -26,6 +26,19 @@ pub fn spreadsheet_cell(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Untrusted text on one line for a document whose writer escapes XML (briefing.docx): line
+/// breaks and tabs become spaces, and the other control characters, which XML 1.0 cannot
+/// hold at all (a Word file with one does not open), are dropped.
+pub fn one_line(text: &str) -> String {
+    text.chars()
+        .filter_map(|c| match c {
+            '\r' | '\n' | '\t' => Some(' '),
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -33,6 +46,18 @@ mod tests {
     #[test]
     fn hostile_html_is_inert() {
         assert_eq!(html("<script>\" onerror="), "&lt;script&gt;&quot; onerror=");
+    }
+
+    #[test]
+    fn document_text_is_one_line_without_control_characters() {
+        for (input, want) in [
+            ("受理\r\n73件", "受理  73件"),
+            ("a\tb", "a b"),
+            ("x\u{1}y\u{b}z\u{7f}", "xyz"),
+            ("<w:t>&", "<w:t>&"),
+        ] {
+            assert_eq!(one_line(input), want, "{input:?}");
+        }
     }
 
     #[test]

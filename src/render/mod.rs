@@ -6,6 +6,7 @@ pub mod briefing;
 pub mod chart;
 pub mod column_docs;
 pub mod csv;
+pub mod docx;
 pub mod escape;
 pub mod explain;
 pub mod findings;
