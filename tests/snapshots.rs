@@ -137,7 +137,11 @@ fn docx_text(bytes: &[u8]) -> String {
         let mut body = Vec::new();
         entry.read_to_end(&mut body).expect("read");
         let name = entry.name().expect("name").to_string();
-        out.push_str(&format!("{name}\t{}\t{}\n", body.len(), &sha256(&body)[..16]));
+        out.push_str(&format!(
+            "{name}\t{}\t{}\n",
+            body.len(),
+            &sha256(&body)[..16]
+        ));
     }
     out
 }
