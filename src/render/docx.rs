@@ -274,14 +274,7 @@ impl Builder {
 
     /// A chart as an inline picture the width of the text block (less tall than half the
     /// page), then its caption.
-    fn chart(
-        &mut self,
-        chart: &Chart,
-        n: usize,
-        style: &DocStyle,
-        l: Lang,
-    ) -> Result<(), DocxError> {
-        let (w, h) = png_size(chart)?;
+    fn chart(&mut self, chart: &Chart, (w, h): (u32, u32), n: usize, style: &DocStyle, l: Lang) {
         let mut width = style.text_width_mm();
         let mut height = width * f64::from(h) / f64::from(w);
         let max_height = style.text_height_mm() / 2.0;
@@ -303,7 +296,6 @@ impl Builder {
             &[("n", &n), ("title", &one_line(&chart.title))],
         );
         self.push_text(CAPTION, &caption);
-        Ok(())
     }
 
     /// A table with a bold header row; every cell neutralised as a spreadsheet cell.
@@ -354,9 +346,12 @@ fn png_size(chart: &Chart) -> Result<(u32, u32), DocxError> {
     Ok((info.width, info.height))
 }
 
-/// The charts shown, in order: rates first (the figures a briefing quotes), then trends, bars,
-/// timeliness and profiles, each kind in the chart module's order.
-fn key_charts(charts: &[Chart]) -> Vec<&Chart> {
+/// The charts in the order they are shown, each with its size in pixels: those wider than
+/// tall first (at national scale the bar and rate charts list a hundred units and are tall:
+/// shrunk to a page they cannot be read, and they are in `charts/`), then by kind, rates first
+/// (the figures a briefing quotes), trends, bars, timeliness and profiles, each kind in the
+/// chart module's order.
+fn key_charts(charts: &[Chart]) -> Result<Vec<(&Chart, (u32, u32))>, DocxError> {
     let rank = |k: ChartKind| match k {
         ChartKind::Rate => 0,
         ChartKind::Trend => 1,
@@ -364,9 +359,13 @@ fn key_charts(charts: &[Chart]) -> Vec<&Chart> {
         ChartKind::Timeliness => 3,
         ChartKind::Profile => 4,
     };
-    let mut out: Vec<&Chart> = charts.iter().filter(|c| !c.png.is_empty()).collect();
-    out.sort_by_key(|c| rank(c.kind));
-    out
+    let mut out = charts
+        .iter()
+        .filter(|c| !c.png.is_empty())
+        .map(|c| Ok((c, png_size(c)?)))
+        .collect::<Result<Vec<_>, DocxError>>()?;
+    out.sort_by_key(|(c, (w, h))| (h > w, rank(c.kind)));
+    Ok(out)
 }
 
 /// The analysis's comparisons grouped as compared (basis, indicator, scope and, for
@@ -418,11 +417,11 @@ fn render_with_style(ctx: &DocxContext<'_>, style_text: &str) -> Result<Vec<u8>,
         b.section(findings);
     }
 
-    let charts = key_charts(ctx.charts);
+    let charts = key_charts(ctx.charts)?;
     if !charts.is_empty() {
         b.push_text(HEADING, l.text("docx.key_charts"));
-        for (i, chart) in charts.iter().take(MAX_CHARTS).enumerate() {
-            b.chart(chart, i + 1, &style, l)?;
+        for (i, (chart, size)) in charts.iter().take(MAX_CHARTS).enumerate() {
+            b.chart(chart, *size, i + 1, &style, l);
         }
         if charts.len() > MAX_CHARTS {
             let note = l.fill(
@@ -1056,6 +1055,28 @@ mod tests {
             assert!(body.contains(&want), "missing {want:?} in {body}");
         }
         assert!(body.contains("Key findings"), "{body}");
+    }
+
+    #[test]
+    fn wide_charts_come_before_tall_ones_then_rates_first() {
+        let charts = [
+            chart("tall_rate", ChartKind::Rate, 10, 30),
+            chart("bar", ChartKind::Bar, 30, 10),
+            chart("rate", ChartKind::Rate, 30, 10),
+            chart("trend", ChartKind::Trend, 30, 30),
+        ];
+        let names: Vec<&str> = key_charts(&charts)
+            .expect("sizes")
+            .iter()
+            .map(|(c, _)| c.name.as_str())
+            .collect();
+        assert_eq!(names, ["rate", "trend", "bar", "tall_rate"]);
+        let broken = Chart {
+            png: b"not a png".to_vec(),
+            ..chart("broken", ChartKind::Bar, 1, 1)
+        };
+        let err = key_charts(&[broken]).expect_err("not a PNG");
+        assert!(err.to_string().contains("chart broken"), "{err}");
     }
 
     #[test]
