@@ -346,12 +346,15 @@ fn png_size(chart: &Chart) -> Result<(u32, u32), DocxError> {
     Ok((info.width, info.height))
 }
 
+/// A chart and its PNG's width and height in pixels.
+type SizedChart<'a> = (&'a Chart, (u32, u32));
+
 /// The charts in the order they are shown, each with its size in pixels: those wider than
 /// tall first (at national scale the bar and rate charts list a hundred units and are tall:
 /// shrunk to a page they cannot be read, and they are in `charts/`), then by kind, rates first
 /// (the figures a briefing quotes), trends, bars, timeliness and profiles, each kind in the
 /// chart module's order.
-fn key_charts(charts: &[Chart]) -> Result<Vec<(&Chart, (u32, u32))>, DocxError> {
+fn key_charts(charts: &[Chart]) -> Result<Vec<SizedChart<'_>>, DocxError> {
     let rank = |k: ChartKind| match k {
         ChartKind::Rate => 0,
         ChartKind::Trend => 1,
