@@ -444,6 +444,7 @@ fn render_with_style(ctx: &DocxContext<'_>, style_text: &str) -> Result<Vec<u8>,
     let docx = assemble(b, &style);
     let mut xml = docx.build();
     xml.font_table = font_table(&style)?;
+    xml.document = number_drawings(&xml.document);
     pack(xml)
 }
 
@@ -605,6 +606,24 @@ fn assemble(b: Builder, style: &DocStyle) -> Docx {
         };
     }
     docx
+}
+
+/// The drawing ids made unique, 1, 2, … in document order: docx-rs gives every picture
+/// `<wp:docPr id="1"`, and Word may call a document with repeated drawing ids unreadable.
+/// Report text cannot forge the tag: its `<` is escaped.
+fn number_drawings(document: &[u8]) -> Vec<u8> {
+    const TAG: &[u8] = b"<wp:docPr id=\"1\"";
+    let mut out = Vec::with_capacity(document.len() + 64);
+    let mut rest = document;
+    let mut n = 0;
+    while let Some(at) = rest.windows(TAG.len()).position(|w| w == TAG) {
+        n += 1;
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(format!("<wp:docPr id=\"{n}\"").as_bytes());
+        rest = &rest[at + TAG.len()..];
+    }
+    out.extend_from_slice(rest);
+    out
 }
 
 const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
@@ -948,8 +967,10 @@ mod tests {
         let body = texts.concat();
         assert!(body.contains("80.2%"), "{body}");
         assert!(body.contains("主要发现"), "{body}");
-        // Both charts, the rate first, each the chart's own PNG.
+        // Both charts, the rate first, each the chart's own PNG, with distinct drawing ids.
         assert_eq!(tags.iter().filter(|t| *t == "w:drawing").count(), 2);
+        assert!(document.contains("<wp:docPr id=\"1\""), "{document}");
+        assert!(document.contains("<wp:docPr id=\"2\""), "{document}");
         assert!(
             body.find("rate_a title") < body.find("bar_x title"),
             "{body}"
