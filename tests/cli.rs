@@ -161,6 +161,7 @@ fn r16_a_run_that_cannot_write_an_output_leaves_the_marker_and_no_manifest() {
         "briefing.md",
         "charts/",
         "index.html",
+        "briefing.docx",
         "manifest.json",
     ] {
         assert!(
