@@ -720,6 +720,57 @@ mod tests {
     }
 
     #[test]
+    fn plain_view_keeps_report_text_as_written_on_one_line() {
+        let mut a = analysis();
+        a.facts[1].evidence = "收到<b>复议</b>\n申请_91件".into();
+        let view = |m| {
+            serde_json::to_string(&briefing_view_as(
+                &a,
+                ReviewFacts::default(),
+                &dict(),
+                Lang::Zh,
+                m,
+            ))
+            .expect("json")
+        };
+        let plain = view(Markup::Plain);
+        assert!(plain.contains("收到<b>复议</b> 申请_91件"), "{plain}");
+        let markdown = view(Markup::Markdown);
+        assert!(
+            markdown.contains(r"收到\\<b\\>复议\\</b\\> 申请_91件"),
+            "{markdown}"
+        );
+        // The scope line names the unit and the year, in both.
+        for v in [&plain, &markdown] {
+            assert!(v.contains("涉及 1 个县区：甲县；数据年份 2023。"), "{v}");
+        }
+    }
+
+    #[test]
+    fn scope_line_names_the_first_units_and_counts_them_all() {
+        let mut a = analysis();
+        a.facts = (0..SCOPE_NAMES + 3)
+            .map(|i| Fact {
+                region_code: format!("{}", 110101 + i),
+                county: format!("县{i:02}"),
+                year: 2020 + (i % 3) as i32,
+                ..a.facts[0].clone()
+            })
+            .collect();
+        let line = scope_line(&a, Lang::Zh, Markup::Plain);
+        assert!(
+            line.starts_with(&format!("涉及 {} 个县区：县00、县01", SCOPE_NAMES + 3)),
+            "{line}"
+        );
+        assert!(
+            line.contains(&format!("县{:02}等", SCOPE_NAMES - 1)),
+            "{line}"
+        );
+        assert!(!line.contains(&format!("县{:02}", SCOPE_NAMES)), "{line}");
+        assert!(line.ends_with("数据年份 2020–2022。"), "{line}");
+    }
+
+    #[test]
     fn empty_analysis_says_so() {
         let text = String::from_utf8(render_briefing(
             &Analysis::default(),
