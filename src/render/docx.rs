@@ -224,8 +224,8 @@ impl Builder {
     }
 
     /// A footnote reference whose note lists `lines` (the sources), numbered in order. The
-    /// note starts with its number: docx-rs has no automatic footnote mark, and Word numbers
-    /// references 1, 2, … in document order, as they are given here.
+    /// note starts with its number as text, which [`footnote_marks`] turns into Word's own
+    /// footnote mark (docx-rs has none).
     fn footnote(&mut self, lines: &[String]) -> Run {
         self.footnotes += 1;
         let id = self.footnotes;
@@ -445,6 +445,7 @@ fn render_with_style(ctx: &DocxContext<'_>, style_text: &str) -> Result<Vec<u8>,
     let mut xml = docx.build();
     xml.font_table = font_table(&style)?;
     xml.document = number_drawings(&xml.document);
+    xml.footnotes = footnote_marks(&xml.footnotes);
     pack(xml)
 }
 
@@ -621,6 +622,35 @@ fn number_drawings(document: &[u8]) -> Vec<u8> {
         out.extend_from_slice(&rest[..at]);
         out.extend_from_slice(format!("<wp:docPr id=\"{n}\"").as_bytes());
         rest = &rest[at + TAG.len()..];
+    }
+    out.extend_from_slice(rest);
+    out
+}
+
+/// Each footnote's number made Word's own mark (`<w:footnoteRef/>`, which docx-rs cannot
+/// write): the note then shows the number Word gives its reference, and stays right when a
+/// reader deletes or adds a note. The number written by [`Builder::footnote`] is what is
+/// replaced, so a reader that ignores the mark still sees the note without it. Report text
+/// cannot forge the run: its `<` is escaped.
+fn footnote_marks(footnotes: &[u8]) -> Vec<u8> {
+    let open = format!(r#"<w:rStyle w:val="{NOTE_MARK}" /></w:rPr><w:t xml:space="preserve">"#);
+    let open = open.as_bytes();
+    let mut out = Vec::with_capacity(footnotes.len());
+    let mut rest = footnotes;
+    while let Some(at) = rest.windows(open.len()).position(|w| w == open) {
+        let after = &rest[at + open.len()..];
+        let digits = after.iter().take_while(|b| b.is_ascii_digit()).count();
+        let close = b"</w:t>";
+        let head = at + open.len() - b"<w:t xml:space=\"preserve\">".len();
+        out.extend_from_slice(&rest[..head]);
+        if digits > 0 && after[digits..].starts_with(close) {
+            out.extend_from_slice(b"<w:footnoteRef />");
+            rest = &after[digits + close.len()..];
+        } else {
+            rest = &rest[head..];
+            out.extend_from_slice(&rest[..1]);
+            rest = &rest[1..];
+        }
     }
     out.extend_from_slice(rest);
     out
@@ -1101,6 +1131,21 @@ mod tests {
         };
         let err = key_charts(&[broken]).expect_err("not a PNG");
         assert!(err.to_string().contains("chart broken"), "{err}");
+    }
+
+    #[test]
+    fn only_the_typed_note_numbers_become_footnote_marks() {
+        let mark = format!(r#"<w:r><w:rPr><w:rStyle w:val="{NOTE_MARK}" /></w:rPr>"#);
+        let xml = format!(
+            r#"{mark}<w:t xml:space="preserve">12</w:t></w:r><w:t xml:space="preserve">3</w:t>{mark}<w:t xml:space="preserve">x</w:t></w:r>"#
+        );
+        let out = String::from_utf8(footnote_marks(xml.as_bytes())).expect("utf-8");
+        assert_eq!(
+            out,
+            format!(
+                r#"{mark}<w:footnoteRef /></w:r><w:t xml:space="preserve">3</w:t>{mark}<w:t xml:space="preserve">x</w:t></w:r>"#
+            )
+        );
     }
 
     #[test]
