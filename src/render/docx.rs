@@ -5,15 +5,17 @@
 //! comparison tables from the analysis (unit, year, value, rank overall and within the
 //! prefecture), and each item's sources (file and exact text) as its footnote.
 //!
-//! The XML is written by `docx-rs`, which escapes text. It does not write a font table with
-//! fallbacks, so that one part is replaced by [`font_table`]; and the package is zipped here
-//! rather than by the crate, so that every entry has a fixed timestamp and the XML is
-//! compressed: the same input gives the same bytes. `docx-rs` numbers pictures and footnotes
-//! from process-wide counters; every id is set here instead.
+//! The XML is written by `docx-rs`, which escapes text. Where it falls short of what Word and
+//! WPS need, its output is completed here: a font table with fallbacks (`font_table`),
+//! distinct drawing ids (`number_drawings`), Word's own footnote marks (`footnote_marks`);
+//! and the package is zipped here rather than by the crate, so that every entry has a fixed
+//! timestamp and the XML is compressed: the same input gives the same bytes. `docx-rs` numbers
+//! pictures, footnotes and paragraphs from process-wide counters; every id is set here instead.
 //!
 //! Like the Markdown briefing it stays readable at national scale: at most
-//! [`MAX_FINDINGS`](super::html::MAX_FINDINGS) findings and [`APPENDIX_ROWS`](super::briefing::APPENDIX_ROWS) appendix rows (the view
-//! model's caps), [`MAX_CHARTS`] charts, [`MAX_TABLES`] comparison tables of at most
+//! [`MAX_FINDINGS`](super::html::MAX_FINDINGS) findings and
+//! [`APPENDIX_ROWS`](super::briefing::APPENDIX_ROWS) appendix rows (the view model's caps),
+//! [`MAX_CHARTS`] charts, [`MAX_TABLES`] comparison tables of at most
 //! [`TABLE_ROWS`] rows, each cut saying how many there are and which file holds them all.
 //! Table cells are neutralised like spreadsheet cells (they are pasted into one).
 
@@ -395,11 +397,7 @@ fn comparison_groups(rows: &[ComparisonRow]) -> Vec<Vec<&ComparisonRow>> {
 
 /// Renders `briefing.docx`.
 pub fn render_briefing_docx(ctx: &DocxContext<'_>) -> Result<Vec<u8>, DocxError> {
-    render_with_style(ctx, BUNDLED_STYLE)
-}
-
-fn render_with_style(ctx: &DocxContext<'_>, style_text: &str) -> Result<Vec<u8>, DocxError> {
-    let style = DocStyle::parse(style_text)?;
+    let style = DocStyle::parse(BUNDLED_STYLE)?;
     let l = ctx.lang;
     let view = briefing_view_as(ctx.analysis, ctx.review, ctx.dict, l, Markup::Plain);
     let mut b = Builder {
