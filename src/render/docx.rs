@@ -184,6 +184,9 @@ fn emu(mm: f64) -> u32 {
 const TITLE: &str = "Title";
 const HEADING: &str = "Heading1";
 const BODY: &str = "BodyText";
+/// Notes saying what was cut: body text, not justified (a long list of file names would
+/// spread the line before it).
+const NOTE: &str = "Note";
 const CAPTION: &str = "Caption";
 const CELL: &str = "TableText";
 const NOTE_TEXT: &str = "FootnoteText";
@@ -225,6 +228,12 @@ impl Builder {
         self.push(p);
     }
 
+    /// A heading, kept on the page of what follows it.
+    fn heading(&mut self, text: &str) {
+        let p = self.text(HEADING, text).keep_next(true);
+        self.push(p);
+    }
+
     /// A footnote reference whose note lists `lines` (the sources), numbered in order. The
     /// note starts with its number as text, which [`footnote_marks`] turns into Word's own
     /// footnote mark (docx-rs has none).
@@ -247,9 +256,9 @@ impl Builder {
     /// A section of the view model: heading, numbered items with their sources as footnotes,
     /// plain lines, the note saying what was cut.
     fn section(&mut self, section: &BriefingSection) {
-        self.push_text(HEADING, &section.heading);
+        self.heading(&section.heading);
         if let Some(empty) = &section.empty {
-            self.push_text(BODY, empty);
+            self.push_text(NOTE, empty);
         }
         for (i, item) in section.items.iter().enumerate() {
             let p = self.item(i + 1, item);
@@ -259,7 +268,7 @@ impl Builder {
             self.push_text(BODY, line);
         }
         if let Some(note) = &section.note {
-            self.push_text(BODY, note);
+            self.push_text(NOTE, note);
         }
     }
 
@@ -420,7 +429,7 @@ pub fn render_briefing_docx(ctx: &DocxContext<'_>) -> Result<Vec<u8>, DocxError>
 
     let charts = key_charts(ctx.charts)?;
     if !charts.is_empty() {
-        b.push_text(HEADING, l.text("docx.key_charts"));
+        b.heading(l.text("docx.key_charts"));
         for (i, (chart, size)) in charts.iter().take(MAX_CHARTS).enumerate() {
             b.chart(chart, *size, i + 1, &style, l);
         }
@@ -429,7 +438,7 @@ pub fn render_briefing_docx(ctx: &DocxContext<'_>) -> Result<Vec<u8>, DocxError>
                 "docx.charts_cut",
                 &[("total", &charts.len()), ("shown", &MAX_CHARTS)],
             );
-            b.push_text(BODY, &note);
+            b.push_text(NOTE, &note);
         }
     }
 
@@ -454,7 +463,7 @@ fn comparisons(b: &mut Builder, ctx: &DocxContext<'_>, style: &DocStyle) {
     if groups.is_empty() {
         return;
     }
-    b.push_text(HEADING, l.text("docx.comparisons"));
+    b.heading(l.text("docx.comparisons"));
     let header = [
         l.text("docx.unit"),
         l.text("docx.data_year"),
@@ -506,7 +515,7 @@ fn comparisons(b: &mut Builder, ctx: &DocxContext<'_>, style: &DocStyle) {
                 "docx.rows_cut",
                 &[("total", &group.len()), ("shown", &TABLE_ROWS)],
             );
-            b.push_text(BODY, &note);
+            b.push_text(NOTE, &note);
         }
     }
     if groups.len() > MAX_TABLES {
@@ -514,7 +523,7 @@ fn comparisons(b: &mut Builder, ctx: &DocxContext<'_>, style: &DocStyle) {
             "docx.tables_cut",
             &[("total", &groups.len()), ("shown", &MAX_TABLES)],
         );
-        b.push_text(BODY, &note);
+        b.push_text(NOTE, &note);
     }
 }
 
@@ -572,6 +581,19 @@ fn assemble(b: Builder, style: &DocStyle) -> Docx {
                     None,
                 )
                 .first_line_chars(200),
+        )
+        .add_style(
+            Style::new(NOTE, StyleType::Paragraph)
+                .name("Note")
+                .fonts(style.body.run_fonts())
+                .size(style.body.half_points())
+                .align(AlignmentType::Left)
+                .indent(
+                    None,
+                    Some(SpecialIndentType::FirstLine(two_chars)),
+                    None,
+                    None,
+                ),
         )
         .add_style(
             Style::new(CAPTION, StyleType::Paragraph)
