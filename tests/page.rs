@@ -235,7 +235,10 @@ fn hostile_report_text_is_inert_in_page_and_svg() {
     let mut scripts = 0;
     for el in doc.select(&all) {
         let name = el.value().name();
-        scripts += usize::from(name == "script");
+        // The review step's data block is JSON the browser never runs; the report text in it
+        // stays inside (checked below).
+        let data = el.value().attr("type") == Some("application/json");
+        scripts += usize::from(name == "script" && !data);
         assert!(
             !matches!(name, "img" | "iframe" | "object" | "embed"),
             "<{name}> came through"
@@ -248,6 +251,11 @@ fn hostile_report_text_is_inert_in_page_and_svg() {
         }
     }
     assert_eq!(scripts, 1, "extra script element");
+    let data = scraper::Selector::parse("script#fazhi-facts").expect("selector");
+    let block = doc.select(&data).next().expect("review data block");
+    let json: serde_json::Value =
+        serde_json::from_str(&block.text().collect::<String>()).expect("the block is JSON");
+    assert!(json.to_string().contains("</svg><svg onload=alert(4)>"));
     let svgs = scraper::Selector::parse("svg").expect("selector");
     assert_eq!(doc.select(&svgs).count(), charts.len());
     assert!(page.contains("&lt;/svg&gt;&lt;script&gt;alert(1)&lt;/script&gt;"));

@@ -112,6 +112,17 @@ pub fn export_csv(table: &ExportTable<'_>, opts: &CsvOptions) -> Result<Vec<u8>,
     })
 }
 
+/// Every row's cells as text, exactly as [`export_csv`] writes them before quoting: the page's
+/// review step rebuilds a CSV from them in the browser.
+pub fn csv_fields(table: &ExportTable<'_>) -> Result<Vec<Vec<String>>, TableError> {
+    let mut rows = Vec::with_capacity(table.len());
+    table.for_each_row(|row, _| -> Result<(), TableError> {
+        rows.push(row.cells().map(|c| csv_field(c).into_owned()).collect());
+        Ok(())
+    })?;
+    Ok(rows)
+}
+
 /// Writes one record. Numbers are formatted into `scratch` (reused from row to row), text is
 /// written from where it is: no cell allocates unless it must be neutralised.
 fn write_row<'c>(

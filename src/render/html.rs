@@ -39,6 +39,8 @@ use super::escape::html;
 use super::findings::top_key_findings;
 use super::labels::installed;
 use super::review::{review_row, ReviewFacts, ReviewRow};
+use super::review_step::{review_step, ReviewStep};
+use super::table::exported_facts;
 use super::Lang;
 use crate::analysis::{Analysis, Severity, TrendRow};
 use crate::dict::IndicatorDict;
@@ -54,7 +56,12 @@ pub const MAX_FINDINGS: usize = 40;
 
 const TEMPLATE: &str = include_str!("templates/report.html");
 const STYLE: &str = include_str!("templates/page.css");
-const SCRIPT: &str = include_str!("templates/sort.js");
+/// The page's one script: table sorting, then the review step (both fazhi's own, admitted by
+/// one hash).
+const SCRIPT: &str = concat!(
+    include_str!("templates/sort.js"),
+    include_str!("templates/review.js")
+);
 
 /// What the page shows.
 pub struct PageContext<'a> {
@@ -164,6 +171,8 @@ pub struct PageView {
     pub review_note: String,
     /// Under a long list: how many there are and which file holds them all.
     pub review_cut: Option<String>,
+    /// The review step: every fact, to mark and download corrected.
+    pub check: ReviewStep,
     /// Checks, most severe first (at most [`TABLE_ROWS`]).
     pub checks: Vec<CheckView>,
     /// How many checks there are, when not all are listed.
@@ -554,6 +563,7 @@ pub fn page_view(ctx: &PageContext<'_>, grid: &Grid<'_>) -> PageView {
     let references = b.references();
     let (timeliness_figures, timeliness, timeliness_note) = b.timeliness();
     let (review, review_note, review_cut) = b.review();
+    let check = review_step(exported_facts(ctx.analysis, ctx.review), ctx.dict, l);
     let (checks, checks_note) = b.checks();
     let (conflicts, conflicts_note) = b.conflicts();
     let coverage = b.coverage();
@@ -580,6 +590,7 @@ pub fn page_view(ctx: &PageContext<'_>, grid: &Grid<'_>) -> PageView {
         review,
         review_note,
         review_cut,
+        check,
         checks,
         checks_note,
         conflicts,
@@ -819,6 +830,7 @@ impl<'a> Builder<'a, '_> {
             ("rates", "page.derived_rates_with_intervals"),
             ("timeliness", "page.timeliness_of_publication"),
             ("review", "page.facts_for_review"),
+            ("check", "page.review_step"),
             ("quality", "page.data_quality_and_conflicts"),
             ("coverage", "page.coverage_matrix"),
             ("method", "page.methodology"),

@@ -341,6 +341,21 @@ mod tests {
                 named.insert(format!("page.{key}"));
             }
         }
+        // The review script names its labels `L.<key>`, the `review_step.` section.
+        let script = include_str!("templates/review.js");
+        for (at, _) in script.match_indices("L.") {
+            let before = script[..at].chars().next_back();
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.') {
+                continue;
+            }
+            let key: String = script[at + 2..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !key.is_empty() {
+                named.insert(format!("review_step.{key}"));
+            }
+        }
         let missing: Vec<&String> = named
             .iter()
             .filter(|k| labels.get(k, Lang::Zh).is_none())

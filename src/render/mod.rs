@@ -14,6 +14,7 @@ pub mod html;
 pub mod labels;
 pub mod manifest;
 pub mod review;
+pub mod review_step;
 pub mod table;
 pub mod xlsx;
 

@@ -98,6 +98,8 @@ pub fn reason_words(reason: &str, lang: Lang) -> String {
             "named_by_list" => lang.text("review.named_by_list"),
             "place_unresolved" => lang.text("review.place_unresolved"),
             "year_from_publication" => lang.text("review.year_from_publication"),
+            "confirmed" => lang.text("review.confirmed"),
+            "corrected" => lang.text("review.corrected"),
             other => other,
         })
         .collect();
@@ -116,6 +118,8 @@ mod tests {
                 "named_by_list",
                 "place_unresolved",
                 "year_from_publication",
+                "confirmed",
+                "corrected",
             ] {
                 let words = reason_words(tag, lang);
                 assert!(!words.is_empty() && words != tag, "{tag} {lang:?}");

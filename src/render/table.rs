@@ -821,7 +821,7 @@ pub fn export_sources_with<'a>(
 ) -> Result<Vec<ExportTable<'a>>, TableError> {
     let header = column_names;
     Ok(vec![
-        ExportTable::fact_refs(merge_facts(analysis.all_facts(), inputs.review.left_out())),
+        ExportTable::fact_refs(exported_facts(analysis, inputs.review)),
         ExportTable::wide(analysis, dict, lang),
         ExportTable::rows("trends", &analysis.trends, &header("trends"))?.with_row_units(),
         ExportTable::rows("derived", &analysis.derived, &header("derived"))?.with_percent_values(),
@@ -832,6 +832,12 @@ pub fn export_sources_with<'a>(
         ExportTable::rows("timeliness", &analysis.timeliness, &header("timeliness"))?,
         ExportTable::stated_changes(inputs.stated_changes),
     ])
+}
+
+/// Every fact `facts.csv` holds, in its order: those the analysis counted (with their
+/// repeats) and those it left out for review.
+pub fn exported_facts<'a>(analysis: &'a Analysis, review: ReviewFacts<'a>) -> Vec<&'a Fact> {
+    merge_facts(analysis.all_facts(), review.left_out())
 }
 
 /// Two lists in fact order ([`Fact::order_key`]) as one, in that order; on a tie, `counted`
