@@ -38,6 +38,7 @@ use super::chart::{scope_label, unit_label, value_label, Chart, ChartKind};
 use super::escape::html;
 use super::findings::top_key_findings;
 use super::labels::installed;
+use super::reasons::{check_message, notes_text};
 use super::review::{review_row, ReviewFacts, ReviewRow};
 use super::Lang;
 use crate::analysis::{Analysis, Severity, TrendRow};
@@ -893,10 +894,10 @@ impl<'a> Builder<'a, '_> {
                     county.county.as_str(),
                     f.year,
                 ))
-                .and_then(|t| Some((t.prev_year?, t.prev_value?, t.pct_change, &t.note)))
-                .map(|(py, pv, pct, note)| ChangeView {
+                .and_then(|t| Some((t.prev_year?, t.prev_value?, t.pct_change, &t.notes)))
+                .map(|(py, pv, pct, notes)| ChangeView {
                     v: pct.map(|p| format!("{p:.3}")).unwrap_or_default(),
-                    note: note.clone(),
+                    note: notes_text(notes, self.ctx.dict, self.ctx.lang),
                     prev_year: py,
                     prev_value: format_value(pv),
                     pct: pct.map(|p| format!(" ({p:+.1}%)")).unwrap_or_default(),
@@ -1090,7 +1091,7 @@ impl<'a> Builder<'a, '_> {
                         .reference
                         .map(|r| format!("{}%", format_value(r)))
                         .unwrap_or_default(),
-                    note: d.note.clone(),
+                    note: notes_text(&d.notes, self.ctx.dict, l),
                     links,
                 });
             }
@@ -1211,7 +1212,7 @@ impl<'a> Builder<'a, '_> {
                     county: c.county.clone(),
                     name: self.name(&c.metric),
                     year: c.year,
-                    message: c.message.clone(),
+                    message: check_message(&c.reason, self.ctx.dict, l),
                     links: vec![self.sources.link(&c.doc, &c.evidence)],
                 }
             })

@@ -12,6 +12,8 @@ pub mod findings;
 pub mod html;
 pub mod labels;
 pub mod manifest;
+pub mod place;
+pub mod reasons;
 pub mod review;
 pub mod table;
 pub mod xlsx;
