@@ -256,7 +256,7 @@ fn analysis_tables_neutralise_text_fields_only() {
     let text =
         String::from_utf8(table_csv(checks, &CsvOptions::default()).expect("csv")).expect("utf-8");
     assert!(
-        text.contains(",stated_change.inconsistent,'@甲县2023.txt "),
+        text.contains(",stated_change.inconsistent,\"'@甲县2023.txt "),
         "{text}"
     );
 }

@@ -30,8 +30,9 @@ use crate::render::chart::data::Grid;
 use crate::render::chart::{render_charts_from, Chart};
 use crate::render::csv::{export_csv, CsvOptions};
 use crate::render::html::{render_page_with, PageContext};
-use crate::render::manifest::{manifest_csv, manifest_json, Manifest, Summary};
+use crate::render::manifest::{manifest_csv, manifest_json, CheckEntry, Manifest, Summary};
 use crate::render::place::placed;
+use crate::render::reasons::check_message;
 use crate::render::review::ReviewFacts;
 use crate::render::table::{export_sources_with, ExportTable, TableInputs};
 use crate::render::xlsx::{WorkbookContext, WorkbookWriter};
@@ -191,7 +192,15 @@ impl Output {
                             + run.analysis.repeats.len()
                             + run.review.left_out().len(),
                     ),
-                    checks: &run.analysis.checks,
+                    checks: run
+                        .analysis
+                        .checks
+                        .iter()
+                        .map(|c| CheckEntry {
+                            check: c,
+                            message: check_message(&c.reason, run.dict, run.lang),
+                        })
+                        .collect(),
                     conflicts: &run.analysis.conflicts,
                     warnings: run.warnings,
                     outputs: job.manifest_outputs(),
