@@ -270,8 +270,8 @@ fn mediation_success_derived_and_reported_rates_checked() {
         .find(|c| c.kind == "rate_vs_parts")
         .expect("rate check");
     assert_eq!(c.severity, Severity::Info);
-    assert!(msg(&c).contains("consistent by truncation"), "{}", msg(&c));
-    assert!(msg(&c).contains("99.6913"), "{}", msg(&c));
+    assert!(msg(c).contains("consistent by truncation"), "{}", msg(c));
+    assert!(msg(c).contains("99.6913"), "{}", msg(c));
 
     // 95% reported for the same parts: neither rounding (99.7) nor truncation (99.6).
     let a = run(&[
@@ -299,7 +299,7 @@ fn mediation_success_derived_and_reported_rates_checked() {
         .find(|c| c.kind == "rate_vs_parts")
         .expect("rate check");
     assert_eq!(c.severity, Severity::Warning);
-    assert!(msg(&c).contains("inconsistent"), "{}", msg(&c));
+    assert!(msg(c).contains("inconsistent"), "{}", msg(c));
 
     // 99.5% for 3300 / 3314 = 99.5775%: consistent by truncation too; 100% for 90/90 by rounding.
     let a = run(&[
@@ -411,14 +411,14 @@ fn conflicting_documents_are_flagged_and_never_resolved() {
         .expect("check");
     assert_eq!(check.severity, Severity::Warning);
     assert!(
-        msg(&check).contains("630 (2022.txt) vs 632 (2023.txt)"),
+        msg(check).contains("630 (2022.txt) vs 632 (2023.txt)"),
         "{}",
-        msg(&check)
+        msg(check)
     );
     assert!(
-        msg(&check).contains("no year-over-year change"),
+        msg(check).contains("no year-over-year change"),
         "{}",
-        msg(&check)
+        msg(check)
     );
     // No trend row for the ambiguous year, and 2023 is compared with 2021 across it:
     // 600 → 863 over two years, sqrt(863/600) − 1 = sqrt(1.438333) − 1 = 19.93% a year.
@@ -738,9 +738,9 @@ fn r15_stated_changes_agree_or_contradict_with_both_sources() {
         .expect("a");
     assert_eq!(agree.severity, Severity::Info);
     assert!(
-        msg(&agree).contains("consistent by rounding"),
+        msg(agree).contains("consistent by rounding"),
         "{}",
-        msg(&agree)
+        msg(agree)
     );
     let contra = checks
         .iter()
@@ -748,14 +748,14 @@ fn r15_stated_changes_agree_or_contradict_with_both_sources() {
         .expect("b");
     assert_eq!(contra.severity, Severity::Warning);
     assert!(
-        msg(&contra).contains("stated change +25%"),
+        msg(contra).contains("stated change +25%"),
         "{}",
-        msg(&contra)
+        msg(contra)
     );
     assert!(
-        msg(&contra).contains("100 → 130 = +30.0000%"),
+        msg(contra).contains("100 → 130 = +30.0000%"),
         "{}",
-        msg(&contra)
+        msg(contra)
     );
     assert_eq!(contra.doc, "b2023.txt; b2022.txt");
     assert_eq!(contra.year, 2023);

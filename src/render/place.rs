@@ -148,7 +148,7 @@ fn syllables(text: &str) -> String {
         if !out.is_empty() && syllable.starts_with(['a', 'o', 'e']) {
             out.push('\'');
         }
-        out.push_str(&syllable);
+        out.push_str(syllable);
     }
     let mut chars = out.chars();
     match chars.next() {
