@@ -342,6 +342,10 @@ fn en_run_names_places_in_pinyin_beside_the_chinese() {
     let header = facts.lines().next().expect("header");
     assert!(header.contains(",county,county_en,"), "{header}");
     assert!(facts.contains(",冠县,Guan County,"), "facts.csv");
+    assert!(
+        facts.contains(",山东省,Shandong Province,聊城市,Liaocheng City,"),
+        "facts.csv"
+    );
     // In Chinese the tables have no such column.
     let zh = run("zh");
     let facts = text(&zh.path().join("facts.csv"));

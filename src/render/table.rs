@@ -286,9 +286,10 @@ pub struct ExportTable<'a> {
     /// The column whose text is the row's unit (`%` rows of the facts, trends and comparisons
     /// get the percentage display in the workbook); `None` when units do not apply.
     unit_column: Option<usize>,
-    /// With `--lang en`, the column of the county's name: its romanisation is put right
-    /// after it, in a `county_en` column (see [`ExportTable::with_places`]).
-    place_column: Option<usize>,
+    /// With `--lang en`, the columns of place names (before the romanisations are put in),
+    /// each with the column its romanisation goes to, in column order (see
+    /// [`ExportTable::with_places`]).
+    place_columns: Vec<(usize, &'static str)>,
     source: Source<'a>,
 }
 
@@ -343,6 +344,13 @@ pub struct Words<'a, T> {
     pub text: Box<dyn Fn(&T) -> String + Sync + 'a>,
 }
 
+/// Place-name columns and the column each one's romanisation goes to with `--lang en`.
+const PLACE_COLUMNS: [(&str, &str); 3] = [
+    ("province", "province_en"),
+    ("prefecture", "prefecture_en"),
+    ("county", "county_en"),
+];
+
 /// The columns the render layer adds to serde rows, by table: (table, key column, words
 /// column). The analysis's rows serialise without them.
 pub const WORDED_COLUMNS: [(&str, &str, &str); 4] = [
@@ -372,7 +380,7 @@ impl<'a> ExportTable<'a> {
             name: "facts".to_string(),
             columns: general_columns(&FACT_COLUMNS),
             unit_column: FACT_COLUMNS.iter().position(|c| *c == "unit"),
-            place_column: None,
+            place_columns: Vec::new(),
             source: Source::Facts(facts),
         }
     }
@@ -392,7 +400,7 @@ impl<'a> ExportTable<'a> {
             name: "stated_changes".to_string(),
             columns: general_columns(&STATED_CHANGE_COLUMNS),
             unit_column: None,
-            place_column: None,
+            place_columns: Vec::new(),
             source: Source::StatedChanges(changes),
         }
     }
@@ -429,7 +437,7 @@ impl<'a> ExportTable<'a> {
             name: name.to_string(),
             columns: Self::columns_of(names),
             unit_column: None,
-            place_column: None,
+            place_columns: Vec::new(),
             source: Source::Serde(Box::new(source)),
         })
     }
@@ -467,7 +475,7 @@ impl<'a> ExportTable<'a> {
             name: table.name,
             columns: table.columns,
             unit_column: None,
-            place_column: None,
+            place_columns: Vec::new(),
             source: Source::Cells(table.rows),
         }
     }
@@ -483,22 +491,37 @@ impl<'a> ExportTable<'a> {
         self
     }
 
-    /// With `--lang en`, puts each county's name in pinyin (`Guan County`) in a `county_en`
-    /// column right after `county`: the `county` column keeps the name as the reports give
-    /// it, the key to join on, and an English reader gets a name to read. A table without a
-    /// county is left as it is, as is every table in Chinese.
+    /// With `--lang en`, puts each place name in pinyin (`Guan County`) in a column right
+    /// after it (`province_en`, `prefecture_en`, `county_en`): the name's own column keeps it
+    /// as the reports give it, the key to join on, and an English reader gets a name to read.
+    /// A table without places is left as it is, as is every table in Chinese.
     pub fn with_places(mut self, lang: Lang) -> Self {
         if !lang.is_en() {
             return self;
         }
-        if let Some(at) = self.columns.iter().position(|c| c.name == "county") {
-            self.columns
-                .insert(at + 1, plain_column("county_en", "county_en"));
-            self.columns[at + 1].label = None;
-            self.place_column = Some(at);
-            if let Some(u) = self.unit_column.as_mut().filter(|u| **u > at) {
-                *u += 1;
-            }
+        self.place_columns = self
+            .columns
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| {
+                PLACE_COLUMNS
+                    .iter()
+                    .find(|(name, _)| *name == c.name)
+                    .map(|(_, en)| (i, *en))
+            })
+            .collect();
+        for &(at, en) in self.place_columns.iter().rev() {
+            self.columns.insert(
+                at + 1,
+                Column {
+                    name: en.to_string(),
+                    label: None,
+                    style: NumberStyle::General,
+                },
+            );
+        }
+        if let Some(u) = self.unit_column.as_mut() {
+            *u += self.place_columns.iter().filter(|(at, _)| *at < *u).count();
         }
         self
     }
@@ -577,12 +600,12 @@ impl<'a> ExportTable<'a> {
                     .map_err(|e| e.into_table_error(&self.name))?;
             }
         }
-        if let Some(at) = self.place_column {
+        for &(at, en) in self.place_columns.iter().rev() {
             let latin = match row.get(at) {
                 Some(CellRef::Text(name)) => romanised(name),
                 _ => String::new(),
             };
-            row.insert_text(at + 1, "county_en", &latin);
+            row.insert_text(at + 1, en, &latin);
         }
         if let Source::Serde(_) = &self.source {
             let same = row.names.len() == self.columns.len()
