@@ -351,3 +351,35 @@ fn en_run_names_places_in_pinyin_beside_the_chinese() {
     let facts = text(&zh.path().join("facts.csv"));
     assert!(!facts.lines().next().expect("header").contains("county_en"));
 }
+
+/// A place whose common reading is wrong is fixed in an edited labels file, without a
+/// rebuild: 冠 given as `Kwan` here.
+#[test]
+fn an_edited_labels_file_overrides_a_romanisation() {
+    let bundled = std::fs::read_to_string("data/labels.toml").expect("labels");
+    let edited = bundled.replacen(
+        "[place_names]\n",
+        "[place_names]\n\"冠\" = { zh = \"冠\", en = \"Kwan\" }\n",
+        1,
+    );
+    assert_ne!(
+        edited, bundled,
+        "the bundled file has a [place_names] table"
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let labels = dir.path().join("labels.toml");
+    std::fs::write(&labels, edited).expect("write");
+    let out = dir.path().join("out");
+    Command::cargo_bin("fazhi")
+        .expect("binary built")
+        .args(["run", "data/reports", "-q", "--lang", "en", "--labels"])
+        .arg(&labels)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let page = visible_text(&text(&out.join("index.html")));
+    assert!(page.contains("Kwan County (冠县)"), "page");
+    assert!(!page.contains("Guan County"), "page");
+    assert!(text(&out.join("trends.csv")).contains(",冠县,Kwan County,"));
+}

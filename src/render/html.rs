@@ -1394,7 +1394,11 @@ impl<'a> Builder<'a, '_> {
                     InputStatus::Error => "page.status_error",
                     InputStatus::NeedsOcr => "page.status_needs_ocr",
                 }),
-                county: i.county.clone().unwrap_or_default(),
+                county: i
+                    .county
+                    .as_deref()
+                    .map(|c| super::place::place(c, l).into_owned())
+                    .unwrap_or_default(),
                 report_year: i.report_year.map(|y| y.to_string()).unwrap_or_default(),
                 facts: i.facts,
                 message: i.message.clone().unwrap_or_default(),
