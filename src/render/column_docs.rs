@@ -339,6 +339,15 @@ mod tests {
             }
         }
         assert_eq!(describe("facts", "unit", Lang::En), Some("Unit"));
+        // The romanised place columns (`--lang en`) are described once for every table.
+        for table in ["facts", "trends", "checks", "wide", "stated_changes"] {
+            for column in ["province_en", "prefecture_en", "county_en"] {
+                assert!(
+                    describe(table, column, Lang::En).is_some(),
+                    "{table}.{column}"
+                );
+            }
+        }
         assert_eq!(describe("facts", "nope", Lang::Zh), None);
     }
 }
