@@ -104,6 +104,7 @@ fn render(c: &mut Criterion) {
                 charts: &charts,
                 review: Default::default(),
                 lang: Lang::Zh,
+                unplaced: None,
             })
             .len()
         })
@@ -175,6 +176,7 @@ fn national(c: &mut Criterion) {
                 charts: &charts,
                 review: Default::default(),
                 lang: Lang::Zh,
+                unplaced: None,
             })
             .len()
         })

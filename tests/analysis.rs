@@ -1,12 +1,15 @@
 //! End-to-end tests of the analysis stage on facts built by hand (extraction is tested
 //! elsewhere). Every expected number was computed by hand; the arithmetic is in the comments.
 
-use fazhi::analysis::{analyse, analyse_with, Analysis, Inputs, Reference, Severity};
+use fazhi::analysis::{
+    analyse, analyse_with, Analysis, Check, Inputs, Note, Notes, Reference, Severity,
+};
 use fazhi::dict::{load_dict, IndicatorDict};
 use fazhi::model::{ChangeUnit, DocMeta, Fact, Level, Qualifier, Scope, StatedChange};
 use fazhi::render::chart::render_charts;
 use fazhi::render::csv::{rows_csv, CsvOptions};
 use fazhi::render::findings::key_findings;
+use fazhi::render::reasons::{check_message, notes_text};
 use fazhi::render::Lang;
 
 /// A fact of county `code` stated in `doc` (a report about `report_year`).
@@ -36,6 +39,16 @@ fn fact(doc: &str, code: &str, report_year: i32, metric: &str, year: i32, value:
 
 fn dict() -> IndicatorDict {
     load_dict(None).expect("bundled dictionary")
+}
+
+/// A check's message in English (the words a reader of `--lang en` sees).
+fn msg(c: &Check) -> String {
+    check_message(&c.reason, &dict(), Lang::En)
+}
+
+/// A row's notes in English.
+fn words(notes: &Notes) -> String {
+    notes_text(notes, &dict(), Lang::En)
 }
 
 fn run(facts: &[Fact]) -> Analysis {
@@ -94,9 +107,9 @@ fn staff_growth_from_a_value_stated_about_the_year_before() {
     assert_eq!(t.annual_rate, None, "one-year gap: no separate annual rate");
     let first = a.trends.iter().find(|t| t.year == 2022).expect("2022 row");
     assert!(
-        first.note.contains("2022 value stated in the 2023 report"),
+        words(&first.notes).contains("2022 value stated in the 2023 report"),
         "{}",
-        first.note
+        words(&first.notes)
     );
 
     // Derived growth with its interval: Wilson for 863 / 1495 = [0.552051, 0.602069],
@@ -112,7 +125,11 @@ fn staff_growth_from_a_value_stated_about_the_year_before() {
         close(g.ci_low, 23.24, 0.05) && close(g.ci_high, 51.30, 0.05),
         "{g:?}"
     );
-    assert!(g.note.contains("2022 (632) to 2023 (863)"), "{}", g.note);
+    assert!(
+        words(&g.notes).contains("2022 (632) to 2023 (863)"),
+        "{}",
+        words(&g.notes)
+    );
 }
 
 #[test]
@@ -161,9 +178,12 @@ fn acceptance_rate_and_correction_rate_fallback_with_wilson_intervals() {
     );
     assert_eq!(cor.denominator_metric, "reconsideration.accepted");
     assert!(
-        cor.note.contains("denominator: accepted, not concluded"),
+        cor.notes.0.iter().any(
+            |n| matches!(n, Note::Fallback { used, preferred, year: 2023 }
+            if used == "reconsideration.accepted" && preferred == "reconsideration.concluded")
+        ),
         "{}",
-        cor.note
+        words(&cor.notes)
     );
     // The national 12.83% (2023) is shown beside, not mixed in.
     assert_eq!(cor.reference, Some(12.83));
@@ -187,7 +207,14 @@ fn correction_rate_prefers_concluded() {
     // 4 / 41 = 9.7561%.
     assert_eq!(cor.denominator_metric, "reconsideration.concluded");
     assert!(close(cor.value, 9.7561, 1e-4));
-    assert!(!cor.note.contains("denominator:"), "{}", cor.note);
+    assert!(
+        !cor.notes
+            .0
+            .iter()
+            .any(|n| matches!(n, Note::Fallback { .. })),
+        "{}",
+        words(&cor.notes)
+    );
     assert_eq!(
         cor.reference, None,
         "no national figure for 2024 in the test references"
@@ -243,12 +270,8 @@ fn mediation_success_derived_and_reported_rates_checked() {
         .find(|c| c.kind == "rate_vs_parts")
         .expect("rate check");
     assert_eq!(c.severity, Severity::Info);
-    assert!(
-        c.message.contains("consistent by truncation"),
-        "{}",
-        c.message
-    );
-    assert!(c.message.contains("99.6913"), "{}", c.message);
+    assert!(msg(c).contains("consistent by truncation"), "{}", msg(c));
+    assert!(msg(c).contains("99.6913"), "{}", msg(c));
 
     // 95% reported for the same parts: neither rounding (99.7) nor truncation (99.6).
     let a = run(&[
@@ -276,7 +299,7 @@ fn mediation_success_derived_and_reported_rates_checked() {
         .find(|c| c.kind == "rate_vs_parts")
         .expect("rate check");
     assert_eq!(c.severity, Severity::Warning);
-    assert!(c.message.contains("inconsistent"), "{}", c.message);
+    assert!(msg(c).contains("inconsistent"), "{}", msg(c));
 
     // 99.5% for 3300 / 3314 = 99.5775%: consistent by truncation too; 100% for 90/90 by rounding.
     let a = run(&[
@@ -322,11 +345,11 @@ fn mediation_success_derived_and_reported_rates_checked() {
             34.44,
         ),
     ]);
-    let verdicts: Vec<&str> = a
+    let verdicts: Vec<String> = a
         .checks
         .iter()
         .filter(|c| c.kind == "rate_vs_parts")
-        .map(|c| c.message.as_str())
+        .map(msg)
         .collect();
     assert_eq!(verdicts.len(), 2, "{verdicts:?}");
     // Sorted by metric: mediation before reconsideration. 31 / 90 = 34.4444% → 34.44 by rounding.
@@ -349,8 +372,16 @@ fn two_year_gap_becomes_an_annual_rate() {
     assert_eq!(t.prev_year, Some(2020));
     assert!(close(t.pct_change.expect("base"), 21.0, 1e-9));
     assert!(close(t.annual_rate.expect("gap > 1"), 10.0, 1e-9));
-    assert!(t.note.contains("2-year gap"), "{}", t.note);
-    assert!(t.note.contains("previous value from x.txt"), "{}", t.note);
+    assert!(
+        words(&t.notes).contains("2-year gap"),
+        "{}",
+        words(&t.notes)
+    );
+    assert!(
+        words(&t.notes).contains("previous value from x.txt"),
+        "{}",
+        words(&t.notes)
+    );
 }
 
 #[test]
@@ -380,14 +411,14 @@ fn conflicting_documents_are_flagged_and_never_resolved() {
         .expect("check");
     assert_eq!(check.severity, Severity::Warning);
     assert!(
-        check.message.contains("630 (2022.txt) vs 632 (2023.txt)"),
+        msg(check).contains("630 (2022.txt) vs 632 (2023.txt)"),
         "{}",
-        check.message
+        msg(check)
     );
     assert!(
-        check.message.contains("no year-over-year change"),
+        msg(check).contains("no year-over-year change"),
         "{}",
-        check.message
+        msg(check)
     );
     // No trend row for the ambiguous year, and 2023 is compared with 2021 across it:
     // 600 → 863 over two years, sqrt(863/600) − 1 = sqrt(1.438333) − 1 = 19.93% a year.
@@ -494,7 +525,7 @@ fn cross_county_comparison_says_when_latest_years_differ() {
     assert_eq!(top.median, 30.0);
     assert!(close(top.percentile, 83.3333, 1e-3));
     assert!(close(top.z_score.expect("n = 3"), 1.0, 1e-9));
-    assert!(top.note.is_empty());
+    assert!(words(&top.notes).is_empty());
     // Latest per county: 10, 30, 50, 20 (2020) → median (20 + 30) / 2 = 25; mean 27.5;
     // sd = sqrt((17.5² + 2.5² + 22.5² + 7.5²) / 3) = sqrt(875 / 3) = 17.0783;
     // z(50) = 22.5 / 17.0783 = 1.31746.
@@ -512,9 +543,9 @@ fn cross_county_comparison_says_when_latest_years_differ() {
     assert_eq!(latest[0].median, 25.0);
     assert!(close(latest[0].z_score.expect("n = 4"), 1.31746, 1e-4));
     assert!(
-        latest[0].note.contains("years differ: 2020–2023"),
+        words(&latest[0].notes).contains("years differ: 2020–2023"),
         "{}",
-        latest[0].note
+        words(&latest[0].notes)
     );
 }
 
@@ -667,7 +698,11 @@ fn r15_trend_across_a_three_year_gap_skips_to_the_last_known_year() {
     );
     assert!(close(t.pct_change.expect("base > 0"), 68.75, 1e-9));
     assert!(close(t.annual_rate.expect("gap 3"), 19.055, 1e-3));
-    assert!(t.note.contains("3-year gap (2019–2022)"), "{}", t.note);
+    assert!(
+        words(&t.notes).contains("3-year gap (2019–2022)"),
+        "{}",
+        words(&t.notes)
+    );
     assert_eq!(t.qualifier, Qualifier::Exact);
     // 2019 after 2018: one year, no annual rate; 20 / 60 = 33.33%.
     let t = a.trends.iter().find(|t| t.year == 2019).expect("2019 row");
@@ -703,9 +738,9 @@ fn r15_stated_changes_agree_or_contradict_with_both_sources() {
         .expect("a");
     assert_eq!(agree.severity, Severity::Info);
     assert!(
-        agree.message.contains("consistent within rounding"),
+        msg(agree).contains("consistent by rounding"),
         "{}",
-        agree.message
+        msg(agree)
     );
     let contra = checks
         .iter()
@@ -713,14 +748,14 @@ fn r15_stated_changes_agree_or_contradict_with_both_sources() {
         .expect("b");
     assert_eq!(contra.severity, Severity::Warning);
     assert!(
-        contra.message.contains("stated change +25%"),
+        msg(contra).contains("stated change +25%"),
         "{}",
-        contra.message
+        msg(contra)
     );
     assert!(
-        contra.message.contains("100 → 130 = +30.0000%"),
+        msg(contra).contains("100 → 130 = +30.0000%"),
         "{}",
-        contra.message
+        msg(contra)
     );
     assert_eq!(contra.doc, "b2023.txt; b2022.txt");
     assert_eq!(contra.year, 2023);
@@ -757,16 +792,18 @@ fn r15_a_stated_change_without_the_earlier_report_gives_a_derived_point() {
     assert_eq!(derived.value, 120.0);
     assert_eq!(derived.qualifier, Qualifier::Derived);
     assert_eq!(derived.doc, "c2023.txt");
-    assert!(derived.note.contains("150 ÷ (1 + 25%)"), "{}", derived.note);
+    assert!(
+        words(&derived.notes).contains("150 ÷ (1 + 25%)"),
+        "{}",
+        words(&derived.notes)
+    );
     let later = row("371523", 2023);
     assert_eq!((later.prev_value, later.change), (Some(120.0), Some(30.0)));
     assert!(close(later.pct_change.expect("base"), 25.0, 1e-9));
     assert!(
-        later
-            .note
-            .contains("derived from the change stated in c2023.txt"),
+        words(&later.notes).contains("derived from the change stated in c2023.txt"),
         "{}",
-        later.note
+        words(&later.notes)
     );
     let derived = row("371524", 2022);
     assert_eq!(

@@ -434,7 +434,7 @@ fn bad_inputs_are_listed_and_good_reports_still_yield_every_fact() {
         tool: "test".into(),
         inputs: &mixed.records,
         summary: fazhi::render::manifest::Summary::of(&mixed.records, mixed.facts.len()),
-        checks: &[],
+        checks: Vec::new(),
         conflicts: &[],
         warnings: &mixed.warnings,
         outputs: Vec::new(),

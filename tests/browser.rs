@@ -145,6 +145,7 @@ fn write_gold_page(dir: &Path, lang: Lang) -> PathBuf {
         charts: &charts,
         review: Default::default(),
         lang,
+        unplaced: None,
     });
     std::fs::create_dir_all(dir.join("charts")).expect("mkdir");
     for c in &charts {

@@ -4,10 +4,12 @@
 use std::io::{Cursor, Read};
 
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
-use fazhi::analysis::{Analysis, Check, ComparisonRow, DerivedRow, Severity, TrendRow};
+use fazhi::analysis::{
+    Analysis, Check, CheckReason, ComparisonRow, DerivedRow, Notes, Severity, TrendRow, Verdict,
+};
 use fazhi::dict::{load_dict, IndicatorDict};
 use fazhi::ingest::facts_csv::parse_facts;
-use fazhi::model::{Fact, Level, Qualifier, Scope};
+use fazhi::model::{ChangeUnit, Fact, Level, Qualifier, Scope};
 use fazhi::render::csv::{facts_csv, table_csv, CsvEncoding, CsvOptions};
 use fazhi::render::table::{export_sources, export_tables};
 use fazhi::render::xlsx::{render_workbook, WorkbookContext, WorkbookWriter};
@@ -128,7 +130,7 @@ fn analysis() -> Analysis {
             annual_rate: None,
             evidence: "-收到行政复议申请91件".into(),
             doc: "甲县2023.txt".into(),
-            note: String::new(),
+            notes: Notes::default(),
             qualifier: Qualifier::Exact,
         }],
         derived: vec![DerivedRow {
@@ -145,7 +147,7 @@ fn analysis() -> Analysis {
             ci_low: 70.89,
             ci_high: 87.11,
             reference: None,
-            note: String::new(),
+            notes: Notes::default(),
             evidence: "受理73件; 收到行政复议申请91件".into(),
         }],
         comparisons: vec![ComparisonRow {
@@ -169,7 +171,7 @@ fn analysis() -> Analysis {
             prefecture_median: None,
             province_rank: None,
             province_n: None,
-            note: String::new(),
+            notes: Notes::default(),
         }],
         checks: vec![Check {
             kind: "part_exceeds_whole".into(),
@@ -180,7 +182,17 @@ fn analysis() -> Analysis {
             doc: "甲县2023.txt".into(),
             metric: "reconsideration.accepted".into(),
             year: 2023,
-            message: "@受理数多于收件数".into(),
+            // A file name that looks like a formula, first in the Chinese message.
+            reason: CheckReason::StatedChange {
+                change: 25.0,
+                unit: ChangeUnit::Percent,
+                value_unit: "件".into(),
+                base_year: 2022,
+                doc: "@甲县2023.txt".into(),
+                values: (100.0, 130.0),
+                computed: 30.0,
+                verdict: Verdict::Inconsistent,
+            },
             evidence: "受理73件".into(),
         }],
         ..Analysis::default()
@@ -243,7 +255,10 @@ fn analysis_tables_neutralise_text_fields_only() {
     let checks = tables.iter().find(|t| t.name == "checks").expect("checks");
     let text =
         String::from_utf8(table_csv(checks, &CsvOptions::default()).expect("csv")).expect("utf-8");
-    assert!(text.contains(",'@受理数多于收件数,"), "{text}");
+    assert!(
+        text.contains(",stated_change.inconsistent,\"'@甲县2023.txt "),
+        "{text}"
+    );
 }
 
 fn sheet(bytes: &[u8], name: &str) -> Vec<Vec<Data>> {

@@ -4,7 +4,7 @@
 mod render_support;
 
 use assert_cmd::Command;
-use fazhi::analysis::Analysis;
+use fazhi::analysis::{Analysis, CheckReason, Note};
 use fazhi::dict::IndicatorDict;
 use fazhi::render::chart::{render_charts, Chart, ChartKind};
 use fazhi::render::csv::CsvOptions;
@@ -22,6 +22,7 @@ fn render(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) -> (Vec<Chart>,
         charts: &charts,
         review: Default::default(),
         lang,
+        unplaced: None,
     });
     (charts, String::from_utf8(page).expect("utf-8 page"))
 }
@@ -306,23 +307,28 @@ fn r16_every_report_text_field_is_escaped_by_the_template() {
         }
     }
     for r in a.trends.iter_mut() {
-        for s in [&mut r.county, &mut r.doc, &mut r.evidence, &mut r.note] {
+        for s in [&mut r.county, &mut r.doc, &mut r.evidence] {
             t(s);
         }
+        r.notes.0.push(Note::PreviousFrom {
+            doc: HOSTILE.into(),
+        });
     }
     for r in a.derived.iter_mut() {
-        for s in [&mut r.county, &mut r.evidence, &mut r.note] {
+        for s in [&mut r.county, &mut r.evidence] {
             t(s);
         }
+        r.notes.0.push(Note::PartsFrom {
+            numerator_doc: HOSTILE.into(),
+            denominator_doc: HOSTILE.into(),
+        });
     }
     for c in a.checks.iter_mut() {
-        for s in [
-            &mut c.kind,
-            &mut c.county,
-            &mut c.doc,
-            &mut c.message,
-            &mut c.evidence,
-        ] {
+        c.reason = CheckReason::Conflict {
+            scope: fazhi::model::Scope::Annual,
+            values: vec![(1.0, HOSTILE.into()), (2.0, HOSTILE.into())],
+        };
+        for s in [&mut c.kind, &mut c.county, &mut c.doc, &mut c.evidence] {
             t(s);
         }
     }
@@ -377,6 +383,7 @@ fn r16_every_report_text_field_is_escaped_by_the_template() {
             charts: &charts,
             review: Default::default(),
             lang,
+            unplaced: None,
         }))
         .expect("utf-8");
         let doc = scraper::Html::parse_document(&page);

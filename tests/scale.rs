@@ -65,6 +65,7 @@ fn national_page(lang: Lang) -> (usize, String) {
         charts: &charts,
         review: Default::default(),
         lang,
+        unplaced: None,
     });
     (charts.len(), String::from_utf8(page).expect("utf-8"))
 }

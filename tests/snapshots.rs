@@ -222,9 +222,9 @@ fn snapshot_run(lang: &str) {
 
 /// The page (its charts' text included) and the briefing speak `lang` only: with `en` no
 /// Chinese character outside what the reports and the reference file say (names, evidence,
-/// units, sources); with `zh` no English sentence (three words or more) outside those and
-/// outside the notes and check messages the analysis writes (src/analysis words them in
-/// English; they are not labels yet).
+/// units, sources); with `zh` no English sentence (three words or more) outside those. The
+/// notes and check messages are labels too (`render::reasons`); tests/one_language.rs scans
+/// every output, two English words at a time.
 fn speaks_one_language(root: &Path, lang: &str) {
     let mut quoted: Vec<String> = Vec::new();
     let mut collect = |file: &str, columns: &[&str]| {
@@ -250,9 +250,8 @@ fn speaks_one_language(root: &Path, lang: &str) {
             "evidence",
         ],
     );
-    collect("checks.csv", &["county", "doc", "evidence", "message"]);
-    collect("derived.csv", &["note", "evidence"]);
-    collect("trends.csv", &["note"]);
+    collect("checks.csv", &["county", "doc", "evidence"]);
+    collect("derived.csv", &["evidence"]);
     let mut reference = csv::Reader::from_path("data/reference.csv").expect("reference");
     let source = reference
         .headers()
@@ -397,6 +396,7 @@ fn snapshot_view_models(lang: Lang) {
         charts: &charts,
         review,
         lang,
+        unplaced: None,
     };
     let mut page = serde_json::to_value(page_view(&ctx, &Grid::build(&analysis, &dict)))
         .expect("page view as JSON");

@@ -3,7 +3,8 @@
 //! beside the computation that pairs them (`derived`, `trends`); their thresholds are here.
 
 use super::model::{Check, Conflict, ConflictSource, Severity};
-use crate::model::{format_value, Fact, Level};
+use super::reason::CheckReason;
+use crate::model::{Fact, Level};
 
 /// A count that changes by more than this factor per year (more than doubles, or falls below
 /// half) is flagged as a `yoy_jump`. County caseloads rarely double or halve within a year;
@@ -77,11 +78,6 @@ pub(super) fn conflict_checks(conflicts: &[Conflict]) -> Vec<Check> {
     conflicts
         .iter()
         .map(|c| {
-            let stated: Vec<String> = c
-                .sources
-                .iter()
-                .map(|s| format!("{} ({})", format_value(s.value), s.doc))
-                .collect();
             let mut docs: Vec<&str> = c.sources.iter().map(|s| s.doc.as_str()).collect();
             docs.dedup();
             Check {
@@ -93,16 +89,10 @@ pub(super) fn conflict_checks(conflicts: &[Conflict]) -> Vec<Check> {
                 doc: docs.join("; "),
                 metric: c.metric.clone(),
                 year: c.year,
-                message: format!(
-                    "{} {} {} ({}): the reports state different values: {}; all are kept, none \
-                     is chosen, and no year-over-year change, derived rate or comparison is \
-                     computed from this value",
-                    c.county,
-                    c.metric,
-                    c.year,
-                    c.scope,
-                    stated.join(" vs ")
-                ),
+                reason: CheckReason::Conflict {
+                    scope: c.scope,
+                    values: c.sources.iter().map(|s| (s.value, s.doc.clone())).collect(),
+                },
                 evidence: c
                     .sources
                     .iter()
@@ -125,21 +115,16 @@ pub(super) fn value_checks(facts: &[Fact], rates: &[bool]) -> Vec<Check> {
                 f,
                 "not_a_number",
                 Severity::Error,
-                format!(
-                    "{} {} is not a finite number: {}",
-                    f.metric, f.year, f.value
-                ),
+                CheckReason::NotANumber { value: f.value },
             ));
             continue;
         }
-        // Formatted only for a fact that fails a check (almost none do).
-        let value = || format_value(f.value);
         if f.value > 100.0 && rate {
             out.push(fact_check(
                 f,
                 "rate_above_100",
                 Severity::Error,
-                format!("{} {} is a rate above 100%: {}%", f.metric, f.year, value()),
+                CheckReason::RateAbove100 { value: f.value },
             ));
         }
         if f.value < 0.0 {
@@ -147,7 +132,10 @@ pub(super) fn value_checks(facts: &[Fact], rates: &[bool]) -> Vec<Check> {
                 f,
                 "negative_value",
                 Severity::Error,
-                format!("{} {} is negative: {}{}", f.metric, f.year, value(), f.unit),
+                CheckReason::Negative {
+                    value: f.value,
+                    unit: f.unit.clone(),
+                },
             ));
         }
     }
@@ -155,7 +143,7 @@ pub(super) fn value_checks(facts: &[Fact], rates: &[bool]) -> Vec<Check> {
 }
 
 /// A check about one fact, with its provenance.
-pub(super) fn fact_check(f: &Fact, kind: &str, severity: Severity, message: String) -> Check {
+pub(super) fn fact_check(f: &Fact, kind: &str, severity: Severity, reason: CheckReason) -> Check {
     Check {
         kind: kind.into(),
         severity,
@@ -165,7 +153,7 @@ pub(super) fn fact_check(f: &Fact, kind: &str, severity: Severity, message: Stri
         doc: f.doc.clone(),
         metric: f.metric.clone(),
         year: f.year,
-        message,
+        reason,
         evidence: f.evidence.clone(),
     }
 }

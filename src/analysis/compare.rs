@@ -10,6 +10,7 @@ use super::approximate;
 use super::derived::reference;
 use super::model::{ComparisonRow, SlopeRow};
 use super::order::UnitPlaces;
+use super::reason::{Note, Notes, Which};
 use super::reference::Reference;
 use super::stats::{ols_slope, percentile_rank, z_score};
 use crate::dataset::columns::{LEN, LEVEL, METRIC, REGION, ROW, SCOPE, VALUE, YEAR};
@@ -67,7 +68,7 @@ pub(super) fn comparisons(
         span.0 = span.0.min(year[i]);
         span.1 = span.1.max(year[i]);
     }
-    let notes: BTreeMap<(u32, u32, u32), String> = spans
+    let notes: BTreeMap<(u32, u32, u32), Note> = spans
         .into_iter()
         .map(|(key, (first, last))| (key, latest_note(first, last)))
         .collect();
@@ -109,9 +110,9 @@ pub(super) fn comparisons(
                     .get(&(metric[i], scope[i], level[i]))
                     .cloned()
                     .unwrap_or_else(|| latest_note(year[i], year[i]));
-                ("latest", note)
+                ("latest", Some(note))
             } else {
-                ("year", String::new())
+                ("year", None)
             };
             row(basis, &facts[fact_rows[i]], g, references, note)
         })
@@ -126,14 +127,11 @@ fn level(f: &Fact) -> Level {
 
 /// The note of a latest-year comparison whose counties' latest years run from `first` to
 /// `last`.
-fn latest_note(first: i32, last: i32) -> String {
+fn latest_note(first: i32, last: i32) -> Note {
     if first == last {
-        format!("latest year per county: all {last}")
+        Note::LatestAll { year: last }
     } else {
-        format!(
-            "latest year per county; years differ: {first}–{last}, so values from different \
-             years are compared"
-        )
+        Note::LatestDiffer { first, last }
     }
 }
 
@@ -143,17 +141,13 @@ fn row(
     f: &Fact,
     g: &GroupStanding,
     references: &[Reference],
-    mut note: String,
+    note: Option<Note>,
 ) -> Option<ComparisonRow> {
     if g.n < 2 {
         return None;
     }
-    if let Some(a) = approximate(f) {
-        if !note.is_empty() {
-            note.push_str("; ");
-        }
-        note.push_str(&format!("value is {a}"));
-    }
+    let mut notes: Vec<Note> = note.into_iter().collect();
+    notes.extend(approximate(f, Which::Value));
     Some(ComparisonRow {
         basis: basis.into(),
         metric: f.metric.clone(),
@@ -179,7 +173,7 @@ fn row(
         prefecture_median: g.prefecture.and_then(|p| p.median),
         province_rank: g.province.map(|p| p.rank),
         province_n: g.province.map(|p| p.n),
-        note,
+        notes: Notes(notes),
     })
 }
 

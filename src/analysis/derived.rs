@@ -7,11 +7,12 @@ use polars::prelude::*;
 use super::approximate;
 use super::checks::fact_check;
 use super::model::{Check, DerivedRow, Severity};
+use super::reason::{CheckReason, Note, Notes, Verdict, Which};
 use super::reference::Reference;
-use super::stats::{pct_change, rate_agreement, ratio_interval, wilson_interval, Agreement};
+use super::stats::{pct_change, rate_agreement, ratio_interval, wilson_interval};
 use crate::dataset::columns::{CONTESTED, METRIC, REGION, ROW, SCOPE, YEAR};
 use crate::dataset::{usize_column, FactsFrame};
-use crate::model::{format_value, Fact, Qualifier, Scope};
+use crate::model::{Fact, Qualifier, Scope};
 
 /// A rate defined as numerator ÷ denominator.
 struct RateDef {
@@ -194,21 +195,18 @@ pub(super) fn rates(
                 continue;
             };
             let value = num.value / den.value * 100.0;
-            let mut notes = vec![format!(
-                "{} ÷ {} = {} ÷ {}",
-                short(def.numerator),
-                short(&den.metric),
-                format_value(num.value),
-                format_value(den.value)
-            )];
+            let mut notes = vec![Note::Parts {
+                numerator_metric: def.numerator.to_string(),
+                numerator: num.value,
+                denominator_metric: den.metric.clone(),
+                denominator: den.value,
+            }];
             if let Some(preferred) = fallback {
-                notes.push(format!(
-                    "denominator: {}, not {} (no {} count reported for {})",
-                    short(&den.metric),
-                    short(preferred),
-                    short(preferred),
-                    num.year
-                ));
+                notes.push(Note::Fallback {
+                    used: den.metric.clone(),
+                    preferred: preferred.to_string(),
+                    year: num.year,
+                });
             }
             notes.extend(part_notes(num, den));
             let base = def.metric.trim_end_matches(".derived");
@@ -229,7 +227,7 @@ pub(super) fn rates(
                 ci_low: lo * 100.0,
                 ci_high: hi * 100.0,
                 reference: reference(references, base, num.year, num.scope),
-                note: notes.join("; "),
+                notes: Notes(notes),
                 evidence: format!("{} / {}", num.evidence, den.evidence),
             });
         }
@@ -265,15 +263,16 @@ fn denominator<'a>(
 }
 
 /// Notes on approximate parts and parts read from different reports.
-fn part_notes(num: &Fact, den: &Fact) -> Vec<String> {
+fn part_notes(num: &Fact, den: &Fact) -> Vec<Note> {
     let mut notes = Vec::new();
-    for (which, f) in [("numerator", num), ("denominator", den)] {
-        if let Some(a) = approximate(f) {
-            notes.push(format!("{which} is {a}: the rate is approximate"));
-        }
+    for (which, f) in [(Which::Numerator, num), (Which::Denominator, den)] {
+        notes.extend(approximate(f, which));
     }
     if num.doc != den.doc {
-        notes.push(format!("parts from {} and {}", num.doc, den.doc));
+        notes.push(Note::PartsFrom {
+            numerator_doc: num.doc.clone(),
+            denominator_doc: den.doc.clone(),
+        });
     }
     notes
 }
@@ -283,37 +282,21 @@ fn part_notes(num: &Fact, den: &Fact) -> Vec<String> {
 fn rate_check(reported: &Fact, num: &Fact, den: &Fact, computed: f64) -> Check {
     let agreement = rate_agreement(reported.value, computed);
     let approx = num.qualifier != Qualifier::Exact || den.qualifier != Qualifier::Exact;
-    let (severity, verdict) = match agreement {
-        Agreement::Rounding => (Severity::Info, "consistent by rounding".to_string()),
-        Agreement::Truncation => (
-            Severity::Info,
-            "consistent by truncation (the report cut off the decimals instead of rounding)"
-                .to_string(),
-        ),
-        Agreement::Inconsistent if approx => (
-            Severity::Warning,
-            "inconsistent beyond rounding or truncation, but the parts are approximate".into(),
-        ),
-        Agreement::Inconsistent => (
-            Severity::Warning,
-            "inconsistent beyond rounding or truncation".to_string(),
-        ),
-    };
+    let verdict = Verdict::of(agreement, approx);
+    let severity = verdict.severity();
     let mut check = fact_check(
         reported,
         "rate_vs_parts",
         severity,
-        format!(
-            "{} {}: reported {}% vs {} ÷ {} = {} ÷ {} = {:.4}%: {verdict}",
-            reported.metric,
-            reported.year,
-            format_value(reported.value),
-            short(&num.metric),
-            short(&den.metric),
-            format_value(num.value),
-            format_value(den.value),
-            computed
-        ),
+        CheckReason::RateVsParts {
+            reported: reported.value,
+            numerator_metric: num.metric.clone(),
+            numerator: num.value,
+            denominator_metric: den.metric.clone(),
+            denominator: den.value,
+            computed,
+            verdict,
+        },
     );
     check.evidence = format!(
         "{} | {} | {}",
@@ -333,20 +316,13 @@ fn exceeds(part: &Fact, whole: &Fact) -> Check {
         } else {
             Severity::Error
         },
-        format!(
-            "{} {}: {} {} is larger than its whole, {} {}{}",
-            part.metric,
-            part.year,
-            short(&part.metric),
-            format_value(part.value),
-            short(&whole.metric),
-            format_value(whole.value),
-            if lower_bound {
-                " (the whole is stated as 'more than': a lower bound)"
-            } else {
-                ""
-            }
-        ),
+        CheckReason::PartExceedsWhole {
+            part_metric: part.metric.clone(),
+            part: part.value,
+            whole_metric: whole.metric.clone(),
+            whole: whole.value,
+            lower_bound,
+        },
     );
     check.evidence = format!("{} | {}", part.evidence, whole.evidence);
     if part.doc != whole.doc {
@@ -377,22 +353,14 @@ pub(super) fn growth(
             continue;
         };
         let metric = format!("{}.growth", f.metric);
-        let mut notes = vec![format!(
-            "growth from {} ({}) to {} ({}); 95% interval treats both counts as Poisson \
-             (Wilson interval for {} ÷ ({} + {}), mapped to the ratio)",
-            p.year,
-            format_value(p.value),
-            f.year,
-            format_value(f.value),
-            format_value(f.value),
-            format_value(f.value),
-            format_value(p.value)
-        )];
+        let mut notes = vec![Note::Growth {
+            from: (p.year, p.value),
+            to: (f.year, f.value),
+        }];
         if f.year - p.year > 1 {
-            notes.push(format!(
-                "{}-year gap: growth over the whole gap, not per year",
-                f.year - p.year
-            ));
+            notes.push(Note::GrowthGap {
+                gap: f.year - p.year,
+            });
         }
         notes.extend(part_notes(f, p));
         rows.push(DerivedRow {
@@ -409,7 +377,7 @@ pub(super) fn growth(
             value,
             ci_low: (lo - 1.0) * 100.0,
             ci_high: (hi - 1.0) * 100.0,
-            note: notes.join("; "),
+            notes: Notes(notes),
             evidence: format!("{} / {}", f.evidence, p.evidence),
         });
     }
@@ -427,9 +395,4 @@ pub(super) fn reference(
         .iter()
         .find(|r| r.indicator == metric && r.year == year && r.scope == scope)
         .map(|r| r.value)
-}
-
-/// The measure part of an indicator id (`reconsideration.corrected` → `corrected`).
-fn short(metric: &str) -> &str {
-    metric.rsplit_once('.').map_or(metric, |(_, m)| m)
 }

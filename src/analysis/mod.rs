@@ -25,6 +25,7 @@ mod compare;
 mod derived;
 pub mod model;
 mod order;
+pub mod reason;
 pub mod reference;
 mod stated;
 pub mod stats;
@@ -32,9 +33,12 @@ pub mod timeliness;
 mod trends;
 
 pub use model::*;
+pub use reason::{CheckReason, Note, Notes, Verdict, Which};
 pub use reference::{load_references, Reference, ReferenceError};
 
 use polars::prelude::PolarsError;
+
+use std::cmp::Ordering;
 
 use crate::dataset;
 use crate::dict::{IndicatorDict, Kind};
@@ -217,7 +221,7 @@ pub fn analyse_collapsed_with(
     let points: Vec<&Fact> = stated.points.iter().map(|(f, _)| f).collect();
     let mut trend_facts: Vec<&Fact> = clear.clone();
     trend_facts.extend(points.iter().copied());
-    let mut derivations: Vec<Option<String>> = vec![None; clear.len()];
+    let mut derivations: Vec<Option<Note>> = vec![None; clear.len()];
     derivations.extend(stated.points.iter().map(|(_, how)| Some(how.clone())));
     // The trends' frame: the unambiguous facts, then the derived points (rows past the facts).
     let trend_frame = if points.is_empty() {
@@ -309,7 +313,11 @@ pub fn analyse_collapsed_with(
     let (conflicts, trends, derived_rows, mut checks_out) = rest?;
     drop((clear, contested, trend_facts));
 
-    checks_out.sort_by(|a, b| check_order(a).cmp(&check_order(b)));
+    checks_out.sort_by(|a, b| {
+        check_order(a)
+            .cmp(&check_order(b))
+            .then_with(|| a.reason.partial_cmp(&b.reason).unwrap_or(Ordering::Equal))
+    });
     Ok(Analysis {
         facts: Vec::new(),
         repeats: Vec::new(),
@@ -371,8 +379,9 @@ fn fact_order(f: &Fact) -> (&str, &str, &str, i32, crate::model::Scope, &str, us
     )
 }
 
-/// The order of checks: county, indicator, year, kind, then source and message.
-fn check_order(c: &Check) -> (&str, &str, &str, i32, &str, &str, &str) {
+/// The order of checks: county, indicator, year, kind, then source (then the reason, by its
+/// numbers).
+fn check_order(c: &Check) -> (&str, &str, &str, i32, &str, &str) {
     (
         &c.region_code,
         &c.county,
@@ -380,7 +389,6 @@ fn check_order(c: &Check) -> (&str, &str, &str, i32, &str, &str, &str) {
         c.year,
         &c.kind,
         &c.doc,
-        &c.message,
     )
 }
 
@@ -390,13 +398,14 @@ fn is_rate(metric: &str, unit: &str, dict: &IndicatorDict) -> bool {
         .map_or(unit == "%", |i| i.kind == Kind::Rate)
 }
 
-/// "more than 4000 (余/多)" / "nearly 4000 (近/约)" for approximate values; `None` otherwise.
-fn approximate(f: &Fact) -> Option<String> {
-    // The value is formatted only for an approximate one (most are exact).
-    let value = || crate::model::format_value(f.value);
+/// The note for an approximate value (余/多, 近/约) of `which`; `None` for an exact one.
+fn approximate(f: &Fact, which: Which) -> Option<Note> {
     match f.qualifier {
-        Qualifier::MoreThan => Some(format!("more than {} (余/多)", value())),
-        Qualifier::Nearly => Some(format!("nearly {} (近/约)", value())),
+        Qualifier::MoreThan | Qualifier::Nearly => Some(Note::Approximate {
+            which,
+            qualifier: f.qualifier,
+            value: f.value,
+        }),
         Qualifier::Exact | Qualifier::Derived => None,
     }
 }

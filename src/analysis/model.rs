@@ -6,6 +6,7 @@
 
 use serde::{Serialize, Serializer};
 
+use super::reason::{CheckReason, Notes};
 use super::reference::Reference;
 use crate::model::{Fact, Level, Qualifier, Scope};
 
@@ -110,8 +111,9 @@ pub struct TrendRow {
     pub doc: String,
     /// What a reader must know: approximate values (余/近), a rate's change is in percentage
     /// points, a gap of several years, the previous value's source, a value derived from a
-    /// stated change.
-    pub note: String,
+    /// stated change. Written as their keys (`note_keys`); the render layer adds the words.
+    #[serde(rename = "note_keys")]
+    pub notes: Notes,
     /// How this value is known: as printed (`exact`), approximate (`more_than`, `nearly`) or
     /// `derived` (stated in words, or worked back from a change a later report states).
     pub qualifier: Qualifier,
@@ -153,8 +155,10 @@ pub struct DerivedRow {
     /// shown beside the county value, never mixed into it.
     #[serde(serialize_with = "clean_opt")]
     pub reference: Option<f64>,
-    /// How it was computed, including any fallback (e.g. "denominator: accepted, not concluded").
-    pub note: String,
+    /// How it was computed, including any fallback denominator ([`Note::Fallback`]). Written
+    /// as their keys (`note_keys`); the render layer adds the words.
+    #[serde(rename = "note_keys")]
+    pub notes: Notes,
     /// Evidence of numerator and denominator.
     pub evidence: String,
 }
@@ -211,8 +215,10 @@ pub struct ComparisonRow {
     pub province_rank: Option<usize>,
     /// Units of the same province compared.
     pub province_n: Option<usize>,
-    /// Set when the counties' years differ ("years differ: 2020–2024").
-    pub note: String,
+    /// For latest-year comparisons: whether the counties' years differ. Written as their keys
+    /// (`note_keys`); the render layer adds the words.
+    #[serde(rename = "note_keys")]
+    pub notes: Notes,
 }
 
 /// When one report was published, against the deadline of 1 April of the following year
@@ -300,8 +306,9 @@ pub struct Check {
     pub metric: String,
     /// Year.
     pub year: i32,
-    /// One sentence saying what was found, with the numbers.
-    pub message: String,
+    /// What was found, with the numbers: written as its key (`reason`); the render layer
+    /// words it (`message`).
+    pub reason: CheckReason,
     /// The evidence substrings involved.
     pub evidence: String,
 }

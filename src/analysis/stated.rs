@@ -10,22 +10,23 @@ use std::collections::HashSet;
 use polars::prelude::{PlHashMap, PlHashSet};
 
 use super::checks::fact_check;
-use super::model::{Check, Severity};
+use super::model::Check;
+use super::reason::{CheckReason, Note, Verdict};
 use super::stats::{pct_change, rate_agreement, Agreement};
 use crate::dataset::county_key_ref;
-use crate::model::{format_value, ChangeUnit, Fact, Qualifier, Scope, StatedChange};
+use crate::model::{ChangeUnit, Fact, Qualifier, Scope, StatedChange};
 
 /// Where a value lives: county key, indicator, scope, year.
 type Slot<'a> = (Cow<'a, str>, &'a str, Scope, i32);
 
 /// What the stated changes give: checks, and earlier values worked back from them (each with
-/// the sentence saying how).
+/// the note saying how).
 #[derive(Debug, Default)]
 pub(super) struct Outcome {
     /// One `stated_change` check per change whose two values are both known.
     pub checks: Vec<Check>,
     /// Earlier values derived from a stated change (qualifier `derived`) and how.
-    pub points: Vec<(Fact, String)>,
+    pub points: Vec<(Fact, Note)>,
 }
 
 /// The key of a stated change's county, as [`county_key_ref`] makes it for facts.
@@ -78,17 +79,6 @@ pub(super) fn assess<'a>(
     out
 }
 
-/// The stated change as a phrase: `+12.5%`, `-3 件`, `+2.1 percentage points`.
-fn stated_text(change: f64, unit: ChangeUnit, value_unit: &str) -> String {
-    let v = format_value(change);
-    let sign = if change > 0.0 { "+" } else { "" };
-    match unit {
-        ChangeUnit::Percent => format!("{sign}{v}%"),
-        ChangeUnit::Absolute => format!("{sign}{v} {value_unit}"),
-        ChangeUnit::Points => format!("{sign}{v} percentage points"),
-    }
-}
-
 /// The change the two values give, in the stated change's unit (`None` for a percent change
 /// from a base of zero or less).
 fn computed(s: &StatedChange, earlier: f64, later: f64) -> Option<f64> {
@@ -110,37 +100,22 @@ fn compare(s: &StatedChange, earlier: &Fact, later: &Fact) -> Option<Check> {
         Agreement::Inconsistent
     };
     let approx = earlier.qualifier != Qualifier::Exact || later.qualifier != Qualifier::Exact;
-    let (severity, verdict) = match agreement {
-        Agreement::Rounding => (Severity::Info, "consistent within rounding"),
-        Agreement::Truncation => (
-            Severity::Info,
-            "consistent by truncation (the report cut off the decimals instead of rounding)",
-        ),
-        Agreement::Inconsistent if approx => (
-            Severity::Warning,
-            "inconsistent beyond rounding, but a value is approximate",
-        ),
-        Agreement::Inconsistent => (Severity::Warning, "inconsistent beyond rounding"),
-    };
+    let verdict = Verdict::of(agreement, approx);
+    let severity = verdict.severity();
     let mut check = fact_check(
         later,
         "stated_change",
         severity,
-        format!(
-            "{} {}: stated change {} on {} ({}); the values give {} → {} = {}: {verdict}",
-            s.metric,
-            s.year,
-            stated_text(s.change, s.unit, &later.unit),
-            s.base_year,
-            s.doc,
-            format_value(earlier.value),
-            format_value(later.value),
-            match s.unit {
-                ChangeUnit::Percent => format!("{:+.4}%", got),
-                ChangeUnit::Absolute => format!("{:+} {}", format_value(got), later.unit),
-                ChangeUnit::Points => format!("{:+} percentage points", format_value(got)),
-            },
-        ),
+        CheckReason::StatedChange {
+            change: s.change,
+            unit: s.unit,
+            value_unit: later.unit.clone(),
+            base_year: s.base_year,
+            doc: s.doc.clone(),
+            values: (earlier.value, later.value),
+            computed: got,
+            verdict,
+        },
     );
     let mut docs = vec![s.doc.as_str()];
     for d in [earlier.doc.as_str(), later.doc.as_str()] {
@@ -154,31 +129,18 @@ fn compare(s: &StatedChange, earlier: &Fact, later: &Fact) -> Option<Check> {
 }
 
 /// The earlier value worked back from a stated change and the later value, as a fact of the
-/// stated change's document with qualifier `derived`, and the sentence saying how.
-fn derive(s: &StatedChange, later: &Fact) -> Option<(Fact, String)> {
+/// stated change's document with qualifier `derived`, and the note saying how.
+fn derive(s: &StatedChange, later: &Fact) -> Option<(Fact, Note)> {
     let value = s.earlier_value(later.value).filter(|v| v.is_finite())?;
-    let how = match s.unit {
-        ChangeUnit::Percent => format!(
-            "{} ÷ (1 {} {}%)",
-            format_value(later.value),
-            if s.change < 0.0 { "−" } else { "+" },
-            format_value(s.change.abs())
-        ),
-        ChangeUnit::Absolute | ChangeUnit::Points => format!(
-            "{} {} {}",
-            format_value(later.value),
-            if s.change < 0.0 { "+" } else { "−" },
-            format_value(s.change.abs())
-        ),
+    let note = Note::WorkedBack {
+        base_year: s.base_year,
+        doc: s.doc.clone(),
+        change: s.change,
+        unit: s.unit,
+        value_unit: later.unit.clone(),
+        year: s.year,
+        later: later.value,
     };
-    let note = format!(
-        "derived: {} worked back from the change stated in {} ({} in {} on {}): {how}",
-        s.base_year,
-        s.doc,
-        stated_text(s.change, s.unit, &later.unit),
-        s.year,
-        s.base_year
-    );
     let fact = Fact {
         doc: s.doc.clone(),
         region_code: later.region_code.clone(),

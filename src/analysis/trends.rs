@@ -7,12 +7,13 @@ use rayon::prelude::*;
 use super::approximate;
 use super::checks::{fact_check, YOY_JUMP_FACTOR, YOY_JUMP_MIN_COUNT, YOY_JUMP_RATE_POINTS};
 use super::model::{Check, Severity, TrendRow};
+use super::reason::{CheckReason, Note, Notes, Which};
 use crate::dataset::columns::{
     ANNUAL_RATE, CHANGE, IS_RATE, METRIC, PCT_CHANGE, POSITION, PREV_ROW, PREV_VALUE, PREV_YEAR,
     REGION, SCOPE, VALUE, YEAR,
 };
 use crate::dataset::{f64_column, same_series_as_above, usize_column, FactsFrame};
-use crate::model::{format_value, Fact};
+use crate::model::Fact;
 
 /// Each fact's step from the previous value of its series, in input order (the answer of the
 /// trends query, taken out of the frame once).
@@ -104,7 +105,7 @@ pub(super) fn trends(
     order_keys: &[(u32, u32)],
     steps: &Steps,
     is_rate: &[bool],
-    derivations: &[Option<String>],
+    derivations: &[Option<Note>],
 ) -> (Vec<TrendRow>, Vec<Check>) {
     // Rows come out sorted (county, indicator, scope, year): the facts' positions are sorted
     // and the rows made in that order, instead of moving 200,000 finished rows around. The
@@ -130,10 +131,13 @@ pub(super) fn trends(
             let rate = is_rate.get(i).copied().unwrap_or(false);
             let derivation = derivations.get(i).cloned().flatten();
             let derived = derivation.is_some();
-            let mut notes: Vec<String> = derivation.into_iter().collect();
+            let mut notes: Vec<Note> = derivation.into_iter().collect();
             if f.report_year.is_some_and(|y| y != f.year) && !derived {
                 if let Some(y) = f.report_year {
-                    notes.push(format!("{} value stated in the {y} report", f.year));
+                    notes.push(Note::StatedLater {
+                        year: f.year,
+                        report_year: y,
+                    });
                 }
             }
             let (mut change, mut pct, mut annual) = (None, None, None);
@@ -141,44 +145,40 @@ pub(super) fn trends(
                 let gap = f.year - p.year;
                 change = steps.change[i];
                 if rate {
-                    notes.push("rate: the change is in percentage points".into());
+                    notes.push(Note::RatePoints);
                 } else {
                     pct = steps.pct_change[i];
                     if gap > 1 {
                         annual = steps.annual_rate[i];
-                        notes.push(format!(
-                        "{gap}-year gap ({}–{}): pct_change covers the whole gap, annual_rate is \
-                         the compound rate per year",
-                        p.year, f.year
-                    ));
+                        notes.push(Note::Gap {
+                            from: p.year,
+                            to: f.year,
+                        });
                     }
                 }
                 if p.doc != f.doc {
-                    notes.push(format!("previous value from {}", p.doc));
+                    notes.push(Note::PreviousFrom { doc: p.doc.clone() });
                 }
-                for (which, fact) in [("previous", p), ("this", f)] {
-                    if let Some(a) = approximate(fact) {
-                        notes.push(format!("{which} value is {a}: the change is approximate"));
-                    }
+                for (which, fact) in [(Which::Previous, p), (Which::This, f)] {
+                    notes.extend(approximate(fact, which));
                 }
                 if steps.prev[i].is_some_and(|j| derivations.get(j).is_some_and(Option::is_some)) {
-                    notes.push(format!(
-                        "previous value ({} {}) derived from the change stated in {}",
-                        p.year,
-                        format_value(p.value),
-                        p.doc
-                    ));
+                    notes.push(Note::PreviousWorkedBack {
+                        year: p.year,
+                        value: p.value,
+                        doc: p.doc.clone(),
+                    });
                 }
-                if let Some(message) = jump(p, f, rate) {
-                    let mut check = fact_check(f, "yoy_jump", Severity::Warning, message);
+                if let Some(reason) = jump(p, f, rate) {
+                    let mut check = fact_check(f, "yoy_jump", Severity::Warning, reason);
                     check.evidence = format!("{} | {}", p.evidence, f.evidence);
                     if p.doc != f.doc {
                         check.doc = format!("{}; {}", p.doc, f.doc);
                     }
                     jump_check = Some((i, check));
                 }
-            } else if let Some(a) = approximate(f) {
-                notes.push(format!("value is {a}"));
+            } else {
+                notes.extend(approximate(f, Which::Value));
             }
             Some((
                 TrendRow {
@@ -197,7 +197,7 @@ pub(super) fn trends(
                     annual_rate: annual,
                     evidence: f.evidence.clone(),
                     doc: f.doc.clone(),
-                    note: notes.join("; "),
+                    notes: Notes(notes),
                     qualifier: f.qualifier,
                 },
                 jump_check,
@@ -214,47 +214,37 @@ pub(super) fn trends(
     (rows, checks.into_iter().map(|(_, c)| c).collect())
 }
 
-/// The message of a `yoy_jump` check when `prev → cur` moves beyond the thresholds.
-fn jump(prev: &Fact, cur: &Fact, rate: bool) -> Option<String> {
+/// The reason of a `yoy_jump` check when `prev → cur` moves beyond the thresholds.
+fn jump(prev: &Fact, cur: &Fact, rate: bool) -> Option<CheckReason> {
     let gap = cur.year - prev.year;
     if gap <= 0 {
         return None;
     }
-    // Formatted only for a change that is reported (most are not).
-    let span = || {
-        let (from, to) = (format_value(prev.value), format_value(cur.value));
-        format!("{} {} → {} {}", prev.year, from, cur.year, to)
-    };
+    let (from, to) = ((prev.year, prev.value), (cur.year, cur.value));
     if rate {
         let per_year = (cur.value - prev.value) / f64::from(gap);
-        return (per_year.abs() > YOY_JUMP_RATE_POINTS).then(|| {
-            let span = span();
-            format!(
-                "{}: {span}: {:+.1} percentage points a year, beyond the {YOY_JUMP_RATE_POINTS} \
-                 point threshold",
-                cur.metric, per_year
-            )
+        return (per_year.abs() > YOY_JUMP_RATE_POINTS).then_some(CheckReason::JumpPoints {
+            from,
+            to,
+            per_year,
+            threshold: YOY_JUMP_RATE_POINTS,
         });
     }
     if prev.value.max(cur.value) < YOY_JUMP_MIN_COUNT || prev.value < 0.0 || cur.value < 0.0 {
         return None;
     }
     if prev.value == 0.0 || cur.value == 0.0 {
-        return Some(format!(
-            "{}: {}: a change from or to zero",
-            cur.metric,
-            span()
-        ));
+        return Some(CheckReason::JumpZero { from, to });
     }
     let factor = (cur.value / prev.value).powf(1.0 / f64::from(gap));
-    (!(1.0 / YOY_JUMP_FACTOR..=YOY_JUMP_FACTOR).contains(&factor)).then(|| {
-        let span = span();
-        format!(
-            "{}: {span}: ×{:.2} a year, beyond the ×{YOY_JUMP_FACTOR} (or ÷{YOY_JUMP_FACTOR}) \
-             threshold; check the counting basis in the evidence",
-            cur.metric, factor
-        )
-    })
+    (!(1.0 / YOY_JUMP_FACTOR..=YOY_JUMP_FACTOR).contains(&factor)).then_some(
+        CheckReason::JumpFactor {
+            from,
+            to,
+            factor,
+            threshold: YOY_JUMP_FACTOR,
+        },
+    )
 }
 
 #[cfg(test)]

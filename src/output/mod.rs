@@ -31,7 +31,9 @@ use crate::render::chart::{render_charts_from, Chart};
 use crate::render::csv::{export_csv, CsvOptions};
 use crate::render::docx::{render_briefing_docx, DocxContext};
 use crate::render::html::{render_page_with, PageContext};
-use crate::render::manifest::{manifest_csv, manifest_json, Manifest, Summary};
+use crate::render::manifest::{manifest_csv, manifest_json, CheckEntry, Manifest, Summary};
+use crate::render::place::placed;
+use crate::render::reasons::check_message;
 use crate::render::review::ReviewFacts;
 use crate::render::table::{export_sources_with, ExportTable, TableInputs};
 use crate::render::xlsx::{WorkbookContext, WorkbookWriter};
@@ -156,13 +158,13 @@ impl Output {
                 Ok(vec![file])
             }
             Output::Briefing => {
-                let bytes = render_briefing(run.analysis, run.review, run.dict, run.lang);
+                let bytes = render_briefing(job.shown, run.review, run.dict, run.lang);
                 job.out
                     .stage_batch(&[("briefing.md".to_string(), bytes.as_slice())])
             }
             Output::Charts => {
-                let grid = job.grid.get_or_init(|| Grid::build(run.analysis, run.dict));
-                let charts = render_charts_from(grid, run.analysis, run.dict, run.lang, &run.csv)
+                let grid = job.grid.get_or_init(|| Grid::build(job.shown, run.dict));
+                let charts = render_charts_from(grid, job.shown, run.dict, run.lang, &run.csv)
                     .context("charts")?;
                 let staged = job.out.stage_batch(&chart_files(&charts))?;
                 job.charts
@@ -175,14 +177,15 @@ impl Output {
                     .charts
                     .get()
                     .context("bug: the page before the charts")?;
-                let grid = job.grid.get_or_init(|| Grid::build(run.analysis, run.dict));
+                let grid = job.grid.get_or_init(|| Grid::build(job.shown, run.dict));
                 let ctx = PageContext {
-                    analysis: run.analysis,
+                    analysis: job.shown,
                     dict: run.dict,
                     inputs: run.inputs,
                     charts,
                     review: run.review,
                     lang: run.lang,
+                    unplaced: run.lang.is_en().then_some(run.analysis),
                 };
                 let page = render_page_with(&ctx, grid);
                 job.out
@@ -214,7 +217,15 @@ impl Output {
                             + run.analysis.repeats.len()
                             + run.review.left_out().len(),
                     ),
-                    checks: &run.analysis.checks,
+                    checks: run
+                        .analysis
+                        .checks
+                        .iter()
+                        .map(|c| CheckEntry {
+                            check: c,
+                            message: check_message(&c.reason, run.dict, run.lang),
+                        })
+                        .collect(),
                     conflicts: &run.analysis.conflicts,
                     warnings: run.warnings,
                     outputs: job.manifest_outputs(),
@@ -271,9 +282,11 @@ pub fn write_outputs(run: &Run<'_>, out: &mut OutputDir) -> anyhow::Result<()> {
     };
     let tables =
         export_sources_with(run.analysis, inputs, run.dict, run.lang).context("export tables")?;
+    let placed_analysis = run.lang.is_en().then(|| placed(run.analysis));
     let job = Job {
         run,
         out,
+        shown: placed_analysis.as_ref().unwrap_or(run.analysis),
         tables,
         grid: OnceLock::new(),
         charts: OnceLock::new(),
@@ -305,8 +318,11 @@ struct Job<'a, 'r> {
     /// The exported tables, shared by the CSVs and the workbook; they borrow the analysis
     /// and produce their rows when written.
     tables: Vec<ExportTable<'a>>,
+    /// The analysis the page, the briefing and the charts show: `run.analysis`, or with
+    /// `--lang en` a copy whose place names carry their romanisation (`render::place`).
+    shown: &'r Analysis,
     /// The facts grouped for charts and page, built once.
-    grid: OnceLock<Grid<'a>>,
+    grid: OnceLock<Grid<'r>>,
     /// The charts, for the page.
     charts: OnceLock<Vec<Chart>>,
     /// Each output's file names once it is built, by declared position.

@@ -20,6 +20,7 @@ use serde::Serialize;
 
 use super::findings::{top_key_findings, FactIndex};
 use super::html::MAX_FINDINGS;
+use super::reasons::{check_message, notes_text};
 use super::review::{review_row, ReviewFacts};
 use super::Lang;
 use crate::analysis::{Analysis, DerivedRow, Severity};
@@ -236,7 +237,7 @@ pub fn briefing_view_as(
                             m.text(&c.county),
                             c.year,
                             m.text(dict.name(&c.metric, l.is_en())),
-                            m.text(&c.message)
+                            m.text(&check_message(&c.reason, dict, l))
                         ),
                         sources: source_lines(l, m, [(&c.doc, &c.evidence)].into_iter()),
                     }
@@ -362,10 +363,10 @@ fn derived_sentence(d: &DerivedRow, dict: &IndicatorDict, l: Lang) -> String {
         Some(i) => l.pick(&i.zh_name, &i.en_name).to_string(),
         None => l.fill("briefing.share_of", &[("num", &num), ("den", &den)]),
     };
-    let note = if d.note.is_empty() {
+    let note = if d.notes.is_empty() {
         String::new()
     } else {
-        l.fill("briefing.note", &[("note", &d.note)])
+        l.fill("briefing.note", &[("note", &notes_text(&d.notes, dict, l))])
     };
     if d.numerator_metric == d.denominator_metric {
         // A growth rate: the same indicator in two years (value in percent).
@@ -574,7 +575,7 @@ mod tests {
                 annual_rate: None,
                 evidence: "由2022年的632人增加到863人".into(),
                 doc: "甲县2023.txt".into(),
-                note: String::new(),
+                notes: Default::default(),
                 qualifier: crate::model::Qualifier::Exact,
             }],
             derived: vec![DerivedRow {
@@ -591,7 +592,7 @@ mod tests {
                 ci_low: 70.89,
                 ci_high: 87.11,
                 reference: None,
-                note: String::new(),
+                notes: Default::default(),
                 evidence: "受理73件; 收到复议申请91件".into(),
             }],
             checks: vec![Check {
@@ -603,7 +604,13 @@ mod tests {
                 doc: "甲县2023.txt".into(),
                 metric: "reconsideration.accepted".into(),
                 year: 2023,
-                message: "受理 95 件多于收到 91 件".into(),
+                reason: crate::analysis::CheckReason::PartExceedsWhole {
+                    part_metric: "reconsideration.accepted".into(),
+                    part: 95.0,
+                    whole_metric: "reconsideration.received".into(),
+                    whole: 91.0,
+                    lower_bound: false,
+                },
                 evidence: "受理95件".into(),
             }],
             ..Analysis::default()
@@ -631,7 +638,7 @@ mod tests {
             "95%区间 70.9%–87.1%",
             "来源：甲县2023.txt：“受理73件”",
             "[错误] 甲县 2023",
-            "受理 95 件多于收到 91 件",
+            "行政复议受理数 95 大于其总数行政复议申请收件数 91",
         ] {
             assert!(text.contains(want), "missing {want:?} in\n{text}");
         }
@@ -676,7 +683,7 @@ mod tests {
             ci_low: 23.2,
             ci_high: 51.3,
             reference: None,
-            note: String::new(),
+            notes: Default::default(),
             evidence: String::new(),
         };
         assert_eq!(
@@ -697,7 +704,7 @@ mod tests {
             let mut a = base.clone();
             a.checks = (0..checks)
                 .map(|i| Check {
-                    message: format!("检查{i}"),
+                    reason: crate::analysis::CheckReason::NotANumber { value: i as f64 },
                     ..base.checks[0].clone()
                 })
                 .collect();
@@ -709,7 +716,7 @@ mod tests {
             ))
             .expect("utf-8");
             let shown = (0..checks)
-                .filter(|i| text.contains(&format!("检查{i}\n")))
+                .filter(|i| text.contains(&format!("数值不是有限数: {i}\n")))
                 .count();
             assert_eq!(shown, listed, "{checks} checks");
             let note =

@@ -28,6 +28,7 @@ const TRENDS: &[&str] = &[
     "annual_rate",
     "evidence",
     "doc",
+    "note_keys",
     "note",
     "qualifier",
 ];
@@ -46,6 +47,7 @@ const DERIVED: &[&str] = &[
     "ci_low",
     "ci_high",
     "reference",
+    "note_keys",
     "note",
     "evidence",
 ];
@@ -71,6 +73,7 @@ const COMPARISONS: &[&str] = &[
     "prefecture_median",
     "province_rank",
     "province_n",
+    "note_keys",
     "note",
 ];
 
@@ -97,6 +100,7 @@ const CHECKS: &[&str] = &[
     "doc",
     "metric",
     "year",
+    "reason",
     "message",
     "evidence",
 ];
@@ -139,17 +143,21 @@ pub fn column_names(table: &str) -> Vec<&'static str> {
 
 /// The description of one column, if documented.
 pub fn describe(table: &str, column: &str, lang: Lang) -> Option<&'static str> {
-    installed().get(&format!("columns.{table}.{column}"), lang)
+    installed()
+        .get(&format!("columns.{table}.{column}"), lang)
+        .or_else(|| installed().get(&format!("columns.any_table.{column}"), lang))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::analysis::{
-        Check, ComparisonRow, DerivedRow, Severity, SlopeRow, TimelinessRow, TrendRow,
+        Check, CheckReason, ComparisonRow, DerivedRow, Notes, Severity, SlopeRow, TimelinessRow,
+        TrendRow,
     };
     use crate::model::{Level, Qualifier, Scope};
     use crate::render::table::rows_table;
+    use crate::render::table::WORDED_COLUMNS;
 
     fn names_of<T: serde::Serialize>(table: &str, row: T) -> Vec<String> {
         rows_table(table, &[row], &[])
@@ -184,7 +192,7 @@ mod tests {
                         annual_rate: None,
                         evidence: s(),
                         doc: s(),
-                        note: s(),
+                        notes: Notes::default(),
                         qualifier: Qualifier::Exact,
                     },
                 ),
@@ -207,7 +215,7 @@ mod tests {
                         ci_low: 0.0,
                         ci_high: 0.0,
                         reference: None,
-                        note: s(),
+                        notes: Notes::default(),
                         evidence: s(),
                     },
                 ),
@@ -237,7 +245,7 @@ mod tests {
                         prefecture_median: None,
                         province_rank: None,
                         province_n: None,
-                        note: s(),
+                        notes: Notes::default(),
                     },
                 ),
             ),
@@ -273,7 +281,7 @@ mod tests {
                         doc: s(),
                         metric: s(),
                         year: 0,
-                        message: s(),
+                        reason: CheckReason::NotANumber { value: 0.0 },
                         evidence: s(),
                     },
                 ),
@@ -296,7 +304,14 @@ mod tests {
             ),
         ];
         for (table, serialised) in cases {
-            assert_eq!(column_names(table), serialised, "{table}");
+            // The render layer adds the words after their key column (`WORDED_COLUMNS`).
+            let mut documented = column_names(table);
+            for (_, key, words) in WORDED_COLUMNS.iter().filter(|w| w.0 == table) {
+                let at = documented.iter().position(|c| c == words).expect("worded");
+                assert_eq!(documented[at - 1], *key, "{table}");
+                documented.remove(at);
+            }
+            assert_eq!(documented, serialised, "{table}");
         }
         assert_eq!(column_names("facts"), crate::model::FACT_COLUMNS.to_vec());
     }
@@ -324,6 +339,15 @@ mod tests {
             }
         }
         assert_eq!(describe("facts", "unit", Lang::En), Some("Unit"));
+        // The romanised place columns (`--lang en`) are described once for every table.
+        for table in ["facts", "trends", "checks", "wide", "stated_changes"] {
+            for column in ["province_en", "prefecture_en", "county_en"] {
+                assert!(
+                    describe(table, column, Lang::En).is_some(),
+                    "{table}.{column}"
+                );
+            }
+        }
         assert_eq!(describe("facts", "nope", Lang::Zh), None);
     }
 }

@@ -8,8 +8,9 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::reasons::check_message;
 use super::Lang;
-use crate::analysis::{Analysis, ComparisonRow, Severity};
+use crate::analysis::{Analysis, ComparisonRow, Note, Severity};
 use crate::dict::{IndicatorDict, Kind};
 use crate::model::{format_value, Fact, Level, Qualifier, Scope};
 
@@ -392,10 +393,10 @@ fn derived(
                 None => String::new(),
             };
             let parts = super::chart::parts_label(d).replace("->", "→");
-            // analysis/derived.rs says "denominator: X, not Y" when it fell back from the preferred
-            // denominator; a briefing sentence must not hide that (3 of 73 accepted is not 3 of 73
-            // concluded).
-            let basis = if d.note.contains("; denominator: ") {
+            // A rate over a fallback denominator says so: 3 of 73 accepted is not 3 of 73
+            // concluded.
+            let fallback = d.notes.0.iter().any(|n| matches!(n, Note::Fallback { .. }));
+            let basis = if fallback {
                 let den = dict.name(&d.denominator_metric, lang.is_en());
                 lang.fill("findings.over_denominator", &[("den", &den)])
             } else {
@@ -451,7 +452,7 @@ fn checks(analysis: &Analysis, dict: &IndicatorDict, lang: Lang, out: &mut Sink)
                     ("county", &c.county),
                     ("year", &c.year),
                     ("name", &name),
-                    ("message", &c.message),
+                    ("message", &check_message(&c.reason, dict, lang)),
                 ],
             );
             Finding {
@@ -574,7 +575,7 @@ scope = "annual"
             annual_rate: None,
             evidence: "863人".into(),
             doc: "a.txt".into(),
-            note: String::new(),
+            notes: Default::default(),
             qualifier: Qualifier::Exact,
         }
     }
@@ -626,7 +627,7 @@ scope = "annual"
                 ci_low: 1.407394,
                 ci_high: 11.400092,
                 reference: Some(12.83),
-                note: String::new(),
+                notes: Default::default(),
                 evidence: String::new(),
             }],
             ..Analysis::default()
@@ -638,9 +639,11 @@ scope = "annual"
         );
         // A fallback denominator is said in the sentence, not only in the appendix.
         let mut fallback = analysis.clone();
-        fallback.derived[0].note =
-            "c ÷ a = 3 ÷ 73; denominator: a, not concluded (no concluded count reported for 2023)"
-                .into();
+        fallback.derived[0].notes = crate::analysis::Notes(vec![crate::analysis::Note::Fallback {
+            used: "reconsideration.accepted".into(),
+            preferred: "reconsideration.concluded".into(),
+            year: 2023,
+        }]);
         let f = key_findings(&fallback, &d, Lang::Zh);
         assert!(f[0].sentence.contains("3/73，以"), "{}", f[0].sentence);
         assert!(
@@ -663,7 +666,10 @@ scope = "annual"
             doc: "a.txt".into(),
             metric: "staff".into(),
             year: 2023,
-            message: format!("{county} moved"),
+            reason: crate::analysis::CheckReason::JumpZero {
+                from: (2022, 0.0),
+                to: (2023, 50.0),
+            },
             evidence: "e".into(),
         };
         let compared = |county: &str, rank: usize| ComparisonRow {
@@ -687,7 +693,7 @@ scope = "annual"
             prefecture_median: None,
             province_rank: None,
             province_n: None,
-            note: String::new(),
+            notes: Default::default(),
         };
         let mut second_year: Vec<ComparisonRow> = ["甲", "乙", "丙"]
             .iter()
@@ -730,7 +736,7 @@ scope = "annual"
             ci_low: 1.4,
             ci_high: 11.4,
             reference: None,
-            note: String::new(),
+            notes: Default::default(),
             evidence: String::new(),
         }];
         for lang in [Lang::Zh, Lang::En] {

@@ -38,6 +38,7 @@ use super::chart::{scope_label, unit_label, value_label, Chart, ChartKind};
 use super::escape::html;
 use super::findings::top_key_findings;
 use super::labels::installed;
+use super::reasons::{check_message, notes_text};
 use super::review::{review_row, ReviewFacts, ReviewRow};
 use super::review_step::{review_step, ReviewStep};
 use super::table::exported_facts;
@@ -75,6 +76,10 @@ pub struct PageContext<'a> {
     pub charts: &'a [Chart],
     /// The facts marked review, listed in their own section.
     pub review: ReviewFacts<'a>,
+    /// The analysis with place names as the reports give them, when `analysis` is the copy
+    /// whose names carry their romanisation (`--lang en`): the review step rebuilds facts.csv,
+    /// whose names are the reports' own.
+    pub unplaced: Option<&'a Analysis>,
     /// Label language.
     pub lang: Lang,
 }
@@ -563,7 +568,11 @@ pub fn page_view(ctx: &PageContext<'_>, grid: &Grid<'_>) -> PageView {
     let references = b.references();
     let (timeliness_figures, timeliness, timeliness_note) = b.timeliness();
     let (review, review_note, review_cut) = b.review();
-    let check = review_step(exported_facts(ctx.analysis, ctx.review), ctx.dict, l);
+    let check = review_step(
+        exported_facts(ctx.unplaced.unwrap_or(ctx.analysis), ctx.review),
+        ctx.dict,
+        l,
+    );
     let (checks, checks_note) = b.checks();
     let (conflicts, conflicts_note) = b.conflicts();
     let coverage = b.coverage();
@@ -905,10 +914,10 @@ impl<'a> Builder<'a, '_> {
                     county.county.as_str(),
                     f.year,
                 ))
-                .and_then(|t| Some((t.prev_year?, t.prev_value?, t.pct_change, &t.note)))
-                .map(|(py, pv, pct, note)| ChangeView {
+                .and_then(|t| Some((t.prev_year?, t.prev_value?, t.pct_change, &t.notes)))
+                .map(|(py, pv, pct, notes)| ChangeView {
                     v: pct.map(|p| format!("{p:.3}")).unwrap_or_default(),
-                    note: note.clone(),
+                    note: notes_text(notes, self.ctx.dict, self.ctx.lang),
                     prev_year: py,
                     prev_value: format_value(pv),
                     pct: pct.map(|p| format!(" ({p:+.1}%)")).unwrap_or_default(),
@@ -1102,7 +1111,7 @@ impl<'a> Builder<'a, '_> {
                         .reference
                         .map(|r| format!("{}%", format_value(r)))
                         .unwrap_or_default(),
-                    note: d.note.clone(),
+                    note: notes_text(&d.notes, self.ctx.dict, l),
                     links,
                 });
             }
@@ -1223,7 +1232,7 @@ impl<'a> Builder<'a, '_> {
                     county: c.county.clone(),
                     name: self.name(&c.metric),
                     year: c.year,
-                    message: c.message.clone(),
+                    message: check_message(&c.reason, self.ctx.dict, l),
                     links: vec![self.sources.link(&c.doc, &c.evidence)],
                 }
             })
@@ -1405,7 +1414,11 @@ impl<'a> Builder<'a, '_> {
                     InputStatus::Error => "page.status_error",
                     InputStatus::NeedsOcr => "page.status_needs_ocr",
                 }),
-                county: i.county.clone().unwrap_or_default(),
+                county: i
+                    .county
+                    .as_deref()
+                    .map(|c| super::place::place(c, l).into_owned())
+                    .unwrap_or_default(),
                 report_year: i.report_year.map(|y| y.to_string()).unwrap_or_default(),
                 facts: i.facts,
                 message: i.message.clone().unwrap_or_default(),

@@ -20,8 +20,9 @@ pub struct Manifest<'a> {
     pub inputs: &'a [InputRecord],
     /// Totals by status.
     pub summary: Summary,
-    /// Consistency checks.
-    pub checks: &'a [Check],
+    /// Consistency checks, each with its message in the run's language after its `reason`
+    /// key.
+    pub checks: Vec<CheckEntry<'a>>,
     /// Conflicting values between documents. Not written to manifest.json: every conflict is
     /// also in `checks` (kind `conflict`, with each value, its file and its evidence), and at
     /// national scale the second copy was a sixth of the file.
@@ -31,6 +32,16 @@ pub struct Manifest<'a> {
     pub warnings: &'a [String],
     /// Files written, relative to the output folder.
     pub outputs: Vec<String>,
+}
+
+/// A check as manifest.json lists it: its fields, then `message`, the reason in words.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckEntry<'a> {
+    /// The check.
+    #[serde(flatten)]
+    pub check: &'a Check,
+    /// [`CheckReason`](crate::analysis::CheckReason) worded by `render::reasons`.
+    pub message: String,
 }
 
 /// Counts of inputs by status.
@@ -239,7 +250,7 @@ mod tests {
             tool: "fazhi test".into(),
             inputs,
             summary: Summary::default(),
-            checks: &[],
+            checks: Vec::new(),
             conflicts: &[],
             warnings: &[],
             outputs: Vec::new(),

@@ -13,6 +13,8 @@ pub mod findings;
 pub mod html;
 pub mod labels;
 pub mod manifest;
+pub mod place;
+pub mod reasons;
 pub mod review;
 pub mod review_step;
 pub mod table;

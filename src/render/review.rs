@@ -74,7 +74,7 @@ pub fn review_row(f: &Fact, dict: &IndicatorDict, lang: Lang) -> ReviewRow {
         place: [&f.county, &f.prefecture, &f.province]
             .into_iter()
             .find(|p| !p.is_empty())
-            .cloned()
+            .map(|p| super::place::place(p, lang).into_owned())
             .unwrap_or_default(),
         name: dict.name(&f.metric, lang.is_en()).to_string(),
         year: f.year,

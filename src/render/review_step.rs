@@ -19,10 +19,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::chart::{unit_label, value_label};
 use super::csv::csv_fields;
 use super::labels::installed;
-use super::review::reason_words;
+use super::review::review_row;
 use super::table::ExportTable;
 use super::Lang;
 use crate::dict::IndicatorDict;
@@ -78,7 +77,7 @@ pub fn review_step(facts: Vec<&Fact>, dict: &IndicatorDict, lang: Lang) -> Revie
     let mut order: Vec<usize> = (0..n).collect();
     // Stable: within each group the facts keep facts.csv's order.
     order.sort_by_key(|&i| facts[i].confidence != Confidence::Review);
-    let table = ExportTable::fact_refs(facts);
+    let table = ExportTable::fact_refs(facts).with_places(lang);
     let rows = match csv_fields(&table) {
         Ok(rows) => rows,
         // Facts always make a table; should it ever fail, the page says so instead.
@@ -108,18 +107,15 @@ pub fn review_step(facts: Vec<&Fact>, dict: &IndicatorDict, lang: Lang) -> Revie
     }
 }
 
-/// Place, indicator name, value with unit, and reasons in words.
+/// Place, indicator name, value with unit, and reasons in words, as the review list shows a
+/// fact.
 fn shown(f: &Fact, dict: &IndicatorDict, lang: Lang) -> [String; 4] {
-    let place = [&f.county, &f.prefecture, &f.province]
-        .into_iter()
-        .find(|p| !p.is_empty())
-        .cloned()
-        .unwrap_or_default();
+    let row = review_row(f, dict, lang);
     [
-        place,
-        dict.name(&f.metric, lang.is_en()).to_string(),
-        format!("{} {}", value_label(f), unit_label(&f.unit, lang)),
-        reason_words(&f.review_reason, lang),
+        row.place,
+        row.name,
+        format!("{} {}", row.value, row.unit),
+        row.reasons,
     ]
 }
 

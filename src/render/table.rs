@@ -20,9 +20,11 @@ use std::fmt;
 use serde::ser::{self, Impossible, Serialize};
 
 use super::column_docs::column_names;
+use super::place::romanised;
+use super::reasons::{check_message, notes_text};
 use super::review::ReviewFacts;
 use super::Lang;
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, Check, ComparisonRow, DerivedRow, TrendRow};
 use crate::dict::IndicatorDict;
 use crate::model::{Fact, Scope, StatedChange, FACT_COLUMNS};
 
@@ -118,6 +120,16 @@ impl Row {
         let start = self.text.len();
         self.text.push_str(text);
         self.slots.push(Slot::Text(start, self.text.len()));
+    }
+
+    /// Puts a text cell named `name` before column `at`.
+    fn insert_text(&mut self, at: usize, name: &'static str, text: &str) {
+        let start = self.text.len();
+        self.text.push_str(text);
+        self.slots.insert(at, Slot::Text(start, self.text.len()));
+        if at <= self.names.len() {
+            self.names.insert(at, name);
+        }
     }
 
     fn push_code(&mut self, text: &str) {
@@ -274,6 +286,10 @@ pub struct ExportTable<'a> {
     /// The column whose text is the row's unit (`%` rows of the facts, trends and comparisons
     /// get the percentage display in the workbook); `None` when units do not apply.
     unit_column: Option<usize>,
+    /// With `--lang en`, the columns of place names (before the romanisations are put in),
+    /// each with the column its romanisation goes to, in column order (see
+    /// [`ExportTable::with_places`]).
+    place_columns: Vec<(usize, &'static str)>,
     source: Source<'a>,
 }
 
@@ -298,7 +314,7 @@ trait SerdeRows {
     fn fill(&self, i: usize, row: &mut Row) -> Result<(), SerError>;
 }
 
-struct SliceRows<'a, T>(&'a [T]);
+struct SliceRows<'a, T>(&'a [T], Option<Words<'a, T>>);
 
 impl<T: Serialize> SerdeRows for SliceRows<'_, T> {
     fn len(&self) -> usize {
@@ -306,9 +322,43 @@ impl<T: Serialize> SerdeRows for SliceRows<'_, T> {
     }
 
     fn fill(&self, i: usize, row: &mut Row) -> Result<(), SerError> {
-        self.0[i].serialize(RowSerializer(row))
+        self.0[i].serialize(RowSerializer(&mut *row))?;
+        if let Some(words) = &self.1 {
+            if let Some(at) = row.names.iter().position(|n| *n == words.after) {
+                row.insert_text(at + 1, words.name, &(words.text)(&self.0[i]));
+            }
+        }
+        Ok(())
     }
 }
+
+/// The words of a serde row in the run's language, in a column of their own right after the
+/// column that holds their stable key: the analysis writes `reason` and `note_keys`, the
+/// render layer adds `message` and `note` (see [`WORDED_COLUMNS`]).
+pub struct Words<'a, T> {
+    /// The key column the words follow (`reason`).
+    pub after: &'static str,
+    /// The words' column (`message`).
+    pub name: &'static str,
+    /// The words of one row.
+    pub text: Box<dyn Fn(&T) -> String + Sync + 'a>,
+}
+
+/// Place-name columns and the column each one's romanisation goes to with `--lang en`.
+const PLACE_COLUMNS: [(&str, &str); 3] = [
+    ("province", "province_en"),
+    ("prefecture", "prefecture_en"),
+    ("county", "county_en"),
+];
+
+/// The columns the render layer adds to serde rows, by table: (table, key column, words
+/// column). The analysis's rows serialise without them.
+pub const WORDED_COLUMNS: [(&str, &str, &str); 4] = [
+    ("trends", "note_keys", "note"),
+    ("derived", "note_keys", "note"),
+    ("comparisons", "note_keys", "note"),
+    ("checks", "reason", "message"),
+];
 
 /// Columns of fixed tables (facts, stated changes): named, unlabelled, in the general number
 /// style, so each value keeps the digits the report printed.
@@ -330,6 +380,7 @@ impl<'a> ExportTable<'a> {
             name: "facts".to_string(),
             columns: general_columns(&FACT_COLUMNS),
             unit_column: FACT_COLUMNS.iter().position(|c| *c == "unit"),
+            place_columns: Vec::new(),
             source: Source::Facts(facts),
         }
     }
@@ -349,6 +400,7 @@ impl<'a> ExportTable<'a> {
             name: "stated_changes".to_string(),
             columns: general_columns(&STATED_CHANGE_COLUMNS),
             unit_column: None,
+            place_columns: Vec::new(),
             source: Source::StatedChanges(changes),
         }
     }
@@ -361,21 +413,32 @@ impl<'a> ExportTable<'a> {
         rows: &'a [T],
         columns_if_empty: &[&str],
     ) -> Result<Self, TableError> {
-        let names: Vec<String> = match rows.first() {
-            Some(first) => {
-                let mut row = Row::default();
-                first
-                    .serialize(RowSerializer(&mut row))
-                    .map_err(|e| e.into_table_error(name))?;
-                row.names.iter().map(|n| n.to_string()).collect()
-            }
-            None => columns_if_empty.iter().map(|s| s.to_string()).collect(),
+        Self::worded_rows(name, rows, columns_if_empty, None)
+    }
+
+    /// [`ExportTable::rows`] with the rows' words in a column of their own (see [`Words`]).
+    pub fn worded_rows<T: Serialize + Sync>(
+        name: &str,
+        rows: &'a [T],
+        columns_if_empty: &[&str],
+        words: Option<Words<'a, T>>,
+    ) -> Result<Self, TableError> {
+        let source = SliceRows(rows, words);
+        let names: Vec<String> = if rows.is_empty() {
+            columns_if_empty.iter().map(|s| s.to_string()).collect()
+        } else {
+            let mut row = Row::default();
+            source
+                .fill(0, &mut row)
+                .map_err(|e| e.into_table_error(name))?;
+            row.names.iter().map(|n| n.to_string()).collect()
         };
         Ok(ExportTable {
             name: name.to_string(),
             columns: Self::columns_of(names),
             unit_column: None,
-            source: Source::Serde(Box::new(SliceRows(rows))),
+            place_columns: Vec::new(),
+            source: Source::Serde(Box::new(source)),
         })
     }
 
@@ -412,6 +475,7 @@ impl<'a> ExportTable<'a> {
             name: table.name,
             columns: table.columns,
             unit_column: None,
+            place_columns: Vec::new(),
             source: Source::Cells(table.rows),
         }
     }
@@ -423,6 +487,41 @@ impl<'a> ExportTable<'a> {
             if c.name == "value" || c.name == "reference" {
                 c.style = NumberStyle::Percent;
             }
+        }
+        self
+    }
+
+    /// With `--lang en`, puts each place name in pinyin (`Guan County`) in a column right
+    /// after it (`province_en`, `prefecture_en`, `county_en`): the name's own column keeps it
+    /// as the reports give it, the key to join on, and an English reader gets a name to read.
+    /// A table without places is left as it is, as is every table in Chinese.
+    pub fn with_places(mut self, lang: Lang) -> Self {
+        if !lang.is_en() {
+            return self;
+        }
+        self.place_columns = self
+            .columns
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| {
+                PLACE_COLUMNS
+                    .iter()
+                    .find(|(name, _)| *name == c.name)
+                    .map(|(_, en)| (i, *en))
+            })
+            .collect();
+        for &(at, en) in self.place_columns.iter().rev() {
+            self.columns.insert(
+                at + 1,
+                Column {
+                    name: en.to_string(),
+                    label: None,
+                    style: NumberStyle::General,
+                },
+            );
+        }
+        if let Some(u) = self.unit_column.as_mut() {
+            *u += self.place_columns.iter().filter(|(at, _)| *at < *u).count();
         }
         self
     }
@@ -499,20 +598,29 @@ impl<'a> ExportTable<'a> {
             Source::Serde(rows) => {
                 rows.fill(i, row)
                     .map_err(|e| e.into_table_error(&self.name))?;
-                let same = row.names.len() == self.columns.len()
-                    && row
-                        .names
-                        .iter()
-                        .zip(&self.columns)
-                        .all(|(n, c)| *n == c.name);
-                if !same {
-                    return Err(TableError::Ragged {
-                        table: self.name.clone(),
-                        row: i + 1,
-                        got: row.names.iter().map(|n| n.to_string()).collect(),
-                        expected: self.columns.iter().map(|c| c.name.clone()).collect(),
-                    });
-                }
+            }
+        }
+        for &(at, en) in self.place_columns.iter().rev() {
+            let latin = match row.get(at) {
+                Some(CellRef::Text(name)) => romanised(name),
+                _ => String::new(),
+            };
+            row.insert_text(at + 1, en, &latin);
+        }
+        if let Source::Serde(_) = &self.source {
+            let same = row.names.len() == self.columns.len()
+                && row
+                    .names
+                    .iter()
+                    .zip(&self.columns)
+                    .all(|(n, c)| *n == c.name);
+            if !same {
+                return Err(TableError::Ragged {
+                    table: self.name.clone(),
+                    row: i + 1,
+                    got: row.names.iter().map(|n| n.to_string()).collect(),
+                    expected: self.columns.iter().map(|c| c.name.clone()).collect(),
+                });
             }
         }
         Ok(())
@@ -806,7 +914,7 @@ pub struct TableInputs<'a> {
 /// documented header. Nothing is copied yet: each table produces its rows when written.
 pub fn export_sources<'a>(
     analysis: &'a Analysis,
-    dict: &IndicatorDict,
+    dict: &'a IndicatorDict,
     lang: Lang,
 ) -> Result<Vec<ExportTable<'a>>, TableError> {
     export_sources_with(analysis, TableInputs::default(), dict, lang)
@@ -816,22 +924,61 @@ pub fn export_sources<'a>(
 pub fn export_sources_with<'a>(
     analysis: &'a Analysis,
     inputs: TableInputs<'a>,
-    dict: &IndicatorDict,
+    dict: &'a IndicatorDict,
     lang: Lang,
 ) -> Result<Vec<ExportTable<'a>>, TableError> {
     let header = column_names;
-    Ok(vec![
+    let tables = vec![
         ExportTable::fact_refs(exported_facts(analysis, inputs.review)),
         ExportTable::wide(analysis, dict, lang),
-        ExportTable::rows("trends", &analysis.trends, &header("trends"))?.with_row_units(),
-        ExportTable::rows("derived", &analysis.derived, &header("derived"))?.with_percent_values(),
-        ExportTable::rows("comparisons", &analysis.comparisons, &header("comparisons"))?
-            .with_row_units(),
+        ExportTable::worded_rows(
+            "trends",
+            &analysis.trends,
+            &header("trends"),
+            Some(Words {
+                after: "note_keys",
+                name: "note",
+                text: Box::new(move |r: &TrendRow| notes_text(&r.notes, dict, lang)),
+            }),
+        )?
+        .with_row_units(),
+        ExportTable::worded_rows(
+            "derived",
+            &analysis.derived,
+            &header("derived"),
+            Some(Words {
+                after: "note_keys",
+                name: "note",
+                text: Box::new(move |r: &DerivedRow| notes_text(&r.notes, dict, lang)),
+            }),
+        )?
+        .with_percent_values(),
+        ExportTable::worded_rows(
+            "comparisons",
+            &analysis.comparisons,
+            &header("comparisons"),
+            Some(Words {
+                after: "note_keys",
+                name: "note",
+                text: Box::new(move |r: &ComparisonRow| notes_text(&r.notes, dict, lang)),
+            }),
+        )?
+        .with_row_units(),
         ExportTable::rows("slopes", &analysis.slopes, &header("slopes"))?,
-        ExportTable::rows("checks", &analysis.checks, &header("checks"))?,
+        ExportTable::worded_rows(
+            "checks",
+            &analysis.checks,
+            &header("checks"),
+            Some(Words {
+                after: "reason",
+                name: "message",
+                text: Box::new(move |c: &Check| check_message(&c.reason, dict, lang)),
+            }),
+        )?,
         ExportTable::rows("timeliness", &analysis.timeliness, &header("timeliness"))?,
         ExportTable::stated_changes(inputs.stated_changes),
-    ])
+    ];
+    Ok(tables.into_iter().map(|t| t.with_places(lang)).collect())
 }
 
 /// Every fact `facts.csv` holds, in its order: those the analysis counted (with their
@@ -1239,7 +1386,7 @@ mod tests {
             annual_rate: None,
             evidence: "由2022年的632人增加到863人".into(),
             doc: "a.txt".into(),
-            note: String::new(),
+            notes: Default::default(),
             qualifier: crate::model::Qualifier::Exact,
         }
     }

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 
 use fazhi::analysis::stats::wilson_interval;
 use fazhi::analysis::{
-    Analysis, Check, ComparisonRow, Conflict, ConflictSource, DerivedRow, Reference, Severity,
-    TrendRow,
+    Analysis, Check, CheckReason, ComparisonRow, Conflict, ConflictSource, DerivedRow, Note, Notes,
+    Reference, Severity, TrendRow, Verdict,
 };
 use fazhi::dict::{load_dict, IndicatorDict};
 use fazhi::ingest::{InputRecord, InputStatus};
@@ -127,7 +127,7 @@ pub fn gold_analysis(dict: &IndicatorDict) -> Analysis {
             annual_rate: None,
             evidence: "增长到2023年的863人".into(),
             doc: "000_fb63a9ae8bf308c5.txt".into(),
-            note: String::new(),
+            notes: Notes::default(),
             qualifier: Qualifier::Exact,
         }],
         derived: vec![
@@ -145,7 +145,12 @@ pub fn gold_analysis(dict: &IndicatorDict) -> Analysis {
                 ci_low: lo * 100.0,
                 ci_high: hi * 100.0,
                 reference: None,
-                note: "accepted / received".into(),
+                notes: Notes(vec![Note::Parts {
+                    numerator_metric: "reconsideration.accepted".into(),
+                    numerator: 73.0,
+                    denominator_metric: "reconsideration.received".into(),
+                    denominator: 91.0,
+                }]),
                 evidence: "受理73件; 收到91件".into(),
             },
             DerivedRow {
@@ -162,7 +167,12 @@ pub fn gold_analysis(dict: &IndicatorDict) -> Analysis {
                 ci_low: lo2 * 100.0,
                 ci_high: hi2 * 100.0,
                 reference: None,
-                note: "successful / disputes".into(),
+                notes: Notes(vec![Note::Parts {
+                    numerator_metric: "mediation.successful".into(),
+                    numerator: 2370.0,
+                    denominator_metric: "mediation.disputes".into(),
+                    denominator: 2397.0,
+                }]),
                 evidence: "调解2397件, 成功2370件".into(),
             },
             DerivedRow {
@@ -179,7 +189,11 @@ pub fn gold_analysis(dict: &IndicatorDict) -> Analysis {
                 ci_low: lo3 * 100.0,
                 ci_high: hi3 * 100.0,
                 reference: Some(12.83),
-                note: "denominator: accepted, not concluded".into(),
+                notes: Notes(vec![Note::Fallback {
+                    used: "reconsideration.accepted".into(),
+                    preferred: "reconsideration.concluded".into(),
+                    year: 2023,
+                }]),
                 evidence: "纠错3件".into(),
             },
         ],
@@ -204,7 +218,10 @@ pub fn gold_analysis(dict: &IndicatorDict) -> Analysis {
             prefecture_median: None,
             province_rank: None,
             province_n: None,
-            note: "years differ: 2020-2023".into(),
+            notes: Notes(vec![Note::LatestDiffer {
+                first: 2020,
+                last: 2023,
+            }]),
         }],
         checks: vec![
             Check {
@@ -216,7 +233,15 @@ pub fn gold_analysis(dict: &IndicatorDict) -> Analysis {
                 doc: "003_14537a11da58042f.txt".into(),
                 metric: "mediation.success_rate".into(),
                 year: 2023,
-                message: "reported 99.6% vs 4198/4211 = 99.69%: consistent by truncation".into(),
+                reason: CheckReason::RateVsParts {
+                    reported: 99.6,
+                    numerator_metric: "mediation.successful".into(),
+                    numerator: 4198.0,
+                    denominator_metric: "mediation.disputes".into(),
+                    denominator: 4211.0,
+                    computed: 4198.0 / 4211.0 * 100.0,
+                    verdict: Verdict::Truncation,
+                },
                 evidence: "调解成功率99.6%".into(),
             },
             Check {
@@ -228,7 +253,13 @@ pub fn gold_analysis(dict: &IndicatorDict) -> Analysis {
                 doc: "000_fb63a9ae8bf308c5.txt".into(),
                 metric: "reconsideration.accepted".into(),
                 year: 2023,
-                message: "accepted 95 > received 91".into(),
+                reason: CheckReason::PartExceedsWhole {
+                    part_metric: "reconsideration.accepted".into(),
+                    part: 95.0,
+                    whole_metric: "reconsideration.received".into(),
+                    whole: 91.0,
+                    lower_bound: false,
+                },
                 evidence: "受理95件".into(),
             },
         ],

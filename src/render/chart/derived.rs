@@ -20,6 +20,7 @@ use crate::analysis::{Analysis, DerivedRow, Reference};
 use crate::dict::IndicatorDict;
 use crate::model::format_value;
 use crate::render::escape::spreadsheet_cell;
+use crate::render::reasons::notes_text;
 
 /// Most rows drawn in one chart.
 const MAX_ROWS: usize = 40;
@@ -217,7 +218,7 @@ fn chart(
             value_pct: format_value(r.value),
             ci_low_pct: format_value(r.ci_low),
             ci_high_pct: format_value(r.ci_high),
-            note: spreadsheet_cell(&r.note).into_owned(),
+            note: spreadsheet_cell(&notes_text(&r.notes, ctx.dict, ctx.lang)).into_owned(),
             evidence: spreadsheet_cell(&r.evidence).into_owned(),
         })
         .collect();
