@@ -845,7 +845,7 @@ mod tests {
             prefecture_median: None,
             province_rank: None,
             province_n: None,
-            note: String::new(),
+            notes: Default::default(),
         }
     }
 
@@ -868,7 +868,13 @@ mod tests {
                 doc: "甲县2023.txt".into(),
                 metric: "reconsideration.accepted".into(),
                 year: 2023,
-                message: "受理 95 件多于收到 91 件".into(),
+                reason: crate::analysis::reason::CheckReason::PartExceedsWhole {
+                    part_metric: "reconsideration.accepted".into(),
+                    part: 95.0,
+                    whole_metric: "reconsideration.received".into(),
+                    whole: 91.0,
+                    lower_bound: false,
+                },
                 evidence: "受理95件".into(),
             }],
             derived: vec![crate::analysis::DerivedRow {
@@ -885,7 +891,7 @@ mod tests {
                 ci_low: 70.89,
                 ci_high: 87.11,
                 reference: None,
-                note: String::new(),
+                notes: Default::default(),
                 evidence: String::new(),
             }],
             comparisons: vec![
