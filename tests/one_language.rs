@@ -15,8 +15,9 @@ use std::path::Path;
 use assert_cmd::Command;
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 
-/// Latin text the Chinese outputs may show: the interval's citation and tool names.
-const LATIN_IN_ZH: [&str; 1] = ["Brown, Cai & DasGupta"];
+/// Latin text the Chinese outputs may show: the interval's citation and the command lines a
+/// reader types (the review step's round trip).
+const LATIN_IN_ZH: [&str; 2] = ["Brown, Cai & DasGupta", "fazhi report --facts"];
 
 fn run(lang: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
