@@ -243,6 +243,21 @@ fn english_runs(text: &str) -> Vec<String> {
     out
 }
 
+/// The Word briefing's body and footnotes as text (fazhi's own reader of .docx reports reads
+/// the paragraphs of each part).
+fn docx_text(bytes: &[u8]) -> String {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("docx is a zip");
+    let mut out = String::new();
+    for part in ["word/document.xml", "word/footnotes.xml"] {
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(part).expect(part), &mut xml)
+            .expect("UTF-8 part");
+        out.push_str(&fazhi::ingest::docx::document_xml_text(&xml).expect("well-formed part"));
+        out.push('\n');
+    }
+    out
+}
+
 /// Each text output of a run, by file (CSV cells and workbook strings one per line).
 fn outputs(root: &Path) -> Vec<(String, String)> {
     let mut out = Vec::new();
@@ -257,6 +272,7 @@ fn outputs(root: &Path) -> Vec<(String, String)> {
                 .map(|(_, c)| c + "\n")
                 .collect(),
             Some("xlsx") => workbook_strings(&std::fs::read(&path).expect("read")),
+            Some("docx") => docx_text(&std::fs::read(&path).expect("read")),
             _ => continue,
         };
         out.push((f, shown));
