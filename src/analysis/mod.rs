@@ -24,6 +24,7 @@ pub mod checks;
 mod compare;
 mod derived;
 pub mod model;
+pub mod national;
 mod order;
 pub mod reference;
 mod stated;
@@ -307,6 +308,8 @@ pub fn analyse_collapsed_with(
     let derived_points: Vec<Fact> = stated.points.iter().map(|(f, _)| f.clone()).collect();
     let (comparisons, slopes) = compared?;
     let (conflicts, trends, derived_rows, mut checks_out) = rest?;
+    // The national view reads the comparisons (ranks within provinces), so it comes last.
+    let national = national::national(&clear, inputs.documents, &comparisons, facts)?;
     drop((clear, contested, trend_facts));
 
     checks_out.sort_by(|a, b| check_order(a).cmp(&check_order(b)));
@@ -322,6 +325,7 @@ pub fn analyse_collapsed_with(
         references: references.to_vec(),
         timeliness: timeliness::timeliness(inputs.documents),
         derived_points,
+        national,
     })
 }
 

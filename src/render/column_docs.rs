@@ -114,6 +114,56 @@ const TIMELINESS: &[&str] = &[
 
 const STATED_CHANGES: &[&str] = &super::table::STATED_CHANGE_COLUMNS;
 
+const REGIONS: &[&str] = &[
+    "level",
+    "region_code",
+    "province",
+    "prefecture",
+    "metric",
+    "scope",
+    "year",
+    "unit",
+    "units_in_gazetteer",
+    "units_reported",
+    "median",
+    "p25",
+    "p75",
+    "min",
+    "max",
+    "sum",
+];
+
+const COVERAGE: &[&str] = &[
+    "level",
+    "region_code",
+    "province",
+    "prefecture",
+    "year",
+    "units_in_gazetteer",
+    "units_with_report",
+    "publication_rate",
+];
+
+const OUTLIERS: &[&str] = &[
+    "region_code",
+    "province",
+    "prefecture",
+    "county",
+    "level",
+    "metric",
+    "scope",
+    "year",
+    "value",
+    "unit",
+    "peers",
+    "peer_median",
+    "scale",
+    "peer_mad",
+    "robust_z",
+    "doc",
+    "evidence",
+];
+
 const WIDE_FIXED: &[&str] = &["region_code", "county", "level", "year", "conflicts"];
 
 /// The documented columns of a table, in order; empty for an unknown table.
@@ -128,6 +178,9 @@ pub fn documented_columns(table: &str) -> &'static [&'static str] {
         "timeliness" => TIMELINESS,
         "wide" => WIDE_FIXED,
         "stated_changes" => STATED_CHANGES,
+        "regions" => REGIONS,
+        "coverage" => COVERAGE,
+        "outliers" => OUTLIERS,
         _ => &[],
     }
 }
@@ -145,6 +198,7 @@ pub fn describe(table: &str, column: &str, lang: Lang) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::national::{CoverageRow, OutlierRow, RegionRow};
     use crate::analysis::{
         Check, ComparisonRow, DerivedRow, Severity, SlopeRow, TimelinessRow, TrendRow,
     };
@@ -294,6 +348,71 @@ mod tests {
                     },
                 ),
             ),
+            (
+                "regions",
+                names_of(
+                    "regions",
+                    RegionRow {
+                        level: Level::Province,
+                        region_code: s(),
+                        province: s(),
+                        prefecture: s(),
+                        metric: s(),
+                        scope: Scope::Annual,
+                        year: 0,
+                        unit: s(),
+                        units_in_gazetteer: 0,
+                        units_reported: 0,
+                        median: 0.0,
+                        p25: 0.0,
+                        p75: 0.0,
+                        min: 0.0,
+                        max: 0.0,
+                        sum: None,
+                    },
+                ),
+            ),
+            (
+                "coverage",
+                names_of(
+                    "coverage",
+                    CoverageRow {
+                        level: Level::Province,
+                        region_code: s(),
+                        province: s(),
+                        prefecture: s(),
+                        year: 0,
+                        units_in_gazetteer: 0,
+                        units_with_report: 0,
+                        publication_rate: 0.0,
+                    },
+                ),
+            ),
+            (
+                "outliers",
+                names_of(
+                    "outliers",
+                    OutlierRow {
+                        region_code: s(),
+                        province: s(),
+                        prefecture: s(),
+                        county: s(),
+                        level: Level::County,
+                        metric: s(),
+                        scope: Scope::Annual,
+                        year: 0,
+                        value: 0.0,
+                        unit: s(),
+                        peers: 0,
+                        peer_median: 0.0,
+                        scale: crate::analysis::national::Scale::Log,
+                        peer_mad: 0.0,
+                        robust_z: 0.0,
+                        doc: s(),
+                        evidence: s(),
+                    },
+                ),
+            ),
         ];
         for (table, serialised) in cases {
             assert_eq!(column_names(table), serialised, "{table}");
@@ -313,6 +432,9 @@ mod tests {
             "timeliness",
             "wide",
             "stated_changes",
+            "regions",
+            "coverage",
+            "outliers",
         ] {
             for name in documented_columns(table) {
                 for lang in [Lang::Zh, Lang::En] {

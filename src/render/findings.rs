@@ -24,6 +24,8 @@ pub enum FindingKind {
     Check,
     /// A cross-county comparison of one indicator and year (`comparisons.csv`).
     Comparison,
+    /// A finding of the national view (`regions.csv`, `coverage.csv`, ranks within provinces).
+    National,
 }
 
 /// One key finding.
@@ -60,6 +62,16 @@ pub fn top_key_findings(
     lang: Lang,
     max: usize,
 ) -> (Vec<Finding>, usize) {
+    if crate::analysis::national::is_national(&analysis.national)
+        && !analysis.national.findings.is_empty()
+    {
+        // A national corpus: what a researcher would write (medians moved, provinces, ranks,
+        // coverage), a readable dozen ranked by effect, instead of one line per indicator and
+        // year of "among N counties, A is highest".
+        let found = national_findings(analysis, dict, lang);
+        let total = found.len();
+        return (found.into_iter().take(max).collect(), total);
+    }
     let facts = FactIndex::new(analysis);
     // top_findings keeps the first `max` after a stable sort by kind (comparisons, checks,
     // rates, changes): the same as producing the kinds in that order and keeping the first.
@@ -119,6 +131,7 @@ pub fn top_findings(found: &mut Vec<Finding>, max: usize) {
         return;
     }
     let priority = |k: FindingKind| match k {
+        FindingKind::National => 0,
         FindingKind::Comparison => 0,
         FindingKind::Check => 1,
         FindingKind::Rate => 2,
@@ -433,6 +446,127 @@ fn derived(
             }
         });
     }
+}
+
+/// The change between two figures as a sentence states it: percentage points for a rate,
+/// a signed percentage otherwise (empty when the first is 0).
+fn change_words(a: f64, b: f64, unit: &str, lang: Lang) -> String {
+    if unit == "%" {
+        let change = format!("{:+.1}", b - a);
+        lang.fill("findings.points", &[("change", &change)])
+    } else if a != 0.0 {
+        format!("{:+.1}%", (b - a) / a.abs() * 100.0)
+    } else {
+        String::new()
+    }
+}
+
+/// The national view's findings as sentences, in the analysis's order (kinds in turn, the
+/// largest effect first). Aggregates name the file that holds their figures; a unit's move
+/// links the two facts it rests on.
+pub fn national_findings(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) -> Vec<Finding> {
+    use crate::analysis::national::NationalKind;
+    analysis
+        .national
+        .findings
+        .iter()
+        .map(|f| {
+            let name = dict.name(&f.metric, lang.is_en());
+            let scope = super::chart::scope_label(f.scope, lang);
+            let amount = |v: f64| amount(v, &f.unit, Qualifier::Exact, lang);
+            let (y0, y1) = f.years;
+            let (n0, n1) = f.n;
+            let sentence = match f.kind {
+                NationalKind::NationalMedian => lang.fill(
+                    "findings.national_median",
+                    &[
+                        ("name", &name),
+                        ("scope", &scope),
+                        ("y0", &y0),
+                        ("y1", &y1),
+                        ("a", &amount(f.values.0)),
+                        ("b", &amount(f.values.1)),
+                        (
+                            "change",
+                            &change_words(f.values.0, f.values.1, &f.unit, lang),
+                        ),
+                        ("n0", &n0),
+                        ("n1", &n1),
+                    ],
+                ),
+                NationalKind::ProvinceMedian => lang.fill(
+                    if f.values.1 >= f.values.0 {
+                        "findings.province_median_rose"
+                    } else {
+                        "findings.province_median_fell"
+                    },
+                    &[
+                        ("province", &f.province),
+                        ("name", &name),
+                        ("scope", &scope),
+                        ("y0", &y0),
+                        ("y1", &y1),
+                        ("a", &amount(f.values.0)),
+                        ("b", &amount(f.values.1)),
+                        (
+                            "change",
+                            &change_words(f.values.0, f.values.1, &f.unit, lang),
+                        ),
+                        ("n0", &n0),
+                        ("n1", &n1),
+                    ],
+                ),
+                NationalKind::UnitRank => {
+                    let rank = |r: f64| -> String {
+                        if lang.is_en() {
+                            ordinal(r as usize)
+                        } else {
+                            (r as usize).to_string()
+                        }
+                    };
+                    lang.fill(
+                        "findings.unit_rank",
+                        &[
+                            ("county", &f.county),
+                            ("province", &f.province),
+                            ("name", &name),
+                            ("y0", &y0),
+                            ("y1", &y1),
+                            ("r0", &rank(f.values.0)),
+                            ("r1", &rank(f.values.1)),
+                            ("n0", &n0),
+                            ("n1", &n1),
+                        ],
+                    )
+                }
+                NationalKind::ThinCoverage => {
+                    let rate = if f.values.1 > 0.0 {
+                        format!("{:.1}", f.values.0 / f.values.1 * 100.0)
+                    } else {
+                        String::new()
+                    };
+                    lang.fill(
+                        "findings.thin_coverage",
+                        &[
+                            ("province", &f.province),
+                            ("y0", &y0),
+                            ("y1", &y1),
+                            ("rate", &rate),
+                            ("units", &n1),
+                        ],
+                    )
+                }
+            };
+            let linked: Vec<&(String, String)> =
+                f.sources.iter().filter(|(_, ev)| !ev.is_empty()).collect();
+            Finding {
+                kind: FindingKind::National,
+                sentence,
+                docs: linked.iter().map(|(d, _)| d.clone()).collect(),
+                evidence: linked.iter().map(|(_, e)| e.clone()).collect(),
+            }
+        })
+        .collect()
 }
 
 fn checks(analysis: &Analysis, dict: &IndicatorDict, lang: Lang, out: &mut Sink) {

@@ -98,6 +98,7 @@ pub fn reason_words(reason: &str, lang: Lang) -> String {
             "named_by_list" => lang.text("review.named_by_list"),
             "place_unresolved" => lang.text("review.place_unresolved"),
             "year_from_publication" => lang.text("review.year_from_publication"),
+            "outlier" => lang.text("review.outlier"),
             other => other,
         })
         .collect();
@@ -116,6 +117,7 @@ mod tests {
                 "named_by_list",
                 "place_unresolved",
                 "year_from_publication",
+                "outlier",
             ] {
                 let words = reason_words(tag, lang);
                 assert!(!words.is_empty() && words != tag, "{tag} {lang:?}");
