@@ -833,3 +833,192 @@ fn thin_coverage(coverage: &[CoverageRow]) -> Vec<NationalFinding> {
         )
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::divisions::divisions;
+
+    /// A county-level fact of `code` (a real division code) with `value`.
+    fn fact(code: &str, metric: &str, year: i32, value: f64, unit: &str) -> Fact {
+        Fact {
+            doc: format!("{code}_{year}.txt"),
+            region_code: code.to_string(),
+            province: String::new(),
+            prefecture: String::new(),
+            county: format!("c{code}"),
+            report_year: Some(year),
+            metric: metric.to_string(),
+            year,
+            scope: Scope::Annual,
+            value,
+            unit: unit.to_string(),
+            qualifier: crate::model::Qualifier::Exact,
+            evidence: format!("{value}"),
+            offset: 0,
+            level: Some(Level::County),
+            confidence: Confidence::High,
+            review_reason: String::new(),
+        }
+    }
+
+    /// The codes of the county-level units of the first prefecture with exactly four of them.
+    fn four_county_prefecture() -> (String, Vec<String>) {
+        let d = divisions();
+        let mut by: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for c in &d.counties {
+            by.entry(&c.code[..4]).or_default().push(&c.code);
+        }
+        let (pf, codes) = by
+            .into_iter()
+            .find(|(pf, codes)| {
+                codes.len() == 4
+                    && d.prefectures
+                        .iter()
+                        .any(|p| p.code == *pf && !p.name.is_empty())
+            })
+            .expect("a named prefecture of four units in the bundled table");
+        (pf.to_string(), codes.into_iter().map(str::to_string).collect())
+    }
+
+    #[test]
+    fn regions_have_type_7_quartiles_and_a_sum_only_when_complete() {
+        let (pf, codes) = four_county_prefecture();
+        // 2022: all four report 1, 2, 3, 10. Sorted, type 7 puts p at h = 3p:
+        // p25 → h 0.75 → 1 + 0.75 × (2 − 1) = 1.75; median → h 1.5 → 2.5;
+        // p75 → h 2.25 → 3 + 0.25 × (10 − 3) = 4.75. Sum 16.
+        // 2023: three of four report 4, 6, 20: median 6, p25 5, p75 13, no sum.
+        let mut facts = Vec::new();
+        for (code, v) in codes.iter().zip([1.0, 2.0, 3.0, 10.0]) {
+            facts.push(fact(code, "legal_aid.cases", 2022, v, "件"));
+        }
+        for (code, v) in codes.iter().zip([4.0, 6.0, 20.0]) {
+            facts.push(fact(code, "legal_aid.cases", 2023, v, "件"));
+        }
+        let refs: Vec<&Fact> = facts.iter().collect();
+        let rows = regions(&refs, &Gazetteer::bundled()).expect("regions");
+        let row = |level: Level, year: i32| {
+            rows.iter()
+                .find(|r| r.level == level && r.year == year)
+                .expect("row")
+        };
+        let p22 = row(Level::Prefecture, 2022);
+        assert_eq!(p22.region_code, pf);
+        assert!(!p22.prefecture.is_empty() && !p22.province.is_empty());
+        assert_eq!((p22.units_in_gazetteer, p22.units_reported), (4, 4));
+        assert_eq!((p22.p25, p22.median, p22.p75), (1.75, 2.5, 4.75));
+        assert_eq!((p22.min, p22.max, p22.sum), (1.0, 10.0, Some(16.0)));
+        let p23 = row(Level::Prefecture, 2023);
+        assert_eq!((p23.units_in_gazetteer, p23.units_reported), (4, 3));
+        assert_eq!((p23.p25, p23.median, p23.p75, p23.sum), (5.0, 6.0, 13.0, None));
+        // The nation and the province hold the same four values, and far more units.
+        let n22 = row(Level::Nation, 2022);
+        assert_eq!((n22.region_code.as_str(), n22.median), ("00", 2.5));
+        assert_eq!(n22.units_in_gazetteer, divisions().counties.len());
+        assert_eq!(n22.sum, None);
+        let pv = row(Level::Province, 2022);
+        assert_eq!(pv.region_code, pf[..2]);
+        assert!(pv.units_in_gazetteer > 4 && pv.sum.is_none());
+    }
+
+    #[test]
+    fn coverage_counts_units_with_a_report_per_year() {
+        let (pf, codes) = four_county_prefecture();
+        let doc = |code: &str, year: i32| {
+            (
+                format!("{code}_{year}.txt"),
+                DocMeta {
+                    region_code: code.to_string(),
+                    level: Some(Level::County),
+                    report_year: Some(year),
+                    ..DocMeta::default()
+                },
+            )
+        };
+        // 2020: two units (one with two reports); 2021: none; 2022: one.
+        let docs = vec![
+            doc(&codes[0], 2020),
+            doc(&codes[0], 2020),
+            doc(&codes[1], 2020),
+            doc(&codes[2], 2022),
+        ];
+        let rows = coverage(&docs, &Gazetteer::bundled());
+        let of = |year: i32| {
+            rows.iter()
+                .find(|r| r.level == Level::Prefecture && r.region_code == pf && r.year == year)
+                .map(|r| (r.units_with_report, r.units_in_gazetteer, r.publication_rate))
+        };
+        assert_eq!(of(2020), Some((2, 4, 0.5)));
+        assert_eq!(of(2021), Some((0, 4, 0.0)));
+        assert_eq!(of(2022), Some((1, 4, 0.25)));
+        // A prefecture with no report in any year is not listed.
+        assert!(rows
+            .iter()
+            .all(|r| r.level != Level::Prefecture || r.region_code == pf));
+    }
+
+    /// Ten units' values of one rate (unit %): the last `extra` value is the one to judge.
+    fn rate_group(values: &[f64]) -> Vec<Fact> {
+        let d = divisions();
+        values
+            .iter()
+            .zip(&d.counties)
+            .map(|(v, c)| fact(&c.code, "mediation.success_rate", 2023, *v, "%"))
+            .collect()
+    }
+
+    #[test]
+    fn robust_z_flags_a_value_far_from_ten_peers() {
+        // Median of 10..18 and 60 is 14.5; the absolute deviations sorted are
+        // .5 .5 1.5 1.5 2.5 2.5 3.5 3.5 4.5 45.5, so the MAD is 2.5, and
+        // z(60) = 0.6745 × 45.5 / 2.5 = 12.27590; z(10) = 0.6745 × −4.5 / 2.5 = −1.2141.
+        let facts = rate_group(&[10.0, 11.0, 12.0, 13.0, 14.0, 15.0, 16.0, 17.0, 18.0, 60.0]);
+        let (positions, rows) = detect_outliers(&facts).expect("outliers");
+        assert_eq!(positions, vec![9]);
+        let r = &rows[0];
+        assert_eq!((r.peers, r.peer_median, r.peer_mad), (10, 14.5, 2.5));
+        assert_eq!(r.scale, Scale::Linear);
+        assert!((r.robust_z - 12.2759).abs() < 1e-9, "{}", r.robust_z);
+        assert_eq!(r.evidence, "60");
+        // Nine peers are too few to call anything an outlier.
+        let nine = rate_group(&[11.0, 12.0, 13.0, 14.0, 15.0, 16.0, 17.0, 18.0, 60.0]);
+        assert!(detect_outliers(&nine).expect("outliers").0.is_empty());
+        // A value already marked review is no one's peer: the group falls to nine.
+        let mut doubted = facts.clone();
+        doubted[0].confidence = Confidence::Review;
+        assert!(detect_outliers(&doubted).expect("outliers").0.is_empty());
+    }
+
+    #[test]
+    fn counts_are_compared_on_the_log_scale() {
+        // Nine counts 100..900 and one of 3000: on the raw scale 3000 is far out
+        // (median 550, MAD 250: z = 0.6745 × 2450 / 250 = 6.6); on ln(1 + x) it is not
+        // (the peers span a factor of nine, so a factor of six above the median is usual).
+        let d = divisions();
+        let values = [100.0, 200.0, 300.0, 400.0, 500.0, 600.0, 700.0, 800.0, 900.0, 3000.0];
+        let mut facts: Vec<Fact> = values
+            .iter()
+            .zip(&d.counties)
+            .map(|(v, c)| fact(&c.code, "legal_aid.cases", 2023, *v, "件"))
+            .collect();
+        assert!(detect_outliers(&facts).expect("outliers").0.is_empty());
+        // A count 100 times its peers' (a figure read in the wrong unit) is.
+        facts[9].value = 50_000.0;
+        let (positions, rows) = detect_outliers(&facts).expect("outliers");
+        assert_eq!(positions, vec![9]);
+        assert_eq!(rows[0].scale, Scale::Log);
+        assert!(rows[0].robust_z > OUTLIER_Z);
+    }
+
+    #[test]
+    fn flagging_adds_the_tag_once_and_keeps_other_reasons() {
+        let mut facts = rate_group(&[1.0, 2.0]);
+        facts[1].confidence = Confidence::Review;
+        facts[1].review_reason = "named_by_list".into();
+        flag_outliers(&mut facts, &[0, 1]);
+        flag_outliers(&mut facts, &[1]);
+        assert_eq!(facts[0].confidence, Confidence::Review);
+        assert_eq!(facts[0].review_reason, "outlier");
+        assert_eq!(facts[1].review_reason, "named_by_list; outlier");
+    }
+}
