@@ -878,7 +878,10 @@ mod tests {
                         .any(|p| p.code == *pf && !p.name.is_empty())
             })
             .expect("a named prefecture of four units in the bundled table");
-        (pf.to_string(), codes.into_iter().map(str::to_string).collect())
+        (
+            pf.to_string(),
+            codes.into_iter().map(str::to_string).collect(),
+        )
     }
 
     #[test]
@@ -910,7 +913,10 @@ mod tests {
         assert_eq!((p22.min, p22.max, p22.sum), (1.0, 10.0, Some(16.0)));
         let p23 = row(Level::Prefecture, 2023);
         assert_eq!((p23.units_in_gazetteer, p23.units_reported), (4, 3));
-        assert_eq!((p23.p25, p23.median, p23.p75, p23.sum), (5.0, 6.0, 13.0, None));
+        assert_eq!(
+            (p23.p25, p23.median, p23.p75, p23.sum),
+            (5.0, 6.0, 13.0, None)
+        );
         // The nation and the province hold the same four values, and far more units.
         let n22 = row(Level::Nation, 2022);
         assert_eq!((n22.region_code.as_str(), n22.median), ("00", 2.5));
@@ -946,7 +952,13 @@ mod tests {
         let of = |year: i32| {
             rows.iter()
                 .find(|r| r.level == Level::Prefecture && r.region_code == pf && r.year == year)
-                .map(|r| (r.units_with_report, r.units_in_gazetteer, r.publication_rate))
+                .map(|r| {
+                    (
+                        r.units_with_report,
+                        r.units_in_gazetteer,
+                        r.publication_rate,
+                    )
+                })
         };
         assert_eq!(of(2020), Some((2, 4, 0.5)));
         assert_eq!(of(2021), Some((0, 4, 0.0)));
@@ -995,7 +1007,9 @@ mod tests {
         // (median 550, MAD 250: z = 0.6745 × 2450 / 250 = 6.6); on ln(1 + x) it is not
         // (the peers span a factor of nine, so a factor of six above the median is usual).
         let d = divisions();
-        let values = [100.0, 200.0, 300.0, 400.0, 500.0, 600.0, 700.0, 800.0, 900.0, 3000.0];
+        let values = [
+            100.0, 200.0, 300.0, 400.0, 500.0, 600.0, 700.0, 800.0, 900.0, 3000.0,
+        ];
         let mut facts: Vec<Fact> = values
             .iter()
             .zip(&d.counties)
