@@ -264,9 +264,13 @@ pub fn analyse_collapsed_with(
     // Comparisons and slopes on one side; trends, rates and checks on the other.
     let (compared, rest) = rayon::join(
         || -> Result<_, PolarsError> {
-            let c = compare::comparisons(facts, &clear_frame, &places, references)?;
+            // The regional aggregates beside the comparisons: work for the second core.
+            let (c, regional) = rayon::join(
+                || compare::comparisons(facts, &clear_frame, &places, references),
+                || national::regional(&clear, inputs.documents),
+            );
             let s = compare::slopes(facts, &clear_frame)?;
-            Ok((c, s))
+            Ok((c?, s, regional?))
         },
         || -> Result<_, PolarsError> {
             let steps = trends::steps(&trend_frame, rates.clone())?;
@@ -306,10 +310,10 @@ pub fn analyse_collapsed_with(
         },
     );
     let derived_points: Vec<Fact> = stated.points.iter().map(|(f, _)| f.clone()).collect();
-    let (comparisons, slopes) = compared?;
+    let (comparisons, slopes, mut national) = compared?;
     let (conflicts, trends, derived_rows, mut checks_out) = rest?;
-    // The national view reads the comparisons (ranks within provinces), so it comes last.
-    let national = national::national(&clear, inputs.documents, &comparisons, facts)?;
+    // The national findings read the comparisons (ranks within provinces).
+    national::add_findings(&mut national, &comparisons, facts);
     drop((clear, contested, trend_facts));
 
     checks_out.sort_by(|a, b| check_order(a).cmp(&check_order(b)));

@@ -19,7 +19,9 @@
 //! page and the charts switch to it only then (five reports still read as five profiles).
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+use polars::prelude::{PlHashMap as HashMap, PlHashSet as HashSet};
 
 use polars::prelude::PolarsResult;
 use serde::Serialize;
@@ -325,14 +327,12 @@ impl Gazetteer {
     }
 }
 
-/// The national view of the counted facts (`clear`: one value per unit, indicator, year and
-/// scope, finite, whole-year), the documents read and the comparisons already computed.
-pub fn national(
-    clear: &[&Fact],
-    documents: &[(String, DocMeta)],
-    comparisons: &[ComparisonRow],
-    facts: &[Fact],
-) -> PolarsResult<National> {
+/// The regions and the coverage of the counted facts (`clear`: one value per unit,
+/// indicator, year and scope, finite, whole-year) and the documents read; the findings come
+/// later ([`add_findings`]), once the comparisons are computed (they read the ranks within
+/// provinces). The two steps are apart so the regions can be computed beside the
+/// comparisons.
+pub fn regional(clear: &[&Fact], documents: &[(String, DocMeta)]) -> PolarsResult<National> {
     let gazetteer = Gazetteer::bundled();
     let counties: Vec<&Fact> = clear
         .iter()
@@ -344,19 +344,21 @@ pub fn national(
         .map(|f| f.region_code.as_str())
         .collect::<HashSet<_>>()
         .len();
-    let regions = regions(&counties, &gazetteer)?;
-    let coverage = coverage(documents, &gazetteer);
-    let mut out = National {
-        regions,
-        coverage,
+    Ok(National {
+        regions: regions(&counties, &gazetteer)?,
+        coverage: coverage(documents, &gazetteer),
         outliers: Vec::new(),
         findings: Vec::new(),
         units,
-    };
-    if is_national(&out) {
-        out.findings = findings(&out, comparisons, facts);
+    })
+}
+
+/// Adds the findings of a national corpus (none otherwise) from the regions, the coverage,
+/// the comparisons and the facts they were computed from.
+pub fn add_findings(national: &mut National, comparisons: &[ComparisonRow], facts: &[Fact]) {
+    if is_national(national) {
+        national.findings = findings(national, comparisons, facts);
     }
-    Ok(out)
 }
 
 /// The regional aggregates of county-level values (see the module docs).
@@ -365,7 +367,7 @@ fn regions(counties: &[&Fact], gazetteer: &Gazetteer) -> PolarsResult<Vec<Region
         return Ok(Vec::new());
     }
     let values = peers::values_frame(counties)?;
-    let unit_of: HashMap<&str, &str> = counties
+    let unit_of: std::collections::HashMap<&str, &str> = counties
         .iter()
         .map(|f| (f.metric.as_str(), f.unit.as_str()))
         .collect();
@@ -526,7 +528,8 @@ pub fn detect_outliers(facts: &[Fact]) -> PolarsResult<(Vec<usize>, Vec<OutlierR
             && f.level.is_some()
     };
     // One row per unit and distinct value of a group.
-    let mut seen: HashSet<(Cow<'_, str>, &str, Scope, i32, Option<Level>, u64)> = HashSet::new();
+    let mut seen: HashSet<(Cow<'_, str>, &str, Scope, i32, Option<Level>, u64)> =
+        HashSet::default();
     let peers_in: Vec<&Fact> = facts
         .iter()
         .filter(|f| candidate(f))
@@ -555,7 +558,7 @@ pub fn detect_outliers(facts: &[Fact]) -> PolarsResult<(Vec<usize>, Vec<OutlierR
     );
     let (median, mad) = (f64_column(&df, MEDIAN)?, f64_column(&df, MAD)?);
     // (indicator, scope code, year, level code) → (peers, median, MAD).
-    let mut spread: HashMap<(&str, u32, i32, u32), (usize, f64, f64)> = HashMap::new();
+    let mut spread: HashMap<(&str, u32, i32, u32), (usize, f64, f64)> = HashMap::default();
     for i in 0..df.height() {
         let (Some(y), Some(l), Some(m), Some(d)) = (year[i], level[i], median[i], mad[i]) else {
             continue;
@@ -639,7 +642,11 @@ fn findings(n: &National, comparisons: &[ComparisonRow], facts: &[Fact]) -> Vec<
     let mut all = Vec::new();
     all.extend(median_moves(&n.regions, Level::Nation, MIN_NATIONAL_N));
     all.extend(median_moves(&n.regions, Level::Province, MIN_PROVINCE_N));
-    all.extend(rank_moves(comparisons, facts));
+    let unit_keep = KEEP
+        .iter()
+        .find(|(k, _)| *k == NationalKind::UnitRank)
+        .map_or(0, |(_, n)| *n);
+    all.extend(rank_moves(comparisons, facts, unit_keep));
     all.extend(thin_coverage(&n.coverage));
     let mut out = Vec::new();
     for (kind, keep) in KEEP {
@@ -714,9 +721,13 @@ fn median_moves(regions: &[RegionRow], level: Level, min_n: usize) -> Vec<Nation
 
 /// Units whose rank within their province moved most between two consecutive years in which
 /// they reported (`comparisons.csv`, basis `year`), among at least [`MIN_PROVINCE_N`] units
-/// ranked each year; the effect is the places moved as a share of the larger n.
-fn rank_moves(comparisons: &[ComparisonRow], facts: &[Fact]) -> Vec<NationalFinding> {
-    let mut by_series: BTreeMap<(&str, &str, &str, Scope), Vec<&ComparisonRow>> = BTreeMap::new();
+/// ranked each year; the effect is the places moved as a share of the larger n. Only the
+/// `keep` largest moves are written out (their sources looked up): at national scale there
+/// are a hundred thousand pairs of years.
+fn rank_moves(comparisons: &[ComparisonRow], facts: &[Fact], keep: usize) -> Vec<NationalFinding> {
+    // The comparison rows are sorted by basis, indicator, scope and year, then rank: index
+    // each unit's per-year rows by (unit, indicator, scope) without copying a string.
+    let mut by_series: HashMap<(&str, &str, &str, Scope), Vec<&ComparisonRow>> = HashMap::default();
     for c in comparisons.iter().filter(|c| {
         c.basis == "year" && c.level == Level::County && c.province_n.unwrap_or(0) >= MIN_PROVINCE_N
     }) {
@@ -730,9 +741,8 @@ fn rank_moves(comparisons: &[ComparisonRow], facts: &[Fact]) -> Vec<NationalFind
             .or_default()
             .push(c);
     }
-    let mut best: Vec<NationalFinding> = Vec::new();
-    for rows in by_series.values() {
-        let mut rows = rows.clone();
+    let mut moves: Vec<(f64, &ComparisonRow, &ComparisonRow)> = Vec::new();
+    for rows in by_series.values_mut() {
         rows.sort_by_key(|c| c.year);
         for w in rows.windows(2) {
             let (a, b) = (w[0], w[1]);
@@ -742,31 +752,51 @@ fn rank_moves(comparisons: &[ComparisonRow], facts: &[Fact]) -> Vec<NationalFind
                 continue;
             };
             let moved = ra.abs_diff(rb);
-            if moved == 0 {
-                continue;
+            if moved > 0 {
+                moves.push((moved as f64 / na.max(nb) as f64, a, b));
             }
-            let effect = moved as f64 / na.max(nb) as f64;
+        }
+    }
+    // Largest first; ties in a fixed order (unit, indicator, scope, year).
+    let order = |c: &ComparisonRow| {
+        (
+            c.region_code.clone(),
+            c.county.clone(),
+            c.metric.clone(),
+            c.scope,
+            c.year,
+        )
+    };
+    moves.sort_by(|x, y| {
+        y.0.total_cmp(&x.0)
+            .then_with(|| order(x.1).cmp(&order(y.1)))
+    });
+    moves
+        .into_iter()
+        .take(keep)
+        .map(|(effect, a, b)| {
             let source =
                 |c: &ComparisonRow| fact_of(facts, c).map(|f| (f.doc.clone(), f.evidence.clone()));
-            let province = fact_of(facts, b)
-                .map(|f| f.province.clone())
-                .unwrap_or_default();
-            best.push(NationalFinding {
+            NationalFinding {
                 kind: NationalKind::UnitRank,
                 effect,
                 metric: a.metric.clone(),
                 scope: a.scope,
                 unit: a.unit.clone(),
-                province,
+                province: fact_of(facts, b)
+                    .map(|f| f.province.clone())
+                    .unwrap_or_default(),
                 county: a.county.clone(),
                 years: (a.year, b.year),
-                values: (ra as f64, rb as f64),
-                n: (na, nb),
+                values: (
+                    a.province_rank.unwrap_or(0) as f64,
+                    b.province_rank.unwrap_or(0) as f64,
+                ),
+                n: (a.province_n.unwrap_or(0), b.province_n.unwrap_or(0)),
                 sources: [source(a), source(b)].into_iter().flatten().collect(),
-            });
-        }
-    }
-    best
+            }
+        })
+        .collect()
 }
 
 /// The fact a comparison row was computed from (facts are in analysis order: county,

@@ -88,7 +88,8 @@ pub fn values_frame_with<F: Borrow<Fact>>(
     })
 }
 
-/// Per group of the columns `by` (sorted by them): [`N`] (distinct units, by [`REGION`]),
+/// Per group of the columns `by` (sorted by them): [`N`] (rows: callers pass one value per
+/// unit and group),
 /// [`MEDIAN`], [`P25`], [`P75`] (type 7, see the module docs), [`SUM`], [`MIN`], [`MAX`].
 /// Rows whose `by` columns hold a null are left out (a value without a province is in no
 /// province).
@@ -100,7 +101,7 @@ pub fn group_summary(frame: &DataFrame, by: &[&str]) -> PolarsResult<DataFrame> 
     }
     lf.group_by(keys)
         .agg([
-            col(REGION).n_unique().cast(DataType::UInt32).alias(N),
+            len().cast(DataType::UInt32).alias(N),
             col(VALUE).median().alias(MEDIAN),
             col(VALUE)
                 .quantile(lit(0.25), QuantileMethod::Linear)
