@@ -502,6 +502,11 @@ fn coverage(documents: &[(String, DocMeta)], gazetteer: &Gazetteer) -> Vec<Cover
     rows
 }
 
+/// One unit's value in a peer group: (unit key, indicator, scope, year, level, value bits).
+type PeerValue<'f> = (Cow<'f, str>, &'f str, Scope, i32, Option<Level>, u64);
+/// A peer group: (indicator, scope code, year, level code).
+type GroupKey<'f> = (&'f str, u32, i32, u32);
+
 /// Values far from their peers: among the `high` facts with a finite whole-year value and a
 /// known level, grouped by indicator, scope, year and level, a value whose robust z
 /// (0.6745 (x − median) / MAD) exceeds [`OUTLIER_Z`] in a group of at least [`MIN_PEERS`]
@@ -528,8 +533,7 @@ pub fn detect_outliers(facts: &[Fact]) -> PolarsResult<(Vec<usize>, Vec<OutlierR
             && f.level.is_some()
     };
     // One row per unit and distinct value of a group.
-    let mut seen: HashSet<(Cow<'_, str>, &str, Scope, i32, Option<Level>, u64)> =
-        HashSet::default();
+    let mut seen: HashSet<PeerValue<'_>> = HashSet::default();
     let peers_in: Vec<&Fact> = facts
         .iter()
         .filter(|f| candidate(f))
@@ -558,7 +562,7 @@ pub fn detect_outliers(facts: &[Fact]) -> PolarsResult<(Vec<usize>, Vec<OutlierR
     );
     let (median, mad) = (f64_column(&df, MEDIAN)?, f64_column(&df, MAD)?);
     // (indicator, scope code, year, level code) → (peers, median, MAD).
-    let mut spread: HashMap<(&str, u32, i32, u32), (usize, f64, f64)> = HashMap::default();
+    let mut spread: HashMap<GroupKey<'_>, (usize, f64, f64)> = HashMap::default();
     for i in 0..df.height() {
         let (Some(y), Some(l), Some(m), Some(d)) = (year[i], level[i], median[i], mad[i]) else {
             continue;
@@ -616,7 +620,6 @@ pub fn detect_outliers(facts: &[Fact]) -> PolarsResult<(Vec<usize>, Vec<OutlierR
             .cmp(&facts[positions[b]].order_key())
     });
     let rows = order.iter().map(|&i| rows[i].clone()).collect();
-    let mut positions = positions;
     positions.sort_unstable();
     Ok((positions, rows))
 }

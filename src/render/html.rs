@@ -628,9 +628,16 @@ pub fn page_view(ctx: &PageContext<'_>, grid: &Grid<'_>) -> PageView {
             "page.method_year_over_year",
             "page.method_rates",
             "page.method_conflicts",
+            "page.method_national",
         ]
+        .into_iter()
+        // The national view's method only where the page shows it.
+        .filter(|k| {
+            *k != "page.method_national"
+                || crate::analysis::national::is_national(&ctx.analysis.national)
+        })
         .map(|k| l.text(k))
-        .to_vec(),
+        .collect(),
         inputs,
         inputs_note,
         sources: b.sources.list,
