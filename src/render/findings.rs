@@ -976,4 +976,88 @@ scope = "annual"
             }
         }
     }
+
+    #[test]
+    fn national_findings_state_figures_n_and_sources() {
+        use crate::analysis::national::{NationalFinding, NationalKind};
+        let d = dict();
+        let finding = |kind, metric: &str, unit: &str, values, n, sources| NationalFinding {
+            kind,
+            effect: 0.5,
+            metric: metric.into(),
+            scope: Scope::Annual,
+            unit: unit.into(),
+            province: "山东省".into(),
+            county: "莘县".into(),
+            years: (2019, 2023),
+            values,
+            n,
+            sources,
+        };
+        let mut analysis = Analysis::default();
+        // 26 units make the corpus national.
+        analysis.national.units = 26;
+        analysis.national.findings = vec![
+            finding(
+                NationalKind::NationalMedian,
+                "staff",
+                "人",
+                (400.0, 500.0),
+                (120, 130),
+                vec![("regions.csv".into(), String::new())],
+            ),
+            finding(
+                NationalKind::ProvinceMedian,
+                "rate",
+                "%",
+                (40.0, 32.5),
+                (6, 7),
+                vec![("regions.csv".into(), String::new())],
+            ),
+            finding(
+                NationalKind::UnitRank,
+                "staff",
+                "人",
+                (9.0, 1.0),
+                (9, 10),
+                vec![
+                    ("a.txt".into(), "持证人员120人".into()),
+                    ("b.txt".into(), "持证人员900人".into()),
+                ],
+            ),
+            finding(
+                NationalKind::ThinCoverage,
+                "",
+                "",
+                (10.0, 200.0),
+                (5, 40),
+                vec![("coverage.csv".into(), String::new())],
+            ),
+        ];
+        let zh = national_findings(&analysis, &d, Lang::Zh);
+        let sentences: Vec<&str> = zh.iter().map(|f| f.sentence.as_str()).collect();
+        // +25.0%: (500 − 400) / 400; −7.5 points: 32.5 − 40; 5.0%: 10 of 200 unit-years.
+        assert_eq!(
+            sentences,
+            vec![
+                "全国县级单位持证人员数（年度）的中位数由2019年的400人变为2023年的500人（+25.0%；两年分别有120个、130个单位报告，见 regions.csv）。",
+                "山东省纠错率（年度）的中位数由2019年的40%降至2023年的32.5%（-7.5个百分点；6个、7个单位报告），降幅居各省前列。",
+                "莘县（山东省）持证人员数在本省的排名由2019年的第9位（共9个）变为2023年的第1位（共10个）。",
+                "山东省报告覆盖偏少：2019–2023年，该省40个县级单位中平均每年只有5.0%有报告（见 coverage.csv）。",
+            ]
+        );
+        // Only the unit's move links sentences; the aggregates name their file instead.
+        assert!(zh[0].docs.is_empty() && zh[3].docs.is_empty());
+        assert_eq!(zh[2].docs, vec!["a.txt", "b.txt"]);
+        assert_eq!(zh[2].evidence[1], "持证人员900人");
+        let en = national_findings(&analysis, &d, Lang::En);
+        assert!(en[2].sentence.contains("ranked 9th of 9") && en[2].sentence.contains("1st of 10"));
+        assert!(en[1]
+            .sentence
+            .contains("fell from 40% in 2019 to 32.5% in 2023"));
+        // The page and the briefing list these, not the per-indicator comparisons.
+        let (top, total) = top_key_findings(&analysis, &d, Lang::En, 40);
+        assert_eq!((top.len(), total), (4, 4));
+        assert!(top.iter().all(|f| f.kind == FindingKind::National));
+    }
 }
