@@ -566,7 +566,43 @@ pub fn national_findings(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) 
                 evidence: linked.iter().map(|(_, e)| e.clone()).collect(),
             }
         })
+        .chain(outliers_finding(analysis, dict, lang))
         .collect()
+}
+
+/// How many values were set aside as outliers, and the farthest of them with its source: at
+/// national scale the review list is cut to its first and last rows, so this is where a
+/// reader of the page meets them.
+fn outliers_finding(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) -> Option<Finding> {
+    let outliers = &analysis.national.outliers;
+    let far = outliers
+        .iter()
+        .max_by(|a, b| a.robust_z.abs().total_cmp(&b.robust_z.abs()))?;
+    let sentence = lang.fill(
+        "findings.outliers",
+        &[
+            ("n", &outliers.len()),
+            ("county", &far.county),
+            ("year", &far.year),
+            ("name", &dict.name(&far.metric, lang.is_en())),
+            (
+                "value",
+                &amount(far.value, &far.unit, Qualifier::Exact, lang),
+            ),
+            (
+                "median",
+                &amount(far.peer_median, &far.unit, Qualifier::Exact, lang),
+            ),
+            ("peers", &far.peers),
+            ("z", &format!("{:.1}", far.robust_z)),
+        ],
+    );
+    Some(Finding {
+        kind: FindingKind::National,
+        sentence,
+        docs: vec![far.doc.clone()],
+        evidence: vec![far.evidence.clone()],
+    })
 }
 
 fn checks(analysis: &Analysis, dict: &IndicatorDict, lang: Lang, out: &mut Sink) {
@@ -1034,7 +1070,36 @@ scope = "annual"
                 vec![("coverage.csv".into(), String::new())],
             ),
         ];
-        let zh = national_findings(&analysis, &d, Lang::Zh);
+        let outlier = |county: &str, value: f64, z: f64| crate::analysis::national::OutlierRow {
+            region_code: "371522".into(),
+            province: "山东省".into(),
+            prefecture: "聊城市".into(),
+            county: county.into(),
+            level: Level::County,
+            metric: "staff".into(),
+            scope: Scope::Stock,
+            year: 2023,
+            value,
+            unit: "人".into(),
+            peers: 12,
+            peer_median: 300.0,
+            scale: crate::analysis::national::Scale::Log,
+            peer_mad: 0.2,
+            robust_z: z,
+            doc: format!("{county}.txt"),
+            evidence: format!("持证人员{value}人"),
+        };
+        analysis.national.outliers =
+            vec![outlier("莘县", 30000.0, 15.5), outlier("冠县", 2.0, -16.25)];
+        let mut zh = national_findings(&analysis, &d, Lang::Zh);
+        // The farthest outlier by |z| is named, with its source.
+        let last = zh.pop().expect("the outliers' finding");
+        assert_eq!(
+            last.sentence,
+            "2个数值与同组单位相差悬殊，已列入待复核、不计入任何汇总（见 outliers.csv）；相差最大的是冠县2023年持证人员数2人，同组12个单位的中位数为300人（稳健 z 值 -16.2）。"
+        );
+        assert_eq!(last.docs, vec!["冠县.txt"]);
+        analysis.national.outliers.clear();
         let sentences: Vec<&str> = zh.iter().map(|f| f.sentence.as_str()).collect();
         // +25.0%: (500 − 400) / 400; −7.5 points: 32.5 − 40; 5.0%: 10 of 200 unit-years.
         assert_eq!(
