@@ -250,6 +250,10 @@ pub struct CorpusArgs {
     /// PRNG seed; the same seed gives the same corpus.
     #[arg(long, default_value_t = 2015)]
     pub seed: u64,
+    /// Plants an outlier: report number N (0-based, file N.txt) states every count 100 times
+    /// too large (percentages and decimals are left alone); every other report is unchanged.
+    #[arg(long, value_name = "N")]
+    pub plant_outlier: Option<usize>,
     /// Output folder.
     #[arg(short = 'o', long = "output", value_name = "DIR")]
     pub output: PathBuf,

@@ -310,6 +310,9 @@ fn workbook_reads_back_with_calamine() {
             "checks",
             "timeliness",
             "stated_changes",
+            "regions",
+            "coverage",
+            "outliers",
             "columns",
             "sources"
         ]

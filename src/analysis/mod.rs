@@ -24,6 +24,7 @@ pub mod checks;
 mod compare;
 mod derived;
 pub mod model;
+pub mod national;
 mod order;
 pub mod reason;
 pub mod reference;
@@ -267,9 +268,13 @@ pub fn analyse_collapsed_with(
     // Comparisons and slopes on one side; trends, rates and checks on the other.
     let (compared, rest) = rayon::join(
         || -> Result<_, PolarsError> {
-            let c = compare::comparisons(facts, &clear_frame, &places, references)?;
+            // The regional aggregates beside the comparisons: work for the second core.
+            let (c, regional) = rayon::join(
+                || compare::comparisons(facts, &clear_frame, &places, references),
+                || national::regional(&clear, inputs.documents),
+            );
             let s = compare::slopes(facts, &clear_frame)?;
-            Ok((c, s))
+            Ok((c?, s, regional?))
         },
         || -> Result<_, PolarsError> {
             let steps = trends::steps(&trend_frame, rates.clone())?;
@@ -309,8 +314,10 @@ pub fn analyse_collapsed_with(
         },
     );
     let derived_points: Vec<Fact> = stated.points.iter().map(|(f, _)| f.clone()).collect();
-    let (comparisons, slopes) = compared?;
+    let (comparisons, slopes, mut national) = compared?;
     let (conflicts, trends, derived_rows, mut checks_out) = rest?;
+    // The national findings read the comparisons (ranks within provinces).
+    national::add_findings(&mut national, &comparisons, facts);
     drop((clear, contested, trend_facts));
 
     checks_out.sort_by(|a, b| {
@@ -330,6 +337,7 @@ pub fn analyse_collapsed_with(
         references: references.to_vec(),
         timeliness: timeliness::timeliness(inputs.documents),
         derived_points,
+        national,
     })
 }
 

@@ -40,6 +40,9 @@ pub struct Analysis {
     /// When each report was published against its deadline, one row per document with a
     /// publication date.
     pub timeliness: Vec<TimelinessRow>,
+    /// Regions, publication coverage, outliers and findings across many units
+    /// ([`super::national`]).
+    pub national: super::national::National,
 }
 
 /// One source of a conflicting value.

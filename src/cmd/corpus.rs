@@ -32,6 +32,10 @@ impl SplitMix {
     }
 }
 
+/// How much larger the counts of a planted outlier are (`--plant-outlier`): a figure read in
+/// the wrong unit (百 as 1) is that far off.
+const PLANTED_FACTOR: u64 = 100;
+
 /// Stands for "the county" in seed sentences (a private-use character, never in real text).
 const PLACE: &str = "\u{E000}";
 
@@ -70,7 +74,12 @@ pub fn run(args: &CorpusArgs) -> anyhow::Result<Outcome> {
     for i in 0..args.count {
         let unit = &units[rng.below(units.len())];
         let year = 2015 + rng.below(10) as i32;
-        let text = generate(&seeds, unit, year, &mut rng);
+        let planted = if args.plant_outlier == Some(i) {
+            PLANTED_FACTOR
+        } else {
+            1
+        };
+        let text = generate(&seeds, unit, year, planted, &mut rng);
         let path = args.output.join(format!("{:06}.txt", i));
         write_atomic(&path, text.as_bytes())?;
     }
@@ -190,7 +199,7 @@ fn place_names(dir: &Path) -> anyhow::Result<Vec<String>> {
     Ok(names)
 }
 
-fn generate(seeds: &[Seed], unit: &Unit, year: i32, rng: &mut SplitMix) -> String {
+fn generate(seeds: &[Seed], unit: &Unit, year: i32, planted: u64, rng: &mut SplitMix) -> String {
     let template = &seeds[rng.below(seeds.len())];
     let mut out = format!(
         "{}{}年法治政府建设工作报告\n发布日期:{}-03-{:02}\n来源:{}{}{}司法局\n\n",
@@ -216,15 +225,29 @@ fn generate(seeds: &[Seed], unit: &Unit, year: i32, rng: &mut SplitMix) -> Strin
             } else {
                 (sentence, template.year)
             };
-            out.push_str(&rewrite(chosen, unit, year as i64 - seed_year, rng));
+            out.push_str(&rewrite(
+                chosen,
+                unit,
+                year as i64 - seed_year,
+                planted,
+                rng,
+            ));
         }
         out.push('\n');
     }
     out
 }
 
-/// Fills in the county, shifts years and rescales figures in one sentence.
-fn rewrite(sentence: &str, unit: &Unit, year_shift: i64, rng: &mut SplitMix) -> String {
+/// Fills in the county, shifts years and rescales figures in one sentence; whole numbers that
+/// are not percentages are multiplied by `planted` too (1 except in a planted outlier, where
+/// the random draws stay the same so the rest of the corpus does not change).
+fn rewrite(
+    sentence: &str,
+    unit: &Unit,
+    year_shift: i64,
+    planted: u64,
+    rng: &mut SplitMix,
+) -> String {
     let s = sentence.replace(PLACE, &unit.name);
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
@@ -243,7 +266,16 @@ fn rewrite(sentence: &str, unit: &Unit, year_shift: i64, rng: &mut SplitMix) -> 
                 out.push_str(&digits);
             } else {
                 let factor = 0.5 + rng.below(100) as f64 / 100.0;
-                out.push_str(&((n as f64 * factor).round() as u64).to_string());
+                let scaled = (n as f64 * factor).round() as u64;
+                let decimal = |c: Option<&char>| c.is_some_and(|c| matches!(c, '.' | '%' | '％'));
+                let whole_count = !decimal(chars.get(i))
+                    && !decimal(start.checked_sub(1).and_then(|p| chars.get(p)));
+                let scaled = if whole_count {
+                    scaled * planted
+                } else {
+                    scaled
+                };
+                out.push_str(&scaled.to_string());
             }
         } else {
             out.push(chars[i]);

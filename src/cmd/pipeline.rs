@@ -63,8 +63,10 @@ pub fn analyse_and_write(
     out: &mut OutputDir,
 ) -> anyhow::Result<()> {
     let mut clock = PhaseClock::from_env();
+    let (facts, outliers) = timed("outliers", || flag_outliers(facts))?;
     let (counted, review) = split_review(facts, cfg.include_review);
-    let analysis = analyse(counted, batch, dict, &cfg.references)?;
+    let mut analysis = analyse(counted, batch, dict, &cfg.references)?;
+    analysis.national.outliers = outliers;
     clock.lap("analyse");
     let run = Run {
         analysis: &analysis,
@@ -82,6 +84,23 @@ pub fn analyse_and_write(
     write_outputs(&run, out)?;
     clock.lap("outputs");
     Ok(())
+}
+
+/// The facts with every outlier marked review (reason `outlier`), and the outliers' rows.
+///
+/// The order is: detect on the values, then flag, then split. Detection reads the `high`
+/// facts only (a value already in doubt is no one's peer) and runs before the split, so the
+/// outliers leave the analysis like any other review fact: no median, rank, trend or finding
+/// rests on a value that is probably a misreading (a figure in 万 read as units, a typo),
+/// while the page's review list and outliers.csv show it with its peers' figures. With
+/// `--include-review` they are counted again, as every review fact is.
+pub fn flag_outliers(
+    mut facts: Vec<Fact>,
+) -> anyhow::Result<(Vec<Fact>, Vec<crate::analysis::national::OutlierRow>)> {
+    use crate::analysis::national;
+    let (positions, rows) = national::detect_outliers(&facts).context("outliers")?;
+    national::flag_outliers(&mut facts, &positions);
+    Ok((facts, rows))
 }
 
 /// The facts the analysis counts, and every fact marked review in fact order

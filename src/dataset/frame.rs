@@ -186,7 +186,9 @@ impl FactsFrame {
 /// indicator, so a value equal to the one before reuses its code without a hash lookup, and
 /// only the distinct values are sorted (hashing every value of every key twice with the
 /// standard library's SipHash cost a quarter of a second per frame at 20,000 reports).
-fn encode<'a>(values: impl Iterator<Item = Option<&'a str>>) -> (Vec<Option<u32>>, Vec<&'a str>) {
+pub(super) fn encode<'a>(
+    values: impl Iterator<Item = Option<&'a str>>,
+) -> (Vec<Option<u32>>, Vec<&'a str>) {
     let mut first_seen: PlHashMap<&str, u32> = PlHashMap::default();
     let mut dictionary: Vec<&str> = Vec::new();
     let mut previous: Option<(&str, u32)> = None;

@@ -9,6 +9,7 @@
 
 pub mod columns;
 pub mod frame;
+pub mod peers;
 
 pub use frame::{bool_column, f64_column, u32_column, usize_column, FactsFrame};
 

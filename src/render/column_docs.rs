@@ -118,6 +118,56 @@ const TIMELINESS: &[&str] = &[
 
 const STATED_CHANGES: &[&str] = &super::table::STATED_CHANGE_COLUMNS;
 
+const REGIONS: &[&str] = &[
+    "level",
+    "region_code",
+    "province",
+    "prefecture",
+    "metric",
+    "scope",
+    "year",
+    "unit",
+    "units_in_gazetteer",
+    "units_reported",
+    "median",
+    "p25",
+    "p75",
+    "min",
+    "max",
+    "sum",
+];
+
+const COVERAGE: &[&str] = &[
+    "level",
+    "region_code",
+    "province",
+    "prefecture",
+    "year",
+    "units_in_gazetteer",
+    "units_with_report",
+    "publication_rate",
+];
+
+const OUTLIERS: &[&str] = &[
+    "region_code",
+    "province",
+    "prefecture",
+    "county",
+    "level",
+    "metric",
+    "scope",
+    "year",
+    "value",
+    "unit",
+    "peers",
+    "peer_median",
+    "scale",
+    "peer_mad",
+    "robust_z",
+    "doc",
+    "evidence",
+];
+
 const WIDE_FIXED: &[&str] = &["region_code", "county", "level", "year", "conflicts"];
 
 /// The documented columns of a table, in order; empty for an unknown table.
@@ -132,6 +182,9 @@ pub fn documented_columns(table: &str) -> &'static [&'static str] {
         "timeliness" => TIMELINESS,
         "wide" => WIDE_FIXED,
         "stated_changes" => STATED_CHANGES,
+        "regions" => REGIONS,
+        "coverage" => COVERAGE,
+        "outliers" => OUTLIERS,
         _ => &[],
     }
 }
@@ -151,6 +204,7 @@ pub fn describe(table: &str, column: &str, lang: Lang) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::national::{CoverageRow, OutlierRow, RegionRow};
     use crate::analysis::{
         Check, CheckReason, ComparisonRow, DerivedRow, Notes, Severity, SlopeRow, TimelinessRow,
         TrendRow,
@@ -302,6 +356,71 @@ mod tests {
                     },
                 ),
             ),
+            (
+                "regions",
+                names_of(
+                    "regions",
+                    RegionRow {
+                        level: Level::Province,
+                        region_code: s(),
+                        province: s(),
+                        prefecture: s(),
+                        metric: s(),
+                        scope: Scope::Annual,
+                        year: 0,
+                        unit: s(),
+                        units_in_gazetteer: 0,
+                        units_reported: 0,
+                        median: 0.0,
+                        p25: 0.0,
+                        p75: 0.0,
+                        min: 0.0,
+                        max: 0.0,
+                        sum: None,
+                    },
+                ),
+            ),
+            (
+                "coverage",
+                names_of(
+                    "coverage",
+                    CoverageRow {
+                        level: Level::Province,
+                        region_code: s(),
+                        province: s(),
+                        prefecture: s(),
+                        year: 0,
+                        units_in_gazetteer: 0,
+                        units_with_report: 0,
+                        publication_rate: 0.0,
+                    },
+                ),
+            ),
+            (
+                "outliers",
+                names_of(
+                    "outliers",
+                    OutlierRow {
+                        region_code: s(),
+                        province: s(),
+                        prefecture: s(),
+                        county: s(),
+                        level: Level::County,
+                        metric: s(),
+                        scope: Scope::Annual,
+                        year: 0,
+                        value: 0.0,
+                        unit: s(),
+                        peers: 0,
+                        peer_median: 0.0,
+                        scale: crate::analysis::national::Scale::Log,
+                        peer_mad: 0.0,
+                        robust_z: 0.0,
+                        doc: s(),
+                        evidence: s(),
+                    },
+                ),
+            ),
         ];
         for (table, serialised) in cases {
             // The render layer adds the words after their key column (`WORDED_COLUMNS`).
@@ -328,6 +447,9 @@ mod tests {
             "timeliness",
             "wide",
             "stated_changes",
+            "regions",
+            "coverage",
+            "outliers",
         ] {
             for name in documented_columns(table) {
                 for lang in [Lang::Zh, Lang::En] {

@@ -362,16 +362,19 @@ type SizedChart<'a> = (&'a Chart, (u32, u32));
 
 /// The charts in the order they are shown, each with its size in pixels: those wider than
 /// tall first (at national scale the bar and rate charts list a hundred units and are tall:
-/// shrunk to a page they cannot be read, and they are in `charts/`), then by kind, rates first
-/// (the figures a briefing quotes), trends, bars, timeliness and profiles, each kind in the
-/// chart module's order.
+/// shrunk to a page they cannot be read, and they are in `charts/`), then by kind: the national
+/// median with its band and the distributions by province (a national corpus), rates (the
+/// figures a briefing quotes), trends, bars, timeliness and profiles, each kind in the chart
+/// module's order.
 fn key_charts(charts: &[Chart]) -> Result<Vec<SizedChart<'_>>, DocxError> {
     let rank = |k: ChartKind| match k {
-        ChartKind::Rate => 0,
-        ChartKind::Trend => 1,
-        ChartKind::Bar => 2,
-        ChartKind::Timeliness => 3,
-        ChartKind::Profile => 4,
+        ChartKind::National => 0,
+        ChartKind::Distribution => 1,
+        ChartKind::Rate => 2,
+        ChartKind::Trend => 3,
+        ChartKind::Bar => 4,
+        ChartKind::Timeliness => 5,
+        ChartKind::Profile => 6,
     };
     let mut out = charts
         .iter()

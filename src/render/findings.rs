@@ -25,6 +25,8 @@ pub enum FindingKind {
     Check,
     /// A cross-county comparison of one indicator and year (`comparisons.csv`).
     Comparison,
+    /// A finding of the national view (`regions.csv`, `coverage.csv`, ranks within provinces).
+    National,
 }
 
 /// One key finding.
@@ -61,6 +63,16 @@ pub fn top_key_findings(
     lang: Lang,
     max: usize,
 ) -> (Vec<Finding>, usize) {
+    if crate::analysis::national::is_national(&analysis.national)
+        && !analysis.national.findings.is_empty()
+    {
+        // A national corpus: what a researcher would write (medians moved, provinces, ranks,
+        // coverage), a readable dozen ranked by effect, instead of one line per indicator and
+        // year of "among N counties, A is highest".
+        let found = national_findings(analysis, dict, lang);
+        let total = found.len();
+        return (found.into_iter().take(max).collect(), total);
+    }
     let facts = FactIndex::new(analysis);
     // top_findings keeps the first `max` after a stable sort by kind (comparisons, checks,
     // rates, changes): the same as producing the kinds in that order and keeping the first.
@@ -120,6 +132,7 @@ pub fn top_findings(found: &mut Vec<Finding>, max: usize) {
         return;
     }
     let priority = |k: FindingKind| match k {
+        FindingKind::National => 0,
         FindingKind::Comparison => 0,
         FindingKind::Check => 1,
         FindingKind::Rate => 2,
@@ -434,6 +447,163 @@ fn derived(
             }
         });
     }
+}
+
+/// The change between two figures as a sentence states it: percentage points for a rate,
+/// a signed percentage otherwise (empty when the first is 0).
+fn change_words(a: f64, b: f64, unit: &str, lang: Lang) -> String {
+    if unit == "%" {
+        let change = format!("{:+.1}", b - a);
+        lang.fill("findings.points", &[("change", &change)])
+    } else if a != 0.0 {
+        format!("{:+.1}%", (b - a) / a.abs() * 100.0)
+    } else {
+        String::new()
+    }
+}
+
+/// The national view's findings as sentences, in the analysis's order (kinds in turn, the
+/// largest effect first). Aggregates name the file that holds their figures; a unit's move
+/// links the two facts it rests on.
+pub fn national_findings(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) -> Vec<Finding> {
+    use crate::analysis::national::NationalKind;
+    analysis
+        .national
+        .findings
+        .iter()
+        .map(|f| {
+            let name = dict.name(&f.metric, lang.is_en());
+            let scope = super::chart::scope_label(f.scope, lang);
+            let amount = |v: f64| amount(v, &f.unit, Qualifier::Exact, lang);
+            let (y0, y1) = f.years;
+            let (n0, n1) = f.n;
+            let sentence = match f.kind {
+                NationalKind::NationalMedian => lang.fill(
+                    "findings.national_median",
+                    &[
+                        ("name", &name),
+                        ("scope", &scope),
+                        ("y0", &y0),
+                        ("y1", &y1),
+                        ("a", &amount(f.values.0)),
+                        ("b", &amount(f.values.1)),
+                        (
+                            "change",
+                            &change_words(f.values.0, f.values.1, &f.unit, lang),
+                        ),
+                        ("n0", &n0),
+                        ("n1", &n1),
+                    ],
+                ),
+                NationalKind::ProvinceMedian => lang.fill(
+                    if f.values.1 >= f.values.0 {
+                        "findings.province_median_rose"
+                    } else {
+                        "findings.province_median_fell"
+                    },
+                    &[
+                        ("province", &f.province),
+                        ("name", &name),
+                        ("scope", &scope),
+                        ("y0", &y0),
+                        ("y1", &y1),
+                        ("a", &amount(f.values.0)),
+                        ("b", &amount(f.values.1)),
+                        (
+                            "change",
+                            &change_words(f.values.0, f.values.1, &f.unit, lang),
+                        ),
+                        ("n0", &n0),
+                        ("n1", &n1),
+                    ],
+                ),
+                NationalKind::UnitRank => {
+                    let rank = |r: f64| -> String {
+                        if lang.is_en() {
+                            ordinal(r as usize)
+                        } else {
+                            (r as usize).to_string()
+                        }
+                    };
+                    lang.fill(
+                        "findings.unit_rank",
+                        &[
+                            ("county", &f.county),
+                            ("province", &f.province),
+                            ("name", &name),
+                            ("y0", &y0),
+                            ("y1", &y1),
+                            ("r0", &rank(f.values.0)),
+                            ("r1", &rank(f.values.1)),
+                            ("n0", &n0),
+                            ("n1", &n1),
+                        ],
+                    )
+                }
+                NationalKind::ThinCoverage => {
+                    let rate = if f.values.1 > 0.0 {
+                        format!("{:.1}", f.values.0 / f.values.1 * 100.0)
+                    } else {
+                        String::new()
+                    };
+                    lang.fill(
+                        "findings.thin_coverage",
+                        &[
+                            ("province", &f.province),
+                            ("y0", &y0),
+                            ("y1", &y1),
+                            ("rate", &rate),
+                            ("units", &n1),
+                        ],
+                    )
+                }
+            };
+            let linked: Vec<&(String, String)> =
+                f.sources.iter().filter(|(_, ev)| !ev.is_empty()).collect();
+            Finding {
+                kind: FindingKind::National,
+                sentence,
+                docs: linked.iter().map(|(d, _)| d.clone()).collect(),
+                evidence: linked.iter().map(|(_, e)| e.clone()).collect(),
+            }
+        })
+        .chain(outliers_finding(analysis, dict, lang))
+        .collect()
+}
+
+/// How many values were set aside as outliers, and the farthest of them with its source: at
+/// national scale the review list is cut to its first and last rows, so this is where a
+/// reader of the page meets them.
+fn outliers_finding(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) -> Option<Finding> {
+    let outliers = &analysis.national.outliers;
+    let far = outliers
+        .iter()
+        .max_by(|a, b| a.robust_z.abs().total_cmp(&b.robust_z.abs()))?;
+    let sentence = lang.fill(
+        "findings.outliers",
+        &[
+            ("n", &outliers.len()),
+            ("county", &far.county),
+            ("year", &far.year),
+            ("name", &dict.name(&far.metric, lang.is_en())),
+            (
+                "value",
+                &amount(far.value, &far.unit, Qualifier::Exact, lang),
+            ),
+            (
+                "median",
+                &amount(far.peer_median, &far.unit, Qualifier::Exact, lang),
+            ),
+            ("peers", &far.peers),
+            ("z", &format!("{:.1}", far.robust_z)),
+        ],
+    );
+    Some(Finding {
+        kind: FindingKind::National,
+        sentence,
+        docs: vec![far.doc.clone()],
+        evidence: vec![far.evidence.clone()],
+    })
 }
 
 fn checks(analysis: &Analysis, dict: &IndicatorDict, lang: Lang, out: &mut Sink) {
@@ -847,5 +1017,118 @@ scope = "annual"
                 );
             }
         }
+    }
+
+    #[test]
+    fn national_findings_state_figures_n_and_sources() {
+        use crate::analysis::national::{NationalFinding, NationalKind};
+        let d = dict();
+        let finding = |kind, metric: &str, unit: &str, values, n, sources| NationalFinding {
+            kind,
+            effect: 0.5,
+            metric: metric.into(),
+            scope: Scope::Annual,
+            unit: unit.into(),
+            province: "山东省".into(),
+            county: "莘县".into(),
+            years: (2019, 2023),
+            values,
+            n,
+            sources,
+        };
+        let mut analysis = Analysis::default();
+        // 26 units make the corpus national.
+        analysis.national.units = 26;
+        analysis.national.findings = vec![
+            finding(
+                NationalKind::NationalMedian,
+                "staff",
+                "人",
+                (400.0, 500.0),
+                (120, 130),
+                vec![("regions.csv".into(), String::new())],
+            ),
+            finding(
+                NationalKind::ProvinceMedian,
+                "rate",
+                "%",
+                (40.0, 32.5),
+                (6, 7),
+                vec![("regions.csv".into(), String::new())],
+            ),
+            finding(
+                NationalKind::UnitRank,
+                "staff",
+                "人",
+                (9.0, 1.0),
+                (9, 10),
+                vec![
+                    ("a.txt".into(), "持证人员120人".into()),
+                    ("b.txt".into(), "持证人员900人".into()),
+                ],
+            ),
+            finding(
+                NationalKind::ThinCoverage,
+                "",
+                "",
+                (10.0, 200.0),
+                (5, 40),
+                vec![("coverage.csv".into(), String::new())],
+            ),
+        ];
+        let outlier = |county: &str, value: f64, z: f64| crate::analysis::national::OutlierRow {
+            region_code: "371522".into(),
+            province: "山东省".into(),
+            prefecture: "聊城市".into(),
+            county: county.into(),
+            level: Level::County,
+            metric: "staff".into(),
+            scope: Scope::Stock,
+            year: 2023,
+            value,
+            unit: "人".into(),
+            peers: 12,
+            peer_median: 300.0,
+            scale: crate::analysis::national::Scale::Log,
+            peer_mad: 0.2,
+            robust_z: z,
+            doc: format!("{county}.txt"),
+            evidence: format!("持证人员{value}人"),
+        };
+        analysis.national.outliers =
+            vec![outlier("莘县", 30000.0, 15.5), outlier("冠县", 2.0, -16.25)];
+        let mut zh = national_findings(&analysis, &d, Lang::Zh);
+        // The farthest outlier by |z| is named, with its source.
+        let last = zh.pop().expect("the outliers' finding");
+        assert_eq!(
+            last.sentence,
+            "2个数值与同组单位相差悬殊，已列入待复核、不计入任何汇总（见 outliers.csv）；相差最大的是冠县2023年持证人员数2人，同组12个单位的中位数为300人（稳健 z 值 -16.2）。"
+        );
+        assert_eq!(last.docs, vec!["冠县.txt"]);
+        analysis.national.outliers.clear();
+        let sentences: Vec<&str> = zh.iter().map(|f| f.sentence.as_str()).collect();
+        // +25.0%: (500 − 400) / 400; −7.5 points: 32.5 − 40; 5.0%: 10 of 200 unit-years.
+        assert_eq!(
+            sentences,
+            vec![
+                "全国县级单位持证人员数（年度）的中位数由2019年的400人变为2023年的500人（+25.0%；两年分别有120个、130个单位报告，见 regions.csv）。",
+                "山东省纠错率（年度）的中位数由2019年的40%降至2023年的32.5%（-7.5个百分点；6个、7个单位报告），降幅居各省前列。",
+                "莘县（山东省）持证人员数在本省的排名由2019年的第9位（共9个）变为2023年的第1位（共10个）。",
+                "山东省报告覆盖偏少：2019–2023年，该省40个县级单位中平均每年只有5.0%有报告（见 coverage.csv）。",
+            ]
+        );
+        // Only the unit's move links sentences; the aggregates name their file instead.
+        assert!(zh[0].docs.is_empty() && zh[3].docs.is_empty());
+        assert_eq!(zh[2].docs, vec!["a.txt", "b.txt"]);
+        assert_eq!(zh[2].evidence[1], "持证人员900人");
+        let en = national_findings(&analysis, &d, Lang::En);
+        assert!(en[2].sentence.contains("ranked 9th of 9") && en[2].sentence.contains("1st of 10"));
+        assert!(en[1]
+            .sentence
+            .contains("fell from 40% in 2019 to 32.5% in 2023"));
+        // The page and the briefing list these, not the per-indicator comparisons.
+        let (top, total) = top_key_findings(&analysis, &d, Lang::En, 40);
+        assert_eq!((top.len(), total), (4, 4));
+        assert!(top.iter().all(|f| f.kind == FindingKind::National));
     }
 }

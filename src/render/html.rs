@@ -188,6 +188,8 @@ pub struct PageView {
     pub conflicts_note: Option<String>,
     /// Which counties report which indicator.
     pub coverage: CoverageView,
+    /// Which units published a report for which year (`coverage.csv`).
+    pub publication: PublicationView,
     /// The method notes, one paragraph each.
     pub method: Vec<&'static str>,
     /// Inputs, those needing attention first at scale.
@@ -196,6 +198,39 @@ pub struct PageView {
     pub inputs_note: Option<String>,
     /// Footnotes: every (file, sentence) a figure links to, numbered in order of first use.
     pub sources: Vec<SourceRef>,
+}
+
+/// The publication matrix: units (or, in a national corpus, provinces) × years.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicationView {
+    /// Rows are provinces (a national corpus) rather than units.
+    pub by_province: bool,
+    /// The column years.
+    pub years: Vec<i32>,
+    /// One row per unit or province (the nation first).
+    pub rows: Vec<PublicationRowView>,
+    /// What the cells mean.
+    pub note: String,
+}
+
+/// One row of the publication matrix.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicationRowView {
+    /// Unit or province name.
+    pub name: String,
+    /// One cell per year.
+    pub cells: Vec<PublicationCell>,
+}
+
+/// One cell of the publication matrix.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicationCell {
+    /// `✓`, or `with/units` for a province.
+    pub text: String,
+    /// Shade by publication rate: `c0` (none) to `c4` (half or more).
+    pub class: &'static str,
+    /// The rate (sort key), 0–1.
+    pub v: String,
 }
 
 /// An entry of the table of contents.
@@ -576,6 +611,7 @@ pub fn page_view(ctx: &PageContext<'_>, grid: &Grid<'_>) -> PageView {
     let (checks, checks_note) = b.checks();
     let (conflicts, conflicts_note) = b.conflicts();
     let coverage = b.coverage();
+    let publication = b.publication();
     let (inputs, inputs_note) = b.inputs();
     PageView {
         html_lang: l.text("page.html_lang"),
@@ -605,15 +641,23 @@ pub fn page_view(ctx: &PageContext<'_>, grid: &Grid<'_>) -> PageView {
         conflicts,
         conflicts_note,
         coverage,
+        publication,
         method: [
             "page.method_extraction",
             "page.method_scopes",
             "page.method_year_over_year",
             "page.method_rates",
             "page.method_conflicts",
+            "page.method_national",
         ]
+        .into_iter()
+        // The national view's method only where the page shows it.
+        .filter(|k| {
+            *k != "page.method_national"
+                || crate::analysis::national::is_national(&ctx.analysis.national)
+        })
         .map(|k| l.text(k))
-        .to_vec(),
+        .collect(),
         inputs,
         inputs_note,
         sources: b.sources.list,
@@ -842,6 +886,7 @@ impl<'a> Builder<'a, '_> {
             ("check", "page.review_step"),
             ("quality", "page.data_quality_and_conflicts"),
             ("coverage", "page.coverage_matrix"),
+            ("publication", "page.publication_coverage"),
             ("method", "page.methodology"),
             ("sources", "page.sources"),
         ]
@@ -897,7 +942,11 @@ impl<'a> Builder<'a, '_> {
             .first()
             .map(|(_, f)| f.unit.clone())
             .unwrap_or_default();
-        let mut figures = self.figures(ChartKind::Bar, &subject);
+        // A national series has a distribution and a national trend instead of a bar and a
+        // trend chart (see chart::is_national_series); each series has one pair or the other.
+        let mut figures = self.figures(ChartKind::Distribution, &subject);
+        figures.extend(self.figures(ChartKind::National, &subject));
+        figures.extend(self.figures(ChartKind::Bar, &subject));
         figures.extend(self.figures(ChartKind::Trend, &subject));
         let years: BTreeSet<i32> = latest.iter().map(|(_, f)| f.year).collect();
         let mut rows = Vec::new();
@@ -1285,6 +1334,104 @@ impl<'a> Builder<'a, '_> {
             )
         });
         (views, note)
+    }
+
+    /// The publication matrix: per province and year in a national corpus (units with a
+    /// report / units in the gazetteer, from `coverage.csv`), else per unit and year.
+    fn publication(&self) -> PublicationView {
+        use crate::analysis::national::is_national;
+        use crate::model::Level;
+        let l = self.l();
+        let national = &self.ctx.analysis.national;
+        let shade = |rate: f64| match rate {
+            r if r <= 0.0 => "c0",
+            r if r < 0.1 => "c1",
+            r if r < 0.25 => "c2",
+            r if r < 0.5 => "c3",
+            _ => "c4",
+        };
+        if is_national(national) {
+            let years: Vec<i32> = national
+                .coverage
+                .iter()
+                .filter(|c| c.level == Level::Nation)
+                .map(|c| c.year)
+                .collect();
+            let mut rows: Vec<PublicationRowView> = Vec::new();
+            for c in national
+                .coverage
+                .iter()
+                .filter(|c| matches!(c.level, Level::Nation | Level::Province))
+            {
+                let name = if c.level == Level::Nation {
+                    l.text("page.nation").to_string()
+                } else {
+                    c.province.clone()
+                };
+                if rows.last().is_none_or(|r| r.name != name) {
+                    rows.push(PublicationRowView {
+                        name,
+                        cells: Vec::new(),
+                    });
+                }
+                if let Some(row) = rows.last_mut() {
+                    row.cells.push(PublicationCell {
+                        text: format!("{}/{}", c.units_with_report, c.units_in_gazetteer),
+                        class: shade(c.publication_rate),
+                        v: format!("{:.4}", c.publication_rate),
+                    });
+                }
+            }
+            return PublicationView {
+                by_province: true,
+                years,
+                rows,
+                note: l.text("page.publication_by_province").to_string(),
+            };
+        }
+        let mut by_unit: BTreeMap<(String, String), BTreeSet<i32>> = BTreeMap::new();
+        for i in self.ctx.inputs {
+            if !matches!(i.status, InputStatus::Ok | InputStatus::NoIndicators) {
+                continue;
+            }
+            if let (Some(county), Some(year)) = (&i.county, i.report_year) {
+                let code = i.region_code.clone().unwrap_or_default();
+                by_unit
+                    .entry((code, county.clone()))
+                    .or_default()
+                    .insert(year);
+            }
+        }
+        let years: Vec<i32> = match (
+            by_unit.values().flatten().min(),
+            by_unit.values().flatten().max(),
+        ) {
+            (Some(&a), Some(&b)) => (a..=b).collect(),
+            _ => Vec::new(),
+        };
+        let rows = by_unit
+            .into_iter()
+            .map(|((_, county), have)| PublicationRowView {
+                name: county,
+                cells: years
+                    .iter()
+                    .map(|y| {
+                        let yes = have.contains(y);
+                        PublicationCell {
+                            text: if yes { "✓".into() } else { String::new() },
+                            class: if yes { "c4" } else { "c0" },
+                            v: if yes { "1".into() } else { "0".into() },
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
+        PublicationView {
+            by_province: false,
+            years,
+            rows,
+            note: l.text("page.publication_by_unit").to_string(),
+        }
     }
 
     fn coverage(&self) -> CoverageView {

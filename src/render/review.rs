@@ -100,6 +100,7 @@ pub fn reason_words(reason: &str, lang: Lang) -> String {
             "year_from_publication" => lang.text("review.year_from_publication"),
             "confirmed" => lang.text("review.confirmed"),
             "corrected" => lang.text("review.corrected"),
+            "outlier" => lang.text("review.outlier"),
             other => other,
         })
         .collect();
@@ -120,6 +121,7 @@ mod tests {
                 "year_from_publication",
                 "confirmed",
                 "corrected",
+                "outlier",
             ] {
                 let words = reason_words(tag, lang);
                 assert!(!words.is_empty() && words != tag, "{tag} {lang:?}");

@@ -910,7 +910,8 @@ pub struct TableInputs<'a> {
 }
 
 /// Every exported table, in the order of the workbook's sheets: facts, wide, trends,
-/// derived, comparisons, slopes, checks, timeliness, stated_changes. Empty tables keep their
+/// derived, comparisons, slopes, checks, timeliness, stated_changes, regions, coverage,
+/// outliers. Empty tables keep their
 /// documented header. Nothing is copied yet: each table produces its rows when written.
 pub fn export_sources<'a>(
     analysis: &'a Analysis,
@@ -977,6 +978,9 @@ pub fn export_sources_with<'a>(
         )?,
         ExportTable::rows("timeliness", &analysis.timeliness, &header("timeliness"))?,
         ExportTable::stated_changes(inputs.stated_changes),
+        ExportTable::rows("regions", &analysis.national.regions, &header("regions"))?,
+        ExportTable::rows("coverage", &analysis.national.coverage, &header("coverage"))?,
+        ExportTable::rows("outliers", &analysis.national.outliers, &header("outliers"))?,
     ];
     Ok(tables.into_iter().map(|t| t.with_places(lang)).collect())
 }

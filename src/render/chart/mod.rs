@@ -11,6 +11,7 @@ mod bar;
 pub mod data;
 mod derived;
 mod font;
+mod national;
 mod profile;
 mod raster;
 mod timeliness;
@@ -44,6 +45,11 @@ pub enum ChartKind {
     Profile,
     /// Days from each report's publication deadline to its publication.
     Timeliness,
+    /// A national series' latest year: one box per province (instead of the bar chart).
+    Distribution,
+    /// A national series' median over the years with its interquartile band (instead of the
+    /// trend chart).
+    National,
 }
 
 /// One rendered chart and its data.
@@ -128,6 +134,8 @@ pub fn render_charts_from(
 
     /// One chart to draw.
     enum Job<'g> {
+        Distribution(&'g data::SeriesKey),
+        National(&'g data::SeriesKey),
         Bar(&'g data::SeriesKey),
         Trend(&'g data::SeriesKey),
         Rates,
@@ -140,8 +148,13 @@ pub fn render_charts_from(
     let ctx = Ctx { dict, lang, csv };
     let mut jobs = Vec::new();
     for key in grid.series.keys() {
-        jobs.push(Job::Bar(key));
-        jobs.push(Job::Trend(key));
+        if is_national_series(grid, analysis, key) {
+            jobs.push(Job::Distribution(key));
+            jobs.push(Job::National(key));
+        } else {
+            jobs.push(Job::Bar(key));
+            jobs.push(Job::Trend(key));
+        }
     }
     jobs.push(Job::Rates);
     for (i, county) in grid.profiled_counties() {
@@ -152,6 +165,16 @@ pub fn render_charts_from(
         .par_iter()
         .map(|job| -> Result<Vec<Chart>, ChartError> {
             Ok(match job {
+                Job::Distribution(key) => {
+                    national::distribution(&ctx, &analysis.national.regions, key)?
+                        .into_iter()
+                        .collect()
+                }
+                Job::National(key) => {
+                    national::national_trend(&ctx, &analysis.national.regions, key)?
+                        .into_iter()
+                        .collect()
+                }
                 Job::Bar(key) => vec![bar::chart(&ctx, grid, key, &analysis.references)?],
                 Job::Trend(key) => trend::chart(&ctx, grid, key)?.into_iter().collect(),
                 Job::Rates => derived::charts(&ctx, analysis)?,
@@ -165,6 +188,14 @@ pub fn render_charts_from(
         })
         .collect::<Result<_, _>>()?;
     Ok(drawn.into_iter().flatten().collect())
+}
+
+/// Whether a series is drawn as a distribution and a national trend rather than one bar and
+/// one line per unit: in a national corpus, once its latest values would put more than
+/// [`NATIONAL_UNITS`](crate::analysis::national::NATIONAL_UNITS) units in one chart.
+pub fn is_national_series(grid: &Grid<'_>, analysis: &Analysis, key: &data::SeriesKey) -> bool {
+    use crate::analysis::national::{is_national, NATIONAL_UNITS};
+    is_national(&analysis.national) && grid.latest(key).len() > NATIONAL_UNITS
 }
 
 /// Settings shared by every chart function.
