@@ -39,7 +39,7 @@ use super::escape::html;
 use super::findings::top_key_findings;
 use super::labels::installed;
 use super::reasons::{check_message, notes_text};
-use super::review::{review_row, ReviewFacts, ReviewRow};
+use super::review::{is_outlier, review_row, ReviewFacts, ReviewRow};
 use super::review_step::{review_step, ReviewStep};
 use super::table::exported_facts;
 use super::Lang;
@@ -1252,8 +1252,11 @@ impl<'a> Builder<'a, '_> {
         } else {
             l.fill("page.review_left_out", &[("n", &n)])
         };
+        // Outliers first (stable), so a long list cut to its ends still shows them.
+        let mut order: Vec<&Fact> = review.facts.iter().collect();
+        order.sort_by_key(|f| !is_outlier(f));
         let rows = shown_rows(n)
-            .map(|i| review_row(&review.facts[i], self.ctx.dict, l))
+            .map(|i| review_row(order[i], self.ctx.dict, l))
             .collect();
         (rows, note, self.cut_note(n, "facts.csv"))
     }

@@ -87,6 +87,12 @@ pub fn review_row(f: &Fact, dict: &IndicatorDict, lang: Lang) -> ReviewRow {
     }
 }
 
+/// True when the fact was set aside as far from its peers (tag `outlier`): the page lists
+/// these first, since a value a hundred times its peers' is news or an extraction error.
+pub fn is_outlier(f: &Fact) -> bool {
+    f.review_reason.split(';').any(|t| t.trim() == "outlier")
+}
+
 /// The tags of a `review_reason` (`a; b`) in words, one label per tag.
 pub fn reason_words(reason: &str, lang: Lang) -> String {
     let words: Vec<&str> = reason

@@ -10,10 +10,10 @@
 //! marked rows and drops the rows marked wrong; it computes nothing else. What each row shows
 //! (place, indicator name, unit, reasons in words) is chosen here, in the page's language.
 //!
-//! Facts of confidence `review` come first, then the rest, each group in fact order. A run
-//! with more than [`REVIEW_STEP_LIMIT`] facts gets a note instead (the page would grow by megabytes
-//! and no one reviews thousands of rows in a browser): facts.csv in a spreadsheet, then
-//! `fazhi report --facts`, is the same round trip.
+//! Facts of confidence `review` come first (outliers first among them), then the rest, each
+//! group in fact order. A run with more than [`REVIEW_STEP_LIMIT`] facts gets a note instead
+//! (the page would grow by megabytes and no one reviews thousands of rows in a browser):
+//! facts.csv in a spreadsheet, then `fazhi report --facts`, is the same round trip.
 
 use std::collections::BTreeMap;
 
@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use super::csv::csv_fields;
 use super::labels::installed;
-use super::review::review_row;
+use super::review::{is_outlier, review_row};
 use super::table::ExportTable;
 use super::Lang;
 use crate::dict::IndicatorDict;
@@ -76,7 +76,12 @@ pub fn review_step(facts: Vec<&Fact>, dict: &IndicatorDict, lang: Lang) -> Revie
     let show = facts.iter().map(|f| shown(f, dict, lang)).collect();
     let mut order: Vec<usize> = (0..n).collect();
     // Stable: within each group the facts keep facts.csv's order.
-    order.sort_by_key(|&i| facts[i].confidence != Confidence::Review);
+    order.sort_by_key(|&i| {
+        (
+            facts[i].confidence != Confidence::Review,
+            !is_outlier(facts[i]),
+        )
+    });
     let table = ExportTable::fact_refs(facts).with_places(lang);
     let rows = match csv_fields(&table) {
         Ok(rows) => rows,
@@ -178,10 +183,18 @@ mod tests {
                 "=HYPERLINK(\"x\")",
             ),
         ];
+        let mut outlier = fact(
+            "legal_aid.cases",
+            9000.0,
+            Confidence::Review,
+            "办理案件9000件",
+        );
+        outlier.review_reason = "outlier".into();
+        let facts = [facts[0].clone(), facts[1].clone(), outlier];
         let view = review_step(facts.iter().collect(), &dict(), Lang::Zh);
         let data: serde_json::Value =
             serde_json::from_str(view.data.as_deref().expect("offered")).expect("JSON");
-        assert_eq!(data["order"], serde_json::json!([1, 0]));
+        assert_eq!(data["order"], serde_json::json!([2, 1, 0]));
         let columns: Vec<&str> = data["columns"]
             .as_array()
             .expect("columns")
