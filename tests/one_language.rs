@@ -9,6 +9,10 @@
 //! sources, and a short list of citations below. Everything else is the program's own words,
 //! and those come from data/labels.toml in the run's language.
 
+mod text_support;
+
+use text_support::cjk_runs;
+
 use std::io::Cursor;
 use std::path::Path;
 
@@ -185,30 +189,6 @@ fn workbook_strings(bytes: &[u8]) -> String {
     out
 }
 
-fn is_cjk(c: char) -> bool {
-    matches!(u32::from(c), 0x3000..=0x303F | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xFF00..=0xFFEF)
-}
-
-/// Each run of CJK characters, with some context.
-fn cjk_runs(text: &str) -> Vec<String> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        if is_cjk(chars[i]) {
-            let start = i;
-            while i < chars.len() && is_cjk(chars[i]) {
-                i += 1;
-            }
-            let from = start.saturating_sub(30);
-            out.push(chars[from..(i + 10).min(chars.len())].iter().collect());
-        } else {
-            i += 1;
-        }
-    }
-    out
-}
-
 /// Runs of two or more English words (two or more letters each, nothing else), separated by
 /// spaces or by `,;:` and brackets around a word. A file name, an indicator id
 /// (`mediation.success_rate`) or a flag (`--include-review`) is not a word.
@@ -289,7 +269,7 @@ fn strays(root: &Path, lang: &str) -> Vec<String> {
             shown = shown.replace(q.as_str(), " ");
         }
         let runs = if lang == "en" {
-            cjk_runs(&shown)
+            cjk_runs(&shown, 30)
         } else {
             for latin in LATIN_IN_ZH {
                 shown = shown.replace(latin, " ");
@@ -333,7 +313,7 @@ fn english_runs_finds_sentences_not_ids() {
     assert_eq!(english_runs("（consistent by truncation）").len(), 1);
     assert!(english_runs("见 checks.csv 和 mediation.success_rate; fazhi 提取").is_empty());
     assert!(english_runs("加 --include-review 可计入 (PNG) · SVG").is_empty());
-    assert_eq!(cjk_runs("Guan County 冠县").len(), 1);
+    assert_eq!(cjk_runs("Guan County 冠县", 30).len(), 1);
 }
 
 /// With `--lang en` places are named in pinyin beside the Chinese on the page, in the

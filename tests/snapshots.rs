@@ -9,6 +9,10 @@
 //! The page is snapshotted one tag per line with each inline SVG replaced by its digest (the
 //! charts' own snapshot shows their text), so a diff reads as a change of markup or wording.
 
+mod text_support;
+
+use text_support::cjk_runs;
+
 use std::io::Cursor;
 use std::path::Path;
 
@@ -286,7 +290,7 @@ fn speaks_one_language(root: &Path, lang: &str) {
             shown = shown.replace(q.as_str(), " ");
         }
         let stray: Vec<String> = if lang == "en" {
-            cjk_runs(&shown)
+            cjk_runs(&shown, 20)
         } else {
             english_sentences(&shown)
         };
@@ -319,30 +323,6 @@ fn visible_text(page: &str) -> String {
         .replace("&quot;", "\"")
         .replace("&#39;", "'")
         .replace("&amp;", "&")
-}
-
-fn is_cjk(c: char) -> bool {
-    matches!(u32::from(c), 0x3000..=0x303F | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xFF00..=0xFFEF)
-}
-
-/// Each run of CJK characters, with a little context.
-fn cjk_runs(text: &str) -> Vec<String> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        if is_cjk(chars[i]) {
-            let start = i;
-            while i < chars.len() && is_cjk(chars[i]) {
-                i += 1;
-            }
-            let from = start.saturating_sub(20);
-            out.push(chars[from..(i + 10).min(chars.len())].iter().collect());
-        } else {
-            i += 1;
-        }
-    }
-    out
 }
 
 /// Runs of three or more English words (letters only), separated by spaces or punctuation.
