@@ -478,45 +478,31 @@ pub fn national_findings(analysis: &Analysis, dict: &IndicatorDict, lang: Lang) 
             let (y0, y1) = f.years;
             let (n0, n1) = f.n;
             let sentence = match f.kind {
-                NationalKind::NationalMedian => lang.fill(
-                    "findings.national_median",
-                    &[
-                        ("name", &name),
-                        ("scope", &scope),
-                        ("y0", &y0),
-                        ("y1", &y1),
-                        ("a", &amount(f.values.0)),
-                        ("b", &amount(f.values.1)),
-                        (
-                            "change",
-                            &change_words(f.values.0, f.values.1, &f.unit, lang),
-                        ),
-                        ("n0", &n0),
-                        ("n1", &n1),
-                    ],
-                ),
-                NationalKind::ProvinceMedian => lang.fill(
-                    if f.values.1 >= f.values.0 {
-                        "findings.province_median_rose"
-                    } else {
-                        "findings.province_median_fell"
-                    },
-                    &[
-                        ("province", &f.province),
-                        ("name", &name),
-                        ("scope", &scope),
-                        ("y0", &y0),
-                        ("y1", &y1),
-                        ("a", &amount(f.values.0)),
-                        ("b", &amount(f.values.1)),
-                        (
-                            "change",
-                            &change_words(f.values.0, f.values.1, &f.unit, lang),
-                        ),
-                        ("n0", &n0),
-                        ("n1", &n1),
-                    ],
-                ),
+                NationalKind::NationalMedian | NationalKind::ProvinceMedian => {
+                    let key = match f.kind {
+                        NationalKind::NationalMedian => "findings.national_median",
+                        _ if f.values.1 >= f.values.0 => "findings.province_median_rose",
+                        _ => "findings.province_median_fell",
+                    };
+                    lang.fill(
+                        key,
+                        &[
+                            ("province", &f.province),
+                            ("name", &name),
+                            ("scope", &scope),
+                            ("y0", &y0),
+                            ("y1", &y1),
+                            ("a", &amount(f.values.0)),
+                            ("b", &amount(f.values.1)),
+                            (
+                                "change",
+                                &change_words(f.values.0, f.values.1, &f.unit, lang),
+                            ),
+                            ("n0", &n0),
+                            ("n1", &n1),
+                        ],
+                    )
+                }
                 NationalKind::UnitRank => {
                     let rank = |r: f64| -> String {
                         if lang.is_en() {
