@@ -88,18 +88,23 @@ pub fn values_frame_with<F: Borrow<Fact>>(
     })
 }
 
-/// Per group of the columns `by` (sorted by them): [`N`] (rows: callers pass one value per
-/// unit and group),
-/// [`MEDIAN`], [`P25`], [`P75`] (type 7, see the module docs), [`SUM`], [`MIN`], [`MAX`].
-/// Rows whose `by` columns hold a null are left out (a value without a province is in no
-/// province).
-pub fn group_summary(frame: &DataFrame, by: &[&str]) -> PolarsResult<DataFrame> {
+/// The frame grouped by the columns `by`, rows with a null in any of them left out.
+fn grouped(frame: &DataFrame, by: &[&str]) -> LazyGroupBy {
     let keys: Vec<Expr> = by.iter().map(|c| col(*c)).collect();
     let mut lf = frame.clone().lazy();
     for c in by {
         lf = lf.filter(col(*c).is_not_null());
     }
     lf.group_by(keys)
+}
+
+/// Per group of the columns `by` (sorted by them): [`N`] (rows: callers pass one value per
+/// unit and group),
+/// [`MEDIAN`], [`P25`], [`P75`] (type 7, see the module docs), [`SUM`], [`MIN`], [`MAX`].
+/// Rows whose `by` columns hold a null are left out (a value without a province is in no
+/// province).
+pub fn group_summary(frame: &DataFrame, by: &[&str]) -> PolarsResult<DataFrame> {
+    grouped(frame, by)
         .agg([
             len().cast(DataType::UInt32).alias(N),
             col(VALUE).median().alias(MEDIAN),
@@ -121,12 +126,7 @@ pub fn group_summary(frame: &DataFrame, by: &[&str]) -> PolarsResult<DataFrame> 
 /// median of the absolute deviations from that median (unscaled: multiply by 1.4826 for a
 /// normal-consistent spread).
 pub fn group_spread(frame: &DataFrame, by: &[&str]) -> PolarsResult<DataFrame> {
-    let keys: Vec<Expr> = by.iter().map(|c| col(*c)).collect();
-    let mut lf = frame.clone().lazy();
-    for c in by {
-        lf = lf.filter(col(*c).is_not_null());
-    }
-    lf.group_by(keys)
+    grouped(frame, by)
         .agg([
             len().cast(DataType::UInt32).alias(N),
             col(VALUE).median().alias(MEDIAN),
