@@ -13,7 +13,7 @@ use fazhi::analysis::{analyse, analyse_collapsed, collapse_repeats};
 use fazhi::dict::load_dict;
 use fazhi::extract::extract_document;
 use fazhi::ingest::{document_from_text, Document};
-use fazhi::model::{Fact, Qualifier, Scope};
+use fazhi::model::Fact;
 use fazhi::render::chart::render_charts;
 use fazhi::render::csv::CsvOptions;
 use fazhi::render::html::{render_page, PageContext};
@@ -134,15 +134,10 @@ fn national_facts(counties: usize) -> Vec<Fact> {
                     report_year: Some(year),
                     metric: metric.into(),
                     year,
-                    scope: Scope::Annual,
                     value,
                     unit: "件".into(),
-                    qualifier: Qualifier::Exact,
                     evidence: format!("{metric} {value}件"),
-                    offset: 0,
-                    level: None,
-                    confidence: fazhi::model::Confidence::High,
-                    review_reason: String::new(),
+                    ..Fact::default()
                 });
             }
         }

@@ -19,8 +19,6 @@ fn fact(doc: &str, code: &str, report_year: i32, metric: &str, year: i32, value:
     Fact {
         doc: doc.into(),
         region_code: code.into(),
-        province: String::new(),
-        prefecture: String::new(),
         county: format!("县{code}"),
         report_year: Some(report_year),
         metric: metric.into(),
@@ -28,12 +26,8 @@ fn fact(doc: &str, code: &str, report_year: i32, metric: &str, year: i32, value:
         scope: ind.scope,
         value,
         unit: ind.unit.clone(),
-        qualifier: Qualifier::Exact,
         evidence: format!("{metric} {value}"),
-        offset: 0,
-        level: None,
-        confidence: fazhi::model::Confidence::High,
-        review_reason: String::new(),
+        ..Fact::default()
     }
 }
 

@@ -41,20 +41,16 @@ fn fact(county: &str, metric: &str, year: i32, value: f64, unit: &str, evidence:
         doc: format!("{county}{year}.txt"),
         region_code: "110101".into(),
         province: "北京市".into(),
-        prefecture: String::new(),
         county: county.into(),
         report_year: Some(year),
         metric: metric.into(),
         year,
-        scope: Scope::Annual,
         value,
         unit: unit.into(),
-        qualifier: Qualifier::Exact,
         evidence: evidence.into(),
         offset: 7,
         level: Some(fazhi::model::Level::County),
-        confidence: fazhi::model::Confidence::High,
-        review_reason: String::new(),
+        ..Fact::default()
     }
 }
 

@@ -332,25 +332,19 @@ fn r14_stated_changes_cells_are_neutralised() {
 /// depend on `--include-review`.
 #[test]
 fn r14_order_key_is_the_analysis_order() {
-    use fazhi::model::{Confidence, Fact, Qualifier};
+    use fazhi::model::Fact;
     let fact = |code: &str, county: &str, metric: &str, year: i32, doc: &str, offset: usize| Fact {
         doc: doc.into(),
         region_code: code.into(),
-        province: String::new(),
-        prefecture: String::new(),
         county: county.into(),
         report_year: Some(2023),
         metric: metric.into(),
         year,
-        scope: Scope::Annual,
         value: (year + offset as i32) as f64,
         unit: "件".into(),
-        qualifier: Qualifier::Exact,
         evidence: format!("{metric}{year}"),
         offset,
-        level: None,
-        confidence: Confidence::High,
-        review_reason: String::new(),
+        ..Fact::default()
     };
     let facts = vec![
         fact("341723", "青阳县", "legal_aid.cases", 2023, "b.txt", 9),

@@ -44,8 +44,7 @@ fn fact(
         evidence: evidence.into(),
         offset: 120,
         level: fazhi::model::Level::of_code(code),
-        confidence: fazhi::model::Confidence::High,
-        review_reason: String::new(),
+        ..Fact::default()
     }
 }
 

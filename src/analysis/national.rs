@@ -877,21 +877,15 @@ mod tests {
         Fact {
             doc: format!("{code}_{year}.txt"),
             region_code: code.to_string(),
-            province: String::new(),
-            prefecture: String::new(),
             county: format!("c{code}"),
             report_year: Some(year),
             metric: metric.to_string(),
             year,
-            scope: Scope::Annual,
             value,
             unit: unit.to_string(),
-            qualifier: crate::model::Qualifier::Exact,
             evidence: format!("{value}"),
-            offset: 0,
             level: Some(Level::County),
-            confidence: Confidence::High,
-            review_reason: String::new(),
+            ..Fact::default()
         }
     }
 

@@ -71,27 +71,18 @@ impl<'a> UnitPlaces<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Qualifier, Scope};
 
     fn fact(code: &str, county: &str) -> Fact {
         Fact {
             doc: "a.txt".into(),
             region_code: code.into(),
-            province: String::new(),
-            prefecture: String::new(),
             county: county.into(),
             report_year: Some(2022),
             metric: "m".into(),
             year: 2022,
-            scope: Scope::Annual,
             value: 1.0,
             unit: "件".into(),
-            qualifier: Qualifier::Exact,
-            evidence: String::new(),
-            offset: 0,
-            level: None,
-            confidence: crate::model::Confidence::High,
-            review_reason: String::new(),
+            ..Fact::default()
         }
     }
 

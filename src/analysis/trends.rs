@@ -250,27 +250,17 @@ fn jump(prev: &Fact, cur: &Fact, rate: bool) -> Option<CheckReason> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Qualifier, Scope};
 
     fn at(year: i32, value: f64) -> Fact {
         Fact {
             doc: format!("{year}.txt"),
             region_code: "100001".into(),
-            province: String::new(),
-            prefecture: String::new(),
-            county: String::new(),
             report_year: Some(year),
             metric: "m".into(),
             year,
-            scope: Scope::Annual,
             value,
             unit: "件".into(),
-            qualifier: Qualifier::Exact,
-            evidence: String::new(),
-            offset: 0,
-            level: None,
-            confidence: crate::model::Confidence::High,
-            review_reason: String::new(),
+            ..Fact::default()
         }
     }
 

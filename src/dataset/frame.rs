@@ -262,27 +262,17 @@ pub fn bool_column(df: &DataFrame, name: &str) -> PolarsResult<Vec<bool>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Qualifier, Scope};
 
     fn fact(code: &str, metric: &str, year: i32, value: f64) -> Fact {
         Fact {
             doc: format!("{code}_{year}.txt"),
             region_code: code.into(),
-            province: String::new(),
-            prefecture: String::new(),
-            county: String::new(),
             report_year: Some(year),
             metric: metric.into(),
             year,
-            scope: Scope::Annual,
             value,
             unit: "件".into(),
-            qualifier: Qualifier::Exact,
-            evidence: String::new(),
-            offset: 0,
-            level: None,
-            confidence: crate::model::Confidence::High,
-            review_reason: String::new(),
+            ..Fact::default()
         }
     }
 

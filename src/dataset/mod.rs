@@ -466,27 +466,19 @@ fn total_order(v: f64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Qualifier, Scope};
+    use crate::model::Scope;
 
     fn fact(doc: &str, code: &str, metric: &str, year: i32, value: f64) -> Fact {
         Fact {
             doc: doc.into(),
             region_code: code.into(),
-            province: String::new(),
-            prefecture: String::new(),
-            county: String::new(),
             report_year: Some(year),
             metric: metric.into(),
             year,
-            scope: Scope::Annual,
             value,
             unit: "件".into(),
-            qualifier: Qualifier::Exact,
             evidence: format!("{value}件"),
-            offset: 0,
-            level: None,
-            confidence: crate::model::Confidence::High,
-            review_reason: String::new(),
+            ..Fact::default()
         }
     }
 

@@ -13,10 +13,13 @@ use serde::{Deserialize, Serialize};
 use super::Level;
 
 /// What period a value covers. Values of different scopes are never compared with each other.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Scope {
     /// A flow over one calendar year (cases received in 2023).
+    #[default]
     Annual,
     /// A level at the end of the year (certified staff at year end).
     Stock,
@@ -28,10 +31,13 @@ pub enum Scope {
 }
 
 /// How the report states the value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Qualifier {
     /// The number as printed.
+    #[default]
     Exact,
     /// 余/多/以上: at least this much.
     MoreThan,
@@ -76,8 +82,9 @@ impl FromStr for Confidence {
     }
 }
 
-/// One indicator value found in one document, with its provenance.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One indicator value found in one document, with its provenance. `Fact::default()` is an
+/// empty fact (annual, exact, high) for building one field by field, as test fixtures do.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Fact {
     /// Input file name.
     pub doc: String,

@@ -525,7 +525,7 @@ mod tests {
     use super::*;
     use crate::analysis::{Check, TrendRow};
     use crate::dict::{load_dict, IndicatorDict};
-    use crate::model::{Fact, Qualifier, Scope};
+    use crate::model::{Fact, Scope};
 
     fn dict() -> IndicatorDict {
         load_dict(None).expect("bundled dictionary")
@@ -536,20 +536,14 @@ mod tests {
             doc: "甲县2023.txt".into(),
             region_code: "110101".into(),
             province: "北京市".into(),
-            prefecture: String::new(),
             county: "甲县".into(),
             report_year: Some(2023),
             metric: metric.into(),
             year: 2023,
-            scope: Scope::Annual,
             value,
             unit: "件".into(),
-            qualifier: Qualifier::Exact,
             evidence: evidence.into(),
-            offset: 0,
-            level: None,
-            confidence: crate::model::Confidence::High,
-            review_reason: String::new(),
+            ..Fact::default()
         }
     }
 

@@ -294,27 +294,21 @@ pub fn unencodable(text: &str) -> Vec<Unencodable> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Qualifier, Scope};
 
     fn fact(county: &str, evidence: &str, value: f64) -> Fact {
         Fact {
             doc: "县2023.txt".into(),
             region_code: "110101".into(),
             province: "北京市".into(),
-            prefecture: String::new(),
             county: county.into(),
             report_year: Some(2023),
             metric: "reconsideration.received".into(),
             year: 2023,
-            scope: Scope::Annual,
             value,
             unit: "件".into(),
-            qualifier: Qualifier::Exact,
             evidence: evidence.into(),
             offset: 12,
-            level: None,
-            confidence: crate::model::Confidence::High,
-            review_reason: String::new(),
+            ..Fact::default()
         }
     }
 

@@ -797,7 +797,7 @@ mod tests {
     use super::*;
     use crate::analysis::{Check, Severity};
     use crate::dict::load_dict;
-    use crate::model::{Confidence, Fact, Level, Qualifier, Scope};
+    use crate::model::{Fact, Level, Scope};
     use std::io::Read;
 
     fn dict() -> IndicatorDict {
@@ -809,20 +809,14 @@ mod tests {
             doc: "甲县2023.txt".into(),
             region_code: "110101".into(),
             province: "北京市".into(),
-            prefecture: String::new(),
             county: "甲县".into(),
             report_year: Some(2023),
             metric: metric.into(),
             year: 2023,
-            scope: Scope::Annual,
             value,
             unit: "件".into(),
-            qualifier: Qualifier::Exact,
             evidence: evidence.into(),
-            offset: 0,
-            level: None,
-            confidence: Confidence::High,
-            review_reason: String::new(),
+            ..Fact::default()
         }
     }
 

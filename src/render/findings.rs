@@ -939,21 +939,13 @@ scope = "annual"
         let fact = |code: &str, metric: &str, year: i32, doc: &str| Fact {
             doc: doc.to_string(),
             region_code: code.to_string(),
-            province: String::new(),
-            prefecture: String::new(),
             county: format!("县{code}"),
             report_year: Some(year),
             metric: metric.to_string(),
             year,
-            scope: Scope::Annual,
             value: 1.0,
             unit: "件".to_string(),
-            qualifier: Qualifier::Exact,
-            evidence: String::new(),
-            offset: 0,
-            level: None,
-            confidence: crate::model::Confidence::High,
-            review_reason: String::new(),
+            ..Fact::default()
         };
         let sorted = vec![
             fact("110101", "a.x", 2022, "1.txt"),

@@ -135,7 +135,6 @@ fn script_safe(json: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Qualifier, Scope};
 
     fn fact(metric: &str, value: f64, confidence: Confidence, evidence: &str) -> Fact {
         Fact {
@@ -147,19 +146,17 @@ mod tests {
             report_year: Some(2023),
             metric: metric.into(),
             year: 2023,
-            scope: Scope::Annual,
             value,
             unit: "件".into(),
-            qualifier: Qualifier::Exact,
             evidence: evidence.into(),
             offset: 10,
-            level: None,
             confidence,
             review_reason: if confidence == Confidence::Review {
                 "subject_carried_over".into()
             } else {
                 String::new()
             },
+            ..Fact::default()
         }
     }
 

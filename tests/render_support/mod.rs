@@ -30,15 +30,10 @@ pub fn fact(county: &str, code: &str, metric: &str, year: i32, value: f64, unit:
         report_year: Some(year),
         metric: metric.to_string(),
         year,
-        scope: Scope::Annual,
         value,
         unit: unit.to_string(),
-        qualifier: Qualifier::Exact,
         evidence: format!("{metric} {value}{unit}"),
-        offset: 0,
-        level: None,
-        confidence: fazhi::model::Confidence::High,
-        review_reason: String::new(),
+        ..Fact::default()
     }
 }
 
@@ -94,10 +89,7 @@ pub fn gold_facts(dict: &IndicatorDict) -> Vec<Fact> {
             unit,
             qualifier: r[col("qualifier")].parse().expect("qualifier"),
             evidence: r[col("evidence")].to_string(),
-            offset: 0,
-            level: None,
-            confidence: fazhi::model::Confidence::High,
-            review_reason: String::new(),
+            ..Fact::default()
         });
     }
     out

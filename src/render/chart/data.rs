@@ -270,27 +270,19 @@ pub fn year_span<I: IntoIterator<Item = i32>>(years: I) -> String {
 mod tests {
     use super::*;
     use crate::analysis::{Conflict, ConflictSource};
-    use crate::model::Qualifier;
 
     fn fact(county: &str, metric: &str, year: i32, value: f64) -> Fact {
         Fact {
             doc: format!("{county}_{year}.txt"),
             region_code: format!("code-{county}"),
-            province: String::new(),
-            prefecture: String::new(),
             county: county.to_string(),
             report_year: Some(year),
             metric: metric.to_string(),
             year,
-            scope: Scope::Annual,
             value,
             unit: "件".to_string(),
-            qualifier: Qualifier::Exact,
             evidence: format!("{value}件"),
-            offset: 0,
-            level: None,
-            confidence: crate::model::Confidence::High,
-            review_reason: String::new(),
+            ..Fact::default()
         }
     }
 
