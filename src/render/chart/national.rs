@@ -9,7 +9,7 @@
 //! - The national trend: the national median over the years with its interquartile band, and
 //!   the number of reporting units under each point.
 //! - The province ranking: for one province, its county-level units ranked by their value in
-//!   the series' latest year, with the province's and the nation's median as lines (see
+//!   the distribution chart's year, with the province's and the nation's median as lines (see
 //!   [`province_ranking`] for which province and why one).
 
 use plotters::coord::Shift;
@@ -403,7 +403,7 @@ impl Plot for BandPlot {
 /// are comparisons.csv's `province_rank`, medians regions.csv's).
 #[derive(Debug)]
 pub(crate) struct Ranking<'a> {
-    /// The province's row of `regions` in the latest year.
+    /// The province's row of `regions` in the chosen year.
     pub province: &'a RegionRow,
     /// The nation's row in that year, if any.
     pub national: Option<&'a RegionRow>,
@@ -412,8 +412,9 @@ pub(crate) struct Ranking<'a> {
 }
 
 /// The province ranking's data for one series: the province with the most reporting units in
-/// the series' latest year with province rows (ties: lowest code), and its county-level units'
-/// same-year comparison rows in rank order. `None` without a province of [`MIN_UNITS`] ranked
+/// the year of the distribution chart (the latest in which some province has [`MIN_UNITS`]
+/// reporting units, so the two charts show the same year; ties: lowest code), and its
+/// county-level units' same-year comparison rows in rank order. `None` without a province of [`MIN_UNITS`] ranked
 /// units.
 pub(crate) fn ranking_data<'a>(
     regions: &'a [RegionRow],
@@ -421,7 +422,11 @@ pub(crate) fn ranking_data<'a>(
     key: &SeriesKey,
 ) -> Option<Ranking<'a>> {
     let provinces = rows_of(regions, key, Level::Province);
-    let year = provinces.iter().map(|r| r.year).max()?;
+    let year = provinces
+        .iter()
+        .filter(|r| r.units_reported >= MIN_UNITS)
+        .map(|r| r.year)
+        .max()?;
     let province = provinces
         .into_iter()
         .filter(|r| r.year == year)
@@ -668,6 +673,9 @@ mod tests {
             region(Level::Province, "11", 2023, 3, 2.0),
             region(Level::Province, "12", 2022, 3, 3.0),
             region(Level::Province, "12", 2023, 4, 7.5),
+            // A later year too thin for a distribution (and a ranking).
+            region(Level::Province, "11", 2024, 2, 9.0),
+            region(Level::Nation, "00", 2024, 2, 9.0),
         ];
         let mut comparisons = vec![
             unit("120103", 2023, 9.0, 1, 4),
@@ -677,6 +685,8 @@ mod tests {
             // Other provinces, years, bases and levels are not drawn.
             unit("110101", 2023, 20.0, 1, 3),
             unit("120101", 2022, 1.0, 1, 3),
+            unit("110101", 2024, 9.0, 1, 2),
+            unit("110102", 2024, 8.0, 2, 2),
         ];
         let mut latest = unit("120105", 2023, 30.0, 1, 5);
         latest.basis = "latest".into();
