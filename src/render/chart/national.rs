@@ -513,6 +513,9 @@ pub(crate) fn province_ranking(
         data.units.clone()
     };
     let p = data.province;
+    // The province is named as the page names places in the run's language (regions rows
+    // keep the gazetteer's name).
+    let province = crate::render::place::place(&p.province, l);
     let unit = shown.first().map(|r| r.unit.as_str()).unwrap_or("");
     let name = file_stem(&["province", &key.metric, &key.scope.to_string()]);
     let indicator = ctx.dict.name(&key.metric, l.is_en());
@@ -520,7 +523,7 @@ pub(crate) fn province_ranking(
         "chart.province_rank_title",
         &[
             ("indicator", &indicator),
-            ("province", &p.province),
+            ("province", &province),
             ("year", &p.year),
             ("n", &n),
         ],
@@ -576,7 +579,7 @@ pub(crate) fn province_ranking(
         .iter()
         .map(|c| RankRow {
             region_code: c.region_code.clone(),
-            province: spreadsheet_cell(&p.province).into_owned(),
+            province: spreadsheet_cell(&province).into_owned(),
             county: spreadsheet_cell(&c.county).into_owned(),
             metric: c.metric.clone(),
             scope: c.scope.to_string(),
