@@ -555,6 +555,8 @@ pub(crate) fn province_ranking(
     if let Some(r) = data.national {
         references.push((l.text("chart.national_median").to_string(), r.median));
     }
+    // The larger median first: its label goes right of its line, the other's left.
+    references.sort_by(|a, b| b.1.total_cmp(&a.1));
     let plot = BarPlot {
         name: name.clone(),
         title: title.clone(),
@@ -572,6 +574,7 @@ pub(crate) fn province_ranking(
             })
             .collect(),
         references,
+        stagger: true,
     };
     let (svg, png) = render(&plot)?;
     use crate::render::escape::spreadsheet_cell;
