@@ -133,6 +133,72 @@ fn r19_a_planted_outlier_is_listed_flagged_and_left_out_of_the_regions() {
             "{chart}"
         );
     }
+    // The province ranking: its files, its CSV the province's units in rank order (one
+    // province, the latest year, ranks 1, 2, ... of comparisons.csv), and the page shows it.
+    let file = |ext: &str| out.join("charts").join(format!("province_{series}.{ext}"));
+    for ext in ["svg", "png", "csv"] {
+        assert!(file(ext).exists(), "province_{series}.{ext}");
+    }
+    assert!(page.contains(&format!("charts/province_{series}.svg")));
+    let ranked = rows(&file("csv"));
+    assert!(ranked.len() >= 3, "{ranked:?}");
+    let province = &ranked[0]["region_code"][..2];
+    let year = &ranked[0]["year"];
+    let n: usize = ranked[0]["province_n"].parse().expect("n");
+    assert_eq!(
+        ranked.len(),
+        n.min(40),
+        "every unit, or the highest and lowest 20"
+    );
+    let ranks: Vec<usize> = ranked
+        .iter()
+        .map(|r| r["province_rank"].parse().expect("rank"))
+        .collect();
+    assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{ranks:?}");
+    assert_eq!(ranks[0], 1);
+    let values: Vec<f64> = ranked
+        .iter()
+        .map(|r| r["value"].parse().expect("value"))
+        .collect();
+    assert!(values.windows(2).all(|w| w[0] >= w[1]), "{values:?}");
+    let comparisons = rows(&out.join("comparisons.csv"));
+    for r in &ranked {
+        assert!(
+            r["region_code"].starts_with(province) && &r["year"] == year,
+            "{r:?}"
+        );
+        assert!(
+            comparisons.iter().any(|c| c["basis"] == "year"
+                && c["metric"] == "normative_docs.filed"
+                && c["scope"] == "annual"
+                && c["region_code"] == r["region_code"]
+                && c["year"] == r["year"]
+                && c["province_rank"] == r["province_rank"]),
+            "{r:?}"
+        );
+    }
+    // The province is the one with the most reporting units that year, and the medians drawn
+    // are regions.csv's.
+    let in_year: Vec<_> = regions
+        .iter()
+        .filter(|r| {
+            r["metric"] == "normative_docs.filed" && r["scope"] == "annual" && &r["year"] == year
+        })
+        .collect();
+    let most = in_year
+        .iter()
+        .filter(|r| r["level"] == "province")
+        .map(|r| r["units_reported"].parse::<usize>().expect("n"))
+        .max()
+        .expect("provinces");
+    let chosen = in_year
+        .iter()
+        .find(|r| r["level"] == "province" && r["region_code"] == province)
+        .expect("the province's row");
+    assert_eq!(chosen["units_reported"].parse::<usize>().ok(), Some(most));
+    let median = |cell: &str| cell.parse::<f64>().expect("median");
+    assert!((median(&ranked[0]["province_median"]) - median(&chosen["median"])).abs() < 1e-6);
+
     assert!(page.contains("id=\"publication\""));
     assert!(
         page.contains("全国</td>"),

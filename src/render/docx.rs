@@ -370,11 +370,12 @@ fn key_charts(charts: &[Chart]) -> Result<Vec<SizedChart<'_>>, DocxError> {
     let rank = |k: ChartKind| match k {
         ChartKind::National => 0,
         ChartKind::Distribution => 1,
-        ChartKind::Rate => 2,
-        ChartKind::Trend => 3,
-        ChartKind::Bar => 4,
-        ChartKind::Timeliness => 5,
-        ChartKind::Profile => 6,
+        ChartKind::Province => 2,
+        ChartKind::Rate => 3,
+        ChartKind::Trend => 4,
+        ChartKind::Bar => 5,
+        ChartKind::Timeliness => 6,
+        ChartKind::Profile => 7,
     };
     let mut out = charts
         .iter()

@@ -946,6 +946,7 @@ impl<'a> Builder<'a, '_> {
         // trend chart (see chart::is_national_series); each series has one pair or the other.
         let mut figures = self.figures(ChartKind::Distribution, &subject);
         figures.extend(self.figures(ChartKind::National, &subject));
+        figures.extend(self.figures(ChartKind::Province, &subject));
         figures.extend(self.figures(ChartKind::Bar, &subject));
         figures.extend(self.figures(ChartKind::Trend, &subject));
         let years: BTreeSet<i32> = latest.iter().map(|(_, f)| f.year).collect();

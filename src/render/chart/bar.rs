@@ -30,6 +30,10 @@ pub(crate) struct BarPlot {
     pub(crate) bars: Vec<(String, f64, String)>,
     /// (label, value).
     pub(crate) references: Vec<(String, f64)>,
+    /// Whether every second reference's label goes to the left of its line: two lines that
+    /// may fall close together (the province ranking's two medians, larger first) would
+    /// otherwise print their labels over each other.
+    pub(crate) stagger: bool,
 }
 
 /// The bar chart of one series.
@@ -113,6 +117,7 @@ pub(crate) fn chart(
             .iter()
             .map(|r| (format!("{} {}", r.year, format_value(r.value)), r.value))
             .collect(),
+        stagger: false,
     };
     let (svg, png) = render(&plot)?;
     let rows: Vec<FactRow<'_>> = shown.iter().map(|(c, f)| FactRow::new(key, c, f)).collect();
@@ -202,18 +207,22 @@ impl Plot for BarPlot {
                     text(12.0, k).pos(Pos::new(HPos::Left, VPos::Center)),
                 )
         }))?;
-        for (label, value) in &self.references {
+        for (i, (label, value)) in self.references.iter().enumerate() {
             chart.draw_series(std::iter::once(PathElement::new(
                 vec![(*value, 0.0), (*value, rows)],
                 REFERENCE.stroke_width((2.0 * k) as u32),
             )))?;
+            // Staggered: every second label to the left of its line.
+            let left = self.stagger && i % 2 == 1;
+            let style = text(11.0, k).color(&REFERENCE);
+            let (dx, style) = if left {
+                (-4.0, style.pos(Pos::new(HPos::Right, VPos::Top)))
+            } else {
+                (4.0, style)
+            };
             chart.draw_series(std::iter::once(
                 EmptyElement::at((*value, rows))
-                    + Text::new(
-                        label.clone(),
-                        ((4.0 * k) as i32, (2.0 * k) as i32),
-                        text(11.0, k).color(&REFERENCE),
-                    ),
+                    + Text::new(label.clone(), ((dx * k) as i32, (2.0 * k) as i32), style),
             ))?;
         }
         Ok(())

@@ -50,6 +50,8 @@ pub enum ChartKind {
     /// A national series' median over the years with its interquartile band (instead of the
     /// trend chart).
     National,
+    /// A national series' latest year within one province: its units ranked.
+    Province,
 }
 
 /// One rendered chart and its data.
@@ -136,6 +138,7 @@ pub fn render_charts_from(
     enum Job<'g> {
         Distribution(&'g data::SeriesKey),
         National(&'g data::SeriesKey),
+        Province(&'g data::SeriesKey),
         Bar(&'g data::SeriesKey),
         Trend(&'g data::SeriesKey),
         Rates,
@@ -151,6 +154,7 @@ pub fn render_charts_from(
         if is_national_series(grid, analysis, key) {
             jobs.push(Job::Distribution(key));
             jobs.push(Job::National(key));
+            jobs.push(Job::Province(key));
         } else {
             jobs.push(Job::Bar(key));
             jobs.push(Job::Trend(key));
@@ -175,6 +179,14 @@ pub fn render_charts_from(
                         .into_iter()
                         .collect()
                 }
+                Job::Province(key) => national::province_ranking(
+                    &ctx,
+                    &analysis.national.regions,
+                    &analysis.comparisons,
+                    key,
+                )?
+                .into_iter()
+                .collect(),
                 Job::Bar(key) => vec![bar::chart(&ctx, grid, key, &analysis.references)?],
                 Job::Trend(key) => trend::chart(&ctx, grid, key)?.into_iter().collect(),
                 Job::Rates => derived::charts(&ctx, analysis)?,

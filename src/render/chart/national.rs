@@ -8,17 +8,24 @@
 //!   with its n, and the national median as a line.
 //! - The national trend: the national median over the years with its interquartile band, and
 //!   the number of reporting units under each point.
+//! - The province ranking: for one province, its county-level units ranked by their value in
+//!   the distribution chart's year, with the province's and the nation's median as lines (see
+//!   [`province_ranking`] for which province and why one).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use serde::Serialize;
+
+use super::bar::{BarPlot, MAX_BARS};
 use super::data::SeriesKey;
 use super::{
     category_labels, chart_csv, file_stem, fit, frame, horizontal_bars_size, render, scope_label,
     text, text_width, unit_label, Chart, ChartError, ChartKind, Ctx, Plot, BAR, GRID, REFERENCE,
 };
 use crate::analysis::national::RegionRow;
+use crate::analysis::ComparisonRow;
 use crate::model::{format_value, Level};
 
 /// Fewest units behind a box or a point of the band: quartiles of one or two values are not
@@ -389,5 +396,320 @@ impl Plot for BandPlot {
                 )
         }))?;
         Ok(())
+    }
+}
+
+/// What the province ranking of one series draws: chosen and ordered, not computed (ranks
+/// are comparisons.csv's `province_rank`, medians regions.csv's).
+#[derive(Debug)]
+pub(crate) struct Ranking<'a> {
+    /// The province's row of `regions` in the chosen year.
+    pub province: &'a RegionRow,
+    /// The nation's row in that year, if any.
+    pub national: Option<&'a RegionRow>,
+    /// The province's units, by rank (1 = highest), then code.
+    pub units: Vec<&'a ComparisonRow>,
+}
+
+/// The province ranking's data for one series: the province with the most reporting units in
+/// the year of the distribution chart (the latest in which some province has [`MIN_UNITS`]
+/// reporting units, so the two charts show the same year; ties: lowest code), and its
+/// county-level units' same-year comparison rows in rank order. `None` without a province of [`MIN_UNITS`] ranked
+/// units.
+pub(crate) fn ranking_data<'a>(
+    regions: &'a [RegionRow],
+    comparisons: &'a [ComparisonRow],
+    key: &SeriesKey,
+) -> Option<Ranking<'a>> {
+    let provinces = rows_of(regions, key, Level::Province);
+    let year = provinces
+        .iter()
+        .filter(|r| r.units_reported >= MIN_UNITS)
+        .map(|r| r.year)
+        .max()?;
+    let province = provinces
+        .into_iter()
+        .filter(|r| r.year == year)
+        .min_by(|a, b| {
+            b.units_reported
+                .cmp(&a.units_reported)
+                .then_with(|| a.region_code.cmp(&b.region_code))
+        })?;
+    let mut units: Vec<&ComparisonRow> = comparisons
+        .iter()
+        .filter(|c| {
+            c.basis == "year"
+                && c.level == Level::County
+                && c.metric == key.metric
+                && c.scope == key.scope
+                && c.year == year
+                && c.province_rank.is_some()
+                && c.region_code.starts_with(&province.region_code)
+        })
+        .collect();
+    if units.len() < MIN_UNITS {
+        return None;
+    }
+    units.sort_by(|a, b| {
+        a.province_rank
+            .cmp(&b.province_rank)
+            .then_with(|| a.region_code.cmp(&b.region_code))
+    });
+    let national = rows_of(regions, key, Level::Nation)
+        .into_iter()
+        .find(|r| r.year == year);
+    Some(Ranking {
+        province,
+        national,
+        units,
+    })
+}
+
+/// One row of the province ranking's CSV: a drawn unit with its rank and the two lines.
+#[derive(Serialize)]
+struct RankRow {
+    region_code: String,
+    province: String,
+    county: String,
+    metric: String,
+    scope: String,
+    year: i32,
+    value: String,
+    unit: String,
+    province_rank: Option<usize>,
+    province_n: Option<usize>,
+    province_median: String,
+    national_median: String,
+}
+
+/// The ranking of one province's units for a national series; `None` when
+/// [`ranking_data`] has none.
+///
+/// One chart per series, for the province with the most reporting units: every province
+/// for every indicator would add some thirty charts per indicator to a page already near its
+/// size budget (each chart's SVG is inlined), and the distribution chart already places every
+/// province; the largest province is where a ranking has the most to say. A province with
+/// more than [`MAX_BARS`] units shows its highest and lowest half of that (the rest are in
+/// comparisons.csv), so the chart stays readable.
+pub(crate) fn province_ranking(
+    ctx: &Ctx<'_>,
+    regions: &[RegionRow],
+    comparisons: &[ComparisonRow],
+    key: &SeriesKey,
+) -> Result<Option<Chart>, ChartError> {
+    let l = ctx.lang;
+    let Some(data) = ranking_data(regions, comparisons, key) else {
+        return Ok(None);
+    };
+    let n = data.units.len();
+    let half = MAX_BARS / 2;
+    let shown: Vec<&ComparisonRow> = if n > MAX_BARS {
+        data.units[..half]
+            .iter()
+            .chain(&data.units[n - half..])
+            .copied()
+            .collect()
+    } else {
+        data.units.clone()
+    };
+    let p = data.province;
+    // The province is named as the page names places in the run's language (regions rows
+    // keep the gazetteer's name).
+    let province = crate::render::place::place(&p.province, l);
+    let unit = shown.first().map(|r| r.unit.as_str()).unwrap_or("");
+    let name = file_stem(&["province", &key.metric, &key.scope.to_string()]);
+    let indicator = ctx.dict.name(&key.metric, l.is_en());
+    let title = l.fill(
+        "chart.province_rank_title",
+        &[
+            ("indicator", &indicator),
+            ("province", &province),
+            ("year", &p.year),
+            ("n", &n),
+        ],
+    );
+    let subtitle = l.fill(
+        "chart.subtitle",
+        &[
+            ("unit", &unit_label(unit, l)),
+            ("scope", &scope_label(key.scope, l)),
+            ("span", &p.year),
+            ("years_differ", &""),
+        ],
+    );
+    let mut footer = Vec::new();
+    if n > shown.len() {
+        footer.push(l.fill("chart.province_rank_shown", &[("half", &half), ("n", &n)]));
+    }
+    let national_median = data.national.map(|r| format_value(round3(r.median)));
+    footer.push(l.fill(
+        "chart.province_median_line",
+        &[
+            ("province", &format_value(round3(p.median))),
+            ("national", &national_median.clone().unwrap_or_default()),
+        ],
+    ));
+    footer.push(l.text("chart.province_rank_note").to_string());
+    footer.push(l.text("chart.regions_source").to_string());
+    let mut references = vec![(l.text("chart.province_median").to_string(), p.median)];
+    if let Some(r) = data.national {
+        references.push((l.text("chart.national_median").to_string(), r.median));
+    }
+    // The larger median first: its label goes right of its line, the other's left.
+    references.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let plot = BarPlot {
+        name: name.clone(),
+        title: title.clone(),
+        subtitle,
+        footer,
+        unit: unit_label(unit, l).to_string(),
+        bars: shown
+            .iter()
+            .map(|c| {
+                (
+                    format!("{}. {}", c.province_rank.unwrap_or(0), c.county),
+                    c.value,
+                    format_value(c.value),
+                )
+            })
+            .collect(),
+        references,
+        stagger: true,
+    };
+    let (svg, png) = render(&plot)?;
+    use crate::render::escape::spreadsheet_cell;
+    let rows: Vec<RankRow> = shown
+        .iter()
+        .map(|c| RankRow {
+            region_code: c.region_code.clone(),
+            province: spreadsheet_cell(&province).into_owned(),
+            county: spreadsheet_cell(&c.county).into_owned(),
+            metric: c.metric.clone(),
+            scope: c.scope.to_string(),
+            year: c.year,
+            value: format_value(c.value),
+            unit: c.unit.clone(),
+            province_rank: c.province_rank,
+            province_n: c.province_n,
+            province_median: format_value(p.median),
+            national_median: data
+                .national
+                .map(|r| format_value(r.median))
+                .unwrap_or_default(),
+        })
+        .collect();
+    Ok(Some(Chart {
+        data_csv: chart_csv(&name, &rows, ctx.csv)?,
+        name,
+        title,
+        kind: ChartKind::Province,
+        subject: format!("{}/{}", key.metric, key.scope),
+        svg,
+        png,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Scope;
+
+    fn key() -> SeriesKey {
+        SeriesKey {
+            order: 0,
+            metric: "m".into(),
+            scope: Scope::Annual,
+        }
+    }
+
+    fn region(level: Level, code: &str, year: i32, reported: usize, median: f64) -> RegionRow {
+        RegionRow {
+            level,
+            region_code: code.into(),
+            province: if code == "00" { "" } else { "甲省" }.into(),
+            prefecture: String::new(),
+            metric: "m".into(),
+            scope: Scope::Annual,
+            year,
+            unit: "件".into(),
+            units_in_gazetteer: 40,
+            units_reported: reported,
+            median,
+            p25: median,
+            p75: median,
+            min: median,
+            max: median,
+            sum: None,
+        }
+    }
+
+    fn unit(code: &str, year: i32, value: f64, rank: usize, n: usize) -> ComparisonRow {
+        ComparisonRow {
+            basis: "year".into(),
+            metric: "m".into(),
+            scope: Scope::Annual,
+            year,
+            region_code: code.into(),
+            county: format!("县{code}"),
+            level: Level::County,
+            value,
+            unit: "件".into(),
+            reference: None,
+            rank,
+            n,
+            median: 0.0,
+            percentile: 50.0,
+            z_score: None,
+            prefecture_rank: None,
+            prefecture_n: None,
+            prefecture_median: None,
+            province_rank: Some(rank),
+            province_n: Some(n),
+            notes: Default::default(),
+        }
+    }
+
+    #[test]
+    fn ranking_takes_the_largest_province_in_the_latest_year_in_rank_order() {
+        let regions = vec![
+            region(Level::Nation, "00", 2022, 9, 5.0),
+            region(Level::Nation, "00", 2023, 8, 6.0),
+            // Province 11 is larger in 2022, 12 in the latest year.
+            region(Level::Province, "11", 2022, 6, 1.0),
+            region(Level::Province, "11", 2023, 3, 2.0),
+            region(Level::Province, "12", 2022, 3, 3.0),
+            region(Level::Province, "12", 2023, 4, 7.5),
+            // A later year too thin for a distribution (and a ranking).
+            region(Level::Province, "11", 2024, 2, 9.0),
+            region(Level::Nation, "00", 2024, 2, 9.0),
+        ];
+        let mut comparisons = vec![
+            unit("120103", 2023, 9.0, 1, 4),
+            unit("120102", 2023, 4.0, 4, 4),
+            unit("120101", 2023, 8.0, 2, 4),
+            unit("120104", 2023, 7.0, 3, 4),
+            // Other provinces, years, bases and levels are not drawn.
+            unit("110101", 2023, 20.0, 1, 3),
+            unit("120101", 2022, 1.0, 1, 3),
+            unit("110101", 2024, 9.0, 1, 2),
+            unit("110102", 2024, 8.0, 2, 2),
+        ];
+        let mut latest = unit("120105", 2023, 30.0, 1, 5);
+        latest.basis = "latest".into();
+        comparisons.push(latest);
+        let mut prefecture = unit("120100", 2023, 30.0, 1, 2);
+        prefecture.level = Level::Prefecture;
+        comparisons.push(prefecture);
+
+        let data = ranking_data(&regions, &comparisons, &key()).expect("a ranking");
+        assert_eq!(data.province.region_code, "12");
+        assert_eq!(data.province.median, 7.5);
+        assert_eq!(data.national.map(|r| r.median), Some(6.0));
+        let order: Vec<&str> = data.units.iter().map(|c| c.region_code.as_str()).collect();
+        assert_eq!(order, ["120103", "120101", "120104", "120102"]);
+        assert!(data.units.iter().all(|c| c.province_n == Some(4)));
+
+        // Fewer than three ranked units: no chart.
+        assert!(ranking_data(&regions, &comparisons[..2], &key()).is_none());
     }
 }

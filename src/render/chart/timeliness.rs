@@ -69,6 +69,7 @@ pub(crate) fn chart(ctx: &Ctx<'_>, rows: &[TimelinessRow]) -> Result<Option<Char
             .map(|(r, d)| (label(r), *d as f64, format!("{d:+}")))
             .collect(),
         references: vec![(l.text("chart.deadline").to_string(), 0.0)],
+        stagger: false,
     };
     let (svg, png) = render(&plot)?;
     let data: Vec<Row> = shown
