@@ -380,3 +380,91 @@ fn an_edited_labels_file_overrides_a_romanisation() {
     assert!(!page.contains("Guan County"), "page");
     assert!(text(&out.join("trends.csv")).contains(",冠县,Kwan County,"));
 }
+
+/// Inputs that cannot be read are named in the run's language too: an empty file, a
+/// byte-identical copy, a damaged Word file, a file of another kind and a text with bytes its
+/// encoding cannot hold. The page's inputs list and the workbook's sources sheet say why in
+/// Chinese (the manifest keeps the technical sentence).
+#[test]
+fn zh_run_names_bad_inputs_in_chinese() {
+    let inputs = tempfile::tempdir().expect("tempdir");
+    let reports = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/reports");
+    let mut first = None;
+    for entry in std::fs::read_dir(&reports).expect("data/reports").flatten() {
+        let name = entry.file_name();
+        std::fs::copy(entry.path(), inputs.path().join(&name)).expect("copy");
+        first.get_or_insert(name);
+    }
+    let first = first.expect("a bundled report");
+    std::fs::copy(
+        reports.join(&first),
+        inputs.path().join("copy-of-first.txt"),
+    )
+    .expect("copy");
+    std::fs::write(inputs.path().join("empty.txt"), b"").expect("write");
+    std::fs::write(inputs.path().join("damaged.docx"), b"PK\x03\x04 not really").expect("write");
+    std::fs::write(inputs.path().join("notes.xyz"), b"x").expect("write");
+    // Enough Chinese for the encoding to be recognised as UTF-8, with one stray byte.
+    let body = "本县全年办理法律援助案件一百二十件，调解矛盾纠纷三百件。".repeat(20);
+    let mut bad_utf8 = body.as_bytes()[..300].to_vec();
+    bad_utf8.push(0xff);
+    bad_utf8.extend_from_slice(&body.as_bytes()[300..]);
+    std::fs::write(inputs.path().join("bytes.txt"), bad_utf8).expect("write");
+
+    let out = tempfile::tempdir().expect("tempdir");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_fazhi"))
+        .args(["run", "-q", "-o"])
+        .arg(out.path())
+        .arg(inputs.path())
+        .status()
+        .expect("run fazhi");
+    assert!(status.code().is_some(), "fazhi was killed");
+    let manifest = text(&out.path().join("manifest.json"));
+    for key in [
+        "\"empty\"",
+        "\"duplicate\"",
+        "\"not_text\"",
+        "\"skipped\"",
+        "\"malformed\"",
+    ] {
+        assert!(manifest.contains(key), "manifest lacks reason {key}");
+    }
+    let quoted = quoted(out.path());
+    let mut found = Vec::new();
+    for (file, shown) in [
+        (
+            "index.html",
+            visible_text(&text(&out.path().join("index.html"))),
+        ),
+        (
+            "fazhi.xlsx",
+            workbook_strings(&std::fs::read(out.path().join("fazhi.xlsx")).expect("read")),
+        ),
+    ] {
+        let mut shown = shown;
+        for q in quoted.iter().chain(
+            LATIN_IN_ZH
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>()
+                .iter(),
+        ) {
+            shown = shown.replace(q.as_str(), " ");
+        }
+        found.extend(
+            english_runs(&shown)
+                .into_iter()
+                .map(|r| format!("{file}: {r}")),
+        );
+    }
+    assert!(
+        found.is_empty(),
+        "English in zh outputs:\n{}",
+        found.join("\n")
+    );
+    let page = visible_text(&text(&out.path().join("index.html")));
+    assert!(
+        page.contains("文件为空"),
+        "the empty file is not named in Chinese"
+    );
+}

@@ -18,7 +18,9 @@ use crate::analysis::{analyse_collapsed_with, collapse_repeats, Analysis, Inputs
 use crate::config::{InputConfig, RenderConfig};
 use crate::dict::IndicatorDict;
 use crate::extract::{Extraction, Extractor};
-use crate::ingest::{discover, load_document, Candidate, Document, InputRecord, InputStatus};
+use crate::ingest::{
+    discover, load_document, Candidate, Document, InputReason, InputRecord, InputStatus,
+};
 use crate::model::{Confidence, DocMeta, Fact, StatedChange};
 use crate::output::timing::{timed, PhaseClock};
 use crate::output::write::OutputDir;
@@ -183,6 +185,9 @@ pub fn extract_batch(cfg: &InputConfig, dict: &IndicatorDict) -> Batch {
                         record.message = Some(format!(
                             "{path}: byte-identical duplicate of {first}, which was read instead"
                         ));
+                        record.reasons = vec![InputReason::Duplicate {
+                            first: first.clone(),
+                        }];
                         record.duplicate_of = Some(first.clone());
                         batch.records.push(record);
                         continue;
@@ -194,7 +199,7 @@ pub fn extract_batch(cfg: &InputConfig, dict: &IndicatorDict) -> Batch {
                     } else {
                         InputStatus::Ok
                     };
-                    record.message = notes(&doc);
+                    (record.message, record.reasons) = notes(&doc);
                     record.county = Some(ex.meta.county.clone()).filter(|c| !c.is_empty());
                     record.region_code =
                         Some(ex.meta.region_code.clone()).filter(|c| !c.is_empty());
@@ -224,17 +229,20 @@ fn process(candidate: &Candidate, cfg: &InputConfig, extractor: &Extractor<'_>) 
         Candidate::Skipped(path, reason) => Processed::Unread(Box::new(InputRecord::unread(
             path,
             InputStatus::Skipped,
+            InputReason::Skipped,
             reason.clone(),
         ))),
         Candidate::Error(path, message) => Processed::Unread(Box::new(InputRecord::unread(
             path,
             InputStatus::Error,
+            InputReason::Unreadable,
             message.clone(),
         ))),
         Candidate::File(path) => match load_document(path, &cfg.ingest) {
             Err(e) => Processed::Unread(Box::new(InputRecord::unread(
                 path,
                 e.status(),
+                e.reason(),
                 e.to_string(),
             ))),
             Ok(doc) => {
@@ -246,24 +254,34 @@ fn process(candidate: &Candidate, cfg: &InputConfig, extractor: &Extractor<'_>) 
     }
 }
 
-/// Things worth telling about a document that was read fine.
-fn notes(doc: &Document) -> Option<String> {
+/// Things worth telling about a document that was read fine: the sentence for the manifest
+/// and the same as reasons.
+fn notes(doc: &Document) -> (Option<String>, Vec<InputReason>) {
     let mut notes = Vec::new();
+    let mut reasons = Vec::new();
     if doc.path.file_name().and_then(|n| n.to_str()).is_none() {
         notes.push(format!(
             "the file name is not valid UTF-8; it is shown as {}",
             doc.name
         ));
+        reasons.push(InputReason::NameNotUtf8);
     }
-    if !doc.malformed_offsets.is_empty() {
+    if let Some(&first_offset) = doc.malformed_offsets.first() {
         notes.push(format!(
             "{} malformed byte sequence(s) in {} replaced with U+FFFD, the first at byte {}",
             doc.malformed_offsets.len(),
             doc.encoding,
-            doc.malformed_offsets[0]
+            first_offset
         ));
+        reasons.push(InputReason::Malformed {
+            count: doc.malformed_offsets.len(),
+            encoding: doc.encoding.clone(),
+            first_offset,
+        });
     }
-    (!notes.is_empty()).then(|| format!("{}: {}", doc.path.display(), notes.join("; ")))
+    let message =
+        (!notes.is_empty()).then(|| format!("{}: {}", doc.path.display(), notes.join("; ")));
+    (message, reasons)
 }
 
 /// Flags documents that share a county and a report year, and warns once per group.

@@ -9,7 +9,7 @@ use super::Outcome;
 use crate::cli::ReportArgs;
 use crate::config::{dict_from_args, RenderConfig};
 use crate::ingest::facts_csv::read_facts;
-use crate::ingest::{InputRecord, InputStatus};
+use crate::ingest::{InputReason, InputRecord, InputStatus};
 use crate::output::create_dir;
 
 /// Reads the facts CSV and renders. Exit status 1 when some rows were skipped.
@@ -51,6 +51,13 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<Outcome> {
         },
         message: (!read.problems.is_empty())
             .then(|| format!("{} row(s) skipped, see warnings", read.problems.len())),
+        reasons: if read.problems.is_empty() {
+            Vec::new()
+        } else {
+            vec![InputReason::RowsSkipped {
+                count: read.problems.len(),
+            }]
+        },
         facts: read.facts.len(),
         county: None,
         region_code: None,

@@ -103,6 +103,20 @@ pub enum IngestError {
 }
 
 impl IngestError {
+    /// The reason this error gives its input, as a key for words.
+    pub fn reason(&self) -> InputReason {
+        match self {
+            IngestError::Read { .. } => InputReason::Unreadable,
+            IngestError::TooLarge { size, limit, .. } => InputReason::TooLarge {
+                size: *size,
+                limit: *limit,
+            },
+            IngestError::Empty { .. } => InputReason::Empty,
+            IngestError::NotText { .. } => InputReason::NotText,
+            IngestError::NeedsOcr { .. } => InputReason::NeedsOcr,
+        }
+    }
+
     /// The status this error gives its input in the manifest.
     pub fn status(&self) -> InputStatus {
         match self {
@@ -154,6 +168,52 @@ impl InputStatus {
     }
 }
 
+/// Why an input needs a word on the page, as a key and its figures: the page and the
+/// workbook say it in the run's language (labels `input.<key>`); `message` keeps the full
+/// technical sentence (English, with the library's own error text) for the manifest and logs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "key", rename_all = "snake_case")]
+pub enum InputReason {
+    /// The file could not be opened or read (I/O error, missing, a symlink to itself).
+    Unreadable,
+    /// Larger than `--max-size`.
+    TooLarge {
+        /// Its size in bytes.
+        size: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// The file is empty.
+    Empty,
+    /// Not text, a web page, a Word document or a PDF with text (binary, damaged, hostile).
+    NotText,
+    /// A PDF without a text layer: it needs OCR.
+    NeedsOcr,
+    /// Left out while searching folders: not a report file (its kind, a device, a loop).
+    Skipped,
+    /// A byte-identical copy of a file that was read instead.
+    Duplicate {
+        /// The file that was read.
+        first: String,
+    },
+    /// The file name is not valid UTF-8 (it is shown with replacement characters).
+    NameNotUtf8,
+    /// Byte sequences the encoding could not decode, replaced with U+FFFD.
+    Malformed {
+        /// How many.
+        count: usize,
+        /// The encoding.
+        encoding: String,
+        /// Byte offset of the first.
+        first_offset: usize,
+    },
+    /// Rows of a facts CSV that could not be read (`fazhi report`).
+    RowsSkipped {
+        /// How many.
+        count: usize,
+    },
+}
+
 /// One input's line in the manifest.
 #[derive(Debug, Clone, Serialize)]
 pub struct InputRecord {
@@ -175,6 +235,9 @@ pub struct InputRecord {
     pub status: InputStatus,
     /// The error or skip reason in one sentence.
     pub message: Option<String>,
+    /// The same as keys with their figures, for words in the run's language.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<InputReason>,
     /// Facts extracted.
     pub facts: usize,
     /// Resolved county.
@@ -195,7 +258,7 @@ pub struct InputRecord {
 
 impl InputRecord {
     /// A record for an input that was never read.
-    pub fn unread(path: &Path, status: InputStatus, message: String) -> Self {
+    pub fn unread(path: &Path, status: InputStatus, reason: InputReason, message: String) -> Self {
         InputRecord {
             path: path.display().to_string(),
             size: None,
@@ -206,6 +269,7 @@ impl InputRecord {
             malformed_offsets: Vec::new(),
             status,
             message: Some(message),
+            reasons: vec![reason],
             facts: 0,
             county: None,
             region_code: None,
@@ -234,6 +298,7 @@ impl InputRecord {
                 .collect(),
             status: InputStatus::NoIndicators,
             message: None,
+            reasons: Vec::new(),
             facts: 0,
             county: None,
             region_code: None,

@@ -264,6 +264,7 @@ mod tests {
             let mut r = InputRecord::unread(
                 std::path::Path::new(name),
                 InputStatus::Error,
+                crate::ingest::InputReason::Unreadable,
                 "cannot read".into(),
             );
             r.malformed_offsets = vec![1, 2];
@@ -311,6 +312,9 @@ mod tests {
         let mut dup = InputRecord::unread(
             std::path::Path::new("=cmd|' /C calc'!A0.txt"),
             InputStatus::Skipped,
+            crate::ingest::InputReason::Duplicate {
+                first: "a.txt".into(),
+            },
             "byte-identical duplicate of a.txt".into(),
         );
         dup.duplicate_of = Some("a.txt".into());

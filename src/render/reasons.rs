@@ -7,6 +7,7 @@ use super::chart::unit_label;
 use super::Lang;
 use crate::analysis::{CheckReason, Note, Notes, Verdict, Which};
 use crate::dict::IndicatorDict;
+use crate::ingest::InputReason;
 use crate::model::{format_value, ChangeUnit, Qualifier};
 
 /// What a check found, as one sentence in `lang` (the `message` column, the page's and the
@@ -312,6 +313,42 @@ pub fn approximate(qualifier: Qualifier, value: f64, lang: Lang) -> String {
     }
 }
 
+/// Why an input needs a word (`input.<key>` of the labels), in `lang`; several joined by the
+/// language's list separator. Empty when there is nothing to say.
+pub fn input_words(reasons: &[InputReason], lang: Lang) -> String {
+    let words: Vec<String> = reasons
+        .iter()
+        .map(|r| match r {
+            InputReason::Unreadable => lang.text("input.unreadable").to_string(),
+            InputReason::TooLarge { size, limit } => {
+                lang.fill("input.too_large", &[("size", size), ("limit", limit)])
+            }
+            InputReason::Empty => lang.text("input.empty").to_string(),
+            InputReason::NotText => lang.text("input.not_text").to_string(),
+            InputReason::NeedsOcr => lang.text("input.needs_ocr").to_string(),
+            InputReason::Skipped => lang.text("input.skipped").to_string(),
+            InputReason::Duplicate { first } => lang.fill("input.duplicate", &[("first", first)]),
+            InputReason::NameNotUtf8 => lang.text("input.name_not_utf8").to_string(),
+            InputReason::Malformed {
+                count,
+                encoding,
+                first_offset,
+            } => lang.fill(
+                "input.malformed",
+                &[
+                    ("count", count),
+                    ("encoding", encoding),
+                    ("offset", first_offset),
+                ],
+            ),
+            InputReason::RowsSkipped { count } => {
+                lang.fill("input.rows_skipped", &[("count", count)])
+            }
+        })
+        .collect();
+    words.join(lang.text("review.separator"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -518,5 +555,39 @@ mod tests {
         );
         assert_eq!(notes.keys(), "rate_points;previous_from_other_file");
         assert!(notes_text(&notes, &dict, Lang::Zh).contains("；上期数值来自 x.txt"));
+    }
+
+    #[test]
+    fn every_input_reason_has_words_in_both_languages() {
+        use crate::ingest::InputReason as R;
+        let all = [
+            R::Unreadable,
+            R::TooLarge { size: 9, limit: 8 },
+            R::Empty,
+            R::NotText,
+            R::NeedsOcr,
+            R::Skipped,
+            R::Duplicate {
+                first: "a.txt".into(),
+            },
+            R::NameNotUtf8,
+            R::Malformed {
+                count: 2,
+                encoding: "GB18030".into(),
+                first_offset: 17,
+            },
+            R::RowsSkipped { count: 3 },
+        ];
+        for r in &all {
+            for lang in [Lang::Zh, Lang::En] {
+                let words = input_words(std::slice::from_ref(r), lang);
+                assert!(
+                    !words.is_empty() && !words.contains('{'),
+                    "{r:?} {lang:?}: {words}"
+                );
+            }
+        }
+        let both = input_words(&all[7..9], Lang::Zh);
+        assert!(both.contains("GB18030") && both.contains("17") && both.contains("UTF-8"));
     }
 }

@@ -295,9 +295,12 @@ pub fn gold_inputs() -> Vec<InputRecord> {
         let mut rec = InputRecord::unread(
             std::path::Path::new(&format!("data/reports/{}", &r[0])),
             InputStatus::Ok,
+            fazhi::ingest::InputReason::Unreadable,
             String::new(),
         );
+        // Read fine: nothing to say.
         rec.message = None;
+        rec.reasons.clear();
         rec.county = Some(r[4].to_string());
         rec.region_code = Some(r[1].to_string());
         rec.report_year = r[5].parse().ok();
