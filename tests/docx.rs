@@ -5,6 +5,9 @@
 //! evidence, the page and the fonts. `.ci/run` installs python-docx; where it is absent
 //! locally the test prints SKIPPED and passes, as tests/browser.rs does for Chromium.
 
+mod output_support;
+
+use output_support::run;
 use std::collections::HashSet;
 use std::path::Path;
 use std::process::Command;
@@ -27,18 +30,6 @@ fn python_docx_present() -> bool {
         );
     }
     ok
-}
-
-/// `fazhi run` on the bundled reports into a fresh folder.
-fn run(lang: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    assert_cmd::Command::cargo_bin("fazhi")
-        .expect("binary built")
-        .args(["run", "data/reports", "-q", "--lang", lang, "-o"])
-        .arg(dir.path())
-        .assert()
-        .success();
-    dir
 }
 
 /// What python-docx reads from `file`.

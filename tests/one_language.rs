@@ -9,9 +9,9 @@
 //! sources, and a short list of citations below. Everything else is the program's own words,
 //! and those come from data/labels.toml in the run's language.
 
-mod text_support;
+mod output_support;
 
-use text_support::cjk_runs;
+use output_support::{cjk_runs, files, run, text};
 
 use std::io::Cursor;
 use std::path::Path;
@@ -22,44 +22,6 @@ use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 /// Latin text the Chinese outputs may show: the interval's citation and the command lines a
 /// reader types (the review step's round trip).
 const LATIN_IN_ZH: [&str; 2] = ["Brown, Cai & DasGupta", "fazhi report --facts"];
-
-fn run(lang: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    Command::cargo_bin("fazhi")
-        .expect("binary built")
-        .args(["run", "data/reports", "-q", "--lang", lang, "-o"])
-        .arg(dir.path())
-        .assert()
-        .success();
-    dir
-}
-
-fn text(path: &Path) -> String {
-    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    String::from_utf8(bytes)
-        .expect("utf-8 output")
-        .trim_start_matches('\u{feff}')
-        .to_string()
-}
-
-/// Every file under `root`, relative, sorted.
-fn files(root: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).expect("list").flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path.strip_prefix(root).expect("under root");
-                out.push(rel.to_string_lossy().replace('\\', "/"));
-            }
-        }
-    }
-    out.sort();
-    out
-}
 
 /// The cells of a CSV, header row left out (headers are machine keys).
 fn csv_cells(body: &str) -> Vec<(String, String)> {
@@ -223,19 +185,11 @@ fn english_runs(text: &str) -> Vec<String> {
     out
 }
 
-/// The Word briefing's body and footnotes as text (fazhi's own reader of .docx reports reads
-/// the paragraphs of each part).
+/// The Word briefing's body and footnotes as text.
 fn docx_text(bytes: &[u8]) -> String {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("docx is a zip");
-    let mut out = String::new();
-    for part in ["word/document.xml", "word/footnotes.xml"] {
-        let mut xml = String::new();
-        std::io::Read::read_to_string(&mut zip.by_name(part).expect(part), &mut xml)
-            .expect("UTF-8 part");
-        out.push_str(&fazhi::ingest::docx::document_xml_text(&xml).expect("well-formed part"));
-        out.push('\n');
-    }
-    out
+    ["word/document.xml", "word/footnotes.xml"]
+        .map(|part| output_support::docx_part(bytes, part) + "\n")
+        .concat()
 }
 
 /// Each text output of a run, by file (CSV cells and workbook strings one per line).

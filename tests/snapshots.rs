@@ -9,14 +9,13 @@
 //! The page is snapshotted one tag per line with each inline SVG replaced by its digest (the
 //! charts' own snapshot shows their text), so a diff reads as a change of markup or wording.
 
-mod text_support;
+mod output_support;
 
-use text_support::cjk_runs;
+use output_support::{cjk_runs, files, run, text};
 
 use std::io::Cursor;
 use std::path::Path;
 
-use assert_cmd::Command;
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 use fazhi::analysis::load_references;
 use fazhi::cmd::pipeline::{analyse, extract_batch, split_review};
@@ -32,50 +31,11 @@ use fazhi::render::review::ReviewFacts;
 use fazhi::render::Lang;
 use sha2::{Digest, Sha256};
 
-/// Runs `fazhi run` on the bundled reports with `--lang lang` into a fresh folder.
-fn run(lang: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    Command::cargo_bin("fazhi")
-        .expect("binary built")
-        .args(["run", "data/reports", "-q", "--lang", lang, "-o"])
-        .arg(dir.path())
-        .assert()
-        .success();
-    dir
-}
-
 fn sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
-}
-
-fn text(path: &Path) -> String {
-    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    String::from_utf8(bytes)
-        .expect("utf-8 output")
-        .trim_start_matches('\u{feff}')
-        .to_string()
-}
-
-/// Every file under `root`, relative, sorted.
-fn files(root: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).expect("list").flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path.strip_prefix(root).expect("under root");
-                out.push(rel.to_string_lossy().replace('\\', "/"));
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 /// The page, one tag per line, each `<svg …>…</svg>` replaced by `<svg sha256=…/>`.
@@ -121,25 +81,17 @@ fn svg_text(svg: &str) -> Vec<String> {
 /// that wrote it): the body's paragraphs and table rows, the footnotes, then each part of the
 /// package with its size and digest (the charts are the PNGs of charts/).
 fn docx_text(bytes: &[u8]) -> String {
-    use std::io::Read;
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("docx is a zip");
-    let mut part = |name: &str| {
-        let mut xml = String::new();
-        zip.by_name(name)
-            .unwrap_or_else(|e| panic!("{name}: {e}"))
-            .read_to_string(&mut xml)
-            .expect("utf-8");
-        fazhi::ingest::docx::document_xml_text(&xml).expect("well-formed part")
-    };
+    let part = |name: &str| output_support::docx_part(bytes, name);
     let mut out = format!(
         "## word/document.xml\n{}\n## word/footnotes.xml\n{}\n## parts\n",
         part("word/document.xml"),
         part("word/footnotes.xml")
     );
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("docx is a zip");
     for i in 0..zip.len() {
         let mut entry = zip.by_index(i).expect("entry");
         let mut body = Vec::new();
-        entry.read_to_end(&mut body).expect("read");
+        std::io::Read::read_to_end(&mut entry, &mut body).expect("read");
         let name = entry.name().expect("name").to_string();
         out.push_str(&format!(
             "{name}\t{}\t{}\n",
