@@ -1055,9 +1055,9 @@ scope = "annual"
             ),
         ];
         let outlier = |county: &str, value: f64, z: f64| crate::analysis::national::OutlierRow {
-            region_code: "371522".into(),
-            province: "山东省".into(),
-            prefecture: "聊城市".into(),
+            region_code: "999901".into(),
+            province: "丙省".into(),
+            prefecture: "乙市".into(),
             county: county.into(),
             level: Level::County,
             metric: "staff".into(),
@@ -1074,15 +1074,15 @@ scope = "annual"
             evidence: format!("持证人员{value}人"),
         };
         analysis.national.outliers =
-            vec![outlier("莘县", 30000.0, 15.5), outlier("冠县", 2.0, -16.25)];
+            vec![outlier("戊县", 30000.0, 15.5), outlier("丁县", 2.0, -16.25)];
         let mut zh = national_findings(&analysis, &d, Lang::Zh);
         // The farthest outlier by |z| is named, with its source.
         let last = zh.pop().expect("the outliers' finding");
         assert_eq!(
             last.sentence,
-            "2个数值与同组单位相差悬殊，已列入待复核、不计入任何汇总（见 outliers.csv）；相差最大的是冠县2023年持证人员数2人，同组12个单位的中位数为300人（稳健 z 值 -16.2）。"
+            "2个数值与同组单位相差悬殊，已列入待复核、不计入任何汇总（见 outliers.csv）；相差最大的是丁县2023年持证人员数2人，同组12个单位的中位数为300人（稳健 z 值 -16.2）。"
         );
-        assert_eq!(last.docs, vec!["冠县.txt"]);
+        assert_eq!(last.docs, vec!["丁县.txt"]);
         analysis.national.outliers.clear();
         let sentences: Vec<&str> = zh.iter().map(|f| f.sentence.as_str()).collect();
         // +25.0%: (500 − 400) / 400; −7.5 points: 32.5 − 40; 5.0%: 10 of 200 unit-years.

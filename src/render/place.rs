@@ -1,10 +1,10 @@
-//! Place names for English readers: 冠县 → `Guan County (冠县)`. The name's suffix (县, 区,
+//! Place names for English readers: 阳谷县 → `Yanggu County (阳谷县)`. The name's suffix (县, 区,
 //! 自治县, 旗, …) is translated by the `place_suffixes.*` labels, the rest is romanised in
 //! pinyin, syllables joined as in official place names (Xi'an keeps its apostrophe before a
 //! syllable starting with a, o or e), and the Chinese name follows in brackets, so a reader
 //! can still match it with the report. The pinyin crate gives each character its most common
-//! reading, which can be wrong in a place name (长 in 长沙 is cháng, not zhǎng): the
-//! `place_names.*` labels override the romanisation of a whole stem (长沙 → Changsha), and an
+//! reading, which can be wrong in a place name (长 in 长春 is cháng, not zhǎng): the
+//! `place_names.*` labels override the romanisation of a whole stem (长春 → Changchun), and an
 //! edited copy (`--labels FILE`) adds more without a rebuild.
 
 use std::borrow::Cow;
@@ -57,7 +57,7 @@ pub fn placed(analysis: &Analysis) -> Analysis {
 }
 
 /// A place name as a reader of `lang` needs it: the name itself in Chinese; in English its
-/// romanisation beside it (`Guan County (冠县)`). Empty names, and names with nothing to
+/// romanisation beside it (`Yanggu County (阳谷县)`). Empty names, and names with nothing to
 /// romanise (already Latin), stay as they are.
 pub fn place(name: &str, lang: Lang) -> Cow<'_, str> {
     if !lang.is_en() {
@@ -135,7 +135,7 @@ fn longest_ending(text: &str, section: &str) -> Option<(&'static str, &'static s
     best
 }
 
-/// The pinyin of `text` as one capitalised word (`环翠` → `Huancui`, `西安` → `Xi'an`); a
+/// The pinyin of `text` as one capitalised word (`阳谷` → `Yanggu`, `西安` → `Xi'an`); a
 /// character without a reading is kept as it is.
 fn syllables(text: &str) -> String {
     let mut out = String::new();

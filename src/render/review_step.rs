@@ -139,10 +139,10 @@ mod tests {
     fn fact(metric: &str, value: f64, confidence: Confidence, evidence: &str) -> Fact {
         Fact {
             doc: "a.txt".into(),
-            region_code: "371525".into(),
-            province: "山东省".into(),
-            prefecture: "聊城市".into(),
-            county: "冠县".into(),
+            region_code: "999901".into(),
+            province: "丙省".into(),
+            prefecture: "乙市".into(),
+            county: "甲县".into(),
             report_year: Some(2023),
             metric: metric.into(),
             year: 2023,
@@ -206,7 +206,7 @@ mod tests {
             data["rows"][0][columns.iter().position(|c| *c == "value").unwrap()],
             "40"
         );
-        assert_eq!(data["show"][0][0], "冠县");
+        assert_eq!(data["show"][0][0], "甲县");
         assert!(data["labels"]["confirmed"].is_string());
     }
 
