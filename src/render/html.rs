@@ -106,16 +106,6 @@ pub fn content_security_policy() -> String {
     )
 }
 
-/// What the page and the workbook say of an input: its reasons in the run's language, or the
-/// manifest's sentence when it has none.
-pub fn input_message(i: &InputRecord, l: Lang) -> String {
-    if i.reasons.is_empty() {
-        i.message.clone().unwrap_or_default()
-    } else {
-        super::reasons::input_words(&i.reasons, l)
-    }
-}
-
 /// Standard base64 with padding (RFC 4648 §4), as CSP hash sources require.
 fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -1582,7 +1572,7 @@ impl<'a> Builder<'a, '_> {
                     .unwrap_or_default(),
                 report_year: i.report_year.map(|y| y.to_string()).unwrap_or_default(),
                 facts: i.facts,
-                message: input_message(i, l),
+                message: super::reasons::input_message(i, l),
             })
             .collect();
         let total = self.ctx.inputs.len();

@@ -7,7 +7,7 @@ use super::chart::unit_label;
 use super::Lang;
 use crate::analysis::{CheckReason, Note, Notes, Verdict, Which};
 use crate::dict::IndicatorDict;
-use crate::ingest::InputReason;
+use crate::ingest::{InputReason, InputRecord};
 use crate::model::{format_value, ChangeUnit, Qualifier};
 
 /// What a check found, as one sentence in `lang` (the `message` column, the page's and the
@@ -310,6 +310,16 @@ pub fn approximate(qualifier: Qualifier, value: f64, lang: Lang) -> String {
         Qualifier::MoreThan => lang.fill("findings.more_than", &[("v", &v), ("unit", &"")]),
         Qualifier::Nearly => lang.fill("findings.nearly", &[("v", &v), ("unit", &"")]),
         Qualifier::Exact | Qualifier::Derived => v,
+    }
+}
+
+/// What the page and the workbook say of an input: its reasons in the run's language, or the
+/// manifest's sentence when it has none.
+pub fn input_message(i: &InputRecord, lang: Lang) -> String {
+    if i.reasons.is_empty() {
+        i.message.clone().unwrap_or_default()
+    } else {
+        input_words(&i.reasons, lang)
     }
 }
 

@@ -504,7 +504,7 @@ fn write_sources_sheet(
                 i.facts.to_string(),
                 i.encoding.clone().unwrap_or_default(),
                 i.sha256.clone().unwrap_or_default(),
-                super::html::input_message(i, l),
+                super::reasons::input_message(i, l),
             ]
         })
         .collect();
